@@ -1,0 +1,41 @@
+# weimin — two commands: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: demo test test-sqlite test-postgres test-browser lint messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	DEBUG=1 $(BIN)/weimin demo --addr $(ADDR)
+
+# The whole suite: lint, SQLite (with the browser tests), then PostgreSQL on a throwaway cluster.
+test: $(STAMP) lint test-sqlite test-postgres
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/weimin makemigrations --check --dry-run
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q
+
+test-postgres: $(STAMP)
+	$(BIN)/python -m weimin.testing.pgcluster -- $(BIN)/pytest -q -m "not browser"
+
+test-browser: $(STAMP)
+	$(BIN)/pytest -q -m browser
+
+messages: $(STAMP)
+	cd weimin && DEBUG=1 ../$(BIN)/weimin makemessages -l zh_Hans --no-obsolete && DEBUG=1 ../$(BIN)/weimin compilemessages
+
+clean:
+	rm -rf var $(VENV)

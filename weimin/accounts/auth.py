@@ -1,0 +1,31 @@
+"""Bearer-token authentication for the API and the hall-scoped permission rule."""
+
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from weimin.accounts.models import ApiToken, hash_token
+from weimin.core import clock
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=clock.now())
+        request.user = found.user
+        return found.user
+
+
+def can_act_at(user, hall) -> bool:
+    """Staff act only at the halls they belong to; a superuser acts everywhere."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return profile is not None and profile.halls.filter(pk=hall.pk).exists()

@@ -1,0 +1,54 @@
+"""The national calendar as weimin decides it: office entries first, then the published package."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from weimin.calendars import rules
+from weimin.calendars.choices import CalendarDayKind
+from weimin.calendars.models import CalendarDay, CalendarYear
+from weimin.calendars.rules import CalendarUnknown, DayKind, DayStatus
+
+# chinesecalendar names holidays in English; these are the names people here use.
+HOLIDAY_DISPLAY_NAMES = {
+    "New Year's Day": _("New Year's Day"),
+    "Spring Festival": _("Spring Festival"),
+    "Tomb-sweeping Day": _("Tomb-sweeping Day"),
+    "Labour Day": _("Labour Day"),
+    "Dragon Boat Festival": _("Dragon Boat Festival"),
+    "National Day": _("National Day"),
+    "Mid-autumn Festival": _("Mid-autumn Festival"),
+    "Anti-Fascist 70th Day": _("Anti-Fascist War Victory Day"),
+}
+
+
+def holiday_display_name(name: str | None) -> str:
+    if not name:
+        return ""
+    return str(HOLIDAY_DISPLAY_NAMES.get(name, name))
+
+
+class NationalCalendar:
+    """Answers a day's national status. Loads the office's entries once; build one per request."""
+
+    def __init__(self) -> None:
+        self.entered_days = {d.date: d for d in CalendarDay.objects.all()}
+        self.entered_years = set(CalendarYear.objects.values_list("year", flat=True))
+
+    def status(self, day: date) -> DayStatus:
+        """Raises CalendarUnknown for a day nobody has published."""
+        entry = self.entered_days.get(day)
+        if entry is not None:
+            kind = DayKind.HOLIDAY if entry.kind == CalendarDayKind.HOLIDAY else DayKind.MAKEUP_WORKDAY
+            return DayStatus(day, kind, entry.name)
+        if day.year in self.entered_years:
+            return rules.status_by_weekday(day)
+        return rules.status_from_package(day)
+
+    def is_working_day(self, day: date) -> bool:
+        return self.status(day).is_working_day
+
+
+__all__ = ["NationalCalendar", "CalendarUnknown", "holiday_display_name"]

@@ -1,0 +1,45 @@
+"""`weimin demo` as `make demo` runs it: a fresh database, the demo clock, a server answering."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WEIMIN_CLOCK", "WEIMIN_CLOCK_ANCHOR")}
+    env.update({"DEBUG": "1", "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"})
+    server = subprocess.Popen(
+        [sys.executable, "-m", "weimin.manage", "demo", "--addr", f"127.0.0.1:{port}"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        page = None
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                    page = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert page is not None, server.stdout.read() if server.poll() is not None else "demo did not answer"
+        assert page.count('class="card hall-card"') == 12
+        assert "2017-12-08 星期五 18:3" in page  # the demo clock starts at the article's Friday evening
+        assert page.count('data-open="yes"') == 12
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/weimin/site.css", timeout=5) as css:
+            assert css.status == 200
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=10)
+    assert "http://127.0.0.1:" in output and "Demo accounts (password" in output
+    assert (tmp_path / "weimin.sqlite3").exists()

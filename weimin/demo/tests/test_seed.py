@@ -1,0 +1,82 @@
+import io
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+
+from weimin.accounts.models import StaffProfile
+from weimin.demo import data
+from weimin.halls.choices import HallKind
+from weimin.halls.hours import HallCalendar
+from weimin.halls.models import Hall, Material, ServiceItem, Window
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    return (Hall.objects.count(), Window.objects.count(), ServiceItem.objects.count(), Material.objects.count(),
+            User.objects.count(), StaffProfile.objects.count())
+
+
+def seed():
+    out = io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("demo", seed_only=True, stdout=out)
+    return out.getvalue()
+
+
+def test_demo_is_the_longgang_district_and_idempotent():
+    assert "12 halls" in seed()
+    first = counts()
+    seed()
+    assert counts() == first
+
+    district_hall = Hall.objects.get(kind=HallKind.DISTRICT)
+    subdistricts = Hall.objects.filter(kind=HallKind.SUBDISTRICT)
+    assert district_hall.windows.count() == 30
+    article_order = ["平湖", "坂田", "布吉", "南湾", "横岗", "龙城", "龙岗", "坪地", "吉华", "园山", "宝龙"]
+    assert [h.name[:2] for h in subdistricts] == article_order
+    assert all(8 <= h.windows.count() <= 12 for h in subdistricts)
+
+    def window_staff(hall):
+        return hall.staff.filter(user__groups__name="window_staff").count()
+
+    assert 35 <= window_staff(district_hall) <= 36  # 35 clerks and the demo account `clerk`
+    assert all(8 <= window_staff(h) <= 14 for h in subdistricts)
+    assert 38 <= ServiceItem.objects.count() <= 45
+    assert all(item.materials.exists() for item in ServiceItem.objects.all())
+    categories = set(ServiceItem.objects.values_list("category__name", flat=True))
+    assert {"商事登记", "消防审批", "社会保障", "户籍业务", "不动产登记", "住房公积金", "税务办理"} <= categories
+    # Every window staff member has skills and a contract; nobody was hired for the extension.
+    staff = StaffProfile.objects.filter(user__groups__name="window_staff")
+    assert all(p.skills.exists() and p.contracted_hours_per_week == 40 for p in staff)
+    # Every hall offers something, and every item is offered somewhere.
+    assert all(h.service_items().exists() for h in Hall.objects.all())
+
+
+def test_demo_halls_keep_the_articles_hours():
+    seed()
+    for hall in Hall.objects.all():
+        calendar = HallCalendar(hall)
+        assert [f"{s.end:%H:%M}" for s in calendar.day(date(2017, 10, 20)).sessions] == ["12:00", "18:00"]
+        assert [f"{s.end:%H:%M}" for s in calendar.day(date(2017, 12, 8)).sessions] == ["12:00", "19:30"]
+        assert [f"{s.end:%H:%M}" for s in calendar.day(date(2017, 12, 9)).sessions] == ["13:00"]
+
+
+def test_demo_accounts_log_in_with_the_printed_password(client):
+    seed()
+    for username, *_ in data.DEMO_ACCOUNTS:
+        assert client.login(username=username, password=data.DEMO_PASSWORD), username
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_refuses_a_production_install():
+    with override_settings(DEBUG=False, WEIMIN_ALLOW_CLOCK=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo", seed_only=True, stdout=io.StringIO())
+
+
+def test_demo_addr_is_validated():
+    with override_settings(DEBUG=True), pytest.raises(CommandError, match="--addr"):
+        call_command("demo", addr="8000", stdout=io.StringIO())

@@ -1,0 +1,111 @@
+from django.contrib import admin
+
+from weimin.halls.forms import SpecialDaySessionsFormSet, WeeklySessionsFormSet
+from weimin.halls.models import (
+    Department,
+    District,
+    Hall,
+    ItemCategory,
+    Material,
+    OpeningSchedule,
+    OpeningSession,
+    ServiceItem,
+    SpecialDay,
+    SpecialDaySession,
+    Window,
+)
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class WindowInline(admin.TabularInline):
+    model = Window
+    extra = 0
+    fields = ["number", "label", "active"]
+    show_change_link = True
+
+
+@admin.register(Hall)
+class HallAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "address", "ticket_cutoff_minutes"]
+    list_filter = ["kind", "district"]
+    search_fields = ["code", "name", "address"]
+    inlines = [WindowInline]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ItemCategory)
+class ItemCategoryAdmin(admin.ModelAdmin):
+    list_display = ["ticket_prefix", "code", "name"]
+    search_fields = ["code", "name", "ticket_prefix"]
+
+
+class MaterialInline(admin.TabularInline):
+    model = Material
+    extra = 0
+    fields = ["position", "name", "description", "required", "tolerance_eligible", "copies"]
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    list_display = [
+        "code", "name", "department", "category", "handling_minutes", "promised_days", "statutory_days",
+        "appointment_allowed", "active",
+    ]
+    list_filter = ["category", "department", "appointment_allowed", "active"]
+    search_fields = ["code", "name", "materials__name"]
+    inlines = [MaterialInline]
+
+
+@admin.register(Material)
+class MaterialAdmin(admin.ModelAdmin):
+    list_display = ["name", "item", "required", "tolerance_eligible", "copies"]
+    list_filter = ["required", "tolerance_eligible", "item__category"]
+    search_fields = ["name", "item__name", "item__code"]
+    autocomplete_fields = ["item"]
+
+
+@admin.register(Window)
+class WindowAdmin(admin.ModelAdmin):
+    list_display = ["hall", "number", "label", "active"]
+    list_filter = ["hall", "active"]
+    search_fields = ["hall__name", "label", "items__name"]
+    filter_horizontal = ["items"]
+
+
+class OpeningSessionInline(admin.TabularInline):
+    model = OpeningSession
+    formset = WeeklySessionsFormSet
+    extra = 0
+
+
+@admin.register(OpeningSchedule)
+class OpeningScheduleAdmin(admin.ModelAdmin):
+    list_display = ["hall", "name", "valid_from", "valid_until"]
+    list_filter = ["hall"]
+    search_fields = ["hall__name", "name"]
+    inlines = [OpeningSessionInline]
+
+
+class SpecialDaySessionInline(admin.TabularInline):
+    model = SpecialDaySession
+    formset = SpecialDaySessionsFormSet
+    extra = 0
+
+
+@admin.register(SpecialDay)
+class SpecialDayAdmin(admin.ModelAdmin):
+    list_display = ["hall", "date", "closed", "reason"]
+    list_filter = ["hall", "closed"]
+    search_fields = ["hall__name", "reason"]
+    date_hierarchy = "date"
+    inlines = [SpecialDaySessionInline]

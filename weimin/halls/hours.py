@@ -1,0 +1,189 @@
+"""Opening hours and working days: the one place that answers when a hall is open.
+
+- is hall H open at instant T          → ``HallCalendar(h).is_open(t)``
+- its sessions on date D               → ``HallCalendar(h).day(d)``
+- when it next opens                   → ``HallCalendar(h).next_opening(t)``
+- N working days after a date          → ``add_working_days(d, n, hall=h)``
+
+Instants are aware datetimes (stored in UTC); a hall's business day is a date in its own time zone.
+A date whose national status nobody has published raises CalendarUnknown: weimin never guesses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from weimin.calendars import rules
+from weimin.calendars.national import NationalCalendar, holiday_display_name
+from weimin.calendars.rules import CalendarUnknown, DayKind
+from weimin.halls.choices import DayReason
+from weimin.halls.models import Hall
+
+DAY_REASON_BY_KIND = {
+    DayKind.WORKDAY: DayReason.WORKDAY,
+    DayKind.MAKEUP_WORKDAY: DayReason.MAKEUP_WORKDAY,
+    DayKind.WEEKEND: DayReason.WEEKEND,
+    DayKind.HOLIDAY: DayReason.HOLIDAY,
+}
+
+
+@dataclass(frozen=True)
+class Session:
+    """One opening session on one date, as aware datetimes in the hall's time zone."""
+
+    start: datetime
+    end: datetime
+    cutoff_minutes: int
+
+    @property
+    def last_ticket(self) -> datetime:
+        """No ticket is issued after this instant (the cut-off before closing)."""
+        return max(self.start, self.end - timedelta(minutes=self.cutoff_minutes))
+
+    def contains(self, instant: datetime) -> bool:
+        return self.start <= instant < self.end
+
+    def accepts_tickets_at(self, instant: datetime) -> bool:
+        return self.start <= instant <= self.last_ticket
+
+
+@dataclass(frozen=True)
+class HallDay:
+    """A hall's hours on one date, and why."""
+
+    date: date
+    sessions: tuple[Session, ...]
+    reason: DayReason
+    note: str = ""
+
+    @property
+    def open(self) -> bool:
+        return bool(self.sessions)
+
+
+@dataclass(frozen=True)
+class HallStatus:
+    """What a visitor wants to know at an instant: today's hours, open now, next opening."""
+
+    today: HallDay | None
+    current: Session | None
+    next_opening: Session | None
+    unknown: CalendarUnknown | None = None
+
+    @property
+    def open_now(self) -> bool:
+        return self.current is not None
+
+
+class HallCalendar:
+    """A hall's schedules and special days, loaded once, answering hours questions in memory."""
+
+    def __init__(self, hall: Hall, national: NationalCalendar | None = None):
+        self.hall = hall
+        self.tz = ZoneInfo(hall.timezone)
+        self.national = national or NationalCalendar()
+        self.schedules = list(hall.schedules.prefetch_related("sessions").order_by("valid_from"))
+        self.special_days = {s.date: s for s in hall.special_days.prefetch_related("sessions")}
+
+    def local_date(self, instant: datetime) -> date:
+        return instant.astimezone(self.tz).date()
+
+    def _session(self, day: date, start: time, end: time) -> Session:
+        return Session(
+            datetime.combine(day, start, tzinfo=self.tz),
+            datetime.combine(day, end, tzinfo=self.tz),
+            self.hall.cutoff_minutes,
+        )
+
+    def _weekly_sessions(self, day: date, weekday: int) -> tuple[Session, ...]:
+        schedule = next((s for s in self.schedules if s.covers(day)), None)
+        if schedule is None:
+            return ()
+        return tuple(
+            self._session(day, s.start, s.end)
+            for s in sorted(schedule.sessions.all(), key=lambda s: s.start)
+            if s.weekday == weekday
+        )
+
+    def _schedule_in_force(self, day: date) -> bool:
+        return any(s.covers(day) for s in self.schedules)
+
+    def day(self, day: date) -> HallDay:
+        special = self.special_days.get(day)
+        if special is not None:
+            if special.closed:
+                return HallDay(day, (), DayReason.CLOSURE, special.reason)
+            sessions = tuple(
+                self._session(day, s.start, s.end) for s in sorted(special.sessions.all(), key=lambda s: s.start)
+            )
+            return HallDay(day, sessions, DayReason.SPECIAL_HOURS, special.reason)
+        status = self.national.status(day)
+        reason = DAY_REASON_BY_KIND[status.kind]
+        note = holiday_display_name(status.holiday_name)
+        if status.kind == DayKind.HOLIDAY:
+            return HallDay(day, (), reason, note)
+        if not self._schedule_in_force(day):
+            return HallDay(day, (), DayReason.NO_SCHEDULE)
+        # 调休: a make-up Saturday or Sunday is a full working day, kept on the weekday schedule.
+        weekday = day.weekday()
+        if status.kind == DayKind.MAKEUP_WORKDAY:
+            weekday = settings.WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY
+        return HallDay(day, self._weekly_sessions(day, weekday), reason, note)
+
+    def session_at(self, instant: datetime) -> Session | None:
+        return next((s for s in self.day(self.local_date(instant)).sessions if s.contains(instant)), None)
+
+    def is_open(self, instant: datetime) -> bool:
+        return self.session_at(instant) is not None
+
+    def accepts_tickets_at(self, instant: datetime) -> bool:
+        return any(s.accepts_tickets_at(instant) for s in self.day(self.local_date(instant)).sessions)
+
+    def next_opening(self, instant: datetime, horizon_days: int = 366) -> Session | None:
+        """The first session starting after ``instant`` within the horizon, or None.
+
+        Raises CalendarUnknown if it would have to look past what is published.
+        """
+        first = self.local_date(instant)
+        for offset in range(horizon_days + 1):
+            for session in self.day(first + timedelta(days=offset)).sessions:
+                if session.start > instant:
+                    return session
+        return None
+
+    def status_at(self, instant: datetime) -> HallStatus:
+        """Never raises: an unpublished calendar is reported in ``unknown`` for the page to say so."""
+        try:
+            today = self.day(self.local_date(instant))
+        except CalendarUnknown as exc:
+            return HallStatus(None, None, None, exc)
+        current = next((s for s in today.sessions if s.contains(instant)), None)
+        try:
+            upcoming = self.next_opening(instant, horizon_days=31)
+        except CalendarUnknown as exc:
+            return HallStatus(today, current, None, exc)
+        return HallStatus(today, current, upcoming)
+
+    def is_working_day(self, day: date) -> bool:
+        """A national working day on which this hall is not closed by its own decision."""
+        special = self.special_days.get(day)
+        if special is not None and special.closed:
+            return False
+        return self.national.is_working_day(day)
+
+
+def add_working_days(start: date, days: int, hall: Hall | None = None) -> date:
+    """The ``days``-th working day after ``start`` (start not counted; 民法典 Art. 201).
+
+    With a hall, its own closures are not working days either. Raises CalendarUnknown when the
+    count runs into an unpublished year, ValueError for a negative or absurd ``days``.
+    """
+    is_working_day = HallCalendar(hall).is_working_day if hall else NationalCalendar().is_working_day
+    return rules.add_working_days(start, days, is_working_day, limit=settings.WEIMIN_MAX_WORKING_DAYS)
+
+
+__all__ = ["HallCalendar", "HallDay", "HallStatus", "Session", "CalendarUnknown", "add_working_days"]

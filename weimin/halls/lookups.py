@@ -1,0 +1,20 @@
+"""Finding a hall or an item by its public code, with a 404 that names what was not found."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from weimin.halls.models import Hall, ServiceItem
+
+
+def hall_or_404(code: str) -> Hall:
+    hall = Hall.objects.filter(code=code).first()
+    if hall is None:
+        raise Http404(_("No hall with code %(code)s.") % {"code": code})
+    return hall
+
+
+def item_or_404(code: str) -> ServiceItem:
+    item = ServiceItem.objects.select_related("department", "category").filter(code=code, active=True).first()
+    if item is None:
+        raise Http404(_("No service item with code %(code)s.") % {"code": code})
+    return item

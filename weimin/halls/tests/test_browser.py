@@ -1,0 +1,75 @@
+"""The citizen's path in a real browser: Debian's chromium driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from weimin.demo.seed import seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(settings.VAR_DIR).parent / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: apt-get install chromium fonts-noto-cjk (as .ci/run does)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server, freeze):
+    seed_demo()
+    freeze("2017-12-08 18:30")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")  # a phone, English-set
+    page.goto(live_server.url + "/")
+    assert page.locator("h1").inner_text() == "行政服务大厅"  # Chinese first, whatever the phone's language
+    cards = page.locator(".hall-card")
+    assert cards.count() == 12
+    district = page.locator('.hall-card[data-hall="longgang-district"]')
+    assert district.locator('[data-open="yes"]').is_visible()
+    assert "14:00–19:30" in district.inner_text()
+    page.screenshot(path=SHOTS / "home-phone.png", full_page=True)
+
+    district.locator("a.card-title").click()
+    page.wait_for_url("**/halls/longgang-district/")
+    assert "消防审批" in page.inner_text("main")
+    page.get_by_role("link", name="建设工程消防验收").click()
+    page.wait_for_url("**/items/fire-acceptance/")
+    materials = page.locator(".checklist strong").all_inner_texts()
+    assert materials[0] == "建设工程消防验收申报表" and len(materials) == 5
+    assert page.locator(".tag.later").count() == 2
+    page.screenshot(path=SHOTS / "item-phone.png", full_page=True)
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("h2").first.inner_text() == "Materials to bring"
+    page.close()
+
+
+def test_status_refreshes_itself_through_htmx(browser, live_server, freeze):
+    seed_demo()
+    freeze("2017-12-08 19:29")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + "/")
+    assert page.locator('.hall-card[data-hall="pinghu"] [data-open="yes"]').is_visible()
+    freeze("2017-12-08 19:31")
+    # The same request the every-60s trigger makes, issued now instead of waiting a minute.
+    page.evaluate("htmx.ajax('GET', '/halls/status/', {target: '#hall-list', swap: 'innerHTML'})")
+    page.locator('.hall-card[data-hall="pinghu"] [data-open="no"]').wait_for(timeout=5000)
+    page.screenshot(path=SHOTS / "home-desktop-closed.png", full_page=True)
+    page.close()

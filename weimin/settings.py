@@ -1,0 +1,131 @@
+"""Django settings, read from the environment.
+
+DATABASE_URL   PostgreSQL in production (``postgres://user:pass@host/db``); default SQLite in ./var/
+SECRET_KEY     required when DEBUG is off
+DEBUG          1/true to enable
+ALLOWED_HOSTS  comma-separated
+WEIMIN_CLOCK   demo/training clock start, hall-local ``YYYY-MM-DDTHH:MM`` (see weimin.core.clock)
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("WEIMIN_VAR_DIR", Path.cwd() / "var"))
+
+DEBUG = env_flag("DEBUG")
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and not env_flag("WEIMIN_INSECURE_DEV_KEY"):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    SECRET_KEY = "weimin-insecure-development-key"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "ninja",
+    "weimin.core",
+    "weimin.calendars",
+    "weimin.halls",
+    "weimin.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "weimin.core.middleware.ChineseFirstLocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "weimin.urls"
+WSGI_APPLICATION = "weimin.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "weimin.core.context_processors.clock",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'weimin.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Writers wait for the lock instead of failing at once; WAL lets readers run beside a writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+LOGIN_URL = "/admin/login/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- weimin domain settings (DOMAIN.md: every number is a setting with the rule's value as default) ---
+
+# Minutes before each session's end after which no new ticket is issued.
+WEIMIN_TICKET_CUTOFF_MINUTES = int(os.environ.get("WEIMIN_TICKET_CUTOFF_MINUTES", "30"))
+# A make-up workday (调休上班日) follows the hall's schedule of this weekday (0 = Monday).
+WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY = int(os.environ.get("WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY", "0"))
+# Longest working-day span the calendar will add in one request (a guard against runaway loops).
+WEIMIN_MAX_WORKING_DAYS = 2000
+# Demo / training clock: honoured only when DEBUG or WEIMIN_ALLOW_CLOCK=1.
+WEIMIN_ALLOW_CLOCK = env_flag("WEIMIN_ALLOW_CLOCK")
