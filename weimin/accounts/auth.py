@@ -3,8 +3,10 @@
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from weimin.accounts.choices import Role
 from weimin.accounts.models import ApiToken, hash_token
 from weimin.core import clock
+from weimin.halls.models import Hall
 
 
 class BearerToken(HttpBearer):
@@ -19,6 +21,16 @@ class BearerToken(HttpBearer):
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=clock.now())
         request.user = found.user
         return found.user
+
+
+def halls_managed_by(user):
+    """The halls whose back-office rows ``user`` may see, or None for all of them.
+
+    Superusers and the district office see every hall; anyone else only the halls they belong to.
+    """
+    if user.is_superuser or user.groups.filter(name=Role.DISTRICT_OFFICE).exists():
+        return None
+    return Hall.objects.filter(staff__user=user)
 
 
 def can_act_at(user, hall) -> bool:

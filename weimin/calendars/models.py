@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from weimin.calendars.choices import CalendarDayKind
+from weimin.core import clock
 
 
 class CalendarYear(models.Model):
@@ -14,7 +15,7 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("e.g. the State Council notice"))
-    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    entered_at = models.DateTimeField(_("entered at"), default=clock.now, editable=False)
 
     class Meta:
         ordering = ["year"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from weimin.accounts.auth import halls_managed_by
 from weimin.halls.forms import SpecialDaySessionsFormSet, WeeklySessionsFormSet
 from weimin.halls.models import (
     Department,
@@ -14,6 +15,23 @@ from weimin.halls.models import (
     SpecialDaySession,
     Window,
 )
+
+
+class HallScopedAdmin(admin.ModelAdmin):
+    """A hall manager sees and edits only the rows of the halls they belong to."""
+
+    hall_path = "hall"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        halls = halls_managed_by(request.user)
+        return queryset if halls is None else queryset.filter(**{f"{self.hall_path}__in": halls})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        halls = halls_managed_by(request.user)
+        if db_field.name == "hall" and halls is not None:
+            kwargs["queryset"] = halls
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(District)
@@ -75,7 +93,7 @@ class MaterialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Window)
-class WindowAdmin(admin.ModelAdmin):
+class WindowAdmin(HallScopedAdmin):
     list_display = ["hall", "number", "label", "active"]
     list_filter = ["hall", "active"]
     search_fields = ["hall__name", "label", "items__name"]
@@ -89,7 +107,7 @@ class OpeningSessionInline(admin.TabularInline):
 
 
 @admin.register(OpeningSchedule)
-class OpeningScheduleAdmin(admin.ModelAdmin):
+class OpeningScheduleAdmin(HallScopedAdmin):
     list_display = ["hall", "name", "valid_from", "valid_until"]
     list_filter = ["hall"]
     search_fields = ["hall__name", "name"]
@@ -103,7 +121,7 @@ class SpecialDaySessionInline(admin.TabularInline):
 
 
 @admin.register(SpecialDay)
-class SpecialDayAdmin(admin.ModelAdmin):
+class SpecialDayAdmin(HallScopedAdmin):
     list_display = ["hall", "date", "closed", "reason"]
     list_filter = ["hall", "closed"]
     search_fields = ["hall__name", "reason"]

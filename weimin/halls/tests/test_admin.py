@@ -50,3 +50,25 @@ def test_overlapping_sessions_are_refused_in_the_admin(admin_client, hall):
     form["sessions-1-end"] = "19:30"
     assert admin_client.post(url, form).status_code == 302
     assert OpeningSchedule.objects.get(name="冬季").sessions.count() == 2
+
+
+def test_hall_manager_edits_only_their_own_halls(client, hall, district):
+    from django.contrib.auth.models import Group
+
+    from weimin.accounts.models import StaffProfile
+    from weimin.halls.models import Hall
+
+    other = Hall.objects.create(district=district, code="pinghu", name="平湖街道行政服务大厅", kind="subdistrict")
+    OpeningSchedule.objects.create(hall=other, valid_from="2017-01-01", name="平湖时间表")
+    manager = User.objects.create_user("manager", password="x", is_staff=True)
+    manager.groups.add(Group.objects.get(name="hall_manager"))
+    StaffProfile.objects.create(user=manager).halls.add(hall)
+    client.force_login(manager)
+    listing = client.get(reverse("admin:halls_openingschedule_changelist")).content.decode()
+    assert "龙岗区行政服务大厅" in listing and "平湖时间表" not in listing
+    add_form = client.get(reverse("admin:halls_specialday_add")).content.decode()
+    assert "平湖街道行政服务大厅" not in add_form
+    foreign = OpeningSchedule.objects.get(hall=other)
+    assert client.get(reverse("admin:halls_openingschedule_change", args=[foreign.pk])).status_code == 302
+    # The catalogue belongs to the district office.
+    assert client.get(reverse("admin:halls_serviceitem_changelist")).status_code == 403
