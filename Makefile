@@ -23,6 +23,7 @@ test: $(STAMP) lint test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	DEBUG=1 $(BIN)/weimin makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)

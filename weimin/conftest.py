@@ -49,8 +49,9 @@ def hall(district):
     from weimin.halls.choices import HallKind
     from weimin.halls.models import Hall
 
-    hall = Hall.objects.create(district=district, code="longgang-district", name="龙岗区行政服务大厅",
-                               kind=HallKind.DISTRICT)
+    hall = Hall.objects.create(
+        district=district, code="longgang-district", name="龙岗区行政服务大厅", kind=HallKind.DISTRICT
+    )
     seed_schedules(hall)
     return hall
 
@@ -60,10 +61,13 @@ def item(db):
     from weimin.halls.models import Department, ItemCategory, Material, ServiceItem
 
     item = ServiceItem.objects.create(
-        code="fire-acceptance", name="建设工程消防验收",
+        code="fire-acceptance",
+        name="建设工程消防验收",
         department=Department.objects.create(code="fire", name="区公安消防大队"),
         category=ItemCategory.objects.create(code="fire", name="消防审批", ticket_prefix="B"),
-        handling_minutes=30, promised_days=15, statutory_days=20,
+        handling_minutes=30,
+        promised_days=15,
+        statutory_days=20,
     )
     Material.objects.create(item=item, position=1, name="建设工程消防验收申报表")
     Material.objects.create(item=item, position=2, name="消防产品质量合格证明文件", tolerance_eligible=True)
@@ -78,3 +82,65 @@ def window(hall, item):
     window = Window.objects.create(hall=hall, number=5)
     window.items.add(item)
     return window
+
+
+@pytest.fixture
+def make_clerk(hall):
+    """``make_clerk('huang', window)`` creates window staff of the hall, signed in at ``window`` if given."""
+    from django.contrib.auth.models import Group, User
+
+    from weimin.accounts.models import StaffProfile
+    from weimin.shifts.actions import sign_in
+
+    def _make(username: str, window=None):
+        user = User.objects.create_user(username, password="x")
+        user.groups.add(Group.objects.get(name="window_staff"))
+        StaffProfile.objects.create(user=user, display_name=username).halls.add(hall)
+        if window is not None:
+            sign_in(user, window, clock.now())
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def clerk(make_clerk, window, freeze):
+    """Window staff signed in at window 5 on the article's Friday evening."""
+    freeze("2017-12-08 18:30")
+    return make_clerk("huang", window)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (``playwright install`` cannot download browsers here)."""
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium is not installed: apt-get install chromium fonts-noto-cjk (as .ci/run does)")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots():
+    """Where browser tests leave their screenshots for a person to look at: var/screenshots/."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.VAR_DIR).parent / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

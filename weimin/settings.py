@@ -45,10 +45,13 @@ INSTALLED_APPS = [
     "weimin.calendars",
     "weimin.halls",
     "weimin.accounts",
+    "weimin.shifts",
+    "weimin.tickets",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "weimin.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,8 +87,9 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # and so VAR_DIR, where SQLite lives by default
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Writers wait for the lock instead of failing at once; WAL lets readers run beside a writer.
     DATABASES["default"]["OPTIONS"] = {
@@ -108,9 +112,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Halls run on closed networks without a separate web server: the app serves its own static files.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/console/"
+LOGOUT_REDIRECT_URL = "/"
 
 LOGGING = {
     "version": 1,
@@ -129,3 +137,18 @@ WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY = int(os.environ.get("WEIMIN_MAKEUP_WORKDA
 WEIMIN_MAX_WORKING_DAYS = 2000
 # Demo / training clock: honoured only when DEBUG or WEIMIN_ALLOW_CLOCK=1.
 WEIMIN_ALLOW_CLOCK = env_flag("WEIMIN_ALLOW_CLOCK")
+
+# Queue (issue 3). Halls fight ticket scalpers: real-name tickets per person, hall and day.
+WEIMIN_TICKETS_PER_PERSON_PER_DAY = int(os.environ.get("WEIMIN_TICKETS_PER_PERSON_PER_DAY", "3"))
+# Fair alternation: at most this many priority calls in a row at a window while normal tickets wait.
+WEIMIN_MAX_PRIORITY_IN_ROW = int(os.environ.get("WEIMIN_MAX_PRIORITY_IN_ROW", "2"))
+# Recalls of a called ticket before it counts as a no-show.
+WEIMIN_MAX_RECALLS = int(os.environ.get("WEIMIN_MAX_RECALLS", "3"))
+# Age from which the ID number's birth date puts a visitor in the priority lane.
+WEIMIN_ELDERLY_AGE = int(os.environ.get("WEIMIN_ELDERLY_AGE", "60"))
+# Appointments: slot length, share of a slot's serving capacity offered for booking, check-in window.
+WEIMIN_APPOINTMENT_SLOT_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_SLOT_MINUTES", "30"))
+WEIMIN_APPOINTMENT_SHARE = float(os.environ.get("WEIMIN_APPOINTMENT_SHARE", "0.5"))
+WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES", "30"))
+WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES", "15"))
+WEIMIN_APPOINTMENT_BOOKING_DAYS = int(os.environ.get("WEIMIN_APPOINTMENT_BOOKING_DAYS", "14"))

@@ -15,7 +15,5 @@ TOKEN_PREFIX = "wm_"
 def issue_token(user: AbstractBaseUser, label: str = "") -> str:
     """Create an API token for ``user`` and return it; only its hash is kept."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(
-        user=user, key_hash=hash_token(raw), prefix=raw[:10], label=label, created_at=clock.now()
-    )
+    ApiToken.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[:10], label=label, created_at=clock.now())
     return raw

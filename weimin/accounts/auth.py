@@ -23,6 +23,15 @@ class BearerToken(HttpBearer):
         return found.user
 
 
+def optional_staff(request: HttpRequest):
+    """The staff member of a valid bearer token on a call open to visitors too, or None."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        return None
+    return BearerToken().authenticate(request, token.strip())
+
+
 def halls_managed_by(user):
     """The halls whose back-office rows ``user`` may see, or None for all of them.
 

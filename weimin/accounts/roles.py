@@ -7,8 +7,19 @@ from weimin.accounts.choices import Role
 # app_label → models whose add/change/delete/view permissions the role holds in the admin.
 ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     Role.DISTRICT_OFFICE: {
-        "halls": ["district", "hall", "department", "itemcategory", "serviceitem", "material", "window",
-                  "openingschedule", "openingsession", "specialday", "specialdaysession"],
+        "halls": [
+            "district",
+            "hall",
+            "department",
+            "itemcategory",
+            "serviceitem",
+            "material",
+            "window",
+            "openingschedule",
+            "openingsession",
+            "specialday",
+            "specialdaysession",
+        ],
         "calendars": ["calendaryear", "calendarday"],
         "accounts": ["staffprofile"],
     },
@@ -25,6 +36,7 @@ def sync_role_groups(**kwargs) -> None:
         group, _created = Group.objects.get_or_create(name=role.value)
         wanted = Permission.objects.none()
         for app_label, models in ROLE_MODEL_PERMISSIONS.get(role, {}).items():
-            wanted = wanted | Permission.objects.filter(content_type__app_label=app_label,
-                                                        content_type__model__in=models)
+            wanted = wanted | Permission.objects.filter(
+                content_type__app_label=app_label, content_type__model__in=models
+            )
         group.permissions.set(wanted)

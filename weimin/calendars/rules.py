@@ -66,9 +66,7 @@ def status_from_package(day: date) -> DayStatus:
     return DayStatus(day, DayKind.WORKDAY)
 
 
-def add_working_days(
-    start: date, days: int, is_working_day: Callable[[date], bool], *, limit: int = 2000
-) -> date:
+def add_working_days(start: date, days: int, is_working_day: Callable[[date], bool], *, limit: int = 2000) -> date:
     """The ``days``-th working day after ``start``.
 
     民法典 Art. 201: the day the period starts is not counted; 行政许可法 Art. 82: periods in working

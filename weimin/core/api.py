@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
 from weimin.calendars.rules import CalendarUnknown
+from weimin.core.errors import DomainError
 
 api = NinjaAPI(
     title="weimin API",
@@ -16,23 +17,17 @@ api = NinjaAPI(
 )
 
 
-class FieldError(Exception):
-    """Bad input for one named field: answered 422 with the field in the body."""
-
-    def __init__(self, field: str, message: str, status: int = 422):
-        self.field, self.message, self.status = field, message, status
-        super().__init__(f"{field}: {message}")
-
-
 def field_error_body(errors: list[dict]) -> dict:
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return {"detail": detail, "errors": errors}
 
 
-@api.exception_handler(FieldError)
-def on_field_error(request: HttpRequest, exc: FieldError):
-    return api.create_response(request, field_error_body([{"field": exc.field, "message": exc.message}]),
-                               status=exc.status)
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError):
+    body = {"detail": exc.message}
+    if exc.field is not None:
+        body = field_error_body([{"field": exc.field, "message": exc.message}])
+    return api.create_response(request, {**body, **exc.extra}, status=exc.status)
 
 
 @api.exception_handler(ValidationError)
@@ -64,9 +59,11 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
 def register_routers() -> None:
     from weimin.accounts.api import router as accounts_router
     from weimin.halls.api import router as halls_router
+    from weimin.shifts.api import router as shifts_router
+    from weimin.tickets.api import router as tickets_router
 
-    api.add_router("/", halls_router)
-    api.add_router("/", accounts_router)
+    for router in (halls_router, accounts_router, tickets_router, shifts_router):
+        api.add_router("/", router)
 
 
 register_routers()

@@ -80,16 +80,27 @@ def seed_catalogue() -> dict[str, ServiceItem]:
         item, _ = ServiceItem.objects.update_or_create(
             code=code,
             defaults={
-                "name": name, "category": category, "department": department_of[category_code],
-                "handling_minutes": minutes, "promised_days": promised, "statutory_days": statutory,
-                "appointment_allowed": appointment, "active": True,
+                "name": name,
+                "category": category,
+                "department": department_of[category_code],
+                "handling_minutes": minutes,
+                "promised_days": promised,
+                "statutory_days": statutory,
+                "appointment_allowed": appointment,
+                "active": True,
             },
         )
         for position, (m_name, description, required, tolerance, copies) in enumerate(materials, start=1):
             Material.objects.update_or_create(
-                item=item, name=m_name,
-                defaults={"position": position, "description": description, "required": required,
-                          "tolerance_eligible": tolerance, "copies": copies},
+                item=item,
+                name=m_name,
+                defaults={
+                    "position": position,
+                    "description": description,
+                    "required": required,
+                    "tolerance_eligible": tolerance,
+                    "copies": copies,
+                },
             )
         items[code] = item
     return items
@@ -97,32 +108,56 @@ def seed_catalogue() -> dict[str, ServiceItem]:
 
 def seed_halls(district: District) -> list[Hall]:
     code, name, address, phone = data.DISTRICT_HALL
-    halls = [Hall.objects.update_or_create(
-        code=code, defaults={"district": district, "name": name, "kind": HallKind.DISTRICT, "address": address,
-                             "phone": phone, "position": 0})[0]]
+    halls = [
+        Hall.objects.update_or_create(
+            code=code,
+            defaults={
+                "district": district,
+                "name": name,
+                "kind": HallKind.DISTRICT,
+                "address": address,
+                "phone": phone,
+                "position": 0,
+            },
+        )[0]
+    ]
     for position, (code, name, address) in enumerate(data.SUBDISTRICT_HALLS, start=1):
-        halls.append(Hall.objects.update_or_create(
-            code=code, defaults={"district": district, "name": name, "kind": HallKind.SUBDISTRICT,
-                                 "address": address, "position": position})[0])
+        halls.append(
+            Hall.objects.update_or_create(
+                code=code,
+                defaults={
+                    "district": district,
+                    "name": name,
+                    "kind": HallKind.SUBDISTRICT,
+                    "address": address,
+                    "position": position,
+                },
+            )[0]
+        )
     return halls
 
 
 def seed_schedules(hall: Hall) -> None:
     extension = date.fromisoformat(data.EXTENSION_STARTS)
-    for spec, valid_until in ((data.SCHEDULE_BEFORE, date.fromordinal(extension.toordinal() - 1)),
-                              (data.SCHEDULE_EXTENDED, None)):
+    for spec, valid_until in (
+        (data.SCHEDULE_BEFORE, date.fromordinal(extension.toordinal() - 1)),
+        (data.SCHEDULE_EXTENDED, None),
+    ):
         schedule, created = OpeningSchedule.objects.get_or_create(
-            hall=hall, valid_from=date.fromisoformat(spec["valid_from"]),
+            hall=hall,
+            valid_from=date.fromisoformat(spec["valid_from"]),
             defaults={"name": spec["name"], "valid_until": valid_until},
         )
         if not created:
             continue
-        sessions = [(weekday, start, end) for weekday in range(Weekday.MONDAY, Weekday.SATURDAY)
-                    for start, end in spec["weekday_sessions"]]
+        sessions = [
+            (weekday, start, end)
+            for weekday in range(Weekday.MONDAY, Weekday.SATURDAY)
+            for start, end in spec["weekday_sessions"]
+        ]
         sessions += [(Weekday.SATURDAY, start, end) for start, end in spec["saturday_sessions"]]
         OpeningSession.objects.bulk_create(
-            OpeningSession(schedule=schedule, weekday=w, start=parse_time(s), end=parse_time(e))
-            for w, s, e in sessions
+            OpeningSession(schedule=schedule, weekday=w, start=parse_time(s), end=parse_time(e)) for w, s, e in sessions
         )
 
 

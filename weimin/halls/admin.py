@@ -76,8 +76,15 @@ class MaterialInline(admin.TabularInline):
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin):
     list_display = [
-        "code", "name", "department", "category", "handling_minutes", "promised_days", "statutory_days",
-        "appointment_allowed", "active",
+        "code",
+        "name",
+        "department",
+        "category",
+        "handling_minutes",
+        "promised_days",
+        "statutory_days",
+        "appointment_allowed",
+        "active",
     ]
     list_filter = ["category", "department", "appointment_allowed", "active"]
     search_fields = ["code", "name", "materials__name"]

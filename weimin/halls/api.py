@@ -3,7 +3,7 @@ from datetime import date
 from ninja import Query, Router
 
 from weimin.core import clock
-from weimin.core.api import FieldError
+from weimin.core.errors import InvalidInput
 from weimin.halls import hours
 from weimin.halls.lookups import hall_or_404, item_or_404
 from weimin.halls.models import Hall, ServiceItem
@@ -35,8 +35,13 @@ def list_halls(request):
 def hall_detail(request, code: str):
     hall = hall_or_404(code)
     return {
-        "code": hall.code, "name": hall.name, "kind": hall.kind, "address": hall.address, "phone": hall.phone,
-        "windows": hall.windows.filter(active=True).count(), "ticket_cutoff_minutes": hall.cutoff_minutes,
+        "code": hall.code,
+        "name": hall.name,
+        "kind": hall.kind,
+        "address": hall.address,
+        "phone": hall.phone,
+        "windows": hall.windows.filter(active=True).count(),
+        "ticket_cutoff_minutes": hall.cutoff_minutes,
     }
 
 
@@ -78,6 +83,5 @@ def add_working_days(
     try:
         result = hours.add_working_days(from_date, days, hall_obj)
     except ValueError as exc:
-        raise FieldError("days", str(exc)) from None
+        raise InvalidInput(str(exc), field="days") from None
     return {"date": result, "from_date": from_date, "days": days}
-

@@ -3,7 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from weimin.halls.models import Hall, ServiceItem
+from weimin.halls.models import Hall, ServiceItem, Window
 
 
 def hall_or_404(code: str) -> Hall:
@@ -11,6 +11,13 @@ def hall_or_404(code: str) -> Hall:
     if hall is None:
         raise Http404(_("No hall with code %(code)s.") % {"code": code})
     return hall
+
+
+def window_or_404(window_id: int) -> Window:
+    window = Window.objects.select_related("hall").filter(pk=window_id).first()
+    if window is None:
+        raise Http404(_("No window with id %(id)s.") % {"id": window_id})
+    return window
 
 
 def item_or_404(code: str) -> ServiceItem:

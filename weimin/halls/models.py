@@ -225,9 +225,7 @@ class OpeningSchedule(models.Model):
             others = others.filter(valid_from__lte=self.valid_until)
         clash = others.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=self.valid_from)).first()
         if clash is not None:
-            raise ValidationError(
-                {"valid_from": _("Overlaps the schedule %(other)s of this hall.") % {"other": clash}}
-            )
+            raise ValidationError({"valid_from": _("Overlaps the schedule %(other)s of this hall.") % {"other": clash}})
 
 
 class TimeRange(models.Model):
@@ -252,9 +250,7 @@ class OpeningSession(TimeRange):
         ordering = ["schedule", "weekday", "start"]
         verbose_name = _("opening session")
         verbose_name_plural = _("opening sessions")
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="opening_session_ordered")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="opening_session_ordered")]
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"

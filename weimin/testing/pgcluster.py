@@ -57,23 +57,32 @@ def throwaway_cluster():
     started = False
     try:
         subprocess.run(
-            as_server_user([pg_tool("initdb"), "-D", str(data), "-U", "weimin", "--auth=trust", "-E", "UTF8",
-                            "--locale=C.UTF-8"]),
-            check=True, stdout=subprocess.DEVNULL,
+            as_server_user(
+                [pg_tool("initdb"), "-D", str(data), "-U", "weimin", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off -c full_page_writes=off " \
-                  "-c synchronous_commit=off -c max_connections=200"
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off -c full_page_writes=off "
+            "-c synchronous_commit=off -c max_connections=200"
+        )
         subprocess.run(
-            as_server_user([pg_tool("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "server.log"),
-                            "-w", "start"]),
-            check=True, stdout=subprocess.DEVNULL,
+            as_server_user(
+                [pg_tool("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "server.log"), "-w", "start"]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         started = True
         yield f"postgres://weimin@127.0.0.1:{port}/postgres"
     finally:
         if started:
-            subprocess.run(as_server_user([pg_tool("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-                           stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                as_server_user([pg_tool("pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+                stdout=subprocess.DEVNULL,
+                check=False,
+            )
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -52,8 +52,13 @@ def test_bearer_token_authenticates_the_api(client, clerk):
     token = issue("clerk")
     me = client.get("/api/me", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert me.status_code == 200
-    assert me.json() == {"username": "clerk", "display_name": "黄小燕", "roles": ["window_staff"],
-                         "halls": ["longgang-district"], "superuser": False}
+    assert me.json() == {
+        "username": "clerk",
+        "display_name": "黄小燕",
+        "roles": ["window_staff"],
+        "halls": ["longgang-district"],
+        "superuser": False,
+    }
     assert ApiToken.objects.get(user=clerk).last_used_at is not None
 
 

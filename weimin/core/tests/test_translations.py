@@ -38,8 +38,11 @@ def test_every_message_has_a_chinese_translation():
 def test_compiled_catalogue_matches_the_po_file():
     with PO.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    stale = [msgid for msgid, msgstrs in po_entries(PO.read_text())
-             if msgid and compiled.gettext(msgid.replace('\\"', '"')) != msgstrs[0].replace('\\"', '"')]
+    stale = [
+        msgid
+        for msgid, msgstrs in po_entries(PO.read_text())
+        if msgid and compiled.gettext(msgid.replace('\\"', '"')) != msgstrs[0].replace('\\"', '"')
+    ]
     assert stale == [], "run `make messages`"
 
 
@@ -49,9 +52,20 @@ def test_no_string_is_missing_from_the_catalogue(tmp_path):
     root = Path(weimin.__file__).parent
     sources = [str(p) for ext in ("py", "html") for p in root.rglob(f"*.{ext}") if "tests" not in p.parts]
     pot = tmp_path / "all.pot"
-    subprocess.run(["xgettext", "--from-code=UTF-8", "-o", str(pot), "--language=Python",
-                    "--keyword=_", "--keyword=gettext_lazy", "--keyword=gettext",
-                    *[s for s in sources if s.endswith(".py")]], check=True)
+    subprocess.run(
+        [
+            "xgettext",
+            "--from-code=UTF-8",
+            "-o",
+            str(pot),
+            "--language=Python",
+            "--keyword=_",
+            "--keyword=gettext_lazy",
+            "--keyword=gettext",
+            *[s for s in sources if s.endswith(".py")],
+        ],
+        check=True,
+    )
     known = {msgid for msgid, _ in po_entries(PO.read_text())}
     found = {msgid for msgid, _ in po_entries(pot.read_text()) if msgid}
     assert sorted(found - known) == []

@@ -20,7 +20,10 @@ def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
     env.update({"DEBUG": "1", "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"})
     server = subprocess.Popen(
         [sys.executable, "-m", "weimin.manage", "demo", "--addr", f"127.0.0.1:{port}"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         page = None

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Hall.objects.count(), Window.objects.count(), ServiceItem.objects.count(), Material.objects.count(),
-            User.objects.count(), StaffProfile.objects.count())
+    return (
+        Hall.objects.count(),
+        Window.objects.count(),
+        ServiceItem.objects.count(),
+        Material.objects.count(),
+        User.objects.count(),
+        StaffProfile.objects.count(),
+    )
 
 
 def seed():

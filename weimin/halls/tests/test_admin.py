@@ -15,8 +15,17 @@ def admin_client(client, hall, window):
 
 @pytest.mark.parametrize(
     "model",
-    ["hall", "window", "serviceitem", "material", "department", "itemcategory", "openingschedule", "specialday",
-     "district"],
+    [
+        "hall",
+        "window",
+        "serviceitem",
+        "material",
+        "department",
+        "itemcategory",
+        "openingschedule",
+        "specialday",
+        "district",
+    ],
 )
 def test_catalogue_changelists_with_search(admin_client, model):
     url = reverse(f"admin:halls_{model}_changelist")
@@ -25,18 +34,31 @@ def test_catalogue_changelists_with_search(admin_client, model):
 
 
 def test_calendar_and_accounts_in_the_admin(admin_client):
-    for name in ["calendars_calendarday", "calendars_calendaryear", "accounts_staffprofile", "accounts_apitoken",
-                 "auth_user"]:
+    for name in [
+        "calendars_calendarday",
+        "calendars_calendaryear",
+        "accounts_staffprofile",
+        "accounts_apitoken",
+        "auth_user",
+    ]:
         assert admin_client.get(reverse(f"admin:{name}_changelist"), {"q": "2027"}).status_code == 200
 
 
 def test_overlapping_sessions_are_refused_in_the_admin(admin_client, hall):
     url = reverse("admin:halls_openingschedule_add")
     form = {
-        "hall": hall.pk, "name": "冬季", "valid_from": "2030-01-01", "valid_until": "",
-        "sessions-TOTAL_FORMS": "2", "sessions-INITIAL_FORMS": "0",
-        "sessions-0-weekday": "0", "sessions-0-start": "09:00", "sessions-0-end": "12:00",
-        "sessions-1-weekday": "0", "sessions-1-start": "11:00", "sessions-1-end": "14:00",
+        "hall": hall.pk,
+        "name": "冬季",
+        "valid_from": "2030-01-01",
+        "valid_until": "",
+        "sessions-TOTAL_FORMS": "2",
+        "sessions-INITIAL_FORMS": "0",
+        "sessions-0-weekday": "0",
+        "sessions-0-start": "09:00",
+        "sessions-0-end": "12:00",
+        "sessions-1-weekday": "0",
+        "sessions-1-start": "11:00",
+        "sessions-1-end": "14:00",
     }
     # The open-ended extended schedule already covers 2030: first the overlap of schedules is refused…
     response = admin_client.post(url, form)

@@ -7,8 +7,9 @@ pytestmark = pytest.mark.django_db
 
 def test_list_and_detail_halls(client, hall, window):
     halls = client.get("/api/halls").json()
-    assert halls == [{"code": "longgang-district", "name": "龙岗区行政服务大厅", "kind": "district",
-                      "address": "", "phone": ""}]
+    assert halls == [
+        {"code": "longgang-district", "name": "龙岗区行政服务大厅", "kind": "district", "address": "", "phone": ""}
+    ]
     detail = client.get("/api/halls/longgang-district").json()
     assert detail["windows"] == 1 and detail["ticket_cutoff_minutes"] == 30
 
@@ -26,9 +27,14 @@ def test_hall_items_and_item_with_materials(client, hall, window, item):
 def test_hours_for_a_date(client, hall):
     body = client.get("/api/halls/longgang-district/hours?date=2017-12-08").json()
     assert body == {
-        "date": "2017-12-08", "open": True, "reason": "workday", "note": "",
-        "sessions": [{"start": "09:00", "end": "12:00", "last_ticket": "11:30"},
-                     {"start": "14:00", "end": "19:30", "last_ticket": "19:00"}],
+        "date": "2017-12-08",
+        "open": True,
+        "reason": "workday",
+        "note": "",
+        "sessions": [
+            {"start": "09:00", "end": "12:00", "last_ticket": "11:30"},
+            {"start": "14:00", "end": "19:30", "last_ticket": "19:00"},
+        ],
     }
     holiday = client.get("/api/halls/longgang-district/hours?date=2026-10-01").json()
     assert holiday["open"] is False and holiday["sessions"] == [] and holiday["reason"] == "holiday"
@@ -58,9 +64,13 @@ def test_bad_date_is_a_422_naming_the_parameter(client, hall, bad):
 
 @pytest.mark.parametrize(
     ("url", "code"),
-    [("/api/halls/nowhere", "nowhere"), ("/api/halls/nowhere/items", "nowhere"),
-     ("/api/halls/nowhere/hours", "nowhere"), ("/api/items/nothing", "nothing"),
-     ("/api/calendar/add-working-days?from=2026-09-30&days=1&hall=zz", "zz")],
+    [
+        ("/api/halls/nowhere", "nowhere"),
+        ("/api/halls/nowhere/items", "nowhere"),
+        ("/api/halls/nowhere/hours", "nowhere"),
+        ("/api/items/nothing", "nothing"),
+        ("/api/calendar/add-working-days?from=2026-09-30&days=1&hall=zz", "zz"),
+    ],
 )
 def test_unknown_codes_are_404_with_a_json_message(client, hall, url, code):
     response = client.get(url)
@@ -79,8 +89,14 @@ def test_add_working_days(client, hall):
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("from=2026-09-31&days=1", "from"), ("from=2026-09-30&days=-1", "days"), ("from=2026-09-30&days=x", "days"),
-     ("days=1", "from"), ("from=2026-09-30", "days"), ("from=2026-09-30&days=100000", "days")],
+    [
+        ("from=2026-09-31&days=1", "from"),
+        ("from=2026-09-30&days=-1", "days"),
+        ("from=2026-09-30&days=x", "days"),
+        ("days=1", "from"),
+        ("from=2026-09-30", "days"),
+        ("from=2026-09-30&days=100000", "days"),
+    ],
 )
 def test_add_working_days_errors_name_the_parameter(client, query, field):
     response = client.get(f"/api/calendar/add-working-days?{query}")
@@ -96,7 +112,13 @@ def test_add_working_days_into_an_unpublished_year(client):
 
 def test_openapi_schema_and_docs(client):
     schema = client.get("/api/openapi.json").json()
-    for path in ["/api/halls", "/api/halls/{code}", "/api/halls/{code}/items", "/api/items/{code}",
-                 "/api/halls/{code}/hours", "/api/calendar/add-working-days"]:
+    for path in [
+        "/api/halls",
+        "/api/halls/{code}",
+        "/api/halls/{code}/items",
+        "/api/items/{code}",
+        "/api/halls/{code}/hours",
+        "/api/calendar/add-working-days",
+    ]:
         assert path in schema["paths"]
     assert client.get("/api/docs").status_code == 200

@@ -1,40 +1,15 @@
 """The citizen's path in a real browser: Debian's chromium driven by Playwright."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
 from weimin.demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(settings.VAR_DIR).parent / "screenshots"
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium is not installed: apt-get install chromium fonts-noto-cjk (as .ci/run does)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server, freeze):
+def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 18:30")
-    SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")  # a phone, English-set
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "行政服务大厅"  # Chinese first, whatever the phone's language
@@ -43,7 +18,7 @@ def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server,
     district = page.locator('.hall-card[data-hall="longgang-district"]')
     assert district.locator('[data-open="yes"]').is_visible()
     assert "14:00–19:30" in district.inner_text()
-    page.screenshot(path=SHOTS / "home-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "home-phone.png", full_page=True)
 
     district.locator("a.card-title").click()
     page.wait_for_url("**/halls/longgang-district/")
@@ -53,7 +28,7 @@ def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server,
     materials = page.locator(".checklist strong").all_inner_texts()
     assert materials[0] == "建设工程消防验收申报表" and len(materials) == 5
     assert page.locator(".tag.later").count() == 2
-    page.screenshot(path=SHOTS / "item-phone.png", full_page=True)
+    page.screenshot(path=screenshots / "item-phone.png", full_page=True)
 
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
@@ -61,7 +36,7 @@ def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server,
     page.close()
 
 
-def test_status_refreshes_itself_through_htmx(browser, live_server, freeze):
+def test_status_refreshes_itself_through_htmx(browser, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 19:29")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -71,5 +46,5 @@ def test_status_refreshes_itself_through_htmx(browser, live_server, freeze):
     # The same request the every-60s trigger makes, issued now instead of waiting a minute.
     page.evaluate("htmx.ajax('GET', '/halls/status/', {target: '#hall-list', swap: 'innerHTML'})")
     page.locator('.hall-card[data-hall="pinghu"] [data-open="no"]').wait_for(timeout=5000)
-    page.screenshot(path=SHOTS / "home-desktop-closed.png", full_page=True)
+    page.screenshot(path=screenshots / "home-desktop-closed.png", full_page=True)
     page.close()

@@ -1,0 +1,229 @@
+"""The living demo: a realistic queue at the demo clock's instant, then visitors and clerks that keep going.
+
+Two parts:
+
+- ``prepare_day`` builds the business day up to "now" for every hall in one pass (a small
+  multi-server queue simulation written with bulk inserts): served, called and waiting tickets,
+  each with a legal event history, and simulated clerks signed in at every window.
+- ``LiveSimulation`` is a background thread of ``weimin demo``: every tick, visitors arrive and take
+  numbers, and the simulated clerks call, serve and complete — through the same actions a person
+  uses. A person who signs in at a window takes it over (the simulated clerk yields).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import close_old_connections, transaction
+
+from weimin.core import clock
+from weimin.core.errors import DomainError
+from weimin.halls.hours import HallCalendar
+from weimin.halls.models import Hall, Window
+from weimin.shifts import actions as shift_actions
+from weimin.shifts.models import Duty
+from weimin.tickets import actions, queue, rules
+from weimin.tickets.choices import Priority, TicketSource
+from weimin.tickets.models import Ticket, TicketCounter, TicketEvent, secret_hash
+
+log = logging.getLogger(__name__)
+
+# Share of a window group's capacity that arrives: queues build at peaks but stay finite.
+LOAD = 0.9
+PRIORITY_SHARE = 0.08
+SIMULATED_PRIORITIES = [Priority.ELDERLY, Priority.ELDERLY, Priority.DISABLED, Priority.PREGNANT]
+
+
+def serving_windows(hall: Hall) -> list[Window]:
+    return [w for w in hall.windows.filter(active=True).prefetch_related("items__category") if w.items.exists()]
+
+
+def simulated_staff(hall: Hall) -> list:
+    """The hall's seeded clerks (``<hall>-NN``), never the demo accounts people log in with."""
+    return list(get_user_model().objects.filter(username__startswith=f"{hall.code}-").order_by("username"))
+
+
+def arrival_factor(local: datetime) -> float:
+    """Busier late mornings and, since the extension, the after-work hour (18:00–19:00)."""
+    hour = local.hour + local.minute / 60
+    if 18 <= hour < 19:
+        return 1.3
+    if 9.5 <= hour < 11.5 or 14.5 <= hour < 16.5:
+        return 1.1
+    return 0.8
+
+
+@transaction.atomic
+def prepare_day(now: datetime, seed: int = 20171208) -> int:
+    """Build today's queue history up to ``now`` for every hall that has no ticket today yet."""
+    rng = random.Random(seed)
+    created = 0
+    for hall in Hall.objects.order_by("position", "code"):
+        calendar = HallCalendar(hall)
+        today = calendar.local_date(now)
+        if Ticket.objects.filter(hall=hall, business_date=today).exists():
+            continue
+        day = calendar.day(today)
+        windows = serving_windows(hall)
+        staff = simulated_staff(hall)
+        if not day.open or not windows or not staff:
+            continue
+        clerks = dict(zip((w.pk for w in windows), staff, strict=False))
+        started = day.sessions[0].start
+        for window in windows:
+            if window.pk in clerks and not Duty.objects.open().filter(window=window).exists():
+                Duty.objects.create(window=window, user=clerks[window.pk], started_at=started, simulated=True)
+        created += _simulate_hall_day(hall, today, day.sessions, windows, clerks, now, rng)
+    return created
+
+
+def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
+    groups: dict[frozenset, list[Window]] = defaultdict(list)
+    for window in windows:
+        if window.pk in clerks:
+            groups[frozenset(i.pk for i in window.items.all())].append(window)
+    tickets, events, counters = [], [], defaultdict(int)
+    for members in groups.values():
+        items = list(members[0].items.all())
+        mean_minutes = sum(i.handling_minutes for i in items) / len(items)
+        per_minute = LOAD * len(members) / mean_minutes
+        free_at = {w.pk: sessions[0].start for w in members}
+        for session in sessions:
+            t = session.start
+            end = min(session.last_ticket, now)
+            while True:
+                t += timedelta(minutes=rng.expovariate(per_minute * arrival_factor(t)))
+                if t >= end:
+                    break
+                item = rng.choice(items)
+                window = min(members, key=lambda w: free_at[w.pk])
+                start = max(t, free_at[window.pk]) + timedelta(seconds=rng.randint(20, 90))
+                service = timedelta(minutes=item.handling_minutes * rng.uniform(0.5, 1.3))
+                free_at[window.pk] = start + service
+                counters[item.category.ticket_prefix] += 1
+                sequence = counters[item.category.ticket_prefix]
+                tickets.append((t, item, sequence, window, start, service))
+    tickets.sort(key=lambda row: row[0])
+    rows = []
+    for issued, item, sequence, window, start, service in tickets:
+        prefix = item.category.ticket_prefix
+        status, at_window, history = _state_at(now, issued, start, service)
+        ticket = Ticket(
+            hall=hall,
+            business_date=today,
+            prefix=prefix,
+            sequence=sequence,
+            number=rules.ticket_number(prefix, sequence),
+            item=item,
+            status=status,
+            priority=rng.choice(SIMULATED_PRIORITIES) if rng.random() < PRIORITY_SHARE else "",
+            source=TicketSource.SIMULATION,
+            issued_at=issued,
+            queued_at=issued,
+            window=window if at_window else None,
+            called_by=clerks[window.pk] if status != rules.Status.WAITING else None,
+            called_at=start if status != rules.Status.WAITING else None,
+            token_hash=secret_hash(f"sim-{hall.pk}-{prefix}{sequence}-{issued}"),
+        )
+        rows.append((ticket, history, window))
+    Ticket.objects.bulk_create([row[0] for row in rows])
+    for ticket, history, window in rows:
+        for kind, at in history:
+            on_window = window if kind != rules.Event.ISSUED else None
+            actor = clerks[window.pk] if on_window else None
+            events.append(TicketEvent(ticket=ticket, kind=kind, at=at, window=on_window, actor=actor))
+    # Inserted in time order, so event ids follow the clock as they do when events happen live.
+    TicketEvent.objects.bulk_create(sorted(events, key=lambda e: e.at))
+    for prefix, last in counters.items():
+        TicketCounter.objects.update_or_create(hall=hall, business_date=today, prefix=prefix, defaults={"last": last})
+    return len(rows)
+
+
+def _state_at(now, issued, start, service):
+    """Status at ``now`` of a ticket issued, called at ``start`` and served for ``service``."""
+    history = [(rules.Event.ISSUED, issued)]
+    if start >= now:
+        return rules.Status.WAITING, False, history
+    history.append((rules.Event.CALLED, start))
+    arrived = start + timedelta(minutes=1)
+    if arrived >= now:
+        return rules.Status.CALLED, True, history
+    history.append((rules.Event.SERVING, arrived))
+    done = start + service
+    if done >= now:
+        return rules.Status.SERVING, True, history
+    history.append((rules.Event.COMPLETED, done))
+    return rules.Status.COMPLETED, False, history
+
+
+class LiveSimulation(threading.Thread):
+    """Keeps the demo halls moving in real time on the demo clock. Stops with the process."""
+
+    def __init__(self, tick_seconds: float = 3.0, seed: int = 8):
+        super().__init__(name="weimin-demo-simulation", daemon=True)
+        self.tick = tick_seconds
+        self.rng = random.Random(seed)
+        self.service_until: dict[int, datetime] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(self.tick):
+            close_old_connections()
+            try:
+                self.step(clock.now())
+            except Exception:  # the demo must keep running; the log tells what went wrong
+                log.exception("demo simulation step failed")
+
+    def step(self, now: datetime) -> None:
+        for hall in Hall.objects.all():
+            self._arrivals(hall, now)
+            for window in serving_windows(hall):
+                self._clerk(hall, window, now)
+        actions.mark_missed_appointments(now)
+
+    def _arrivals(self, hall: Hall, now: datetime) -> None:
+        windows = serving_windows(hall)
+        if not windows:
+            return
+        per_second = LOAD * len(windows) / (20 * 60) * arrival_factor(now.astimezone(HallCalendar(hall).tz))
+        arrivals = sum(1 for _ in range(3) if self.rng.random() < per_second * self.tick / 3)
+        for _ in range(arrivals):
+            item = self.rng.choice(list(self.rng.choice(windows).items.all()))
+            priority = self.rng.choice(SIMULATED_PRIORITIES[1:]) if self.rng.random() < PRIORITY_SHARE else ""
+            try:
+                actions.issue_ticket(hall, item, now, priority=priority, source=TicketSource.SIMULATION)
+            except DomainError:
+                return  # closed or past the cut-off: nobody more today
+
+    def _clerk(self, hall: Hall, window: Window, now: datetime) -> None:
+        duty = Duty.objects.open().filter(window=window).select_related("user").first()
+        if duty is None:
+            staff = [u for u in simulated_staff(hall) if not Duty.objects.open().filter(user=u).exists()]
+            if not staff:
+                return
+            duty = shift_actions.sign_in(staff[0], window, now, simulated=True)
+        if not duty.simulated:
+            return  # a person holds this window
+        current = queue.ticket_at_window(window)
+        try:
+            if current is None:
+                called = actions.call_next(duty.user, window, now)
+                if called is not None:
+                    minutes = called.item.handling_minutes * self.rng.uniform(0.5, 1.3)
+                    self.service_until[called.pk] = now + timedelta(minutes=minutes)
+            elif current.status == rules.Status.CALLED and now - current.called_at > timedelta(seconds=25):
+                if self.rng.random() < 0.05:
+                    actions.mark_no_show(duty.user, current, now)
+                else:
+                    actions.start_serving(duty.user, current, now)
+            elif current.status == rules.Status.SERVING and now >= self.service_until.setdefault(
+                current.pk, now + timedelta(minutes=current.item.handling_minutes * self.rng.uniform(0.1, 0.6))
+            ):
+                actions.complete(duty.user, current, now)
+        except DomainError:
+            log.debug("demo clerk at %s: %s", window, "refused", exc_info=True)

@@ -1,0 +1,509 @@
+"""Every change to the queue: one transactional function each, used by the API and the pages.
+
+Each reads no clock of its own: the caller passes ``now`` (weimin.core.clock.now(), read once).
+Every change goes through ``_record``, which checks the life cycle (rules.TRANSITIONS) and writes the
+event row that statistics are computed from.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from weimin.accounts.auth import can_act_at
+from weimin.calendars.rules import CalendarUnknown
+from weimin.core.db import serialize_on, skip_locked
+from weimin.core.errors import InvalidInput, NotPermitted, Refused
+from weimin.core.identity import InvalidIdNumber, parse_resident_id
+from weimin.halls.hours import HallCalendar
+from weimin.halls.models import Hall, ServiceItem, Window
+from weimin.shifts.models import Duty
+from weimin.tickets import appointments, queue, rules
+from weimin.tickets.choices import EVENT_LABELS, AppointmentStatus, Priority, TicketSource
+from weimin.tickets.models import Appointment, Ticket, TicketCounter, TicketEvent, secret_hash
+from weimin.tickets.rules import Event, IllegalTransition, Status
+
+PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,18}[0-9]$")
+VISITOR_PRIORITIES = {Priority.ELDERLY, Priority.DISABLED, Priority.PREGNANT}
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: Ticket
+    token: str  # shown once: the visitor's key to their ticket page
+
+
+def _record(
+    ticket: Ticket, event: Event, now: datetime, actor=None, window: Window | None = None, **detail
+) -> TicketEvent:
+    try:
+        ticket.status = rules.after(Status(ticket.status), event)
+    except IllegalTransition as exc:
+        raise Refused(
+            _("Ticket %(number)s is %(status)s: it cannot be %(event)s.")
+            % {"number": ticket.number, "status": ticket.get_status_display(), "event": EVENT_LABELS[event]},
+            field="transition",
+        ) from exc
+    ticket.save()
+    return TicketEvent.objects.create(ticket=ticket, kind=event, at=now, actor=actor, window=window, detail=detail)
+
+
+def _next_ticket_number(hall: Hall, business_date, prefix: str) -> int:
+    """One atomic statement on both databases: concurrent issuing never shares a number."""
+    table = connection.ops.quote_name(TicketCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (hall_id, business_date, prefix, last) VALUES (%s, %s, %s, 1) "
+            f"ON CONFLICT (hall_id, business_date, prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [hall.pk, business_date, prefix],
+        )
+        return cursor.fetchone()[0]
+
+
+def _closed_refusal(calendar: HallCalendar, now: datetime, reason: str) -> Refused:
+    try:
+        upcoming = calendar.next_opening(now)
+    except CalendarUnknown as exc:
+        return Refused(
+            _("%(reason)s When it opens next is not known: %(unknown)s") % {"reason": reason, "unknown": exc}
+        )
+    if upcoming is None:
+        return Refused(reason)
+    when = timezone.localtime(upcoming.start, calendar.tz)
+    return Refused(
+        _("%(reason)s The hall next opens %(when)s.") % {"reason": reason, "when": f"{when:%Y-%m-%d %H:%M}"},
+        next_opening=when.isoformat(),
+    )
+
+
+def check_taking_tickets(hall: Hall, now: datetime, *, honour_cutoff: bool = True) -> HallCalendar:
+    """Refuse unless the hall issues tickets at ``now``; the refusal says when it next opens."""
+    calendar = HallCalendar(hall)
+    try:
+        day = calendar.day(calendar.local_date(now))
+    except CalendarUnknown as exc:
+        raise Refused(str(exc), field="date") from exc
+    current = next((s for s in day.sessions if s.contains(now)), None)
+    if current is not None and (not honour_cutoff or current.accepts_tickets_at(now)):
+        return calendar
+    if current is not None:
+        reason = _("No more tickets today after %(cutoff)s (the hall closes at %(end)s).") % {
+            "cutoff": f"{timezone.localtime(current.last_ticket, calendar.tz):%H:%M}",
+            "end": f"{timezone.localtime(current.end, calendar.tz):%H:%M}",
+        }
+    elif not day.open and day.note:
+        reason = _("The hall is closed today: %(note)s.") % {"note": day.note}
+    else:
+        reason = _("The hall is not open now.")
+    raise _closed_refusal(calendar, now, reason)
+
+
+def _validate_priority(priority: str) -> str:
+    if priority and priority not in VISITOR_PRIORITIES:
+        raise InvalidInput(
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(sorted(VISITOR_PRIORITIES))}, field="priority"
+        )
+    return priority
+
+
+def _validate_phone(phone: str) -> str:
+    phone = (phone or "").strip()
+    if phone and not PHONE.match(phone):
+        raise InvalidInput(_("Enter a phone number of digits, e.g. 13800138000."), field="phone")
+    return phone
+
+
+def _offered_item(hall: Hall, item: ServiceItem) -> ServiceItem:
+    if not item.active or not hall.windows.filter(active=True, items=item).exists():
+        raise InvalidInput(_("%(item)s is not handled at %(hall)s.") % {"item": item, "hall": hall}, field="item")
+    return item
+
+
+@transaction.atomic
+def issue_ticket(
+    hall: Hall,
+    item: ServiceItem,
+    now: datetime,
+    *,
+    id_number: str = "",
+    phone: str = "",
+    priority: str = "",
+    source: str = TicketSource.KIOSK,
+    actor=None,
+    _appointment_checkin: bool = False,
+) -> IssuedTicket:
+    """Take a number (取号). Real name optional; an ID number limits tickets per person and day."""
+    _offered_item(hall, item)
+    priority = Priority.APPOINTMENT if _appointment_checkin else _validate_priority(priority)
+    phone = _validate_phone(phone)
+    calendar = check_taking_tickets(hall, now, honour_cutoff=not _appointment_checkin)
+    business_date = calendar.local_date(now)
+    id_hash = id_masked = ""
+    if id_number:
+        try:
+            person = parse_resident_id(id_number, today=business_date)
+        except InvalidIdNumber as exc:
+            raise InvalidInput(_("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number") from exc
+        id_hash, id_masked = secret_hash(person.number), person.masked
+        if not priority and person.age_on(business_date) >= settings.WEIMIN_ELDERLY_AGE:
+            priority = Priority.ELDERLY
+        serialize_on(f"tickets-per-person:{hall.pk}:{business_date}:{id_hash}")
+        taken = Ticket.objects.filter(hall=hall, business_date=business_date, id_hash=id_hash).count()
+        if taken >= settings.WEIMIN_TICKETS_PER_PERSON_PER_DAY and not _appointment_checkin:
+            raise Refused(
+                _("This ID number already has %(n)s tickets at this hall today, the most allowed.") % {"n": taken},
+                field="id_number",
+            )
+    prefix = item.category.ticket_prefix
+    sequence = _next_ticket_number(hall, business_date, prefix)
+    token = secrets.token_urlsafe(18)
+    ticket = Ticket(
+        hall=hall,
+        business_date=business_date,
+        prefix=prefix,
+        sequence=sequence,
+        number=rules.ticket_number(prefix, sequence),
+        item=item,
+        status=Status.WAITING,
+        priority=priority,
+        source=source,
+        issued_at=now,
+        queued_at=now,
+        id_hash=id_hash,
+        id_masked=id_masked,
+        phone=phone,
+        token_hash=secret_hash(token),
+    )
+    ticket.save()
+    TicketEvent.objects.create(ticket=ticket, kind=Event.ISSUED, at=now, actor=actor, detail={"source": source})
+    return IssuedTicket(ticket, token)
+
+
+def _duty_at(user, window: Window) -> Duty:
+    duty = Duty.objects.open().filter(user=user, window=window).first()
+    if duty is None:
+        raise Refused(_("Sign in to window %(n)s first.") % {"n": window.number}, field="window")
+    return duty
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update(of=("self",)).select_related("hall", "item", "window").get(pk=ticket.pk)
+
+
+def _at_my_window(user, ticket: Ticket) -> Ticket:
+    ticket = _locked(ticket)
+    if ticket.status not in rules.AT_WINDOW_STATUSES or ticket.window is None:
+        raise Refused(
+            _("Ticket %(number)s is not at a window (it is %(status)s).")
+            % {"number": ticket.number, "status": ticket.get_status_display()},
+            field="transition",
+        )
+    if not Duty.objects.open().filter(user=user, window=ticket.window).exists():
+        raise NotPermitted(
+            _("Ticket %(number)s is at window %(n)s, which you do not hold.")
+            % {"number": ticket.number, "n": ticket.window.number}
+        )
+    return ticket
+
+
+@transaction.atomic
+def call_next(user, window: Window, now: datetime) -> Ticket | None:
+    """叫号: the next ticket for this window, exactly once however many windows call at once.
+
+    Order: tickets transferred to the front; then the priority or the normal lane by fair
+    alternation; in each, the earliest queued. PostgreSQL: rows locked with SKIP LOCKED, so a
+    ticket another window is taking is passed over; SQLite: the transaction is BEGIN IMMEDIATE.
+    """
+    _duty_at(user, window)
+    current = queue.ticket_at_window(window)
+    if current is not None:
+        raise Refused(
+            _("Window %(n)s still has %(number)s: complete it, mark it no-show or transfer it first.")
+            % {"n": window.number, "number": current.number},
+            field="window",
+        )
+    business_date = HallCalendar(window.hall).local_date(now)
+    candidates = queue.waiting_for_window(window, business_date)
+    prefer_priority = rules.take_priority_next(
+        queue.recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW), settings.WEIMIN_MAX_PRIORITY_IN_ROW
+    )
+    priority_lane = candidates.exclude(priority="")
+    normal_lane = candidates.filter(priority="")
+    lanes = [priority_lane, normal_lane] if prefer_priority else [normal_lane, priority_lane]
+    for lane in [candidates.filter(front=True), *lanes]:
+        ticket = skip_locked(lane.order_by(*queue.QUEUE_ORDER)).first()
+        if ticket is not None:
+            break
+    else:
+        return None
+    ticket.window, ticket.called_by, ticket.called_at = window, user, now
+    ticket.recalls, ticket.front, ticket.target_window = 0, False, None
+    _record(ticket, Event.CALLED, now, actor=user, window=window)
+    return ticket
+
+
+@transaction.atomic
+def recall(user, ticket: Ticket, now: datetime) -> Ticket:
+    """Call the same ticket again; past the recall limit it becomes a no-show."""
+    ticket = _at_my_window(user, ticket)
+    if ticket.status != Status.CALLED:
+        raise Refused(_("Ticket %(number)s is already being served.") % {"number": ticket.number}, field="transition")
+    if ticket.recalls >= settings.WEIMIN_MAX_RECALLS:
+        return _no_show(user, ticket, now, reason="recall_limit")
+    ticket.recalls += 1
+    _record(ticket, Event.RECALLED, now, actor=user, window=ticket.window, recall=ticket.recalls)
+    return ticket
+
+
+@transaction.atomic
+def start_serving(user, ticket: Ticket, now: datetime) -> Ticket:
+    """The visitor has come to the window."""
+    ticket = _at_my_window(user, ticket)
+    _record(ticket, Event.SERVING, now, actor=user, window=ticket.window)
+    return ticket
+
+
+@transaction.atomic
+def complete(user, ticket: Ticket, now: datetime) -> Ticket:
+    ticket = _at_my_window(user, ticket)
+    window = ticket.window
+    ticket.window = None
+    _record(ticket, Event.COMPLETED, now, actor=user, window=window)
+    return ticket
+
+
+@transaction.atomic
+def mark_no_show(user, ticket: Ticket, now: datetime) -> Ticket:
+    return _no_show(user, _at_my_window(user, ticket), now, reason="staff")
+
+
+def _no_show(user, ticket: Ticket, now: datetime, reason: str) -> Ticket:
+    window = ticket.window
+    ticket.window = None
+    _record(ticket, Event.NO_SHOW, now, actor=user, window=window, reason=reason)
+    return ticket
+
+
+@transaction.atomic
+def rejoin(user, ticket: Ticket, now: datetime) -> Ticket:
+    """A no-show who comes back the same day rejoins with the same number, at the back of the queue."""
+    ticket = _locked(ticket)
+    if not can_act_at(user, ticket.hall):
+        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": ticket.hall})
+    if ticket.business_date != HallCalendar(ticket.hall).local_date(now):
+        raise Refused(
+            _("Ticket %(number)s was for another day: take a new number.") % {"number": ticket.number},
+            field="transition",
+        )
+    check_taking_tickets(ticket.hall, now, honour_cutoff=False)
+    ticket.queued_at = now
+    _record(ticket, Event.REJOINED, now, actor=user)
+    return ticket
+
+
+@transaction.atomic
+def transfer(
+    user, ticket: Ticket, now: datetime, *, item: ServiceItem | None = None, window: Window | None = None
+) -> Ticket:
+    """Send the visitor to another item or window: to the front, keeping issue time and priority."""
+    if item is None and window is None:
+        raise InvalidInput(_("Name the item or the window to transfer to."), field="item")
+    ticket = _locked(ticket)
+    if ticket.status in rules.AT_WINDOW_STATUSES:
+        ticket = _at_my_window(user, ticket)
+    elif not can_act_at(user, ticket.hall):
+        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": ticket.hall})
+    if window is not None and (window.hall_id != ticket.hall_id or not window.active):
+        raise InvalidInput(_("Window %(n)s is not an open window of this hall.") % {"n": window.number}, field="window")
+    if item is not None:
+        _offered_item(ticket.hall, item)
+    target_item = item or ticket.item
+    if window is not None and not window.items.filter(pk=target_item.pk).exists():
+        raise InvalidInput(
+            _("Window %(n)s does not handle %(item)s.") % {"n": window.number, "item": target_item}, field="window"
+        )
+    detail = {
+        "from_item": ticket.item.code,
+        "to_item": target_item.code,
+        "to_window": window.number if window else None,
+    }
+    from_window = ticket.window
+    ticket.item, ticket.target_window, ticket.front, ticket.window = target_item, window, True, None
+    _record(ticket, Event.TRANSFERRED, now, actor=user, window=from_window, **detail)
+    return ticket
+
+
+@transaction.atomic
+def cancel_ticket(ticket: Ticket, now: datetime) -> Ticket:
+    """The visitor gives up their number (from their ticket page)."""
+    ticket = _locked(ticket)
+    _record(ticket, Event.CANCELLED, now)
+    return ticket
+
+
+def release_window(duty: Duty, now: datetime) -> None:
+    """A simulated demo clerk leaving a window finishes the ticket it holds."""
+    ticket = queue.ticket_at_window(duty.window)
+    if ticket is not None:
+        complete(duty.user, ticket, now)
+
+
+# --- appointments (预约办理) ---
+
+
+def _reference(now: datetime) -> str:
+    return f"Y{timezone.localtime(now):%m%d}" + secrets.token_hex(3).upper()
+
+
+@dataclass(frozen=True)
+class Booking:
+    appointment: Appointment
+    token: str
+
+
+@transaction.atomic
+def book_appointment(
+    hall: Hall, item: ServiceItem, slot_start: datetime, now: datetime, *, name: str, id_number: str, phone: str
+) -> Booking:
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Enter the applicant's name."), field="name")
+    if not (phone or "").strip():
+        raise InvalidInput(_("Enter a phone number to reach the applicant."), field="phone")
+    phone = _validate_phone(phone)
+    try:
+        person = parse_resident_id(id_number or "", today=timezone.localdate(now))
+    except InvalidIdNumber as exc:
+        raise InvalidInput(_("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number") from exc
+    if not item.appointment_allowed:
+        raise InvalidInput(_("%(item)s cannot be booked.") % {"item": item}, field="item")
+    _offered_item(hall, item)
+    if slot_start.tzinfo is None:
+        raise InvalidInput(_("Give the slot with its time zone, e.g. 2017-12-08T18:30:00+08:00."), field="slot_start")
+    day = HallCalendar(hall).local_date(slot_start)
+    if day > timezone.localdate(now) + timedelta(days=settings.WEIMIN_APPOINTMENT_BOOKING_DAYS):
+        raise Refused(
+            _("Bookings open %(n)s days ahead.") % {"n": settings.WEIMIN_APPOINTMENT_BOOKING_DAYS}, field="slot_start"
+        )
+    serialize_on(f"appointment-slot:{hall.pk}:{item.pk}:{slot_start.isoformat()}")
+    try:
+        offered = {s.start: s for s in appointments.slots(hall, item, day, now)}
+    except CalendarUnknown as exc:
+        raise Refused(str(exc), field="slot_start") from exc
+    slot = offered.get(slot_start)
+    if slot is None:
+        raise InvalidInput(_("No bookable slot starts at that time."), field="slot_start")
+    if not slot.free:
+        raise Refused(_("That slot is fully booked: choose another."), field="slot_start")
+    id_hash = secret_hash(person.number)
+    if Appointment.objects.filter(
+        item=item, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
+    ).exists():
+        raise Refused(_("This ID number already has a booking for this item."), field="id_number")
+    token = secrets.token_urlsafe(18)
+    appointment = Appointment.objects.create(
+        hall=hall,
+        item=item,
+        reference=_reference(now),
+        slot_start=slot.start,
+        slot_end=slot.end,
+        name=name,
+        id_hash=id_hash,
+        id_masked=person.masked,
+        phone=phone,
+        token_hash=secret_hash(token),
+        booked_at=now,
+        changed_at=now,
+    )
+    return Booking(appointment, token)
+
+
+def _locked_appointment(appointment: Appointment) -> Appointment:
+    return Appointment.objects.select_for_update(of=("self",)).select_related("hall", "item").get(pk=appointment.pk)
+
+
+@transaction.atomic
+def cancel_appointment(appointment: Appointment, now: datetime) -> Appointment:
+    appointment = _locked_appointment(appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Refused(
+            _("The appointment is %(status)s.") % {"status": appointment.get_status_display()}, field="transition"
+        )
+    appointment.status, appointment.changed_at = AppointmentStatus.CANCELLED, now
+    appointment.save(update_fields=["status", "changed_at"])
+    return appointment
+
+
+def _check_in_window(appointment: Appointment) -> tuple[datetime, datetime]:
+    return (
+        appointment.slot_start - timedelta(minutes=settings.WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES),
+        appointment.slot_start + timedelta(minutes=settings.WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES),
+    )
+
+
+@transaction.atomic
+def check_in_appointment(appointment: Appointment, now: datetime) -> IssuedTicket:
+    """Arrival within the check-in window turns the appointment into a priority ticket."""
+    appointment = _locked_appointment(appointment)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise Refused(
+            _("The appointment is %(status)s.") % {"status": appointment.get_status_display()}, field="transition"
+        )
+    opens, closes = _check_in_window(appointment)
+    if not opens <= now <= closes:
+        raise Refused(
+            _("Check in between %(opens)s and %(closes)s.")
+            % {"opens": f"{timezone.localtime(opens):%Y-%m-%d %H:%M}", "closes": f"{timezone.localtime(closes):%H:%M}"},
+            field="transition",
+        )
+    issued = issue_ticket(
+        appointment.hall,
+        appointment.item,
+        now,
+        phone=appointment.phone,
+        source=TicketSource.APPOINTMENT,
+        _appointment_checkin=True,
+    )
+    issued.ticket.id_hash, issued.ticket.id_masked = appointment.id_hash, appointment.id_masked
+    issued.ticket.save(update_fields=["id_hash", "id_masked"])
+    appointment.status, appointment.changed_at, appointment.ticket = AppointmentStatus.CHECKED_IN, now, issued.ticket
+    appointment.save(update_fields=["status", "changed_at", "ticket"])
+    return issued
+
+
+@transaction.atomic
+def mark_missed_appointments(now: datetime) -> int:
+    """Booked appointments whose check-in window has closed are recorded as missed."""
+    late = timedelta(minutes=settings.WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES)
+    return Appointment.objects.filter(status=AppointmentStatus.BOOKED, slot_start__lt=now - late).update(
+        status=AppointmentStatus.MISSED, changed_at=now
+    )
+
+
+# --- the end of a business day ---
+
+
+@transaction.atomic
+def close_past_days(now: datetime) -> int:
+    """Close every ticket still open from a business day that has ended, with the reason recorded.
+
+    Run after closing time (``weimin close-day``); the shifts issue refines what is served first.
+    """
+    closed = 0
+    calendars: dict[int, HallCalendar] = {}
+    open_tickets = Ticket.objects.select_for_update().filter(status__in=rules.OPEN_STATUSES).select_related("hall")
+    for ticket in open_tickets:
+        calendar = calendars.setdefault(ticket.hall_id, HallCalendar(ticket.hall))
+        if ticket.business_date < calendar.local_date(now):
+            window = ticket.window
+            ticket.window = None
+            _record(ticket, Event.CLOSED, now, window=window, reason="business_day_ended")
+            closed += 1
+    return closed

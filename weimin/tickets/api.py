@@ -1,0 +1,223 @@
+from datetime import date
+from typing import Literal
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.responses import Status
+
+from weimin.accounts.auth import BearerToken, can_act_at, optional_staff
+from weimin.calendars.rules import CalendarUnknown
+from weimin.core import clock
+from weimin.core.errors import InvalidInput, NotPermitted
+from weimin.halls.hours import HallCalendar
+from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
+from weimin.tickets import actions, appointments, queue
+from weimin.tickets.models import Appointment, Ticket
+from weimin.tickets.schemas import (
+    AppointmentBookedOut,
+    AppointmentIn,
+    AppointmentOut,
+    QueueOut,
+    SlotOut,
+    TicketIn,
+    TicketIssuedOut,
+    TicketOut,
+    TransferIn,
+    WindowOut,
+)
+
+router = Router(tags=["queue"])
+staff = BearerToken()
+
+
+def ticket_or_404(ticket_id: int) -> Ticket:
+    ticket = Ticket.objects.select_related("hall", "item", "window").filter(pk=ticket_id).first()
+    if ticket is None:
+        raise Http404(_("No ticket with id %(id)s.") % {"id": ticket_id})
+    return ticket
+
+
+def ticket_out(ticket: Ticket) -> dict:
+    where = queue.position(ticket)
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "hall": ticket.hall.code,
+        "item": ticket.item.code,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "ahead": where.ahead,
+        "estimated_wait_minutes": where.estimated_wait_minutes,
+        "window": ticket.window.number if ticket.window else None,
+        "issued_at": ticket.issued_at,
+        "called_at": ticket.called_at,
+    }
+
+
+def visitor_or_staff(request, ticket_or_appointment, hall, token: str | None):
+    """A visitor's token opens only its own ticket; staff of the hall see every ticket there."""
+    user = optional_staff(request)
+    if user is not None and can_act_at(user, hall):
+        return
+    if not ticket_or_appointment.token_matches(token or ""):
+        raise NotPermitted(_("The token does not open this record."), field="token")
+
+
+@router.post("/halls/{code}/tickets", response={201: TicketIssuedOut})
+def take_ticket(request, code: str, payload: TicketIn):
+    """取号: a visitor takes a number for an item (the kiosk and phones use this)."""
+    hall = hall_or_404(code)
+    item = item_or_404(payload.item) if payload.item else None
+    if item is None:
+        raise InvalidInput(_("Choose an item."), field="item")
+    issued = actions.issue_ticket(
+        hall,
+        item,
+        clock.now(),
+        id_number=payload.id_number or "",
+        phone=payload.phone or "",
+        priority=payload.priority or "",
+        source="api",
+    )
+    return Status(201, {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"})
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def get_ticket(request, ticket_id: int, token: str | None = None):
+    ticket = ticket_or_404(ticket_id)
+    visitor_or_staff(request, ticket, ticket.hall, token)
+    return ticket_out(ticket)
+
+
+@router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
+def cancel_ticket(request, ticket_id: int, token: str | None = None):
+    """The visitor gives up the number."""
+    ticket = ticket_or_404(ticket_id)
+    visitor_or_staff(request, ticket, ticket.hall, token)
+    return ticket_out(actions.cancel_ticket(ticket, clock.now()))
+
+
+@router.post("/windows/{window_id}/call-next", response={200: TicketOut, 204: None}, auth=staff)
+def call_next(request, window_id: int):
+    """叫号: the next visitor for this window, or 204 when nobody waits."""
+    ticket = actions.call_next(request.auth, window_or_404(window_id), clock.now())
+    return Status(200, ticket_out(ticket)) if ticket else Status(204, None)
+
+
+@router.post("/tickets/{ticket_id}/transfer", response=TicketOut, auth=staff)
+def transfer(request, ticket_id: int, payload: TransferIn):
+    """Send the visitor to another item or window, to the front, keeping issue time and priority."""
+    item = item_or_404(payload.item) if payload.item else None
+    window = window_or_404(payload.window) if payload.window else None
+    return ticket_out(actions.transfer(request.auth, ticket_or_404(ticket_id), clock.now(), item=item, window=window))
+
+
+TICKET_ACTIONS = {
+    "recall": actions.recall,
+    "serving": actions.start_serving,
+    "no-show": actions.mark_no_show,
+    "complete": actions.complete,
+    "rejoin": actions.rejoin,
+}
+
+
+@router.post("/tickets/{ticket_id}/{action}", response=TicketOut, auth=staff)
+def ticket_action(request, ticket_id: int, action: Literal["recall", "serving", "no-show", "complete", "rejoin"]):
+    """Staff at the ticket's window: recall, serving (the visitor arrived), no-show, complete;
+    staff of the hall: rejoin a no-show the same day."""
+    ticket = TICKET_ACTIONS[action](request.auth, ticket_or_404(ticket_id), clock.now())
+    return ticket_out(ticket)
+
+
+@router.get("/halls/{code}/queue", response=QueueOut)
+def hall_queue(request, code: str):
+    """Waiting tickets per item today."""
+    hall = hall_or_404(code)
+    today = HallCalendar(hall).local_date(clock.now())
+    items = queue.waiting_counts(hall, today)
+    return {"date": today, "waiting": sum(i["waiting"] for i in items), "items": items}
+
+
+@router.get("/halls/{code}/windows", response=list[WindowOut])
+def hall_windows(request, code: str):
+    hall = hall_or_404(code)
+    holders = {window_id: d.user.get_username() for window_id, d in queue.holders_of(hall.windows.all()).items()}
+    return [
+        {
+            "id": w.pk,
+            "number": w.number,
+            "label": w.label,
+            "active": w.active,
+            "items": [i.code for i in w.items.all()],
+            "on_duty": holders.get(w.pk),
+        }
+        for w in hall.windows.prefetch_related("items")
+    ]
+
+
+@router.get("/halls/{code}/appointment-slots", response=list[SlotOut])
+def appointment_slots(request, code: str, item: str, day: date = Query(..., alias="date")):
+    hall, service_item = hall_or_404(code), item_or_404(item)
+    try:
+        found = appointments.slots(hall, service_item, day, clock.now())
+    except CalendarUnknown as exc:
+        raise InvalidInput(str(exc), field="date") from exc
+    return [{"start": s.start, "end": s.end, "capacity": s.capacity, "free": s.free} for s in found]
+
+
+def appointment_or_404(reference: str) -> Appointment:
+    appointment = Appointment.objects.select_related("hall", "item").filter(reference=reference).first()
+    if appointment is None:
+        raise Http404(_("No appointment %(reference)s.") % {"reference": reference})
+    return appointment
+
+
+def appointment_out(appointment: Appointment) -> dict:
+    return {
+        "reference": appointment.reference,
+        "hall": appointment.hall.code,
+        "item": appointment.item.code,
+        "slot_start": appointment.slot_start,
+        "slot_end": appointment.slot_end,
+        "status": appointment.status,
+        "ticket": appointment.ticket_id,
+    }
+
+
+@router.post("/halls/{code}/appointments", response={201: AppointmentBookedOut})
+def book_appointment(request, code: str, payload: AppointmentIn):
+    """预约: book a slot with name, ID number and phone."""
+    booking = actions.book_appointment(
+        hall_or_404(code),
+        item_or_404(payload.item),
+        payload.slot_start,
+        clock.now(),
+        name=payload.name,
+        id_number=payload.id_number,
+        phone=payload.phone,
+    )
+    return Status(201, {**appointment_out(booking.appointment), "token": booking.token})
+
+
+@router.get("/appointments/{reference}", response=AppointmentOut)
+def get_appointment(request, reference: str, token: str | None = None):
+    appointment = appointment_or_404(reference)
+    visitor_or_staff(request, appointment, appointment.hall, token)
+    return appointment_out(appointment)
+
+
+@router.post("/appointments/{reference}/cancel", response=AppointmentOut)
+def cancel_appointment(request, reference: str, token: str | None = None):
+    appointment = appointment_or_404(reference)
+    visitor_or_staff(request, appointment, appointment.hall, token)
+    return appointment_out(actions.cancel_appointment(appointment, clock.now()))
+
+
+@router.post("/appointments/{reference}/check-in", response={201: TicketIssuedOut})
+def check_in(request, reference: str, token: str | None = None):
+    """Arrival at the hall: the appointment becomes a priority ticket."""
+    appointment = appointment_or_404(reference)
+    visitor_or_staff(request, appointment, appointment.hall, token)
+    issued = actions.check_in_appointment(appointment, clock.now())
+    return Status(201, {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"})

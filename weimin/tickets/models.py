@@ -1,0 +1,144 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from weimin.halls.models import Hall, ServiceItem, Window
+from weimin.tickets.choices import AppointmentStatus, Priority, TicketEventKind, TicketSource, TicketStatus
+
+
+def secret_hash(value: str) -> str:
+    """Keyed SHA-256 of a secret or personal number: comparable, not reversible, never stored in clear."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()
+
+
+class TicketCounter(models.Model):
+    """The last number issued per hall, business day and prefix; incremented atomically, never reset."""
+
+    hall = models.ForeignKey(Hall, models.CASCADE, related_name="+")
+    business_date = models.DateField()
+    prefix = models.CharField(max_length=1)
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hall", "business_date", "prefix"], name="one_counter_per_hall_day_prefix")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} {self.business_date} {self.prefix}{self.last}"
+
+
+class Ticket(models.Model):
+    """A queue ticket (排队号), e.g. A023: issued at a hall on one business day for one item."""
+
+    hall = models.ForeignKey(Hall, models.PROTECT, related_name="tickets", verbose_name=_("hall"))
+    business_date = models.DateField(_("business day"))
+    prefix = models.CharField(max_length=1)
+    sequence = models.PositiveIntegerField()
+    number = models.CharField(_("number"), max_length=8)
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="tickets", verbose_name=_("item"))
+    status = models.CharField(_("status"), max_length=12, choices=TicketStatus.choices, default=TicketStatus.WAITING)
+    priority = models.CharField(_("priority"), max_length=12, choices=Priority.choices, blank=True, default="")
+    source = models.CharField(_("source"), max_length=12, choices=TicketSource.choices, default=TicketSource.KIOSK)
+    issued_at = models.DateTimeField(_("issued at"))
+    # Position in the queue: the issue instant, or the instant a no-show rejoined.
+    queued_at = models.DateTimeField(_("queued at"))
+    front = models.BooleanField(_("at the front"), default=False, help_text=_("Placed first by a transfer."))
+    target_window = models.ForeignKey(
+        Window, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("for window")
+    )
+    window = models.ForeignKey(
+        Window, models.PROTECT, null=True, blank=True, related_name="tickets", verbose_name=_("at window")
+    )
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("called by")
+    )
+    called_at = models.DateTimeField(_("called at"), null=True, blank=True)
+    recalls = models.PositiveSmallIntegerField(_("recalls"), default=0)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    id_masked = models.CharField(_("ID number"), max_length=18, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["business_date", "hall", "queued_at", "id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hall", "business_date", "prefix", "sequence"], name="ticket_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["window"], condition=Q(status__in=["called", "serving"]), name="one_ticket_at_a_window"
+            ),
+        ]
+        indexes = [models.Index(fields=["hall", "business_date", "status"], name="ticket_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.hall} {self.business_date}"
+
+    @property
+    def is_priority(self) -> bool:
+        return bool(self.priority)
+
+    def token_matches(self, token: str) -> bool:
+        return bool(token) and secret_hash(token) == self.token_hash
+
+
+class TicketEvent(models.Model):
+    """One change of a ticket, with its instant and actor. Statistics are computed from these alone."""
+
+    ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=TicketEventKind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["ticket", "at"], name="ticket_event_ticket_idx"),
+            models.Index(fields=["window", "kind", "at"], name="ticket_event_window_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number} {self.kind} {self.at:%H:%M:%S}"
+
+
+class Appointment(models.Model):
+    """A booked slot (预约) for one item at one hall; checked in, it becomes a priority ticket."""
+
+    hall = models.ForeignKey(Hall, models.PROTECT, related_name="appointments", verbose_name=_("hall"))
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="appointments", verbose_name=_("item"))
+    reference = models.CharField(_("reference"), max_length=16, unique=True)
+    slot_start = models.DateTimeField(_("slot start"))
+    slot_end = models.DateTimeField(_("slot end"))
+    name = models.CharField(_("name"), max_length=40)
+    id_hash = models.CharField(max_length=64, db_index=True)
+    id_masked = models.CharField(_("ID number"), max_length=18)
+    phone = models.CharField(_("phone"), max_length=20)
+    status = models.CharField(
+        _("status"), max_length=12, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    booked_at = models.DateTimeField(_("booked at"))
+    changed_at = models.DateTimeField(_("changed at"))
+    ticket = models.OneToOneField(
+        Ticket, models.PROTECT, null=True, blank=True, related_name="appointment", verbose_name=_("ticket")
+    )
+
+    class Meta:
+        ordering = ["slot_start", "id"]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        indexes = [models.Index(fields=["hall", "item", "slot_start"], name="appointment_slot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.item} {self.slot_start:%Y-%m-%d %H:%M}"
+
+    def token_matches(self, token: str) -> bool:
+        return bool(token) and secret_hash(token) == self.token_hash

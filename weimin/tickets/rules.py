@@ -1,0 +1,91 @@
+"""Queue rules (no Django): the ticket life cycle, fair alternation, ticket numbers, wait estimates."""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterable, Sequence
+
+
+class Status(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"  # end of day, with a reason
+
+
+class Event(enum.StrEnum):
+    ISSUED = "issued"
+    CALLED = "called"
+    RECALLED = "recalled"
+    SERVING = "serving"
+    COMPLETED = "completed"
+    NO_SHOW = "no_show"
+    TRANSFERRED = "transferred"
+    REJOINED = "rejoined"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
+# event → (statuses it may follow, status it leads to). The issued event starts from no status.
+TRANSITIONS: dict[Event, tuple[frozenset[Status | None], Status]] = {
+    Event.ISSUED: (frozenset({None}), Status.WAITING),
+    Event.CALLED: (frozenset({Status.WAITING}), Status.CALLED),
+    Event.RECALLED: (frozenset({Status.CALLED}), Status.CALLED),
+    Event.SERVING: (frozenset({Status.CALLED}), Status.SERVING),
+    Event.COMPLETED: (frozenset({Status.CALLED, Status.SERVING}), Status.COMPLETED),
+    Event.NO_SHOW: (frozenset({Status.CALLED}), Status.NO_SHOW),
+    Event.TRANSFERRED: (frozenset({Status.WAITING, Status.CALLED, Status.SERVING}), Status.WAITING),
+    Event.REJOINED: (frozenset({Status.NO_SHOW}), Status.WAITING),
+    Event.CANCELLED: (frozenset({Status.WAITING}), Status.CANCELLED),
+    Event.CLOSED: (frozenset({Status.WAITING, Status.CALLED, Status.SERVING}), Status.CLOSED),
+}
+
+OPEN_STATUSES = frozenset({Status.WAITING, Status.CALLED, Status.SERVING})
+AT_WINDOW_STATUSES = frozenset({Status.CALLED, Status.SERVING})
+
+
+class IllegalTransition(ValueError):
+    def __init__(self, status: Status | None, event: Event):
+        self.status, self.event = status, event
+        super().__init__(f"a ticket that is {status or 'not yet issued'} cannot be {event.replace('_', '-')}")
+
+
+def after(status: Status | None, event: Event) -> Status:
+    """The status a ticket has after ``event``; raises IllegalTransition."""
+    allowed_from, to = TRANSITIONS[event]
+    if status not in allowed_from:
+        raise IllegalTransition(status, event)
+    return to
+
+
+def replay(events: Iterable[Event]) -> Status | None:
+    """The status a sequence of events leads to; raises IllegalTransition at the first illegal one."""
+    status: Status | None = None
+    for event in events:
+        status = after(status, event)
+    return status
+
+
+def take_priority_next(recent_calls_priority: Sequence[bool], max_priority_in_row: int) -> bool:
+    """Fair alternation: prefer a priority ticket unless the last ``max_priority_in_row`` calls
+    (newest first) were all priority, in which case a waiting normal ticket goes first."""
+    if max_priority_in_row <= 0:
+        return False
+    recent = list(recent_calls_priority[:max_priority_in_row])
+    return not (len(recent) == max_priority_in_row and all(recent))
+
+
+def ticket_number(prefix: str, sequence: int) -> str:
+    """A001 … A999, then A1000: numbers are never reused within a day."""
+    return f"{prefix}{sequence:03d}"
+
+
+def estimated_wait_minutes(ahead: int, handling_minutes: float, windows: int) -> int:
+    """People ahead, served in parallel by ``windows`` windows at the item's handling time."""
+    if ahead <= 0:
+        return 0
+    return math.ceil(ahead * handling_minutes / max(1, windows))

@@ -1,0 +1,156 @@
+import pytest
+
+from weimin.accounts.actions import issue_token
+from weimin.halls.models import Window
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_headers(clerk):
+    return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerk)}"}
+
+
+def take(client, **body):
+    return client.post(
+        "/api/halls/longgang-district/tickets", {"item": "fire-acceptance", **body}, content_type="application/json"
+    )
+
+
+def test_take_ticket_and_read_it_with_its_token(client, clerk):
+    response = take(client, phone="13800138000")
+    assert response.status_code == 201
+    body = response.json()
+    assert {k: body[k] for k in ("number", "status", "ahead", "estimated_wait_minutes")} == {
+        "number": "B001",
+        "status": "waiting",
+        "ahead": 0,
+        "estimated_wait_minutes": 0,
+    }
+    second = take(client).json()
+    assert second["ahead"] == 1 and second["estimated_wait_minutes"] == 30
+    mine = client.get(f"/api/tickets/{body['id']}", {"token": body["token"]})
+    assert mine.status_code == 200 and mine.json()["number"] == "B001"
+    # A visitor's token opens only that ticket.
+    other = client.get(f"/api/tickets/{second['id']}", {"token": body["token"]})
+    assert other.status_code == 403 and other.json()["errors"][0]["field"] == "token"
+    assert client.get(f"/api/tickets/{body['id']}").status_code == 403
+
+
+def test_take_ticket_errors(client, clerk, freeze):
+    assert take(client, item="nothing").status_code == 404
+    bad_id = take(client, id_number="340524198001010013")
+    assert bad_id.status_code == 422 and bad_id.json()["errors"][0]["field"] == "id_number"
+    assert "expected X" in bad_id.json()["detail"]
+    bad_priority = take(client, priority="vip")
+    assert bad_priority.status_code == 422 and bad_priority.json()["errors"][0]["field"] == "priority"
+    missing = client.post("/api/halls/longgang-district/tickets", {}, content_type="application/json")
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "item"
+    freeze("2017-12-08 19:10")
+    late = take(client)
+    assert late.status_code == 409
+    assert late.json()["next_opening"].startswith("2017-12-09T09:00")
+
+
+def test_staff_call_next_and_act(client, clerk, window, staff_headers):
+    ticket = take(client).json()
+    take(client)
+    called = client.post(f"/api/windows/{window.pk}/call-next", **staff_headers)
+    assert called.status_code == 200 and called.json()["window"] == 5 and called.json()["status"] == "called"
+    seen = client.get(f"/api/tickets/{ticket['id']}", {"token": ticket["token"]}).json()
+    assert seen["status"] == "called" and seen["window"] == 5
+    for action, status in [("recall", "called"), ("serving", "serving"), ("complete", "completed")]:
+        response = client.post(f"/api/tickets/{ticket['id']}/{action}", **staff_headers)
+        assert response.status_code == 200 and response.json()["status"] == status
+    illegal = client.post(f"/api/tickets/{ticket['id']}/no-show", **staff_headers)
+    assert illegal.status_code == 409
+    assert client.post(f"/api/tickets/{ticket['id']}/explode", **staff_headers).status_code == 422
+    second = client.post(f"/api/windows/{window.pk}/call-next", **staff_headers).json()
+    client.post(f"/api/tickets/{second['id']}/complete", **staff_headers)
+    assert client.post(f"/api/windows/{window.pk}/call-next", **staff_headers).status_code == 204
+
+
+def test_staff_calls_need_a_token(client, clerk, window):
+    assert client.post(f"/api/windows/{window.pk}/call-next").status_code == 401
+
+
+def test_no_show_rejoin_and_transfer_through_the_api(client, clerk, window, staff_headers):
+    other = Window.objects.create(hall=window.hall, number=6)
+    other.items.add(*window.items.all())
+    ticket = take(client).json()
+    client.post(f"/api/windows/{window.pk}/call-next", **staff_headers)
+    assert client.post(f"/api/tickets/{ticket['id']}/no-show", **staff_headers).json()["status"] == "no_show"
+    assert client.post(f"/api/tickets/{ticket['id']}/rejoin", **staff_headers).json()["status"] == "waiting"
+    client.post(f"/api/windows/{window.pk}/call-next", **staff_headers)
+    moved = client.post(
+        f"/api/tickets/{ticket['id']}/transfer", {"window": other.pk}, content_type="application/json", **staff_headers
+    )
+    assert moved.status_code == 200 and moved.json()["status"] == "waiting"
+    nowhere = client.post(f"/api/tickets/{ticket['id']}/transfer", {}, content_type="application/json", **staff_headers)
+    assert nowhere.status_code == 422
+
+
+def test_queue_and_windows(client, clerk, window):
+    take(client)
+    take(client)
+    queue = client.get("/api/halls/longgang-district/queue").json()
+    assert queue["waiting"] == 2 and queue["items"][0]["item"] == "fire-acceptance"
+    windows = client.get("/api/halls/longgang-district/windows").json()
+    assert windows == [
+        {"id": window.pk, "number": 5, "label": "", "active": True, "items": ["fire-acceptance"], "on_duty": "huang"}
+    ]
+
+
+def test_sign_in_and_out_through_the_api(client, clerk, window, staff_headers, make_clerk):
+    other = Window.objects.create(hall=window.hall, number=6)
+    busy = client.post(f"/api/windows/{other.pk}/sign-in", **staff_headers)
+    assert busy.status_code == 409 and "5" in busy.json()["detail"]
+    assert client.post(f"/api/windows/{window.pk}/sign-out", **staff_headers).status_code == 200
+    signed = client.post(f"/api/windows/{other.pk}/sign-in", **staff_headers)
+    assert signed.status_code == 200 and signed.json()["number"] == 6
+    colleague = make_clerk("li")
+    taken = client.post(f"/api/windows/{other.pk}/sign-in", HTTP_AUTHORIZATION=f"Bearer {issue_token(colleague)}")
+    assert taken.status_code == 409 and "huang" in taken.json()["detail"]
+
+
+def test_staff_of_another_hall_cannot_sign_in(client, clerk, window, district):
+    from django.contrib.auth.models import User
+
+    from weimin.accounts.models import StaffProfile
+    from weimin.halls.models import Hall
+
+    pinghu = Hall.objects.create(district=district, code="pinghu", name="平湖", kind="subdistrict")
+    outsider = User.objects.create_user("outsider")
+    StaffProfile.objects.create(user=outsider).halls.add(pinghu)
+    response = client.post(f"/api/windows/{window.pk}/sign-in", HTTP_AUTHORIZATION=f"Bearer {issue_token(outsider)}")
+    assert response.status_code == 403
+
+
+def test_appointments_through_the_api(client, clerk, freeze):
+    freeze("2017-12-08 10:00")
+    slots = client.get(
+        "/api/halls/longgang-district/appointment-slots", {"item": "fire-acceptance", "date": "2017-12-08"}
+    ).json()
+    evening = next(s for s in slots if s["start"].startswith("2017-12-08T18:30"))
+    booked = client.post(
+        "/api/halls/longgang-district/appointments",
+        {
+            "item": "fire-acceptance",
+            "slot_start": evening["start"],
+            "name": "黄女士",
+            "id_number": "34052419800101001X",
+            "phone": "13800138000",
+        },
+        content_type="application/json",
+    )
+    assert booked.status_code == 201
+    reference, token = booked.json()["reference"], booked.json()["token"]
+    assert client.get(f"/api/appointments/{reference}", {"token": token}).json()["status"] == "booked"
+    assert client.get(f"/api/appointments/{reference}", {"token": "wrong"}).status_code == 403
+    freeze("2017-12-08 18:35")
+    checked = client.post(f"/api/appointments/{reference}/check-in?token={token}")
+    assert checked.status_code == 201 and checked.json()["priority"] == "appointment"
+    bad_date = client.get(
+        "/api/halls/longgang-district/appointment-slots", {"item": "fire-acceptance", "date": "2017-02-30"}
+    )
+    assert bad_date.status_code == 422 and bad_date.json()["errors"][0]["field"] == "date"

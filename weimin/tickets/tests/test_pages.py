@@ -1,0 +1,106 @@
+import json
+
+import pytest
+from django.core.management import call_command
+
+from weimin.core import clock
+from weimin.tickets import actions
+from weimin.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_kiosk_lists_items_and_shows_the_checklist_before_the_number(client, clerk):
+    page = client.get("/halls/longgang-district/kiosk/").content.decode()
+    assert "建设工程消防验收" in page and "kiosk-button" in page
+    item_page = client.get("/halls/longgang-district/kiosk/fire-acceptance/").content.decode()
+    assert "建设工程消防验收申报表" in item_page and "打印号码" in item_page
+
+
+def test_kiosk_issues_a_ticket_and_prints_a_slip_with_a_qr_code(client, clerk):
+    response = client.post("/halls/longgang-district/kiosk/fire-acceptance/", {"priority": "pregnant"})
+    assert response.status_code == 302
+    slip = client.get(response["Location"]).content.decode()
+    assert "B001" in slip and "<svg" in slip and "孕妇" in slip
+    assert Ticket.objects.get().priority == "pregnant"
+
+
+def test_kiosk_form_errors_name_the_field_and_write_nothing(client, clerk):
+    page = client.post("/halls/longgang-district/kiosk/fire-acceptance/", {"id_number": "340524198001010013"})
+    assert page.status_code == 200 and "身份证号码无效" in page.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_kiosk_locks_after_the_cut_off_and_says_when_it_opens(client, clerk, freeze):
+    freeze("2017-12-08 19:10")
+    page = client.get("/halls/longgang-district/kiosk/").content.decode()
+    assert "当前暂停取号" in page and "2017-12-09 09:00" in page and "kiosk-button" not in page
+    post = client.post("/halls/longgang-district/kiosk/fire-acceptance/", {})
+    assert post.status_code == 200 and not Ticket.objects.exists()
+
+
+def test_my_ticket_page_follows_the_ticket(client, clerk, window):
+    issued = actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    page = client.get(f"/t/{issued.token}/").content.decode()
+    assert 'data-status="waiting"' in page
+    actions.call_next(clerk, window, clock.now())
+    fragment = client.get(f"/t/{issued.token}/status").content.decode()
+    assert "请到5号窗口" in fragment
+    assert client.get("/t/not-a-token/").status_code == 404
+
+
+def test_visitor_cancels_from_the_ticket_page(client, clerk, window):
+    issued = actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    client.post(f"/t/{issued.token}/cancel")
+    assert Ticket.objects.get().status == "cancelled"
+
+
+def test_console_needs_a_login_then_signs_in_and_calls(client, clerk, window):
+    assert client.get("/console/").status_code == 302
+    client.force_login(clerk)
+    assert client.get("/console/").status_code == 302  # already on duty: straight to the window
+    actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    panel = client.post(f"/console/{window.pk}/call-next", HTTP_HX_REQUEST="true").content.decode()
+    assert "B001" in panel
+    panel = client.post(f"/console/{window.pk}/call-next", HTTP_HX_REQUEST="true").content.decode()
+    assert "仍有B001号" in panel  # refused, with the reason
+    client.post(f"/console/{window.pk}/complete", HTTP_HX_REQUEST="true")
+    assert Ticket.objects.get().status == "completed"
+    assert client.post(f"/console/{window.pk}/sign-out").status_code == 302
+    assert "在此上岗" in client.get("/console/").content.decode()
+
+
+def test_display_feed(client, clerk, window):
+    feed = client.get("/halls/longgang-district/display/feed").json()
+    assert feed["calls"] == [] and feed["open"] is True
+    actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    ticket = actions.call_next(clerk, window, clock.now())
+    feed = client.get("/halls/longgang-district/display/feed").json()
+    assert feed["calls"][0]["number"] == ticket.number and feed["calls"][0]["window"] == 5
+    later = client.get("/halls/longgang-district/display/feed", {"after": feed["calls"][0]["id"]}).json()
+    assert later["calls"] == []
+    assert client.get("/halls/longgang-district/display/feed", {"after": "x"}).status_code == 422
+    assert "display.js" in client.get("/halls/longgang-district/display/").content.decode()
+
+
+def test_integrity_command(clerk, window, capsys, freeze):
+    actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    actions.call_next(clerk, window, clock.now())
+    call_command("integrity", format="json")
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
+    Ticket.objects.update(status="waiting")  # the ticket table no longer agrees with its events
+    with pytest.raises(SystemExit) as exit_code:
+        call_command("integrity", format="json")
+    assert exit_code.value.code == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is False and report["problems"][0]["check"] == "ticket_event_sequence"
+
+
+def test_integrity_flags_a_past_day_left_open(clerk, window, capsys, freeze):
+    actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    freeze("2017-12-09 09:00")
+    with pytest.raises(SystemExit):
+        call_command("integrity")
+    assert "still waiting" in capsys.readouterr().out
+    call_command("close-day", stdout=None)
+    call_command("integrity")

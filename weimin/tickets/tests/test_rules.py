@@ -1,0 +1,83 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from weimin.tickets.rules import (
+    TRANSITIONS,
+    Event,
+    IllegalTransition,
+    Status,
+    after,
+    estimated_wait_minutes,
+    replay,
+    take_priority_next,
+    ticket_number,
+)
+
+
+def test_life_cycle_paths():
+    assert replay([Event.ISSUED, Event.CALLED, Event.SERVING, Event.COMPLETED]) == Status.COMPLETED
+    assert replay([Event.ISSUED, Event.CALLED, Event.RECALLED, Event.RECALLED, Event.NO_SHOW]) == Status.NO_SHOW
+    assert replay([Event.ISSUED, Event.CALLED, Event.NO_SHOW, Event.REJOINED, Event.CALLED]) == Status.CALLED
+    assert replay([Event.ISSUED, Event.CALLED, Event.TRANSFERRED, Event.CALLED, Event.COMPLETED]) == Status.COMPLETED
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [Event.CALLED],  # never issued
+        [Event.ISSUED, Event.ISSUED],
+        [Event.ISSUED, Event.CALLED, Event.CALLED],  # called twice without coming back to the queue
+        [Event.ISSUED, Event.COMPLETED],
+        [Event.ISSUED, Event.CALLED, Event.COMPLETED, Event.REJOINED],
+        [Event.ISSUED, Event.NO_SHOW],
+    ],
+)
+def test_illegal_sequences(events):
+    with pytest.raises(IllegalTransition):
+        replay(events)
+
+
+@given(st.lists(st.sampled_from(list(Event)), max_size=12))
+def test_replay_agrees_with_stepwise_after(events):
+    status = None
+    try:
+        for event in events:
+            status = after(status, event)
+    except IllegalTransition:
+        with pytest.raises(IllegalTransition):
+            replay(events)
+    else:
+        assert replay(events) == status
+        # A ticket is never at two windows: a second call needs the queue in between.
+        calls = [i for i, e in enumerate(events) if e == Event.CALLED]
+        for first, second in zip(calls, calls[1:], strict=False):
+            assert {Event.TRANSFERRED, Event.REJOINED} & set(events[first:second])
+
+
+def test_every_event_has_a_rule():
+    assert set(TRANSITIONS) == set(Event)
+
+
+@pytest.mark.parametrize(
+    ("recent", "limit", "expected"),
+    [
+        ([], 2, True),
+        ([True], 2, True),
+        ([True, True], 2, False),
+        ([True, False, True], 2, True),
+        ([False, True, True], 2, True),
+        ([True, True, True], 3, False),
+        ([True], 0, False),
+    ],
+)
+def test_fair_alternation(recent, limit, expected):
+    assert take_priority_next(recent, limit) is expected
+
+
+def test_numbers_and_estimates():
+    assert ticket_number("A", 23) == "A023"
+    assert ticket_number("B", 1234) == "B1234"
+    assert estimated_wait_minutes(0, 30, 4) == 0
+    assert estimated_wait_minutes(5, 30, 4) == 38
+    assert estimated_wait_minutes(5, 12, 0) == 60

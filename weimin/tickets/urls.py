@@ -1,0 +1,23 @@
+from django.urls import path
+
+from weimin.tickets import views
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("halls/<str:code>/kiosk/", views.kiosk, name="kiosk"),
+    path("halls/<str:code>/kiosk/check-in/", views.kiosk_check_in, name="kiosk-check-in"),
+    path("halls/<str:code>/kiosk/<str:item_code>/", views.kiosk_item, name="kiosk-item"),
+    path("halls/<str:code>/display/", views.display, name="display"),
+    path("halls/<str:code>/display/feed", views.display_feed, name="display-feed"),
+    path("t/<str:token>/", views.my_ticket, name="mine"),
+    path("t/<str:token>/status", views.my_ticket_status, name="mine-status"),
+    path("t/<str:token>/cancel", views.my_ticket_cancel, name="mine-cancel"),
+    path("t/<str:token>/slip/", views.ticket_slip, name="slip"),
+    path("console/", views.console, name="console"),
+    path("console/<int:window_id>/", views.console_window, name="console-window"),
+    path("console/<int:window_id>/panel", views.console_panel, name="console-panel"),
+    path("console/<int:window_id>/sign-in", views.console_sign_in, name="console-sign-in"),
+    path("console/<int:window_id>/sign-out", views.console_sign_out, name="console-sign-out"),
+    path("console/<int:window_id>/<str:action>", views.console_act, name="console-act"),
+]
