@@ -10,6 +10,11 @@ from weimin.core import clock
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: their browser and live-server threads must not exist while other tests fork."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 def local(text: str) -> datetime:
     """'2017-12-08 18:30' in the halls' time zone → aware datetime."""
     return datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
@@ -17,8 +22,17 @@ def local(text: str) -> datetime:
 
 @pytest.fixture(autouse=True)
 def real_clock():
-    """Every test starts and ends on the real clock."""
+    """Every test starts and ends on the real clock, with no calendar cached from another test."""
+    from weimin.calendars.national import forget_office_entries
+    from weimin.halls.hours import forget_hall_entries
+    from weimin.halls.reference import forget_reference_data
+    from weimin.tickets.queue import forget_snapshots
+
     clock.reset()
+    forget_office_entries()
+    forget_hall_entries()
+    forget_reference_data()
+    forget_snapshots()
     yield
     clock.reset()
 

@@ -87,6 +87,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare the queue's hot statements once per connection, so
+    # PostgreSQL stops re-planning them on every request.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = False
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # and so VAR_DIR, where SQLite lives by default
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -133,6 +137,12 @@ LOGGING = {
 WEIMIN_TICKET_CUTOFF_MINUTES = int(os.environ.get("WEIMIN_TICKET_CUTOFF_MINUTES", "30"))
 # A make-up workday (调休上班日) follows the hall's schedule of this weekday (0 = Monday).
 WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY = int(os.environ.get("WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY", "0"))
+# Calendars and opening hours are read on every queue request: each process keeps them this long
+# (a change made in the back office reaches the other processes within this time).
+WEIMIN_REFERENCE_CACHE_SECONDS = int(os.environ.get("WEIMIN_REFERENCE_CACHE_SECONDS", "60"))
+# Visitors' positions, waiting counts and displays read a snapshot of each hall's queue at most this old
+# (a process's own changes are seen at once).
+WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECONDS", "1"))
 # Longest working-day span the calendar will add in one request (a guard against runaway loops).
 WEIMIN_MAX_WORKING_DAYS = 2000
 # Demo / training clock: honoured only when DEBUG or WEIMIN_ALLOW_CLOCK=1.

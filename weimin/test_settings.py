@@ -9,6 +9,8 @@ from weimin.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests check exact positions right after each change; test_queue_snapshot covers the cached snapshot.
+WEIMIN_QUEUE_SNAPSHOT_SECONDS = 0
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrency tests need real SQLite locking across connections.

@@ -10,6 +10,7 @@ from weimin.calendars import rules
 from weimin.calendars.choices import CalendarDayKind
 from weimin.calendars.models import CalendarDay, CalendarYear
 from weimin.calendars.rules import CalendarUnknown, DayKind, DayStatus
+from weimin.core.cache import TimedCache
 
 # chinesecalendar names holidays in English; these are the names people here use.
 HOLIDAY_DISPLAY_NAMES = {
@@ -30,12 +31,28 @@ def holiday_display_name(name: str | None) -> str:
     return str(HOLIDAY_DISPLAY_NAMES.get(name, name))
 
 
+_entries = TimedCache()
+
+
+def office_entries() -> tuple[dict, set]:
+    """The office's entered days and years, read at most once a cache period per process."""
+    return _entries.get(
+        lambda: (
+            {d.date: d for d in CalendarDay.objects.all()},
+            set(CalendarYear.objects.values_list("year", flat=True)),
+        )
+    )
+
+
+def forget_office_entries(**kwargs) -> None:
+    _entries.clear()
+
+
 class NationalCalendar:
-    """Answers a day's national status. Loads the office's entries once; build one per request."""
+    """Answers a day's national status from the office's entries, then the published package."""
 
     def __init__(self) -> None:
-        self.entered_days = {d.date: d for d in CalendarDay.objects.all()}
-        self.entered_years = set(CalendarYear.objects.values_list("year", flat=True))
+        self.entered_days, self.entered_years = office_entries()
 
     def status(self, day: date) -> DayStatus:
         """Raises CalendarUnknown for a day nobody has published."""

@@ -65,7 +65,7 @@ def prepare_day(now: datetime, seed: int = 20171208) -> int:
     created = 0
     for hall in Hall.objects.order_by("position", "code"):
         calendar = HallCalendar(hall)
-        today = calendar.local_date(now)
+        today = calendar.hall.local_date(now)
         if Ticket.objects.filter(hall=hall, business_date=today).exists():
             continue
         day = calendar.day(today)
@@ -136,7 +136,11 @@ def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
         for kind, at in history:
             on_window = window if kind != rules.Event.ISSUED else None
             actor = clerks[window.pk] if on_window else None
-            events.append(TicketEvent(ticket=ticket, kind=kind, at=at, window=on_window, actor=actor))
+            events.append(
+                TicketEvent(
+                    ticket=ticket, hall=hall, business_date=today, kind=kind, at=at, window=on_window, actor=actor
+                )
+            )
     # Inserted in time order, so event ids follow the clock as they do when events happen live.
     TicketEvent.objects.bulk_create(sorted(events, key=lambda e: e.at))
     for prefix, last in counters.items():
@@ -190,7 +194,7 @@ class LiveSimulation(threading.Thread):
         windows = serving_windows(hall)
         if not windows:
             return
-        per_second = LOAD * len(windows) / (20 * 60) * arrival_factor(now.astimezone(HallCalendar(hall).tz))
+        per_second = LOAD * len(windows) / (20 * 60) * arrival_factor(now.astimezone(hall.tz))
         arrivals = sum(1 for _ in range(3) if self.rng.random() < per_second * self.tick / 3)
         for _ in range(arrivals):
             item = self.rng.choice(list(self.rng.choice(windows).items.all()))

@@ -61,7 +61,7 @@ def hall_hours(request, code: str, day: date | None = Query(None, alias="date"))
     """The hall's sessions on a date (default: today in the hall's time zone)."""
     hall = hall_or_404(code)
     calendar = hours.HallCalendar(hall)
-    hall_day = calendar.day(day or calendar.local_date(clock.now()))
+    hall_day = calendar.day(day or calendar.hall.local_date(clock.now()))
     return {
         "date": hall_day.date,
         "open": hall_day.open,

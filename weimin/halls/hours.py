@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
 from weimin.calendars import rules
 from weimin.calendars.national import NationalCalendar, holiday_display_name
 from weimin.calendars.rules import CalendarUnknown, DayKind
+from weimin.core.cache import TimedCache
 from weimin.halls.choices import DayReason
 from weimin.halls.models import Hall
 
@@ -29,6 +29,18 @@ DAY_REASON_BY_KIND = {
     DayKind.WEEKEND: DayReason.WEEKEND,
     DayKind.HOLIDAY: DayReason.HOLIDAY,
 }
+
+
+_hall_entries = TimedCache()
+
+
+def load_hall_entries(hall: Hall) -> tuple[list, dict]:
+    schedules = list(hall.schedules.prefetch_related("sessions").order_by("valid_from"))
+    return schedules, {s.date: s for s in hall.special_days.prefetch_related("sessions")}
+
+
+def forget_hall_entries(**kwargs) -> None:
+    _hall_entries.clear()
 
 
 @dataclass(frozen=True)
@@ -84,18 +96,13 @@ class HallCalendar:
 
     def __init__(self, hall: Hall, national: NationalCalendar | None = None):
         self.hall = hall
-        self.tz = ZoneInfo(hall.timezone)
         self.national = national or NationalCalendar()
-        self.schedules = list(hall.schedules.prefetch_related("sessions").order_by("valid_from"))
-        self.special_days = {s.date: s for s in hall.special_days.prefetch_related("sessions")}
-
-    def local_date(self, instant: datetime) -> date:
-        return instant.astimezone(self.tz).date()
+        self.schedules, self.special_days = _hall_entries.get(lambda: load_hall_entries(hall), key=hall.pk)
 
     def _session(self, day: date, start: time, end: time) -> Session:
         return Session(
-            datetime.combine(day, start, tzinfo=self.tz),
-            datetime.combine(day, end, tzinfo=self.tz),
+            datetime.combine(day, start, tzinfo=self.hall.tz),
+            datetime.combine(day, end, tzinfo=self.hall.tz),
             self.hall.cutoff_minutes,
         )
 
@@ -135,20 +142,20 @@ class HallCalendar:
         return HallDay(day, self._weekly_sessions(day, weekday), reason, note)
 
     def session_at(self, instant: datetime) -> Session | None:
-        return next((s for s in self.day(self.local_date(instant)).sessions if s.contains(instant)), None)
+        return next((s for s in self.day(self.hall.local_date(instant)).sessions if s.contains(instant)), None)
 
     def is_open(self, instant: datetime) -> bool:
         return self.session_at(instant) is not None
 
     def accepts_tickets_at(self, instant: datetime) -> bool:
-        return any(s.accepts_tickets_at(instant) for s in self.day(self.local_date(instant)).sessions)
+        return any(s.accepts_tickets_at(instant) for s in self.day(self.hall.local_date(instant)).sessions)
 
     def next_opening(self, instant: datetime, horizon_days: int = 366) -> Session | None:
         """The first session starting after ``instant`` within the horizon, or None.
 
         Raises CalendarUnknown if it would have to look past what is published.
         """
-        first = self.local_date(instant)
+        first = self.hall.local_date(instant)
         for offset in range(horizon_days + 1):
             for session in self.day(first + timedelta(days=offset)).sessions:
                 if session.start > instant:
@@ -158,7 +165,7 @@ class HallCalendar:
     def status_at(self, instant: datetime) -> HallStatus:
         """Never raises: an unpublished calendar is reported in ``unknown`` for the page to say so."""
         try:
-            today = self.day(self.local_date(instant))
+            today = self.day(self.hall.local_date(instant))
         except CalendarUnknown as exc:
             return HallStatus(None, None, None, exc)
         current = next((s for s in today.sessions if s.contains(instant)), None)

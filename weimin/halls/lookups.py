@@ -3,11 +3,12 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from weimin.halls import reference
 from weimin.halls.models import Hall, ServiceItem, Window
 
 
 def hall_or_404(code: str) -> Hall:
-    hall = Hall.objects.filter(code=code).first()
+    hall = reference.halls_by_code().get(code)
     if hall is None:
         raise Http404(_("No hall with code %(code)s.") % {"code": code})
     return hall
@@ -21,7 +22,7 @@ def window_or_404(window_id: int) -> Window:
 
 
 def item_or_404(code: str) -> ServiceItem:
-    item = ServiceItem.objects.select_related("department", "category").filter(code=code, active=True).first()
-    if item is None:
+    item = reference.items_by_code().get(code)
+    if item is None or not item.active:
         raise Http404(_("No service item with code %(code)s.") % {"code": code})
     return item

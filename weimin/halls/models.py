@@ -1,3 +1,6 @@
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -50,6 +53,14 @@ class Hall(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def local_date(self, instant: datetime) -> date:
+        """The hall's business day at ``instant``: the date in its own time zone."""
+        return instant.astimezone(self.tz).date()
 
     @property
     def cutoff_minutes(self) -> int:

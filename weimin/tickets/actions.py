@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +23,7 @@ from weimin.calendars.rules import CalendarUnknown
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.identity import InvalidIdNumber, parse_resident_id
+from weimin.halls import reference
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.shifts.models import Duty
@@ -52,7 +54,16 @@ def _record(
             field="transition",
         ) from exc
     ticket.save()
-    return TicketEvent.objects.create(ticket=ticket, kind=event, at=now, actor=actor, window=window, detail=detail)
+    return TicketEvent.objects.create(
+        ticket=ticket,
+        hall_id=ticket.hall_id,
+        business_date=ticket.business_date,
+        kind=event,
+        at=now,
+        actor=actor,
+        window=window,
+        detail=detail,
+    )
 
 
 def _next_ticket_number(hall: Hall, business_date, prefix: str) -> int:
@@ -76,7 +87,7 @@ def _closed_refusal(calendar: HallCalendar, now: datetime, reason: str) -> Refus
         )
     if upcoming is None:
         return Refused(reason)
-    when = timezone.localtime(upcoming.start, calendar.tz)
+    when = timezone.localtime(upcoming.start, calendar.hall.tz)
     return Refused(
         _("%(reason)s The hall next opens %(when)s.") % {"reason": reason, "when": f"{when:%Y-%m-%d %H:%M}"},
         next_opening=when.isoformat(),
@@ -87,7 +98,7 @@ def check_taking_tickets(hall: Hall, now: datetime, *, honour_cutoff: bool = Tru
     """Refuse unless the hall issues tickets at ``now``; the refusal says when it next opens."""
     calendar = HallCalendar(hall)
     try:
-        day = calendar.day(calendar.local_date(now))
+        day = calendar.day(calendar.hall.local_date(now))
     except CalendarUnknown as exc:
         raise Refused(str(exc), field="date") from exc
     current = next((s for s in day.sessions if s.contains(now)), None)
@@ -95,8 +106,8 @@ def check_taking_tickets(hall: Hall, now: datetime, *, honour_cutoff: bool = Tru
         return calendar
     if current is not None:
         reason = _("No more tickets today after %(cutoff)s (the hall closes at %(end)s).") % {
-            "cutoff": f"{timezone.localtime(current.last_ticket, calendar.tz):%H:%M}",
-            "end": f"{timezone.localtime(current.end, calendar.tz):%H:%M}",
+            "cutoff": f"{timezone.localtime(current.last_ticket, calendar.hall.tz):%H:%M}",
+            "end": f"{timezone.localtime(current.end, calendar.hall.tz):%H:%M}",
         }
     elif not day.open and day.note:
         reason = _("The hall is closed today: %(note)s.") % {"note": day.note}
@@ -121,7 +132,7 @@ def _validate_phone(phone: str) -> str:
 
 
 def _offered_item(hall: Hall, item: ServiceItem) -> ServiceItem:
-    if not item.active or not hall.windows.filter(active=True, items=item).exists():
+    if not item.active or item.pk not in reference.topology(hall.pk).windows_of_item:
         raise InvalidInput(_("%(item)s is not handled at %(hall)s.") % {"item": item, "hall": hall}, field="item")
     return item
 
@@ -144,7 +155,7 @@ def issue_ticket(
     priority = Priority.APPOINTMENT if _appointment_checkin else _validate_priority(priority)
     phone = _validate_phone(phone)
     calendar = check_taking_tickets(hall, now, honour_cutoff=not _appointment_checkin)
-    business_date = calendar.local_date(now)
+    business_date = calendar.hall.local_date(now)
     id_hash = id_masked = ""
     if id_number:
         try:
@@ -182,7 +193,15 @@ def issue_ticket(
         token_hash=secret_hash(token),
     )
     ticket.save()
-    TicketEvent.objects.create(ticket=ticket, kind=Event.ISSUED, at=now, actor=actor, detail={"source": source})
+    TicketEvent.objects.create(
+        ticket=ticket,
+        hall=hall,
+        business_date=business_date,
+        kind=Event.ISSUED,
+        at=now,
+        actor=actor,
+        detail={"source": source},
+    )
     return IssuedTicket(ticket, token)
 
 
@@ -229,19 +248,19 @@ def call_next(user, window: Window, now: datetime) -> Ticket | None:
             % {"n": window.number, "number": current.number},
             field="window",
         )
-    business_date = HallCalendar(window.hall).local_date(now)
+    business_date = window.hall.local_date(now)
     candidates = queue.waiting_for_window(window, business_date)
     prefer_priority = rules.take_priority_next(
         queue.recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW), settings.WEIMIN_MAX_PRIORITY_IN_ROW
     )
-    priority_lane = candidates.exclude(priority="")
-    normal_lane = candidates.filter(priority="")
-    lanes = [priority_lane, normal_lane] if prefer_priority else [normal_lane, priority_lane]
-    for lane in [candidates.filter(front=True), *lanes]:
-        ticket = skip_locked(lane.order_by(*queue.QUEUE_ORDER)).first()
-        if ticket is not None:
-            break
-    else:
+    # One query: transferred tickets first, then the preferred lane, each in queue order.
+    preferred_lane = Case(
+        When(priority="", then=Value(0 if prefer_priority else 1)), default=Value(1 if prefer_priority else 0)
+    )
+    ticket = skip_locked(
+        candidates.select_related("hall", "item").order_by("-front", preferred_lane.desc(), "queued_at", "id")
+    ).first()
+    if ticket is None:
         return None
     ticket.window, ticket.called_by, ticket.called_at = window, user, now
     ticket.recalls, ticket.front, ticket.target_window = 0, False, None
@@ -297,7 +316,7 @@ def rejoin(user, ticket: Ticket, now: datetime) -> Ticket:
     ticket = _locked(ticket)
     if not can_act_at(user, ticket.hall):
         raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": ticket.hall})
-    if ticket.business_date != HallCalendar(ticket.hall).local_date(now):
+    if ticket.business_date != ticket.hall.local_date(now):
         raise Refused(
             _("Ticket %(number)s was for another day: take a new number.") % {"number": ticket.number},
             field="transition",
@@ -387,7 +406,7 @@ def book_appointment(
     _offered_item(hall, item)
     if slot_start.tzinfo is None:
         raise InvalidInput(_("Give the slot with its time zone, e.g. 2017-12-08T18:30:00+08:00."), field="slot_start")
-    day = HallCalendar(hall).local_date(slot_start)
+    day = hall.local_date(slot_start)
     if day > timezone.localdate(now) + timedelta(days=settings.WEIMIN_APPOINTMENT_BOOKING_DAYS):
         raise Refused(
             _("Bookings open %(n)s days ahead.") % {"n": settings.WEIMIN_APPOINTMENT_BOOKING_DAYS}, field="slot_start"
@@ -501,7 +520,7 @@ def close_past_days(now: datetime) -> int:
     open_tickets = Ticket.objects.select_for_update().filter(status__in=rules.OPEN_STATUSES).select_related("hall")
     for ticket in open_tickets:
         calendar = calendars.setdefault(ticket.hall_id, HallCalendar(ticket.hall))
-        if ticket.business_date < calendar.local_date(now):
+        if ticket.business_date < calendar.hall.local_date(now):
             window = ticket.window
             ticket.window = None
             _record(ticket, Event.CLOSED, now, window=window, reason="business_day_ended")

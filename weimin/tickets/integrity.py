@@ -73,7 +73,7 @@ def called_tickets_accounted_for():
                     "detail": f"{ticket.number} is {ticket.status} but not at the window that called it",
                 }
         calendar = calendars.setdefault(ticket.hall_id, HallCalendar(ticket.hall))
-        if ticket.business_date < calendar.local_date(now):
+        if ticket.business_date < calendar.hall.local_date(now):
             yield {
                 "check": "called_ticket_accounted_for",
                 "ticket": ticket.pk,

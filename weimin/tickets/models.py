@@ -92,6 +92,9 @@ class TicketEvent(models.Model):
     """One change of a ticket, with its instant and actor. Statistics are computed from these alone."""
 
     ticket = models.ForeignKey(Ticket, models.CASCADE, related_name="events")
+    # The ticket's hall and business day, repeated so that displays and statistics read events alone.
+    hall = models.ForeignKey(Hall, models.PROTECT, related_name="+")
+    business_date = models.DateField()
     kind = models.CharField(max_length=12, choices=TicketEventKind.choices)
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
@@ -103,6 +106,13 @@ class TicketEvent(models.Model):
         indexes = [
             models.Index(fields=["ticket", "at"], name="ticket_event_ticket_idx"),
             models.Index(fields=["window", "kind", "at"], name="ticket_event_window_idx"),
+            models.Index(fields=["hall", "business_date", "kind", "id"], name="ticket_event_hall_day_idx"),
+            # The hall display's feed: the newest calls of a hall's day.
+            models.Index(
+                fields=["hall", "business_date", "-id"],
+                condition=Q(kind__in=["called", "recalled"]),
+                name="ticket_event_calls_idx",
+            ),
         ]
 
     def __str__(self) -> str:

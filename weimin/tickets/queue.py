@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from weimin.halls.models import Hall, ServiceItem, Window
+from weimin.core.cache import TimedCache
+from weimin.halls import reference
+from weimin.halls.models import Hall, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import rules
 from weimin.tickets.models import Ticket, TicketEvent
@@ -31,14 +34,42 @@ def ticket_at_window(window: Window) -> Ticket | None:
     return Ticket.objects.filter(window=window, status__in=AT_WINDOW_STATUSES).first()
 
 
-def staffed_windows(hall: Hall) -> QuerySet[Window]:
-    return Window.objects.filter(hall=hall, active=True, duties__ended_at__isnull=True).distinct()
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """A hall's waiting tickets in queue order and its staffed windows, read in two queries."""
+
+    waiting: tuple[rules.Waiting, ...]
+    staffed_windows: frozenset[int]
 
 
-def windows_serving(item: ServiceItem, hall: Hall) -> int:
+_snapshots = TimedCache("WEIMIN_QUEUE_SNAPSHOT_SECONDS")
+
+
+def snapshot(hall_id: int, business_date: date) -> QueueSnapshot:
+    """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old.
+
+    Only estimates and counts read it; calling, issuing and every other change read the tables.
+    """
+
+    def load() -> QueueSnapshot:
+        rows = Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING).values_list(
+            "id", "item_id", "target_window_id", "priority", "front", "queued_at"
+        )
+        waiting = tuple(rules.Waiting(i, item, target, bool(p), front, at) for i, item, target, p, front, at in rows)
+        staffed = Duty.objects.open().filter(window__hall_id=hall_id).values_list("window_id", flat=True)
+        return QueueSnapshot(waiting, frozenset(staffed))
+
+    return _snapshots.get(load, key=(hall_id, business_date))
+
+
+def forget_snapshots() -> None:
+    _snapshots.clear()
+
+
+def windows_serving(item_id: int, hall_id: int, current: QueueSnapshot) -> int:
     """Windows serving the item now; when nobody is signed in, the windows that could."""
-    staffed = staffed_windows(hall).filter(items=item).count()
-    return staffed or Window.objects.filter(hall=hall, active=True, items=item).count()
+    windows = reference.topology(hall_id).windows_of_item.get(item_id, frozenset())
+    return len(windows & current.staffed_windows) or len(windows)
 
 
 @dataclass(frozen=True)
@@ -48,50 +79,40 @@ class Position:
 
 
 def position(ticket: Ticket) -> Position:
-    """People who will be called before this ticket by the windows serving its item.
-
-    An estimate: transferred tickets go first; a priority ticket waits behind earlier priority tickets,
-    a normal one behind every earlier ticket (the lanes alternate).
-    """
+    """People who will be called before this ticket by the windows serving its item (an estimate)."""
     if ticket.status != Status.WAITING:
         return Position(0, 0)
-    candidates = waiting(ticket.hall, ticket.business_date).exclude(pk=ticket.pk)
-    if ticket.target_window_id:
-        candidates = candidates.filter(target_window_id=ticket.target_window_id)
-    else:
-        candidates = candidates.filter(item__windows__in=ticket.item.windows.filter(hall=ticket.hall)).distinct()
-    before_me = Q(queued_at__lt=ticket.queued_at) | Q(queued_at=ticket.queued_at, pk__lt=ticket.pk)
-    if ticket.front:
-        earlier = Q(front=True) & before_me
-    elif ticket.is_priority:
-        earlier = Q(front=True) | (~Q(priority="") & before_me)
-    else:
-        earlier = Q(front=True) | before_me
-    ahead = candidates.filter(earlier).count()
-    minutes = rules.estimated_wait_minutes(
-        ahead, ticket.item.handling_minutes, windows_serving(ticket.item, ticket.hall)
+    current = snapshot(ticket.hall_id, ticket.business_date)
+    mine = rules.Waiting(
+        ticket.pk, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
     )
-    return Position(ahead, minutes)
+    if ticket.target_window_id:
+        competes = [w for w in current.waiting if w.target_window_id == ticket.target_window_id]
+    else:
+        sharing = reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id)
+        competes = [w for w in current.waiting if w.item_id in sharing and w.target_window_id is None]
+    ahead = sum(1 for other in competes if other.id != ticket.pk and rules.is_ahead(other, mine))
+    item = reference.items_by_id()[ticket.item_id]
+    windows = windows_serving(ticket.item_id, ticket.hall_id, current)
+    return Position(ahead, rules.estimated_wait_minutes(ahead, item.handling_minutes, windows))
 
 
 def waiting_counts(hall: Hall, business_date: date) -> list[dict]:
     """Waiting tickets per item, with the item's category (for the display and the API)."""
-    rows = (
-        waiting(hall, business_date)
-        .values("item__code", "item__name", "item__category__ticket_prefix", "item__category__name")
-        .annotate(waiting=Count("id"))
-        .order_by("item__category__ticket_prefix", "item__code")
-    )
-    return [
+    counts = Counter(w.item_id for w in snapshot(hall.pk, business_date).waiting)
+    items = reference.items_by_id()
+    rows = [
         {
-            "item": r["item__code"],
-            "name": r["item__name"],
-            "prefix": r["item__category__ticket_prefix"],
-            "category": r["item__category__name"],
-            "waiting": r["waiting"],
+            "item": item.code,
+            "name": item.name,
+            "prefix": item.category.ticket_prefix,
+            "category": item.category.name,
+            "waiting": n,
         }
-        for r in rows
+        for item_id, n in counts.items()
+        if (item := items.get(item_id)) is not None
     ]
+    return sorted(rows, key=lambda r: (r["prefix"], r["item"]))
 
 
 def waiting_by_category(hall: Hall, business_date: date) -> list[dict]:
@@ -102,18 +123,26 @@ def waiting_by_category(hall: Hall, business_date: date) -> list[dict]:
     return list(totals.values())
 
 
-def recent_calls(hall: Hall, business_date: date, after_id: int = 0, limit: int = 8) -> list[TicketEvent]:
-    """Calls and recalls for the hall display, newest first."""
-    return list(
+@dataclass(frozen=True)
+class Call:
+    id: int
+    number: str
+    window: int | None
+    recall: bool
+    at: datetime
+
+
+def recent_calls(hall: Hall, business_date: date, after_id: int = 0, limit: int = 8) -> list[Call]:
+    """Calls and recalls for the hall display after event ``after_id``, oldest first (one indexed query)."""
+    rows = (
         TicketEvent.objects.filter(
-            ticket__hall=hall,
-            ticket__business_date=business_date,
-            kind__in=[Event.CALLED, Event.RECALLED],
-            id__gt=after_id,
+            hall=hall, business_date=business_date, kind__in=[Event.CALLED, Event.RECALLED], id__gt=after_id
         )
-        .select_related("ticket", "window")
-        .order_by("-id")[:limit]
+        .order_by("-id")
+        .values_list("id", "ticket__number", "window_id", "kind", "at")[:limit]
     )
+    numbers = reference.window_numbers()
+    return [Call(i, number, numbers.get(w), kind == Event.RECALLED, at) for i, number, w, kind, at in reversed(rows)]
 
 
 def recent_priority_calls(window: Window, limit: int) -> list[bool]:

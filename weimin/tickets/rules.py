@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 
 class Status(enum.StrEnum):
@@ -68,6 +70,29 @@ def replay(events: Iterable[Event]) -> Status | None:
     for event in events:
         status = after(status, event)
     return status
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A waiting ticket as the queue order sees it."""
+
+    id: int
+    item_id: int
+    target_window_id: int | None
+    priority: bool
+    front: bool
+    queued_at: datetime
+
+
+def is_ahead(other: Waiting, mine: Waiting) -> bool:
+    """Whether ``other`` is called before ``mine``: transferred tickets first; a priority ticket waits
+    behind earlier priority tickets, a normal one behind every earlier ticket (the lanes alternate)."""
+    before = (other.queued_at, other.id) < (mine.queued_at, mine.id)
+    if mine.front:
+        return other.front and before
+    if mine.priority:
+        return other.front or (other.priority and before)
+    return other.front or before
 
 
 def take_priority_next(recent_calls_priority: Sequence[bool], max_priority_in_row: int) -> bool:

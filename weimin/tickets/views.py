@@ -5,6 +5,7 @@ form errors and messages.
 """
 
 import io
+from dataclasses import asdict
 
 import qrcode
 import qrcode.image.svg
@@ -185,7 +186,7 @@ def console_sign_out(request, window_id):
 
 
 def console_context(window, user, error=None):
-    today = HallCalendar(window.hall).local_date(clock.now())
+    today = window.hall.local_date(clock.now())
     holder = queue.holders_of([window]).get(window.pk)
     return {
         "window": window,
@@ -269,7 +270,7 @@ def display_feed(request, code):
     hall = hall_or_404(code)
     now = clock.now()
     calendar = HallCalendar(hall)
-    today = calendar.local_date(now)
+    today = calendar.hall.local_date(now)
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
@@ -281,17 +282,10 @@ def display_feed(request, code):
         open_now = None
     return JsonResponse(
         {
-            "now": timezone.localtime(now, calendar.tz).isoformat(),
+            "now": timezone.localtime(now, calendar.hall.tz).isoformat(),
             "open": open_now,
             "calls": [
-                {
-                    "id": e.id,
-                    "number": e.ticket.number,
-                    "window": e.window.number if e.window else None,
-                    "recall": e.kind == "recalled",
-                    "at": timezone.localtime(e.at, calendar.tz).strftime("%H:%M:%S"),
-                }
-                for e in reversed(calls)
+                {**asdict(call), "at": timezone.localtime(call.at, hall.tz).strftime("%H:%M:%S")} for call in calls
             ],
             "waiting": queue.waiting_by_category(hall, today),
         }

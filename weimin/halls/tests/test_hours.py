@@ -78,7 +78,7 @@ def test_instants_are_read_in_the_hall_time_zone(hall):
     assert calendar.is_open(datetime(2017, 12, 8, 10, 40, tzinfo=UTC))  # 18:40 in Shenzhen
     assert not calendar.is_open(datetime(2017, 12, 8, 5, 0, tzinfo=UTC))  # 13:00: lunch break
     # 23:30 UTC on Friday is already Saturday 07:30 in Shenzhen: the business day is the local one.
-    assert calendar.local_date(datetime(2017, 12, 8, 23, 30, tzinfo=UTC)) == date(2017, 12, 9)
+    assert calendar.hall.local_date(datetime(2017, 12, 8, 23, 30, tzinfo=UTC)) == date(2017, 12, 9)
 
 
 def test_next_opening(hall):

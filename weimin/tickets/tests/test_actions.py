@@ -251,3 +251,15 @@ def test_close_past_days(hall, window, item, clerk, freeze):
     called.refresh_from_db()
     assert waiting.status == called.status == Status.CLOSED
     assert TicketEvent.objects.get(ticket=called, kind="closed").detail == {"reason": "business_day_ended"}
+
+
+def test_queue_snapshot_is_shared_and_at_most_its_age_old(hall, window, item, clerk, settings):
+    import time
+
+    settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS = 0.3
+    tickets = [take(hall, item) for _ in range(3)]
+    assert queue.position(tickets[2]).ahead == 2
+    actions.call_next(clerk, window, clock.now())
+    assert queue.position(tickets[2]).ahead == 2  # an estimate from the shared snapshot…
+    time.sleep(0.35)
+    assert queue.position(tickets[2]).ahead == 1  # …no older than the setting

@@ -2,6 +2,7 @@
 
 import multiprocessing
 import threading
+import time
 from collections import Counter
 
 import pytest
@@ -68,7 +69,8 @@ def run_parallel(target, argument_lists, use_processes: bool) -> list:
     connections.close_all()
     for worker in workers:
         worker.start()  # each connects, then waits at the barrier until all are ready
-    collected = [results.get(timeout=120) for _ in workers]
+    deadline = time.monotonic() + 120
+    collected = [results.get(timeout=max(1, deadline - time.monotonic())) for _ in workers]
     for worker in workers:
         worker.join(timeout=30)
     return collected

@@ -1,0 +1,332 @@
+"""Queue benchmark: mixed traffic over HTTP against `weimin serve`, on PostgreSQL and on SQLite.
+
+    .venv/bin/python bench/queue.py [--seconds 20] [--clients 64] [--workers 3] [--backends postgres,sqlite]
+
+For each backend it builds the demo district (with the day's queue at 2017-12-08 18:30), signs bench
+clerks in at windows, starts the production server and lets 64 concurrent keep-alive clients run a
+hall's evening mix: visitors polling their ticket, taking numbers, reading the queue and opening
+hours, the hall display polling its feed, and clerks calling and completing. It prints requests/s,
+p50 and p99 latency, and — as the in-run baseline on this noisy machine — pgbench's simple-update
+TPS on the same PostgreSQL cluster, with the ratio of the two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from weimin.testing.pgcluster import as_server_user, pg_tool, throwaway_cluster  # noqa: E402
+
+HALL = "longgang-district"
+CLOCK = "2017-12-08T18:30"
+# (operation, weight): a hall's evening as seen by the server.
+MIX = [("ticket", 30), ("queue", 15), ("take", 12), ("feed", 15), ("hours", 8), ("staff", 20)]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(database_url: str | None, var_dir: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG")}
+    env.update(
+        {
+            "SECRET_KEY": "bench",
+            "WEIMIN_ALLOW_CLOCK": "1",
+            "WEIMIN_CLOCK": CLOCK,
+            "WEIMIN_VAR_DIR": var_dir,
+            "DJANGO_SETTINGS_MODULE": "weimin.settings",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.pop("WEIMIN_CLOCK_ANCHOR", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+SETUP = """
+import json, django
+django.setup()
+from django.core.management import call_command
+from weimin.accounts.actions import issue_token
+from weimin.core import clock
+from weimin.demo.seed import seed_demo
+from weimin.demo.simulation import prepare_day
+from weimin.halls.models import Hall
+from weimin.shifts.models import Duty
+from weimin.shifts.actions import sign_in
+from weimin.tickets import actions
+call_command("migrate", verbosity=0)
+seed_demo()
+prepare_day(clock.now())
+hall = Hall.objects.get(code="%(hall)s")
+Duty.objects.filter(window__hall=hall, ended_at__isnull=True).update(ended_at=clock.now())
+from weimin.tickets.models import Ticket
+Ticket.objects.filter(hall=hall, status__in=["called", "serving"]).update(status="completed", window=None)
+clerks = [u for u in hall.staff.filter(user__username__startswith="%(hall)s-").order_by("user__username")]
+windows = [w for w in hall.windows.filter(active=True).order_by("number") if w.items.exists()]
+staff = []
+for profile, window in zip(clerks, windows):
+    sign_in(profile.user, window, clock.now())
+    staff.append({"window": window.pk, "token": issue_token(profile.user)})
+visitors = []
+items = list(hall.service_items().values_list("code", flat=True))
+for n in range(200):
+    issued = actions.issue_ticket(hall, hall.service_items()[n %% len(items)], clock.now())
+    visitors.append({"id": issued.ticket.pk, "token": issued.token})
+print(json.dumps({"staff": staff, "visitors": visitors, "items": items}))
+"""
+
+
+def prepare(env: dict) -> dict:
+    # The integrity of the snapshot is not the point here: the demo's in-service tickets are closed off
+    # so that bench clerks start at empty windows.
+    out = subprocess.run(
+        [sys.executable, "-c", SETUP % {"hall": HALL}], env=env, capture_output=True, text=True, cwd=ROOT
+    )
+    if out.returncode:
+        raise SystemExit(f"setup failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection: small, so the load generator does not eat the server's CPU."""
+
+    def __init__(self, port: int):
+        self.port, self.reader, self.writer = port, None, None
+
+    async def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None):
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+        lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
+        if body:
+            lines.append("Content-Type: application/json")
+        lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        status_line = await self.reader.readline()
+        if not status_line:
+            self.writer = None
+            raise ConnectionError("closed")
+        status = int(status_line.split()[1])
+        length, close = 0, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                close = True
+        payload = await self.reader.readexactly(length) if length else b""
+        if close:
+            self.writer.close()
+            self.writer = None
+        return status, payload
+
+
+def next_request(op: str, rng: random.Random, fixture: dict, staff: dict | None, holding: int | None):
+    if op == "ticket":
+        visitor = rng.choice(fixture["visitors"])
+        return "GET", f"/api/tickets/{visitor['id']}?token={visitor['token']}", b"", None
+    if op == "queue":
+        return "GET", f"/api/halls/{HALL}/queue", b"", None
+    if op == "take":
+        return "POST", f"/api/halls/{HALL}/tickets", json.dumps({"item": rng.choice(fixture["items"])}).encode(), None
+    if op == "feed":
+        return "GET", f"/halls/{HALL}/display/feed?after=0", b"", None
+    if op == "hours":
+        return "GET", f"/api/halls/{HALL}/hours", b"", None
+    auth = {"Authorization": f"Bearer {staff['token']}"}
+    if holding is None:
+        return "POST", f"/api/windows/{staff['window']}/call-next", b"", auth
+    return "POST", f"/api/tickets/{holding}/complete", b"", auth
+
+
+async def load(port: int, fixture: dict, seconds: float, clients: int, rate: float = 0) -> dict:
+    """Run the mix for ``seconds``. ``rate`` > 0 paces the clients to that many requests a second in
+    all, latency counted from each request's scheduled start (a late server is not let off by the
+    client waiting for it); ``rate`` 0 lets every client send as fast as answers come (saturation)."""
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    examples: dict[str, str] = {}
+    holdings = fixture.setdefault("holdings", {})
+    operations, weights = zip(*MIX, strict=True)
+    deadline = time.monotonic() + seconds
+
+    async def run(index: int) -> None:
+        rng = random.Random(index)
+        client = Client(port)
+        staff = fixture["staff"][index] if index < len(fixture["staff"]) else None
+        holding = holdings.get(index)  # a clerk keeps the ticket it called in the warm-up
+        interval = clients / rate if rate else 0.0
+        scheduled = time.perf_counter() + rng.random() * interval
+        while time.monotonic() < deadline:
+            if interval:
+                scheduled += interval
+                delay = scheduled - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            op = rng.choices(operations, weights)[0]
+            if op == "staff" and staff is None:
+                op = "ticket"
+            method, path, body, headers = next_request(op, rng, fixture, staff, holding)
+            started = scheduled if interval else time.perf_counter()
+            try:
+                status, payload = await client.request(method, path, body, headers)
+            except (ConnectionError, OSError, asyncio.IncompleteReadError):
+                errors[f"{op} connection"] = errors.get(f"{op} connection", 0) + 1
+                client = Client(port)
+                continue
+            latencies.append(time.perf_counter() - started)
+            counts[op] = counts.get(op, 0) + 1
+            if status >= 400:
+                errors[f"{op} {status}"] = errors.get(f"{op} {status}", 0) + 1
+                examples.setdefault(f"{op} {status}", payload.decode(errors="replace")[:200])
+            elif op == "staff":
+                holding = json.loads(payload)["id"] if holding is None and status == 200 else None
+                holdings[index] = holding
+
+    started = time.monotonic()
+    await asyncio.gather(*(run(i) for i in range(clients)))
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "p99_ms": round(1000 * latencies[max(0, int(len(latencies) * 0.99) - 1)], 1),
+        "errors": errors,
+        "error_examples": examples,
+        "mix": counts,
+    }
+
+
+def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server exited while starting")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("the server did not start")
+
+
+def run_backend(name: str, database_url: str | None, args) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"weimin-bench-{name}-") as var_dir:
+        env = server_env(database_url, var_dir)
+        fixture = prepare(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "weimin.manage",
+                "serve",
+                "--addr",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            wait_until_up(port, server)
+            asyncio.run(load(port, fixture, 3, args.clients))  # warm-up: imports, connections, caches
+            result = {
+                "paced": asyncio.run(load(port, fixture, args.seconds, args.clients, rate=args.rate)),
+                "saturation": asyncio.run(load(port, fixture, args.seconds, args.clients)),
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        return result
+
+
+def pgbench_tps(database_url: str, seconds: int) -> float:
+    """The baseline: pgbench's built-in simple-update script (-N) on the same cluster, same run."""
+    from urllib.parse import urlparse
+
+    url = urlparse(database_url)
+    common = ["-h", url.hostname, "-p", str(url.port), "-U", url.username]
+    subprocess.run(
+        as_server_user([pg_tool("pgbench"), "-i", "-q", "-s", "4", *common, "postgres"]),
+        check=True,
+        capture_output=True,
+    )
+    out = subprocess.run(
+        as_server_user([pg_tool("pgbench"), "-N", "-c", "8", "-j", "2", "-T", str(seconds), *common, "postgres"]),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in out.splitlines() if line.startswith("tps"))
+    return float(line.split("=")[1].split()[0])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--rate", type=float, default=320, help="offered requests/s in all for the paced run")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--backends", default="postgres,sqlite")
+    parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
+    args = parser.parse_args()
+    results = {}
+    with throwaway_cluster() as database_url:
+        baseline = pgbench_tps(database_url, 10)
+        for backend in args.backends.split(","):
+            results[backend] = run_backend(backend, database_url if backend == "postgres" else None, args)
+    report = {
+        "pgbench_simple_update_tps": baseline,
+        "clients": args.clients,
+        "seconds": args.seconds,
+        "workers": args.workers,
+        "threads": args.threads,
+        "results": results,
+    }
+    for runs in results.values():
+        for result in runs.values():
+            result["ratio_to_pgbench_tps"] = round(result["requests_per_s"] / baseline, 3)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(f"baseline: pgbench simple-update {baseline:.0f} TPS (8 clients, same cluster, same run)")
+    print(f"{args.clients} clients, {args.seconds:.0f} s a run; paced run offers {args.rate:.0f} req/s in all")
+    print(f"{'backend':10} {'run':11} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}  errors")
+    for backend, runs in results.items():
+        for run, r in runs.items():
+            print(
+                f"{backend:10} {run:11} {r['requests_per_s']:8.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f} "
+                f"{r['ratio_to_pgbench_tps']:7.3f}  {r['errors'] or '-'}"
+            )
+    print("target (PostgreSQL, 2 cores): >= 300 req/s with p99 <= 100 ms (the paced run)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

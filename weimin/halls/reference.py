@@ -1,0 +1,69 @@
+"""Reference data every queue request reads — halls, items, which window serves what — cached per process.
+
+The catalogue changes a few times a year and the window set-up a few times a day; the queue reads
+them hundreds of times a second. Saving or deleting any of these rows clears the cache at once in
+that process (signals, see apps.py) and within WEIMIN_REFERENCE_CACHE_SECONDS in the others.
+Cached instances are shared: read them, never modify them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from weimin.core.cache import TimedCache
+from weimin.halls.models import Hall, ServiceItem, Window
+
+_halls = TimedCache()
+_items = TimedCache()
+_topology = TimedCache()
+_windows = TimedCache()
+
+
+def halls_by_code() -> dict[str, Hall]:
+    return _halls.get(lambda: {h.code: h for h in Hall.objects.all()})
+
+
+def halls_by_id() -> dict[int, Hall]:
+    return {hall.pk: hall for hall in halls_by_code().values()}
+
+
+def window_numbers() -> dict[int, int]:
+    return _windows.get(lambda: dict(Window.objects.values_list("id", "number")))
+
+
+def items_by_code() -> dict[str, ServiceItem]:
+    return _items.get(lambda: {i.code: i for i in ServiceItem.objects.select_related("category", "department")})
+
+
+def items_by_id() -> dict[int, ServiceItem]:
+    return {item.pk: item for item in items_by_code().values()}
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Which active window of a hall serves which item."""
+
+    windows_of_item: dict[int, frozenset[int]]
+    items_of_window: dict[int, frozenset[int]]
+
+    def items_sharing_windows_with(self, item_id: int) -> frozenset[int]:
+        """Items whose tickets compete with this item's for the same clerks."""
+        return frozenset(i for w in self.windows_of_item.get(item_id, ()) for i in self.items_of_window[w])
+
+
+def topology(hall_id: int) -> Topology:
+    def load() -> Topology:
+        windows, items = defaultdict(set), defaultdict(set)
+        pairs = Window.items.through.objects.filter(window__hall_id=hall_id, window__active=True)
+        for window_id, item_id in pairs.values_list("window_id", "serviceitem_id"):
+            windows[item_id].add(window_id)
+            items[window_id].add(item_id)
+        return Topology({k: frozenset(v) for k, v in windows.items()}, {k: frozenset(v) for k, v in items.items()})
+
+    return _topology.get(load, key=hall_id)
+
+
+def forget_reference_data(**kwargs) -> None:
+    for cache in (_halls, _items, _topology, _windows):
+        cache.clear()
