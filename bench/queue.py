@@ -138,6 +138,11 @@ class Client:
         return status, payload
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * fraction) - 1)]
+
+
 def next_request(op: str, rng: random.Random, fixture: dict, staff: dict | None, holding: int | None):
     if op == "ticket":
         visitor = rng.choice(fixture["visitors"])
@@ -165,6 +170,7 @@ async def load(port: int, fixture: dict, seconds: float, clients: int, rate: flo
     counts: dict[str, int] = {}
     examples: dict[str, str] = {}
     holdings = fixture.setdefault("holdings", {})
+    by_op: dict[str, list[float]] = {}
     operations, weights = zip(*MIX, strict=True)
     deadline = time.monotonic() + seconds
 
@@ -193,6 +199,7 @@ async def load(port: int, fixture: dict, seconds: float, clients: int, rate: flo
                 client = Client(port)
                 continue
             latencies.append(time.perf_counter() - started)
+            by_op.setdefault(op, []).append(latencies[-1])
             counts[op] = counts.get(op, 0) + 1
             if status >= 400:
                 errors[f"{op} {status}"] = errors.get(f"{op} {status}", 0) + 1
@@ -209,10 +216,11 @@ async def load(port: int, fixture: dict, seconds: float, clients: int, rate: flo
         "requests": len(latencies),
         "requests_per_s": round(len(latencies) / elapsed, 1),
         "p50_ms": round(1000 * statistics.median(latencies), 1),
-        "p99_ms": round(1000 * latencies[max(0, int(len(latencies) * 0.99) - 1)], 1),
+        "p99_ms": round(1000 * percentile(latencies, 0.99), 1),
         "errors": errors,
         "error_examples": examples,
         "mix": counts,
+        "p99_ms_by_operation": {op: round(1000 * percentile(values, 0.99), 1) for op, values in sorted(by_op.items())},
     }
 
 

@@ -83,6 +83,13 @@ def test_demo_refuses_a_production_install():
         call_command("demo", seed_only=True, stdout=io.StringIO())
 
 
+def test_no_simulation_still_builds_the_evening_queue(freeze):
+    out = io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("demo", seed_only=True, no_simulation=True, stdout=out)
+    assert "tickets of today's queue built" in out.getvalue()
+
+
 def test_demo_addr_is_validated():
     with override_settings(DEBUG=True), pytest.raises(CommandError, match="--addr"):
         call_command("demo", addr="8000", stdout=io.StringIO())

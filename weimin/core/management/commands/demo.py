@@ -29,9 +29,8 @@ class Command(BaseCommand):
         host, _, port = addr.rpartition(":")
         if not host or not port.isdigit():
             raise CommandError(f"--addr: expected HOST:PORT, got {addr!r}")
-        if not os.environ.get(clock.CLOCK_ENV):
-            os.environ[clock.CLOCK_ENV] = DEFAULT_DEMO_CLOCK
-            clock.configure_from_env()
+        if not os.environ.get(clock.CLOCK_ENV):  # otherwise the clock already runs from WEIMIN_CLOCK
+            clock.run_from(clock.parse_clock(DEFAULT_DEMO_CLOCK))
         call_command("migrate", interactive=False, verbosity=0)
         summary = seed_demo()
         tickets = prepare_day(clock.now())

@@ -19,25 +19,11 @@ class Command(BaseCommand):
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1")
         argv = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "weimin.wsgi:application",
-            "--bind",
-            addr,
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--worker-class",
-            "gthread",
-            "--access-logfile",
-            "-" if options["verbosity"] > 1 else "/dev/null",
-            "--graceful-timeout",
-            "10",
-            "--keep-alive",
-            "5",
-        ]
+            sys.executable, "-m", "gunicorn", "weimin.wsgi:application",
+            "--config", "python:weimin.core.gunicorn_conf",
+            "--bind", addr, "--workers", str(workers), "--threads", str(threads),
+            "--access-logfile", "-" if options["verbosity"] > 1 else "/dev/null",
+        ]  # fmt: skip
         self.stdout.write(f"weimin serving on http://{addr} with {workers} workers × {threads} threads")
         sys.stdout.flush()
         os.execv(sys.executable, argv)
