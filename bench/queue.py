@@ -17,7 +17,6 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,17 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from weimin.testing.pgcluster import as_server_user, pg_tool, throwaway_cluster  # noqa: E402
+from weimin.testing.servers import free_port, wait_for  # noqa: E402
 
 HALL = "longgang-district"
 CLOCK = "2017-12-08T18:30"
 # (operation, weight): a hall's evening as seen by the server.
 MIX = [("ticket", 30), ("queue", 15), ("take", 12), ("feed", 15), ("hours", 8), ("staff", 20)]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_env(database_url: str | None, var_dir: str) -> dict:
@@ -224,53 +218,25 @@ async def load(port: int, fixture: dict, seconds: float, clients: int, rate: flo
     }
 
 
-def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited while starting")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("the server did not start")
-
-
 def run_backend(name: str, database_url: str | None, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"weimin-bench-{name}-") as var_dir:
         env = server_env(database_url, var_dir)
         fixture = prepare(env)
         port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "weimin.manage",
-                "serve",
-                "--addr",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                str(args.threads),
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            wait_until_up(port, server)
-            asyncio.run(load(port, fixture, 3, args.clients))  # warm-up: imports, connections, caches
-            result = {
-                "paced": asyncio.run(load(port, fixture, args.seconds, args.clients, rate=args.rate)),
-                "saturation": asyncio.run(load(port, fixture, args.seconds, args.clients)),
-            }
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-        return result
+        command = [sys.executable, "-m", "weimin.manage", "serve", "--addr", f"127.0.0.1:{port}",
+                   "--workers", str(args.workers), "--threads", str(args.threads)]  # fmt: skip
+        with open(Path(var_dir) / "server.log", "w") as log:
+            server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                wait_for(f"http://127.0.0.1:{port}/api/halls", server)
+                asyncio.run(load(port, fixture, 3, args.clients))  # warm-up: imports, connections, caches
+                return {
+                    "paced": asyncio.run(load(port, fixture, args.seconds, args.clients, rate=args.rate)),
+                    "saturation": asyncio.run(load(port, fixture, args.seconds, args.clients)),
+                }
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
 
 
 def pgbench_tps(database_url: str, seconds: int) -> float:

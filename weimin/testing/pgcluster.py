@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+from weimin.testing.servers import free_port
 
 PG_BIN_CANDIDATES = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/local/bin", "/usr/bin"]
 
@@ -30,12 +31,6 @@ def pg_tool(name: str) -> str:
     if found is None:
         raise SystemExit(f"{name} not found: install the PostgreSQL server binaries (apt-get install postgresql)")
     return found
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def as_server_user(argv: list[str]) -> list[str]:

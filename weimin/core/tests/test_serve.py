@@ -2,20 +2,14 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
 import pytest
 from django.core.management import CommandError, call_command
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from weimin.testing.servers import free_port, wait_for
 
 
 def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
@@ -33,14 +27,7 @@ def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
         text=True,
     )
     try:
-        deadline, body = time.monotonic() + 60, None
-        while time.monotonic() < deadline and body is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/halls", timeout=5) as response:
-                    body = json.loads(response.read())
-            except OSError:
-                time.sleep(0.3)
-        assert body == []
+        assert json.loads(wait_for(f"http://127.0.0.1:{port}/api/halls", server)) == []
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/weimin/display.js", timeout=5) as js:
             assert js.status == 200  # static files are served by the app itself (closed networks)
         workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()

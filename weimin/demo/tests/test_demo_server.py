@@ -1,17 +1,11 @@
 """`weimin demo` as `make demo` runs it: a fresh database, the demo clock, a server answering."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from weimin.testing.servers import free_port, wait_for
 
 
 def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
@@ -26,16 +20,7 @@ def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
         text=True,
     )
     try:
-        page = None
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    page = response.read().decode()
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert page is not None, server.stdout.read() if server.poll() is not None else "demo did not answer"
+        page = wait_for(f"http://127.0.0.1:{port}/", server).decode()
         assert page.count('class="card hall-card"') == 12
         assert "2017-12-08 星期五 18:3" in page  # the demo clock starts at the article's Friday evening
         assert page.count('data-open="yes"') == 12
