@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "weimin.accounts",
     "weimin.shifts",
     "weimin.tickets",
+    "weimin.cases",
 ]
 
 MIDDLEWARE = [
@@ -162,3 +163,13 @@ WEIMIN_APPOINTMENT_SHARE = float(os.environ.get("WEIMIN_APPOINTMENT_SHARE", "0.5
 WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES", "30"))
 WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES", "15"))
 WEIMIN_APPOINTMENT_BOOKING_DAYS = int(os.environ.get("WEIMIN_APPOINTMENT_BOOKING_DAYS", "14"))
+
+# Cases (issue 4). Working days an applicant has to supply 容缺 materials after signing the promise
+# (UNVERIFIED: set locally); a missed deadline withdraws the case (Anyang rule).
+WEIMIN_PROMISE_SUPPLY_DAYS = int(os.environ.get("WEIMIN_PROMISE_SUPPLY_DAYS", "5"))
+# 行政许可法 Art. 42: one extension of 10 working days, with the agency head's approval.
+WEIMIN_CASE_EXTENSION_DAYS = int(os.environ.get("WEIMIN_CASE_EXTENSION_DAYS", "10"))
+# Cases this many working days or fewer before their promised date are listed as due soon.
+WEIMIN_CASE_DUE_SOON_DAYS = int(os.environ.get("WEIMIN_CASE_DUE_SOON_DAYS", "2"))
+# Where "result ready" messages go: a dotted path to a callable(notification); default writes the log.
+WEIMIN_NOTIFICATION_SENDER = os.environ.get("WEIMIN_NOTIFICATION_SENDER", "weimin.cases.notify.log_sender")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from weimin.core.api import api
 
 urlpatterns = [
+    path("", include("weimin.cases.urls")),
     path("", include("weimin.tickets.urls")),
     path("", include("weimin.halls.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -148,13 +148,18 @@ def issue_ticket(
     priority: str = "",
     source: str = TicketSource.KIOSK,
     actor=None,
-    _appointment_checkin: bool = False,
+    lane: str = "",
+    target_window: Window | None = None,
 ) -> IssuedTicket:
-    """Take a number (取号). Real name optional; an ID number limits tickets per person and day."""
+    """Take a number (取号). Real name optional; an ID number limits tickets per person and day.
+
+    ``lane`` is for weimin's own priority lanes (an appointment's check-in, a case's fast lane back to
+    the clerk who asked for supplements): honoured after the walk-in cut-off and outside the limit.
+    """
     _offered_item(hall, item)
-    priority = Priority.APPOINTMENT if _appointment_checkin else _validate_priority(priority)
+    priority = lane or _validate_priority(priority)
     phone = _validate_phone(phone)
-    calendar = check_taking_tickets(hall, now, honour_cutoff=not _appointment_checkin)
+    calendar = check_taking_tickets(hall, now, honour_cutoff=not lane)
     business_date = calendar.hall.local_date(now)
     id_hash = id_masked = ""
     if id_number:
@@ -167,7 +172,7 @@ def issue_ticket(
             priority = Priority.ELDERLY
         serialize_on(f"tickets-per-person:{hall.pk}:{business_date}:{id_hash}")
         taken = Ticket.objects.filter(hall=hall, business_date=business_date, id_hash=id_hash).count()
-        if taken >= settings.WEIMIN_TICKETS_PER_PERSON_PER_DAY and not _appointment_checkin:
+        if taken >= settings.WEIMIN_TICKETS_PER_PERSON_PER_DAY and not lane:
             raise Refused(
                 _("This ID number already has %(n)s tickets at this hall today, the most allowed.") % {"n": taken},
                 field="id_number",
@@ -191,6 +196,8 @@ def issue_ticket(
         id_masked=id_masked,
         phone=phone,
         token_hash=secret_hash(token),
+        target_window=target_window,
+        front=target_window is not None,
     )
     ticket.save()
     TicketEvent.objects.create(
@@ -488,7 +495,7 @@ def check_in_appointment(appointment: Appointment, now: datetime) -> IssuedTicke
         now,
         phone=appointment.phone,
         source=TicketSource.APPOINTMENT,
-        _appointment_checkin=True,
+        lane=Priority.APPOINTMENT,
     )
     issued.ticket.id_hash, issued.ticket.id_masked = appointment.id_hash, appointment.id_masked
     issued.ticket.save(update_fields=["id_hash", "id_masked"])

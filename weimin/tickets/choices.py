@@ -37,12 +37,14 @@ class Priority(models.TextChoices):
     DISABLED = "disabled", _("Disabled")
     PREGNANT = "pregnant", _("Pregnant")
     APPOINTMENT = "appointment", _("Appointment")
+    RESUBMISSION = "resubmission", _("Back with supplements")
 
 
 class TicketSource(models.TextChoices):
     KIOSK = "kiosk", _("Kiosk")
     API = "api", _("Phone or API")
     APPOINTMENT = "appointment", _("Appointment check-in")
+    RESUBMISSION = "resubmission", _("Case fast lane")
     SIMULATION = "simulation", _("Demo simulation")
 
 

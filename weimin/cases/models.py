@@ -1,0 +1,165 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from weimin.cases.choices import (
+    ApplicantKind,
+    CaseStatus,
+    DecisionChoices,
+    DeliveryMethod,
+    MaterialStateChoices,
+    NoticeKind,
+    PauseKind,
+    ResultKind,
+)
+from weimin.core.identity import mask_id_number
+from weimin.halls.models import Hall, Material, ServiceItem, Window
+from weimin.tickets.models import Ticket
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Case(models.Model):
+    """An application (办件) for one service item, from intake at the window to the result's delivery."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    hall = models.ForeignKey(Hall, models.PROTECT, related_name="cases", verbose_name=_("hall"))
+    item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("item"))
+    ticket = models.ForeignKey(Ticket, models.PROTECT, null=True, blank=True, related_name="cases")
+    window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
+    clerk = models.ForeignKey(USER, models.PROTECT, related_name="cases", verbose_name=_("clerk handling it"))
+    status = models.CharField(_("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
+    applicant_kind = models.CharField(_("applicant"), max_length=10, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant name"), max_length=80)
+    # Shown in full only to the clerk handling the case; masked everywhere else, never logged.
+    id_number = models.CharField(_("ID number"), max_length=18)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    credit_code_override = models.CharField(_("reason a failing credit code was accepted"), max_length=200, blank=True)
+    agent_name = models.CharField(_("agent"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=DecisionChoices.choices, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    promise_due = models.DateField(_("promised materials due"), null=True, blank=True)
+    refusal_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    competent_agency = models.CharField(_("competent agency"), max_length=120, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("extension (working days)"), default=0)
+    extension_approver = models.CharField(_("extension approved by"), max_length=60, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=ResultKind.choices, blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+    delivery = models.CharField(_("delivery"), max_length=10, choices=DeliveryMethod.choices, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    collector_id_masked = models.CharField(_("collector ID"), max_length=18, blank=True)
+    postal_tracking = models.CharField(_("postal tracking number"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("opened at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["status", "hall"], name="case_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item}"
+
+    @property
+    def id_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    def id_for(self, user) -> str:
+        """The ID number as ``user`` may see it: whole for the clerk handling the case."""
+        return self.id_number if user is not None and user.pk == self.clerk_id else self.id_masked
+
+
+class CaseMaterial(models.Model):
+    """One line of the case's checklist: a material of the item, present, missing or non-compliant."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="materials")
+    material = models.ForeignKey(Material, models.PROTECT, related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=MaterialStateChoices.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Listed in the one-time correction notice: only these may be re-checked later.
+    in_notice = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["material__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "material"], name="one_line_per_material")]
+
+    def __str__(self) -> str:
+        return f"{self.material} {self.state}"
+
+
+class CaseNotice(models.Model):
+    """A dated, numbered written notice (受理 / 补正材料 / 不予受理通知书), its content fixed when issued."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
+    number = models.CharField(_("notice number"), max_length=30, unique=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(USER, models.PROTECT, related_name="+")
+    body = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CasePause(models.Model):
+    """Time that does not count towards the deadlines (行政许可法 Art. 45)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("kind"), max_length=16, choices=PauseKind.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
+
+
+class CaseEvent(models.Model):
+    """The audit trail: who did what to the case, when, from which window."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
+    window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=30)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.action}"
+
+
+class Resubmission(models.Model):
+    """A fast-lane ticket a visitor took to bring the supplements (补正回访)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="resubmissions")
+    ticket = models.OneToOneField(Ticket, models.PROTECT, related_name="resubmission")
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.case.number} {self.ticket.number}"
+
+
+class Notification(models.Model):
+    """Outbox: a message to an applicant, sent by the configured sender (default: the log)."""
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="notifications")
+    recipient = models.CharField(max_length=40)
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} → {self.recipient}"

@@ -1,0 +1,54 @@
+"""Reading cases: due dates (moved by pauses and the extension) and the manager's due list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+
+from weimin.calendars.rules import CalendarUnknown
+from weimin.cases import rules
+from weimin.cases.choices import CaseStatus
+from weimin.cases.models import Case
+from weimin.halls.hours import HallCalendar, add_working_days
+
+
+@dataclass(frozen=True)
+class DueDates:
+    promised: date | None
+    statutory: date | None
+    paused: bool
+
+
+def due_dates(case: Case, today: date, calendar: HallCalendar | None = None) -> DueDates:
+    """Working days from the day of 受理 (not counted), skipping pauses; a running pause counts to today."""
+    if case.accepted_on is None:
+        return DueDates(None, None, False)
+    calendar = calendar or HallCalendar(case.hall)
+    pauses = [(p.started_on, p.ended_on or today) for p in case.pauses.all()]
+    running = any(p.ended_on is None for p in case.pauses.all())
+
+    def due(days: int) -> date | None:
+        try:
+            return rules.due_date(case.accepted_on, days, calendar.is_working_day, pauses)
+        except CalendarUnknown:
+            return None
+
+    return DueDates(due(case.item.promised_days), due(case.item.statutory_days + case.extension_days), running)
+
+
+def due_list(hall, today: date) -> list[tuple[Case, DueDates, str]]:
+    """Open cases past or within WEIMIN_CASE_DUE_SOON_DAYS working days of their promised date."""
+    calendar = HallCalendar(hall)
+    soon = add_working_days(today, settings.WEIMIN_CASE_DUE_SOON_DAYS, hall)
+    rows = []
+    for case in Case.objects.filter(hall=hall, status=CaseStatus.PROCESSING).select_related("item", "hall"):
+        dates = due_dates(case, today, calendar)
+        if dates.promised is None:
+            continue
+        if dates.promised < today:
+            rows.append((case, dates, "overdue"))
+        elif dates.promised <= soon:
+            rows.append((case, dates, "due_soon"))
+    return sorted(rows, key=lambda row: row[1].promised)

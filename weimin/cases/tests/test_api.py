@@ -1,0 +1,103 @@
+import pytest
+
+from weimin.accounts.actions import issue_token
+from weimin.cases.tests.conftest import ADULT
+
+pytestmark = pytest.mark.django_db
+
+ALL_PRESENT = [{"material": "建设工程消防验收申报表", "state": "present"},
+               {"material": "消防产品质量合格证明文件", "state": "present"},
+               {"material": "委托书", "state": "present"}]  # fmt: skip
+
+
+@pytest.fixture
+def headers(clerk):
+    return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerk)}"}
+
+
+def post(client, url, body, headers):
+    return client.post(url, body, content_type="application/json", **headers)
+
+
+def test_case_life_through_the_api(client, at_window, headers):
+    opened = post(
+        client,
+        f"/api/tickets/{at_window.pk}/case",
+        {
+            "name": "张先生",
+            "id_number": ADULT,
+            "phone": "13800138000",
+            "materials": [{"material": "建设工程消防验收申报表", "state": "missing"}],
+        },
+        headers,
+    )
+    assert opened.status_code == 201
+    number = opened.json()["number"]
+    assert opened.json()["id_number"] == ADULT  # the clerk handling it sees the whole number
+    decided = post(
+        client, f"/api/cases/{number}/decision", {"decision": "correction", "materials": ALL_PRESENT[1:]}, headers
+    )
+    assert decided.status_code == 200
+    body = decided.json()
+    assert body["status"] == "awaiting_supplement"
+    assert [m["name"] for m in body["missing"]] == ["建设工程消防验收申报表"]
+    assert body["notices"][0]["kind"] == "correction"
+    # The citizen: case number and the last 4 of the ID number.
+    assert client.get(f"/api/cases/{number}").status_code == 403
+    mine = client.get(f"/api/cases/{number}", {"id_last4": "001x"})
+    assert mine.status_code == 200 and mine.json()["id_number"] == "340524********001X"
+    fast = client.post(f"/api/cases/{number}/resubmit?id_last4=001X")
+    assert fast.status_code == 201 and fast.json()["priority"] == "resubmission"
+    accepted = post(
+        client, f"/api/cases/{number}/decision", {"decision": "accept", "materials": ALL_PRESENT[:1]}, headers
+    )
+    assert accepted.json()["status"] == "processing" and accepted.json()["promised_due"] == "2017-12-29"
+    for status, extra in [("concluded", {"result": "approved"}), ("ready", {})]:
+        assert post(client, f"/api/cases/{number}/status", {"status": status, **extra}, headers).status_code == 200
+    picked = post(client, f"/api/cases/{number}/pickup", {"collector_id_number": ADULT}, headers)
+    assert picked.json()["status"] == "delivered"
+    assert [h["action"] for h in picked.json()["history"]][:2] == ["opened", "decided:correction"]
+
+
+def test_errors_name_the_field_or_transition_and_write_nothing(client, at_window, headers):
+    from weimin.cases.models import Case
+
+    bad_id = post(
+        client, f"/api/tickets/{at_window.pk}/case", {"name": "张先生", "id_number": "340524198001010013"}, headers
+    )
+    assert bad_id.status_code == 422 and bad_id.json()["errors"][0]["field"] == "id_number"
+    unknown = post(
+        client,
+        f"/api/tickets/{at_window.pk}/case",
+        {"name": "张先生", "id_number": ADULT, "materials": [{"material": "护照", "state": "present"}]},
+        headers,
+    )
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "materials[0].material"
+    assert not Case.objects.exists()  # nothing half-written
+    number = post(client, f"/api/tickets/{at_window.pk}/case", {"name": "张先生", "id_number": ADULT}, headers).json()[
+        "number"
+    ]
+    illegal = post(client, f"/api/cases/{number}/status", {"status": "ready"}, headers)
+    assert illegal.status_code == 409 and illegal.json()["errors"][0]["field"] == "transition"
+    assert client.get("/api/cases/nope").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("value", "valid", "reason"),
+    [("11010519491231002X", True, ""), ("340524198001010013", False, "expected X"), ("123", False, "18 characters")],
+)
+def test_validate_id_number(client, value, valid, reason):
+    body = client.get(f"/api/validate/id-number/{value}").json()
+    assert body["valid"] is valid and reason in body["reason"]
+    if valid:
+        assert body["birth_date"] == "1949-12-31" and body["sex"] == "female"
+
+
+def test_validate_credit_code(client):
+    assert client.get("/api/validate/credit-code/91350100M000100Y43").json() == {
+        "valid": True,
+        "reason": "",
+        "birth_date": None,
+        "sex": None,
+    }
+    assert "expected" in client.get("/api/validate/credit-code/91350100M000100Y44").json()["reason"]
