@@ -11,18 +11,15 @@ from weimin.core.integrity import all_problems
 pytestmark = pytest.mark.django_db
 
 
+def case_with(clerk, ticket, **states):
+    """A case opened for ``ticket`` with its materials checked as ``states`` (see conftest.checks)."""
+    return actions.open_case(clerk, ticket, clock.now(), kind="person", name="张先生", id_number=ADULT,
+                             phone="13800138000", materials=checks(**states))  # fmt: skip
+
+
 @pytest.fixture
 def corrected(clerk, at_window):
-    case = actions.open_case(
-        clerk,
-        at_window,
-        clock.now(),
-        kind="person",
-        name="张先生",
-        id_number=ADULT,
-        phone="13800138000",
-        materials=checks(form="missing", product="present", proxy="present"),
-    )
+    case = case_with(clerk, at_window, form="missing", product="present", proxy="present")
     notice = actions.decide(clerk, case, clock.now(), "correction")
     return case, notice
 
@@ -69,16 +66,7 @@ def test_kiosk_fast_lane(client, corrected, freeze):
 
 
 def test_daily_command_withdraws_and_sends(clerk, at_window, freeze, capsys):
-    case = actions.open_case(
-        clerk,
-        at_window,
-        clock.now(),
-        kind="person",
-        name="黄女士",
-        id_number=ADULT,
-        phone="13800138000",
-        materials=checks(form="present", product="missing", proxy="present"),
-    )
+    case = case_with(clerk, at_window, form="present", product="missing", proxy="present")
     actions.decide(clerk, case, clock.now(), "accept_on_promise", promise_signed=True)
     freeze("2017-12-19 09:00")
     call_command("cases-daily")
@@ -88,16 +76,7 @@ def test_daily_command_withdraws_and_sends(clerk, at_window, freeze, capsys):
 
 
 def test_notifications_go_through_the_configured_sender(clerk, at_window, settings):
-    case = actions.open_case(
-        clerk,
-        at_window,
-        clock.now(),
-        kind="person",
-        name="黄女士",
-        id_number=ADULT,
-        phone="13800138000",
-        materials=checks(form="present", product="present", proxy="present"),
-    )
+    case = case_with(clerk, at_window, form="present", product="present", proxy="present")
     actions.decide(clerk, case, clock.now(), "accept")
     actions.set_status(clerk, case, clock.now(), "concluded", result="approved")
     actions.set_status(clerk, case, clock.now(), "ready")
@@ -121,15 +100,7 @@ def test_case_admin_hides_the_id_number(client, corrected):
 
 
 def test_manager_sees_cases_due(client, clerk, at_window, freeze):
-    case = actions.open_case(
-        clerk,
-        at_window,
-        clock.now(),
-        kind="person",
-        name="张先生",
-        id_number=ADULT,
-        materials=checks(form="present", product="present", proxy="present"),
-    )
+    case = case_with(clerk, at_window, form="present", product="present", proxy="present")
     actions.decide(clerk, case, clock.now(), "accept")  # promised by 2017-12-29
     client.force_login(clerk)
     assert case.number not in client.get("/halls/longgang-district/cases/due/").content.decode()
