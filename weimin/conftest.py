@@ -149,6 +149,22 @@ def browser():
 
 
 @pytest.fixture
+def new_page(browser):
+    """``new_page(viewport=...)`` opens a page in its own browser context — a device of its own (kiosk,
+    phone, TV, clerk's PC) — closed after the test, so no page keeps polling into the next test."""
+    contexts = []
+
+    def _new(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
 def screenshots():
     """Where browser tests leave their screenshots for a person to look at: var/screenshots/."""
     from pathlib import Path

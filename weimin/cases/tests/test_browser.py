@@ -18,15 +18,15 @@ def take_number(page, base, item="建设工程消防验收") -> str:
     return page.inner_text("[data-testid=ticket-number]")
 
 
-def test_missing_document_resubmitted_the_same_evening(browser, live_server, freeze, screenshots):
+def test_missing_document_resubmitted_the_same_evening(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 18:30")
     base = live_server.url
-    kiosk = browser.new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport={"width": 1280, "height": 900})
     assert take_number(kiosk, base) == "B001"  # Mr. Zhang
     assert take_number(kiosk, base) == "B002"  # someone after him
 
-    console = browser.new_page(viewport={"width": 1280, "height": 1000})
+    console = new_page(viewport={"width": 1280, "height": 1000})
     console.goto(base + "/console/")
     console.fill("#id_username", "clerk")
     console.fill("#id_password", data.DEMO_PASSWORD)

@@ -7,10 +7,10 @@ from weimin.demo.seed import seed_demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server, freeze, screenshots):
+def test_citizen_finds_an_open_hall_and_the_full_checklist(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 18:30")
-    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="en-US")  # a phone, English-set
+    page = new_page(viewport={"width": 390, "height": 844}, locale="en-US")  # a phone, English-set
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "行政服务大厅"  # Chinese first, whatever the phone's language
     cards = page.locator(".hall-card")
@@ -36,10 +36,10 @@ def test_citizen_finds_an_open_hall_and_the_full_checklist(browser, live_server,
     page.close()
 
 
-def test_status_refreshes_itself_through_htmx(browser, live_server, freeze, screenshots):
+def test_status_refreshes_itself_through_htmx(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 19:29")
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")
     assert page.locator('.hall-card[data-hall="pinghu"] [data-open="yes"]').is_visible()
     freeze("2017-12-08 19:31")

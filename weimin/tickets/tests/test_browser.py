@@ -18,12 +18,12 @@ def log_in(page, base, username):
     page.wait_for_url("**/console/")
 
 
-def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(browser, live_server, freeze, screenshots):
+def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 18:30")
     base = live_server.url
 
-    kiosk = browser.new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport={"width": 1280, "height": 900})
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
     kiosk.get_by_role("link", name="建设工程消防验收").click()
     assert "消防设施检测报告" in kiosk.inner_text(".checklist")  # the checklist comes before the number
@@ -35,15 +35,15 @@ def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(browser, live
     kiosk.get_by_role("link", name="在本屏查看").click()
     phone_url = kiosk.url
 
-    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone = new_page(viewport={"width": 390, "height": 844})
     phone.goto(phone_url)
     assert phone.locator("[data-status=waiting]").is_visible()
 
-    display = browser.new_page(viewport={"width": 1920, "height": 1080})
+    display = new_page(viewport={"width": 1920, "height": 1080})
     display.goto(base + "/halls/longgang-district/display/")
     display.wait_for_function("window.weiminDisplay && window.weiminDisplay.polls > 0")
 
-    console = browser.new_page(viewport={"width": 1280, "height": 900})
+    console = new_page(viewport={"width": 1280, "height": 900})
     log_in(console, base, "clerk")
     console.click("button[data-window='8']")  # window 8 serves the fire-safety items
     console.wait_for_url("**/console/*/")
@@ -81,7 +81,7 @@ def test_display_recovers_after_a_network_drop(browser, live_server, freeze, mak
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     display = context.new_page()
     display.goto(live_server.url + "/halls/pinghu/display/")
-    display.wait_for_function("window.weiminDisplay.polls > 0")
+    display.wait_for_function("window.weiminDisplay && window.weiminDisplay.polls > 0")
     context.set_offline(True)
     display.locator("#offline").wait_for(state="visible", timeout=10000)
     actions.issue_ticket(hall, ServiceItem.objects.get(pk=item.pk), clock.now())
