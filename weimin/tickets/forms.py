@@ -29,3 +29,12 @@ class CheckInForm(forms.Form):
 class TransferForm(forms.Form):
     item = forms.CharField(label=_("To item"), required=False)
     window = forms.IntegerField(label=_("To window"), required=False)
+
+
+class BookingForm(forms.Form):
+    """A citizen books a slot: who is coming and how to reach them."""
+
+    slot_start = forms.DateTimeField(widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Name"), max_length=40)
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20)

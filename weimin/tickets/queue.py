@@ -16,8 +16,6 @@ from weimin.tickets import rules
 from weimin.tickets.models import Ticket, TicketEvent
 from weimin.tickets.rules import AT_WINDOW_STATUSES, Event, Status
 
-QUEUE_ORDER = ("-front", "queued_at", "id")
-
 
 def waiting(hall: Hall, business_date: date) -> QuerySet[Ticket]:
     return Ticket.objects.filter(hall=hall, business_date=business_date, status=Status.WAITING)

@@ -6,9 +6,11 @@ form errors and messages.
 
 import io
 from dataclasses import asdict
+from datetime import date, timedelta
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -27,7 +29,8 @@ from weimin.halls.models import Window
 from weimin.shifts import actions as shift_actions
 from weimin.shifts.actions import duty_of
 from weimin.tickets import actions, queue
-from weimin.tickets.forms import CheckInForm, KioskTicketForm, TransferForm
+from weimin.tickets import appointments as appointments_module
+from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, TransferForm
 from weimin.tickets.models import Appointment, Ticket, secret_hash
 
 
@@ -290,3 +293,52 @@ def display_feed(request, code):
             "waiting": queue.waiting_by_category(hall, today),
         }
     )
+
+
+# --- appointments for citizens ---
+
+
+def appointments(request, code):
+    """Choose an item and a day, see the free slots (evenings and Saturdays included), book one."""
+    hall = hall_or_404(code)
+    now = clock.now()
+    items = [item for item in hall.service_items() if item.appointment_allowed]
+    item = next((i for i in items if i.code == request.GET.get("item")), items[0] if items else None)
+    today = hall.local_date(now)
+    days = [today + timedelta(days=n) for n in range(settings.WEIMIN_APPOINTMENT_BOOKING_DAYS + 1)]
+    try:
+        day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else today
+    except ValueError:
+        day = today
+    form = BookingForm(request.POST or None)
+    if request.method == "POST" and item is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = actions.book_appointment(hall, item, data["slot_start"], now, name=data["name"],
+                                               id_number=data["id_number"], phone=data["phone"])  # fmt: skip
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            url = reverse("tickets:appointment", args=[booking.appointment.reference])
+            return redirect(f"{url}?token={booking.token}")
+    try:
+        free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item else []
+    except CalendarUnknown:
+        free = []
+    context = {"hall": hall, "items": items, "item": item, "days": days, "day": day, "slots": free, "form": form}
+    return render(request, "tickets/appointments.html", context)
+
+
+def appointment(request, reference):
+    """The booking as its citizen sees it (the token from the booking's link)."""
+    found = Appointment.objects.select_related("hall", "item").filter(reference=reference).first()
+    token = request.GET.get("token") or request.POST.get("token", "")
+    if found is None or not found.token_matches(token):
+        raise Http404(_("No such appointment."))
+    if request.method == "POST":
+        try:
+            actions.cancel_appointment(found, clock.now())
+        except DomainError as error:
+            messages.error(request, error.message)
+        found.refresh_from_db()
+    return render(request, "tickets/appointment.html", {"appointment": found, "token": token})

@@ -104,3 +104,29 @@ def test_integrity_flags_a_past_day_left_open(clerk, window, capsys, freeze):
     assert "still waiting" in capsys.readouterr().out
     call_command("close-day", stdout=None)
     call_command("integrity")
+
+
+def test_citizen_books_and_cancels_an_evening_slot(client, clerk, freeze):
+    from weimin.tickets.models import Appointment
+
+    freeze("2017-12-08 10:00")
+    page = client.get("/halls/longgang-district/appointments/", {"item": "fire-acceptance", "date": "2017-12-08"})
+    assert "18:30–19:00" in page.content.decode()
+    slot = "2017-12-08T18:30:00+08:00"
+    bad = client.post(
+        "/halls/longgang-district/appointments/?item=fire-acceptance&date=2017-12-08",
+        {"slot_start": slot, "name": "黄女士", "id_number": "340524198001010013", "phone": "13800138000"},
+    )
+    assert bad.status_code == 200 and "身份证号码无效" in bad.content.decode() and not Appointment.objects.exists()
+    booked = client.post(
+        "/halls/longgang-district/appointments/?item=fire-acceptance&date=2017-12-08",
+        {"slot_start": slot, "name": "黄女士", "id_number": "34052419800101001X", "phone": "13800138000"},
+    )
+    assert booked.status_code == 302
+    confirmation = client.get(booked["Location"]).content.decode()
+    appointment = Appointment.objects.get()
+    assert appointment.reference in confirmation and 'data-status="booked"' in confirmation
+    assert client.get(f"/appointments/{appointment.reference}/").status_code == 404  # the token is needed
+    token = booked["Location"].split("token=")[1]
+    cancelled = client.post(f"/appointments/{appointment.reference}/", {"token": token}).content.decode()
+    assert 'data-status="cancelled"' in cancelled
