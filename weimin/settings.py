@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "weimin.shifts",
     "weimin.tickets",
     "weimin.cases",
+    "weimin.ratings",
 ]
 
 MIDDLEWARE = [
@@ -173,3 +174,17 @@ WEIMIN_CASE_EXTENSION_DAYS = int(os.environ.get("WEIMIN_CASE_EXTENSION_DAYS", "1
 WEIMIN_CASE_DUE_SOON_DAYS = int(os.environ.get("WEIMIN_CASE_DUE_SOON_DAYS", "2"))
 # Where "result ready" messages go: a dotted path to a callable(notification); default writes the log.
 WEIMIN_NOTIFICATION_SENDER = os.environ.get("WEIMIN_NOTIFICATION_SENDER", "weimin.cases.notify.log_sender")
+
+# Shifts (issue 5). A console that has not been seen for this long signs its clerk out through the
+# handover (a closed browser must not leave work owned by an absent person).
+WEIMIN_DUTY_IDLE_MINUTES = int(os.environ.get("WEIMIN_DUTY_IDLE_MINUTES", "15"))
+# 好差评 (DOMAIN.md §3): a visit not rated within this many natural days gets the default level
+# (Guangdong: 基本满意 = 3 after 7 days); a bad rating's rater is contacted within N working days (Anyang: 1)
+# and the matter rectified or explained within M (UNVERIFIED: no national figure; 5 as in Dezhou).
+WEIMIN_RATING_PERIOD_DAYS = int(os.environ.get("WEIMIN_RATING_PERIOD_DAYS", "7"))
+WEIMIN_RATING_DEFAULT_LEVEL = int(os.environ.get("WEIMIN_RATING_DEFAULT_LEVEL", "3"))
+WEIMIN_FOLLOW_UP_CONTACT_DAYS = int(os.environ.get("WEIMIN_FOLLOW_UP_CONTACT_DAYS", "1"))
+WEIMIN_FOLLOW_UP_RESOLVE_DAYS = int(os.environ.get("WEIMIN_FOLLOW_UP_RESOLVE_DAYS", "5"))
+# An opening session that ends after this local time, or falls on a weekend, is an extended session
+# with its own logistics checklist (后勤保障).
+WEIMIN_EXTENDED_SESSION_ENDS_AFTER = os.environ.get("WEIMIN_EXTENDED_SESSION_ENDS_AFTER", "18:00")

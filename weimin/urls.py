@@ -6,6 +6,8 @@ from weimin.core.api import api
 
 urlpatterns = [
     path("", include("weimin.cases.urls")),
+    path("", include("weimin.shifts.urls")),
+    path("", include("weimin.ratings.urls")),
     path("", include("weimin.tickets.urls")),
     path("", include("weimin.halls.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

@@ -27,7 +27,11 @@ class Case(models.Model):
     item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("item"))
     ticket = models.ForeignKey(Ticket, models.PROTECT, null=True, blank=True, related_name="cases")
     window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
-    clerk = models.ForeignKey(USER, models.PROTECT, related_name="cases", verbose_name=_("clerk handling it"))
+    # The clerk who owns the case; empty while it waits in the hall's pool (its clerk signed out with
+    # nobody on duty to take it over).
+    clerk = models.ForeignKey(
+        USER, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("clerk handling it")
+    )
     status = models.CharField(_("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.INTAKE)
     applicant_kind = models.CharField(_("applicant"), max_length=10, choices=ApplicantKind.choices)
     applicant_name = models.CharField(_("applicant name"), max_length=80)

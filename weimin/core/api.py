@@ -60,11 +60,12 @@ def register_routers() -> None:
     from weimin.accounts.api import router as accounts_router
     from weimin.cases.api import router as cases_router
     from weimin.halls.api import router as halls_router
+    from weimin.ratings.api import router as ratings_router
     from weimin.shifts.api import router as shifts_router
     from weimin.tickets.api import router as tickets_router
 
-    # cases before tickets: /tickets/{id}/case must win over the tickets router's /tickets/{id}/{action}.
-    for router in (halls_router, accounts_router, cases_router, tickets_router, shifts_router):
+    # cases and ratings before tickets: /tickets/{id}/case and …/rating must win over /tickets/{id}/{action}.
+    for router in (halls_router, accounts_router, cases_router, ratings_router, tickets_router, shifts_router):
         api.add_router("/", router)
 
 

@@ -652,6 +652,16 @@ SCHEDULE_EXTENDED = {
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌鹏辉晓宇婷雪琳佳俊帆浩然梓涵欣怡"
 
+# 后勤保障: what every extended session needs (the article: "logistics … must be planned rigorously").
+LOGISTICS_TASKS = [
+    "安保人员到岗（18:00–20:00）",
+    "照明与空调延时至20:00",
+    "窗口人员工作餐送达",
+    "大厅保洁（17:30）",
+    "门禁与停车场延时开放",
+    "综合出件窗口证照备妥",
+]
+
 DEMO_PASSWORD = "weimin-demo-2017"
 # username, display name, role, hall codes (None: every hall), superuser
 DEMO_ACCOUNTS = [

@@ -26,6 +26,7 @@ from weimin.halls.models import (
     ServiceItem,
     Window,
 )
+from weimin.shifts.models import LogisticsTemplate, LogisticsTemplateItem
 
 
 @dataclass
@@ -48,6 +49,7 @@ def seed_demo() -> SeedSummary:
     halls = seed_halls(district)
     for hall in halls:
         seed_schedules(hall)
+        seed_logistics(hall)
     password_hash = make_password(data.DEMO_PASSWORD)  # hashed once: hashing per user would take minutes
     rng = random.Random(20171208)
     district_hall = halls[0]
@@ -158,6 +160,15 @@ def seed_schedules(hall: Hall) -> None:
         sessions += [(Weekday.SATURDAY, start, end) for start, end in spec["saturday_sessions"]]
         OpeningSession.objects.bulk_create(
             OpeningSession(schedule=schedule, weekday=w, start=parse_time(s), end=parse_time(e)) for w, s, e in sessions
+        )
+
+
+def seed_logistics(hall: Hall) -> None:
+    template, created = LogisticsTemplate.objects.get_or_create(hall=hall, name="延时服务后勤保障")
+    if created:
+        template.items.bulk_create(
+            LogisticsTemplateItem(template=template, position=n, text=text)
+            for n, text in enumerate(data.LOGISTICS_TASKS)
         )
 
 

@@ -1,16 +1,38 @@
-"""Signing in to and out of a window."""
+"""Signing in to and out of a window, and the handover (交接) that leaves nothing with an absent person."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from weimin.accounts.auth import can_act_at
-from weimin.core.errors import NotPermitted, Refused
-from weimin.halls.models import Window
-from weimin.shifts.models import Duty
-from weimin.tickets.actions import release_window
+from weimin.cases.choices import CaseStatus
+from weimin.cases.models import Case, CaseEvent
+from weimin.core.errors import InvalidInput, NotPermitted, Refused
+from weimin.halls.hours import HallCalendar
+from weimin.halls.models import Hall, Window
+from weimin.shifts.models import (
+    ChecklistItem,
+    CompTimeEntry,
+    Duty,
+    EveningChecklist,
+    Handover,
+    HandoverItem,
+    HandoverReason,
+    LogisticsTemplate,
+)
+from weimin.shifts.queries import balance, is_extended, worked_minutes
+from weimin.tickets.actions import release_window, transfer
+from weimin.tickets.models import Ticket
 from weimin.tickets.queue import ticket_at_window
+from weimin.tickets.rules import Status
+
+# Cases a clerk owns at the window: awaiting their decision, the applicant's supplements, or pick-up.
+HELD_CASE_STATUSES = [CaseStatus.INTAKE, CaseStatus.AWAITING_SUPPLEMENT, CaseStatus.READY]
+LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -36,23 +58,118 @@ def sign_in(user, window: Window, now: datetime, *, simulated: bool = False) -> 
             )
         release_window(holder, now)  # the simulated clerk finishes what it holds
         end_duty(holder, now)
-    return Duty.objects.create(window=window, user=user, started_at=now, simulated=simulated)
+    return Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now, simulated=simulated)
+
+
+def in_hand(user, window: Window) -> tuple[Ticket | None, list[Ticket], list[Case]]:
+    """What the clerk at ``window`` is responsible for: the ticket at it, fast-lane tickets sent to it,
+    and the cases they own."""
+    fast_lane = list(Ticket.objects.filter(target_window=window, status=Status.WAITING).select_related("item"))
+    cases = list(
+        Case.objects.filter(clerk=user, hall=window.hall, status__in=HELD_CASE_STATUSES).select_related("item")
+    )
+    return ticket_at_window(window), fast_lane, cases
+
+
+def on_duty_colleagues(user, window: Window):
+    """People (not demo clerks) signed in at another window of the same hall."""
+    return (
+        get_user_model()
+        .objects.filter(duties__ended_at__isnull=True, duties__simulated=False, duties__window__hall=window.hall)
+        .exclude(pk=user.pk)
+    )
+
+
+def propose_successor(user, window: Window, item_ids: set[int]):
+    """The colleague on duty whose skills cover most of the items, then the one with fewest cases."""
+    return (
+        on_duty_colleagues(user, window)
+        .annotate(
+            covered=Count("staff_profile__skills", filter=Q(staff_profile__skills__in=item_ids), distinct=True),
+            owned=Count("cases", filter=Q(cases__status__in=HELD_CASE_STATUSES), distinct=True),
+        )
+        .order_by("-covered", "owned", "username")
+        .first()
+    )
 
 
 @transaction.atomic
-def sign_out(user, window: Window, now: datetime) -> Duty:
+def sign_out(
+    user, window: Window, now: datetime, *, successor=None, reason: str = HandoverReason.SIGN_OUT
+) -> Handover | None:
+    """Leave the window. Anything in hand goes to a named successor on duty (chosen, or proposed from
+    the items' skills); with nobody on duty it goes back to the hall — tickets to the front of the queue,
+    cases to the hall's pool. Returns the handover, or None when the clerk held nothing."""
     duty = Duty.objects.open().select_for_update().filter(user=user, window=window).first()
     if duty is None:
         raise Refused(_("You are not signed in at window %(n)s.") % {"n": window.number}, field="window")
-    in_hand = ticket_at_window(window)
-    if in_hand is not None:
-        raise Refused(
-            _("Ticket %(number)s is still at this window: complete it, mark it no-show or transfer it first.")
-            % {"number": in_hand.number},
-            field="window",
+    current, fast_lane, cases = in_hand(user, window)
+    if current is None and not fast_lane and not cases:
+        end_duty(duty, now)
+        return None
+    items = {t.item_id for t in [*fast_lane, *([current] if current else [])]} | {c.item_id for c in cases}
+    if successor is not None:
+        if not on_duty_colleagues(user, window).filter(pk=successor.pk).exists():
+            raise InvalidInput(
+                _("%(who)s is not on duty at this hall.") % {"who": successor.get_username()}, field="successor"
+            )
+    else:
+        successor = propose_successor(user, window, items)
+    target = Duty.objects.open().get(user=successor).window if successor else None
+    handover = Handover.objects.create(
+        hall=window.hall, window=window, from_user=user, successor=successor, reason=reason, created_at=now
+    )
+    for ticket, kind in [*([(current, "ticket")] if current else []), *[(t, "fast_lane_ticket") for t in fast_lane]]:
+        serves = target is not None and target.items.filter(pk=ticket.item_id).exists()
+        transfer(user, ticket, now, window=target if serves else None, item=None if serves else ticket.item)
+        HandoverItem.objects.create(handover=handover, kind=kind, object_id=ticket.pk, label=ticket.number)
+    for case in cases:
+        case.clerk = successor
+        case.save(update_fields=["clerk"])
+        CaseEvent.objects.create(
+            case=case,
+            at=now,
+            actor=user,
+            window=window,
+            action="handed_over",
+            detail={"to": successor.get_username() if successor else None, "reason": reason},
         )
+        HandoverItem.objects.create(handover=handover, kind="case", object_id=case.pk, label=case.number)
     end_duty(duty, now)
-    return duty
+    return handover
+
+
+@transaction.atomic
+def acknowledge(user, handover: Handover, now: datetime) -> Handover:
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if handover.successor_id != user.pk:
+        raise NotPermitted(_("This handover is not addressed to you."))
+    if handover.acknowledged_at is None:
+        handover.acknowledged_at = now
+        handover.save(update_fields=["acknowledged_at"])
+    return handover
+
+
+def touch(duty: Duty, now: datetime) -> None:
+    """The console is still open: the clerk is there."""
+    if duty.last_seen_at is None or now - duty.last_seen_at > LAST_SEEN_PRECISION:
+        Duty.objects.filter(pk=duty.pk).update(last_seen_at=now)
+
+
+def expire_idle_duties(now: datetime) -> list[Handover]:
+    """Consoles not seen for WEIMIN_DUTY_IDLE_MINUTES sign their clerk out through the handover."""
+    cutoff = now - timedelta(minutes=settings.WEIMIN_DUTY_IDLE_MINUTES)
+    handovers = []
+    idle = (
+        Duty.objects.open()
+        .filter(simulated=False)
+        .filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, started_at__lt=cutoff))
+    )
+    for duty in idle.select_related("user", "window"):
+        handover = sign_out(duty.user, duty.window, now, reason=HandoverReason.SESSION_EXPIRED)
+        if handover is not None:
+            handovers.append(handover)
+    return handovers
 
 
 def end_duty(duty: Duty, now: datetime) -> None:
@@ -62,3 +179,87 @@ def end_duty(duty: Duty, now: datetime) -> None:
 
 def duty_of(user) -> Duty | None:
     return Duty.objects.open().select_related("window__hall").filter(user=user).first()
+
+
+# --- evening logistics (后勤保障) ---
+
+
+@transaction.atomic
+def open_evening_checklists(hall: Hall, day: date, now: datetime) -> list[EveningChecklist]:
+    """Each extended session of the day gets the hall's active templates' tasks (idempotent)."""
+    opened = []
+    templates = list(LogisticsTemplate.objects.filter(hall=hall, active=True).prefetch_related("items"))
+    for session in HallCalendar(hall).day(day).sessions:
+        if not is_extended(session) or not templates:
+            continue
+        checklist, created = EveningChecklist.objects.get_or_create(
+            hall=hall, session_start=session.start, defaults={"session_end": session.end, "opened_at": now}
+        )
+        if created:
+            ChecklistItem.objects.bulk_create(
+                ChecklistItem(checklist=checklist, text=item.text, assignee=item.assignee)
+                for template in templates
+                for item in template.items.all()
+            )
+        opened.append(checklist)
+    return opened
+
+
+@transaction.atomic
+def assign_item(manager, item: ChecklistItem, assignee, now: datetime) -> ChecklistItem:
+    if not can_act_at(manager, item.checklist.hall) or not can_act_at(assignee, item.checklist.hall):
+        raise NotPermitted(_("Both must work at %(hall)s.") % {"hall": item.checklist.hall})
+    item.assignee = assignee
+    item.save(update_fields=["assignee"])
+    return item
+
+
+@transaction.atomic
+def tick_item(user, item: ChecklistItem, now: datetime) -> ChecklistItem:
+    item = ChecklistItem.objects.select_for_update().select_related("checklist__hall").get(pk=item.pk)
+    if not can_act_at(user, item.checklist.hall):
+        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": item.checklist.hall})
+    if item.done_at is None:
+        item.done_at, item.done_by = now, user
+        item.save(update_fields=["done_at", "done_by"])
+    return item
+
+
+# --- 补休 (compensatory time off): 人薪发〔1995〕32号 Art. 7, extended hours matched with time off ---
+
+
+@transaction.atomic
+def credit_week(user, monday: date, now: datetime) -> CompTimeEntry | None:
+    """Credit the minutes worked at windows that week beyond the contract (idempotent: recomputed)."""
+    if monday.weekday() != 0:
+        raise InvalidInput(_("Give the Monday the week starts on."), field="week")
+    profile = user.staff_profile
+    tz = profile.halls.first().tz if profile.halls.exists() else now.tzinfo
+    start = datetime.combine(monday, time.min, tzinfo=tz)
+    extra = worked_minutes(user, start, start + timedelta(days=7)) - int(profile.contracted_hours_per_week * 60)
+    if extra <= 0:
+        CompTimeEntry.objects.filter(user=user, day=monday, minutes__gt=0).delete()
+        return None
+    entry, _created = CompTimeEntry.objects.update_or_create(
+        user=user, day=monday, minutes__gt=0,
+        defaults={"minutes": extra, "note": _("Hours beyond the contract"), "recorded_at": now},
+    )  # fmt: skip
+    return entry
+
+
+@transaction.atomic
+def take_time_off(manager, user, day: date, hours, now: datetime) -> CompTimeEntry:
+    """Time off taken from the balance, recorded by the manager who approved it."""
+    if not any(can_act_at(manager, hall) for hall in user.staff_profile.halls.all()):
+        raise NotPermitted(_("You do not manage %(who)s.") % {"who": user.get_username()})
+    try:
+        minutes = int(round(float(hours) * 60))
+    except (TypeError, ValueError):
+        minutes = 0
+    if minutes <= 0:
+        raise InvalidInput(_("Give the hours taken off."), field="hours")
+    list(CompTimeEntry.objects.select_for_update().filter(user=user))  # serialize with other debits
+    if balance(user) < minutes:
+        raise Refused(_("Only %(h).1f hours are in the balance.") % {"h": balance(user) / 60}, field="hours")
+    return CompTimeEntry.objects.create(user=user, day=day, minutes=-minutes, note=_("Time off"), recorded_at=now,
+                                        recorded_by=manager)  # fmt: skip

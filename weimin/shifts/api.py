@@ -1,31 +1,91 @@
+from typing import Literal
+
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router
 
-from weimin.accounts.auth import BearerToken
+from weimin.accounts.auth import BearerToken, halls_managed_by
 from weimin.core import clock
+from weimin.core.errors import InvalidInput
 from weimin.halls.lookups import window_or_404
 from weimin.shifts import actions
-from weimin.shifts.models import Duty
-from weimin.shifts.schemas import DutyOut
+from weimin.shifts.models import Duty, Handover
+from weimin.shifts.schemas import DutyOut, HandoverOut, SignOutIn
 
 router = Router(tags=["shifts"])
+staff = BearerToken()
 
 
 def duty_out(duty: Duty) -> dict:
     return {
-        "window": duty.window_id,
-        "number": duty.window.number,
-        "user": duty.user.get_username(),
-        "started_at": duty.started_at,
-        "ended_at": duty.ended_at,
-    }
+        "window": duty.window_id, "number": duty.window.number, "user": duty.user.get_username(),
+        "started_at": duty.started_at, "ended_at": duty.ended_at,
+    }  # fmt: skip
 
 
-@router.post("/windows/{window_id}/sign-in", response=DutyOut, auth=BearerToken())
+def handover_out(handover: Handover) -> dict:
+    return {
+        "id": handover.pk, "window": handover.window.number, "from_user": handover.from_user.get_username(),
+        "successor": handover.successor.get_username() if handover.successor else None,
+        "reason": handover.reason, "created_at": handover.created_at,
+        "acknowledged": handover.acknowledged_at is not None,
+        "items": [{"kind": i.kind, "id": i.object_id, "label": i.label} for i in handover.items.all()],
+    }  # fmt: skip
+
+
+def signed_out_to(body: bytes) -> str | None:
+    """The optional body: empty, or {"successor": username}."""
+    if not body.strip():
+        return None
+    try:
+        data = SignOutIn.model_validate_json(body)
+    except ValueError:
+        raise InvalidInput(_('Send {"successor": "username"} or nothing.'), field="successor") from None
+    return data.successor
+
+
+@router.post("/windows/{window_id}/sign-in", response=DutyOut, auth=staff)
 def sign_in(request, window_id: int):
     """The token's staff member takes the window."""
     return duty_out(actions.sign_in(request.auth, window_or_404(window_id), clock.now()))
 
 
-@router.post("/windows/{window_id}/sign-out", response=DutyOut, auth=BearerToken())
+@router.post("/windows/{window_id}/sign-out", response=HandoverOut | DutyOut, auth=staff)
 def sign_out(request, window_id: int):
-    return duty_out(actions.sign_out(request.auth, window_or_404(window_id), clock.now()))
+    """Leave the window. Optional JSON body `{"successor": username}`. Answers the handover when
+    anything was in hand (to that colleague or the one weimin proposes), otherwise the ended duty."""
+    window = window_or_404(window_id)
+    name = signed_out_to(request.body) if request.content_type == "application/json" else None
+    successor = None
+    if name:
+        successor = get_user_model().objects.filter(username=name, is_active=True).first()
+        if successor is None:
+            raise InvalidInput(_("No staff member %(name)s.") % {"name": name}, field="successor")
+    duty = Duty.objects.open().filter(user=request.auth, window=window).first()
+    handover = actions.sign_out(request.auth, window, clock.now(), successor=successor)
+    if handover is not None:
+        return handover_out(handover)
+    duty.refresh_from_db()
+    return duty_out(duty)
+
+
+@router.post("/handovers/{handover_id}/acknowledge", response=HandoverOut, auth=staff)
+def acknowledge(request, handover_id: int):
+    """The successor confirms taking over."""
+    handover = Handover.objects.filter(pk=handover_id).first()
+    if handover is None:
+        raise Http404(_("No handover %(id)s.") % {"id": handover_id})
+    return handover_out(actions.acknowledge(request.auth, handover, clock.now()))
+
+
+@router.get("/handovers", response=list[HandoverOut], auth=staff)
+def handovers(request, state: Literal["open", "all"] = "open"):
+    """Handovers at the halls the token's user manages (all halls for the district office)."""
+    found = Handover.objects.select_related("window", "from_user", "successor").prefetch_related("items")
+    halls = halls_managed_by(request.auth)
+    if halls is not None:
+        found = found.filter(hall__in=halls)
+    if state == "open":
+        found = found.filter(successor__isnull=False, acknowledged_at__isnull=True)
+    return [handover_out(h) for h in found[:200]]

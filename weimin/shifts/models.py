@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from weimin.halls.models import Window
+from weimin.halls.models import Hall, Window
 
 
 class DutyQuerySet(models.QuerySet):
@@ -21,6 +21,7 @@ class Duty(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="duties", verbose_name=_("staff"))
     started_at = models.DateTimeField(_("signed in at"))
     ended_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
     simulated = models.BooleanField(
         _("simulated clerk"), default=False, help_text=_("Demo only: yields the window to a person who signs in.")
     )
@@ -40,3 +41,147 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.window}"
+
+
+class HandoverReason(models.TextChoices):
+    SIGN_OUT = "sign_out", _("Signed out")
+    SESSION_EXPIRED = "session_expired", _("Session expired")
+    END_OF_DAY = "end_of_day", _("End of day")
+
+
+class Handover(models.Model):
+    """交接: what a clerk had in hand when leaving a window, and who took it over."""
+
+    hall = models.ForeignKey(Hall, models.PROTECT, related_name="handovers", verbose_name=_("hall"))
+    window = models.ForeignKey(Window, models.PROTECT, related_name="+", verbose_name=_("window"))
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="handovers_given", verbose_name=_("from")
+    )
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handovers_taken",
+        verbose_name=_("successor"),
+        help_text=_("Empty: nobody was on duty; the items went back to the hall."),
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=HandoverReason.choices)
+    created_at = models.DateTimeField(_("handed over at"))
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("handover")
+        verbose_name_plural = _("handovers")
+
+    def __str__(self) -> str:
+        return f"{self.from_user} → {self.successor or '—'} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def open(self) -> bool:
+        return self.successor_id is not None and self.acknowledged_at is None
+
+
+class HandoverItem(models.Model):
+    """One thing handed over: a ticket at the window, a fast-lane ticket, a case."""
+
+    handover = models.ForeignKey(Handover, models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=20)  # ticket | fast_lane_ticket | case
+    object_id = models.PositiveBigIntegerField()
+    label = models.CharField(max_length=40)  # the ticket or case number, as people say it
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}"
+
+
+class LogisticsTemplate(models.Model):
+    """后勤保障: what an extended (evening or Saturday) session needs, per hall."""
+
+    hall = models.ForeignKey(Hall, models.CASCADE, related_name="logistics_templates", verbose_name=_("hall"))
+    name = models.CharField(_("name"), max_length=80)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("logistics checklist template")
+        verbose_name_plural = _("logistics checklist templates")
+
+    def __str__(self) -> str:
+        return f"{self.hall} {self.name}"
+
+
+class LogisticsTemplateItem(models.Model):
+    template = models.ForeignKey(LogisticsTemplate, models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("task"), max_length=120, help_text=_("e.g. 安保人员到岗, 空调延时至20:00"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("usually")
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EveningChecklist(models.Model):
+    """The logistics checklist of one extended session."""
+
+    hall = models.ForeignKey(Hall, models.CASCADE, related_name="evening_checklists")
+    session_start = models.DateTimeField(_("session start"))
+    session_end = models.DateTimeField(_("session end"))
+    opened_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-session_start"]
+        constraints = [models.UniqueConstraint(fields=["hall", "session_start"], name="one_checklist_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.hall} {self.session_start:%Y-%m-%d %H:%M}"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(EveningChecklist, models.CASCADE, related_name="items")
+    text = models.CharField(_("task"), max_length=120)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class CompTimeEntry(models.Model):
+    """补休 ledger: minutes credited for time worked beyond the contract, debited for time off taken."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="comp_time")
+    day = models.DateField(_("day"), help_text=_("For a credit, the Monday of the week it is for."))
+    minutes = models.IntegerField(_("minutes"))
+    note = models.CharField(_("note"), max_length=120, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["day", "id"]
+        verbose_name = _("compensatory time entry")
+        verbose_name_plural = _("compensatory time entries")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], condition=Q(minutes__gt=0), name="one_credit_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day} {self.minutes:+d}"

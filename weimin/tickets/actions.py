@@ -516,6 +516,17 @@ def mark_missed_appointments(now: datetime) -> int:
 # --- the end of a business day ---
 
 
+def _close_reason(calendar: HallCalendar, ticket: Ticket) -> str:
+    """Issued before the day's last cut-off, the visitor was owed service; after it, only a lane ticket."""
+    try:
+        sessions = calendar.day(ticket.business_date).sessions
+    except CalendarUnknown:
+        return "business_day_ended"
+    if sessions and ticket.issued_at <= sessions[-1].last_ticket:
+        return "not_served_before_close"
+    return "issued_after_cutoff"
+
+
 @transaction.atomic
 def close_past_days(now: datetime) -> int:
     """Close every ticket still open from a business day that has ended, with the reason recorded.
@@ -530,6 +541,6 @@ def close_past_days(now: datetime) -> int:
         if ticket.business_date < calendar.hall.local_date(now):
             window = ticket.window
             ticket.window = None
-            _record(ticket, Event.CLOSED, now, window=window, reason="business_day_ended")
+            _record(ticket, Event.CLOSED, now, window=window, reason=_close_reason(calendar, ticket))
             closed += 1
     return closed

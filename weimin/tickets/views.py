@@ -12,6 +12,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -26,8 +27,11 @@ from weimin.core.errors import DomainError
 from weimin.halls.hours import HallCalendar
 from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
 from weimin.halls.models import Window
+from weimin.ratings.choices import Level
 from weimin.shifts import actions as shift_actions
 from weimin.shifts.actions import duty_of
+from weimin.shifts.models import Handover
+from weimin.shifts.queries import balance as comp_time_balance
 from weimin.tickets import actions, queue
 from weimin.tickets import appointments as appointments_module
 from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, TransferForm
@@ -125,13 +129,14 @@ def ticket_slip(request, token):
 
 def my_ticket(request, token):
     ticket = ticket_by_token(token)
-    return render(request, "tickets/mine.html", {"ticket": ticket, "where": queue.position(ticket), "token": token})
+    context = {"ticket": ticket, "where": queue.position(ticket), "token": token, "levels": Level.choices}
+    return render(request, "tickets/mine.html", context)
 
 
 def my_ticket_status(request, token):
     """HTMX fragment, polled every few seconds."""
     ticket = ticket_by_token(token)
-    context = {"ticket": ticket, "where": queue.position(ticket), "token": token}
+    context = {"ticket": ticket, "where": queue.position(ticket), "token": token, "levels": Level.choices}
     return render(request, "tickets/_mine_status.html", context)
 
 
@@ -161,7 +166,8 @@ def console(request):
     )
     holders = queue.holders_of(windows)
     rows = [(window, holders.get(window.pk)) for window in windows]
-    return render(request, "tickets/console_choose.html", {"rows": rows})
+    context = {"rows": rows, "comp_time_hours": comp_time_balance(request.user) / 60}
+    return render(request, "tickets/console_choose.html", context)
 
 
 @login_required
@@ -179,12 +185,25 @@ def console_sign_in(request, window_id):
 @login_required
 @require_POST
 def console_sign_out(request, window_id):
+    """Leave the window; anything in hand goes to the chosen (or proposed) colleague on duty."""
     window = window_or_404(window_id)
+    successor = None
+    if request.POST.get("successor"):
+        successor = get_user_model().objects.filter(pk=request.POST["successor"]).first()
     try:
-        shift_actions.sign_out(request.user, window, clock.now())
+        handover = shift_actions.sign_out(request.user, window, clock.now(), successor=successor)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("tickets:console-window", window_id=window.pk)
+    if handover is not None:
+        messages.info(
+            request,
+            _("Handed over %(n)s items to %(who)s.")
+            % {
+                "n": handover.items.count(),
+                "who": handover.successor.get_username() if handover.successor else _("the hall (nobody on duty)"),
+            },
+        )
     return redirect("tickets:console")
 
 
@@ -201,6 +220,8 @@ def console_context(window, user, error=None):
         "windows": window.hall.windows.filter(active=True).exclude(pk=window.pk),
         "error": error,
         "transfer": TransferForm(),
+        "colleagues": shift_actions.on_duty_colleagues(user, window).order_by("username"),
+        "handovers": Handover.objects.filter(successor=user, acknowledged_at__isnull=True).prefetch_related("items"),
     }
 
 
@@ -212,8 +233,11 @@ def console_window(request, window_id):
 
 @login_required
 def console_panel(request, window_id):
-    """HTMX fragment: the window's state, refreshed every few seconds."""
+    """HTMX fragment: the window's state, refreshed every few seconds (which also says the clerk is there)."""
     window = window_or_404(window_id)
+    duty = queue.holders_of([window]).get(window.pk)
+    if duty is not None and duty.user_id == request.user.pk:
+        shift_actions.touch(duty, clock.now())
     return render(request, "tickets/_console_panel.html", console_context(window, request.user))
 
 

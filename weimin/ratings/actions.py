@@ -1,0 +1,121 @@
+"""Ratings (好差评) and the follow-up of bad ones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from weimin.accounts.auth import can_act_at
+from weimin.cases.choices import CaseStatus
+from weimin.cases.models import Case
+from weimin.core.errors import InvalidInput, NotPermitted, Refused
+from weimin.halls.hours import add_working_days
+from weimin.ratings.choices import Level, Resolution
+from weimin.ratings.models import FollowUp, Rating
+from weimin.tickets.models import Ticket, TicketEvent
+from weimin.tickets.rules import Event, Status
+
+RATED_CASE_STATUSES = [CaseStatus.CONCLUDED, CaseStatus.READY, CaseStatus.DELIVERED, CaseStatus.REFUSED]
+
+
+def _level(level) -> int:
+    if level not in Level.values:
+        raise InvalidInput(_("Choose a rating from 1 (very dissatisfied) to 5 (very satisfied)."), field="level")
+    return int(level)
+
+
+def _completion(ticket: Ticket) -> TicketEvent | None:
+    return TicketEvent.objects.filter(ticket=ticket, kind=Event.COMPLETED).order_by("-at").first()
+
+
+def _create(now: datetime, level: int, comment: str, by_default: bool = False, **target) -> Rating:
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(level=level, comment=(comment or "").strip()[:500], rated_at=now,
+                                           by_default=by_default, **target)  # fmt: skip
+    except IntegrityError:
+        raise Refused(_("This visit has already been rated."), field="level") from None
+    if rating.bad:
+        today = rating.hall.local_date(now)
+        FollowUp.objects.create(
+            rating=rating,
+            contact_due=add_working_days(today, settings.WEIMIN_FOLLOW_UP_CONTACT_DAYS, rating.hall),
+            resolve_due=add_working_days(today, settings.WEIMIN_FOLLOW_UP_RESOLVE_DAYS, rating.hall),
+        )
+    return rating
+
+
+@transaction.atomic
+def rate_ticket(ticket: Ticket, now: datetime, *, level, comment: str = "") -> Rating:
+    """The visitor rates the service of a completed ticket, within the rating period."""
+    completed = _completion(ticket)
+    if ticket.status != Status.COMPLETED or completed is None:
+        raise Refused(_("A visit can be rated once it is completed."), field="transition")
+    if now - completed.at > timedelta(days=settings.WEIMIN_RATING_PERIOD_DAYS):
+        raise Refused(_("The rating period of this visit has ended."), field="transition")
+    return _create(now, _level(level), comment, hall=ticket.hall, ticket=ticket, window=completed.window,
+                   clerk=completed.actor)  # fmt: skip
+
+
+@transaction.atomic
+def rate_case(case: Case, now: datetime, *, level, comment: str = "") -> Rating:
+    if case.status not in RATED_CASE_STATUSES:
+        raise Refused(_("A case can be rated once it is concluded."), field="transition")
+    return _create(now, _level(level), comment, hall=case.hall, case=case, clerk=case.clerk, window=case.window)
+
+
+@transaction.atomic
+def apply_default_ratings(now: datetime) -> int:
+    """Visits not rated within the period get the default level (Guangdong: 基本满意 after 7 days)."""
+    ended = now - timedelta(days=settings.WEIMIN_RATING_PERIOD_DAYS)
+    created = 0
+    completions = (
+        TicketEvent.objects.filter(kind=Event.COMPLETED, at__lt=ended, at__gte=ended - timedelta(days=60))
+        .filter(ticket__rating__isnull=True, ticket__status=Status.COMPLETED)
+        .select_related("ticket__hall")
+    )
+    for completed in completions:
+        _create(now, settings.WEIMIN_RATING_DEFAULT_LEVEL, "", by_default=True, hall=completed.ticket.hall,
+                ticket=completed.ticket, window=completed.window, clerk=completed.actor)  # fmt: skip
+        created += 1
+    for case in Case.objects.filter(status__in=RATED_CASE_STATUSES, rating__isnull=True, concluded_at__lt=ended):
+        _create(now, settings.WEIMIN_RATING_DEFAULT_LEVEL, "", by_default=True, hall=case.hall, case=case,
+                clerk=case.clerk, window=case.window)  # fmt: skip
+        created += 1
+    return created
+
+
+def _follow_up_for(user, follow_up: FollowUp) -> FollowUp:
+    follow_up = FollowUp.objects.select_for_update().select_related("rating__hall").get(pk=follow_up.pk)
+    if not can_act_at(user, follow_up.rating.hall):
+        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": follow_up.rating.hall})
+    return follow_up
+
+
+@transaction.atomic
+def record_contact(user, follow_up: FollowUp, now: datetime) -> FollowUp:
+    follow_up = _follow_up_for(user, follow_up)
+    follow_up.contacted_at, follow_up.handled_by = follow_up.contacted_at or now, user
+    follow_up.save(update_fields=["contacted_at", "handled_by"])
+    return follow_up
+
+
+@transaction.atomic
+def resolve(
+    user, follow_up: FollowUp, now: datetime, *, resolution: str, note: str, rater_answer: str = ""
+) -> FollowUp:
+    """Rectified or explained, with what was done and what the rater said to it."""
+    follow_up = _follow_up_for(user, follow_up)
+    if resolution not in Resolution.values:
+        raise InvalidInput(_("Choose rectified or explained."), field="resolution")
+    if not (note or "").strip():
+        raise InvalidInput(_("Say what was done."), field="note")
+    if follow_up.contacted_at is None:
+        raise Refused(_("Contact the rater first."), field="transition")
+    follow_up.resolution, follow_up.resolution_note = resolution, note.strip()
+    follow_up.rater_answer, follow_up.resolved_at, follow_up.handled_by = (rater_answer or "").strip(), now, user
+    follow_up.save()
+    return follow_up

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from weimin.ratings.models import FollowUp, Rating
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["rated_at", "hall", "level", "by_default", "window", "clerk", "comment"]
+    list_filter = ["level", "by_default", "hall"]
+    search_fields = ["comment", "ticket__number", "case__number"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["rating", "contact_due", "contacted_at", "resolve_due", "resolution", "resolved_at"]
+    list_filter = ["resolution"]
+    search_fields = ["rating__comment", "resolution_note", "rater_answer"]

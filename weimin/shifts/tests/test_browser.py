@@ -1,0 +1,91 @@
+"""The handover in a real browser: a clerk leaves with a visitor at the window and a case in hand."""
+
+import pytest
+
+from weimin.demo import data
+from weimin.demo.seed import seed_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+APPLICANT_ID = "34052419800101001X"
+
+
+def console_for(new_page, base, username, window_number):
+    page = new_page(viewport={"width": 1280, "height": 1000})
+    page.goto(base + "/console/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", data.DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.click(f"button[data-window='{window_number}']")
+    page.wait_for_url("**/console/*/")
+    return page
+
+
+def call(page, number):
+    page.keyboard.press("Space")
+    page.locator("[data-testid=current-number]", has_text=number).wait_for()
+
+
+def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_server, freeze, screenshots):
+    from django.contrib.auth.models import User
+
+    from weimin.cases.models import Case
+
+    seed_demo()
+    freeze("2017-12-08 18:40")
+    base = live_server.url
+    kiosk = new_page(viewport={"width": 1280, "height": 900})
+    for _ in range(2):
+        kiosk.goto(base + "/halls/longgang-district/kiosk/")
+        kiosk.get_by_role("link", name="建设工程消防验收").click()
+        kiosk.click("[data-testid=confirm]")
+
+    successor = User.objects.get(username="longgang-district-02")
+    colleague = console_for(new_page, base, successor.username, 9)
+    clerk = console_for(new_page, base, "clerk", 8)
+    # B001: one document missing, a correction notice; the case stays in the clerk's hands.
+    call(clerk, "B001")
+    clerk.click("[data-testid=open-case]")
+    clerk.fill("#id_name", "张先生")
+    clerk.fill("#id_id_number", APPLICANT_ID)
+    clerk.locator('tr[data-material="消防设施检测报告"] input[value="missing"]').check()
+    clerk.locator('input[name="decision"][value="correction"]').check()
+    clerk.click("[data-testid=decide]")
+    clerk.wait_for_url("**/notices/*/")
+    clerk.goto(base + "/console/")
+    clerk.keyboard.press("c")
+    clerk.locator("[data-testid=current-number]").wait_for(state="detached")
+    # B002 at the window when the clerk has to leave.
+    call(clerk, "B002")
+    clerk.select_option("[data-testid=successor]", str(successor.pk))
+    clerk.click("[data-testid=sign-out]")
+    clerk.wait_for_url("**/console/")
+    assert "longgang-district-02" in clerk.inner_text(".messages")
+
+    colleague.reload()
+    handover = colleague.locator("[data-testid=handover]")
+    assert "B002" in handover.inner_text() and Case.objects.get().number in handover.inner_text()
+    colleague.screenshot(path=screenshots / "handover-console.png", full_page=True)
+    colleague.click("[data-testid=acknowledge]")
+    colleague.wait_for_url("**/console/*/")
+    call(colleague, "B002")  # the handed-over visitor first
+    colleague.keyboard.press("c")
+    colleague.locator("[data-testid=current-number]").wait_for(state="detached")
+
+    # Mr. Zhang comes back with the report: the fast lane leads to the successor, who decides.
+    case = Case.objects.get()
+    assert case.clerk == successor
+    kiosk.goto(base + "/halls/longgang-district/kiosk/")
+    kiosk.fill('input[name="number"]', case.number)
+    kiosk.fill('input[name="id_last4"]', APPLICANT_ID[-4:])
+    kiosk.click("[data-testid=resubmit]")
+    fast_number = kiosk.inner_text("[data-testid=ticket-number]")
+    colleague.reload()
+    call(colleague, fast_number)
+    colleague.click("[data-testid=open-case]")
+    colleague.locator('tr[data-material="消防设施检测报告"] input[value="present"]').check()
+    colleague.locator('input[name="decision"][value="accept"]').check()
+    colleague.click("[data-testid=decide]")
+    colleague.wait_for_url("**/notices/*/")
+    case.refresh_from_db()
+    assert case.status == "processing"

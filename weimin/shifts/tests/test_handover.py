@@ -1,0 +1,114 @@
+from itertools import permutations
+
+import pytest
+from django.core.management import call_command
+
+from weimin.cases import actions as case_actions
+from weimin.cases.tests.conftest import ADULT, checks
+from weimin.core import clock
+from weimin.core.errors import InvalidInput, NotPermitted
+from weimin.core.integrity import all_problems
+from weimin.halls.models import Window
+from weimin.shifts import actions
+from weimin.shifts.models import Duty, Handover
+from weimin.tickets import actions as ticket_actions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def three_windows(hall, item, window, make_clerk, freeze):
+    """Clerks huang (window 5), li (6) and wang (7), all serving the item, on the Friday evening."""
+    freeze("2017-12-08 18:30")
+    clerks = {}
+    for name, number in [("huang", 5), ("li", 6), ("wang", 7)]:
+        desk = window if number == 5 else Window.objects.create(hall=hall, number=number)
+        desk.items.add(item)
+        clerks[name] = make_clerk(name, desk)
+        clerks[name].staff_profile.skills.add(item)
+    return clerks
+
+
+def busy(clerk, hall, item, window):
+    """A ticket at the clerk's window and a case awaiting the clerk's decision."""
+    ticket_actions.issue_ticket(hall, item, clock.now())
+    ticket = ticket_actions.call_next(clerk, window, clock.now())
+    case = case_actions.open_case(
+        clerk, ticket, clock.now(), kind="person", name="张先生", id_number=ADULT, materials=checks(form="present")
+    )
+    return ticket, case
+
+
+def test_sign_out_hands_everything_to_the_chosen_successor(three_windows, hall, item, window):
+    huang, li = three_windows["huang"], three_windows["li"]
+    ticket, case = busy(huang, hall, item, window)
+    handover = actions.sign_out(huang, window, clock.now(), successor=li)
+    assert [(i.kind, i.label) for i in handover.items.all()] == [("ticket", ticket.number), ("case", case.number)]
+    assert handover.successor == li and handover.open
+    ticket.refresh_from_db()
+    case.refresh_from_db()
+    li_window = Window.objects.get(hall=hall, number=6)
+    assert ticket.status == "waiting" and ticket.target_window == li_window and ticket.front
+    assert case.clerk == li
+    assert all_problems() == []
+    # The successor serves the ticket first and decides the case.
+    assert ticket_actions.call_next(li, li_window, clock.now()) == ticket
+    case_actions.decide(li, case, clock.now(), "accept", materials=checks(product="present", proxy="present"))
+    with pytest.raises(NotPermitted):
+        actions.acknowledge(three_windows["wang"], handover, clock.now())
+    assert actions.acknowledge(li, handover, clock.now()).acknowledged_at is not None
+
+
+def test_the_system_proposes_a_successor_by_skills(three_windows, hall, item, window):
+    huang, li, wang = three_windows["huang"], three_windows["li"], three_windows["wang"]
+    li.staff_profile.skills.clear()
+    ticket, case = busy(huang, hall, item, window)
+    assert actions.sign_out(huang, window, clock.now()).successor == wang
+
+
+def test_successor_must_be_on_duty_here(three_windows, hall, item, window, make_clerk):
+    huang = three_windows["huang"]
+    busy(huang, hall, item, window)
+    absent = make_clerk("absent")
+    with pytest.raises(InvalidInput) as refused:
+        actions.sign_out(huang, window, clock.now(), successor=absent)
+    assert refused.value.field == "successor"
+    assert Duty.objects.open().filter(user=huang).exists()  # nothing changed
+
+
+def test_nothing_in_hand_means_no_handover(three_windows, window):
+    assert actions.sign_out(three_windows["huang"], window, clock.now()) is None
+    assert not Handover.objects.exists()
+
+
+@pytest.mark.parametrize("order", list(permutations(["huang", "li", "wang"])))
+def test_ownership_invariant_under_sign_outs_in_any_order(three_windows, hall, item, order):
+    windows = {name: Duty.objects.open().get(user=user).window for name, user in three_windows.items()}
+    for name, user in three_windows.items():
+        busy(user, hall, item, windows[name])
+        ticket_actions.issue_ticket(hall, item, clock.now())
+    assert all_problems() == []
+    for name in order:
+        actions.sign_out(three_windows[name], windows[name], clock.now())
+        assert all_problems() == []
+    # After the last sign-out nothing is owned by an absent person: cases in the pool, tickets queued.
+    from weimin.cases.models import Case
+    from weimin.tickets.models import Ticket
+
+    assert not Case.objects.filter(clerk__isnull=False, status="intake").exists()
+    assert not Ticket.objects.filter(status__in=["called", "serving"]).exists()
+    assert not Ticket.objects.filter(status="waiting", target_window__isnull=False).exists()
+
+
+def test_a_closed_browser_signs_out_through_the_same_handover(three_windows, hall, item, window, freeze):
+    huang = three_windows["huang"]
+    busy(huang, hall, item, window)
+    freeze("2017-12-08 18:50")  # huang closed the browser at 18:30; the others' consoles still poll
+    for user in (three_windows["li"], three_windows["wang"]):
+        actions.touch(Duty.objects.open().get(user=user), clock.now())
+    call_command("expire-duties")
+    handover = Handover.objects.get()
+    assert handover.from_user == huang and handover.reason == "session_expired"
+    assert handover.successor in (three_windows["li"], three_windows["wang"])
+    assert not Duty.objects.open().filter(user=huang).exists()
+    assert all_problems() == []
