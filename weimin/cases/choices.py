@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from weimin.cases.rules import Decision, MaterialState
+from weimin.core.choices import labelled_choices
 
 
 class ApplicantKind(models.TextChoices):
@@ -20,28 +21,22 @@ class CaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-MaterialStateChoices = models.TextChoices(
+MaterialStateChoices = labelled_choices(
     "MaterialStateChoices",
-    [
-        (s.name, (s.value, label))
-        for s, label in [
-            (MaterialState.PRESENT, _("present")),
-            (MaterialState.MISSING, _("missing")),
-            (MaterialState.NON_COMPLIANT, _("non-compliant")),
-        ]
-    ],
+    {
+        MaterialState.PRESENT: _("present"),
+        MaterialState.MISSING: _("missing"),
+        MaterialState.NON_COMPLIANT: _("non-compliant"),
+    },
 )
-DecisionChoices = models.TextChoices(
+DecisionChoices = labelled_choices(
     "DecisionChoices",
-    [
-        (d.name, (d.value, label))
-        for d, label in [
-            (Decision.ACCEPT, _("Accept (受理)")),
-            (Decision.ACCEPT_ON_PROMISE, _("Accept on a written promise (容缺受理)")),
-            (Decision.CORRECTION, _("Ask for correction (补正)")),
-            (Decision.REFUSE, _("Refuse (不予受理)")),
-        ]
-    ],
+    {
+        Decision.ACCEPT: _("Accept (受理)"),
+        Decision.ACCEPT_ON_PROMISE: _("Accept on a written promise (容缺受理)"),
+        Decision.CORRECTION: _("Ask for correction (补正)"),
+        Decision.REFUSE: _("Refuse (不予受理)"),
+    },
 )
 
 

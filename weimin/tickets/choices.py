@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from weimin.core.choices import labelled_choices
 from weimin.tickets.rules import Event, Status
 
 STATUS_LABELS = {
@@ -25,8 +26,8 @@ EVENT_LABELS = {
     Event.CLOSED: _("Closed"),
 }
 # The life cycle lives in rules.py (no Django); these are its database choices, one label per member.
-TicketStatus = models.TextChoices("TicketStatus", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
-TicketEventKind = models.TextChoices("TicketEventKind", [(e.name, (e.value, EVENT_LABELS[e])) for e in Event])
+TicketStatus = labelled_choices("TicketStatus", STATUS_LABELS)
+TicketEventKind = labelled_choices("TicketEventKind", EVENT_LABELS)
 
 
 class Priority(models.TextChoices):
