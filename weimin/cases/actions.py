@@ -17,7 +17,8 @@ from weimin.cases.models import Case, CaseEvent, CaseMaterial, CaseNotice, CaseP
 from weimin.cases.rules import Decision, MaterialState
 from weimin.core.db import serialize_on
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
-from weimin.core.identity import InvalidCreditCode, InvalidIdNumber, parse_credit_code, parse_resident_id
+from weimin.core.identity import InvalidCreditCode, parse_credit_code
+from weimin.core.inputs import phone_number, resident_id
 from weimin.halls.hours import HallCalendar, add_working_days
 from weimin.shifts.models import Duty
 from weimin.tickets import actions as ticket_actions
@@ -115,10 +116,7 @@ def open_case(
     if not (name or "").strip():
         raise InvalidInput(_("Enter the applicant's name."), field="name")
     today = ticket.hall.local_date(now)
-    try:
-        person = parse_resident_id(id_number or "", today=today)
-    except InvalidIdNumber as exc:
-        raise InvalidInput(_("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number") from exc
+    person = resident_id(id_number, today)
     code = ""
     if kind == ApplicantKind.COMPANY:
         try:
@@ -143,7 +141,7 @@ def open_case(
         credit_code=code,
         credit_code_override=(credit_code_override or "").strip(),
         agent_name=(agent_name or "").strip(),
-        phone=ticket_actions._validate_phone(phone),
+        phone=phone_number(phone),
         created_at=now,
     )
     for line, check in _checks(case, list(materials)):
@@ -422,12 +420,8 @@ def deliver(
     if method == DeliveryMethod.WINDOW:
         if not HallCalendar(case.hall).is_open(now):
             raise Refused(_("Results are handed over during opening hours."), field="transition")
-        try:
-            collector = parse_resident_id(collector_id_number or "", today=case.hall.local_date(now))
-        except InvalidIdNumber as exc:
-            raise InvalidInput(
-                _("Check the collector's ID number: %(reason)s.") % {"reason": exc}, field="collector_id_number"
-            ) from exc
+        collector = resident_id(collector_id_number, case.hall.local_date(now), field="collector_id_number",
+                                message=gettext_lazy("Check the collector's ID number: %(reason)s."))  # fmt: skip
         case.collector_id_masked = collector.masked
     elif method == DeliveryMethod.POST:
         if not (tracking or "").strip():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+
+from weimin.calendars.rules import add_working_days
 
 
 class MaterialState(enum.StrEnum):
@@ -81,9 +83,4 @@ def due_date(
     def counts(day: date) -> bool:
         return is_working_day(day) and not any(a <= day <= b for a, b in pauses)
 
-    day, counted = start, 0
-    while counted < working_days:
-        day += timedelta(days=1)
-        if counts(day):
-            counted += 1
-    return day
+    return add_working_days(start, working_days, counts)

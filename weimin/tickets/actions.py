@@ -7,7 +7,6 @@ event row that statistics are computed from.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +21,7 @@ from weimin.accounts.auth import can_act_at
 from weimin.calendars.rules import CalendarUnknown
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
-from weimin.core.identity import InvalidIdNumber, parse_resident_id
+from weimin.core.inputs import phone_number, resident_id
 from weimin.halls import reference
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
@@ -32,7 +31,6 @@ from weimin.tickets.choices import EVENT_LABELS, AppointmentStatus, Priority, Ti
 from weimin.tickets.models import Appointment, Ticket, TicketCounter, TicketEvent, secret_hash
 from weimin.tickets.rules import Event, IllegalTransition, Status
 
-PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,18}[0-9]$")
 VISITOR_PRIORITIES = {Priority.ELDERLY, Priority.DISABLED, Priority.PREGNANT}
 
 
@@ -124,13 +122,6 @@ def _validate_priority(priority: str) -> str:
     return priority
 
 
-def _validate_phone(phone: str) -> str:
-    phone = (phone or "").strip()
-    if phone and not PHONE.match(phone):
-        raise InvalidInput(_("Enter a phone number of digits, e.g. 13800138000."), field="phone")
-    return phone
-
-
 def _offered_item(hall: Hall, item: ServiceItem) -> ServiceItem:
     if not item.active or item.pk not in reference.topology(hall.pk).windows_of_item:
         raise InvalidInput(_("%(item)s is not handled at %(hall)s.") % {"item": item, "hall": hall}, field="item")
@@ -158,15 +149,12 @@ def issue_ticket(
     """
     _offered_item(hall, item)
     priority = lane or _validate_priority(priority)
-    phone = _validate_phone(phone)
+    phone = phone_number(phone)
     calendar = check_taking_tickets(hall, now, honour_cutoff=not lane)
     business_date = calendar.hall.local_date(now)
     id_hash = id_masked = ""
     if id_number:
-        try:
-            person = parse_resident_id(id_number, today=business_date)
-        except InvalidIdNumber as exc:
-            raise InvalidInput(_("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number") from exc
+        person = resident_id(id_number, business_date)
         id_hash, id_masked = secret_hash(person.number), person.masked
         if not priority and person.age_on(business_date) >= settings.WEIMIN_ELDERLY_AGE:
             priority = Priority.ELDERLY
@@ -403,11 +391,8 @@ def book_appointment(
         raise InvalidInput(_("Enter the applicant's name."), field="name")
     if not (phone or "").strip():
         raise InvalidInput(_("Enter a phone number to reach the applicant."), field="phone")
-    phone = _validate_phone(phone)
-    try:
-        person = parse_resident_id(id_number or "", today=timezone.localdate(now))
-    except InvalidIdNumber as exc:
-        raise InvalidInput(_("Invalid ID number: %(reason)s.") % {"reason": exc}, field="id_number") from exc
+    phone = phone_number(phone)
+    person = resident_id(id_number, timezone.localdate(now))
     if not item.appointment_allowed:
         raise InvalidInput(_("%(item)s cannot be booked.") % {"item": item}, field="item")
     _offered_item(hall, item)
