@@ -124,6 +124,15 @@ def clerk(make_clerk, window, freeze):
     return make_clerk("huang", window)
 
 
+@pytest.fixture
+def at_window(hall, window, item, clerk):
+    """A ticket called to window 5 by the clerk, on the article's Friday evening."""
+    from weimin.tickets import actions
+
+    actions.issue_ticket(hall, item, clock.now())
+    return actions.call_next(clerk, window, clock.now())
+
+
 CHROMIUM = "/usr/bin/chromium"
 
 

@@ -45,10 +45,12 @@ INSTALLED_APPS = [
     "weimin.calendars",
     "weimin.halls",
     "weimin.accounts",
-    "weimin.shifts",
     "weimin.tickets",
     "weimin.cases",
     "weimin.ratings",
+    "weimin.shifts",
+    "weimin.workstation",
+    "weimin.demo",  # last: the demo sits outside the domain and answers its hooks (shifts.signals)
 ]
 
 MIDDLEWARE = [
@@ -89,10 +91,6 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare the queue's hot statements once per connection, so
-    # PostgreSQL stops re-planning them on every request.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = False
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # and so VAR_DIR, where SQLite lives by default
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -133,7 +131,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- weimin domain settings (DOMAIN.md: every number is a setting with the rule's value as default) ---
+# --- weimin domain settings: every number is a setting with the rule's value as default (docs/domain.md) ---
 
 # Minutes before each session's end after which no new ticket is issued.
 WEIMIN_TICKET_CUTOFF_MINUTES = int(os.environ.get("WEIMIN_TICKET_CUTOFF_MINUTES", "30"))
@@ -178,7 +176,7 @@ WEIMIN_NOTIFICATION_SENDER = os.environ.get("WEIMIN_NOTIFICATION_SENDER", "weimi
 # Shifts (issue 5). A console that has not been seen for this long signs its clerk out through the
 # handover (a closed browser must not leave work owned by an absent person).
 WEIMIN_DUTY_IDLE_MINUTES = int(os.environ.get("WEIMIN_DUTY_IDLE_MINUTES", "15"))
-# 好差评 (DOMAIN.md §3): a visit not rated within this many natural days gets the default level
+# 好差评 (国办发〔2019〕51号, docs/domain.md): a visit not rated within this many natural days gets the default level
 # (Guangdong: 基本满意 = 3 after 7 days); a bad rating's rater is contacted within N working days (Anyang: 1)
 # and the matter rectified or explained within M (UNVERIFIED: no national figure; 5 as in Dezhou).
 WEIMIN_RATING_PERIOD_DAYS = int(os.environ.get("WEIMIN_RATING_PERIOD_DAYS", "7"))

@@ -1,15 +1,21 @@
+"""The project composes the apps' pages (NetBox's way). No two patterns can match the same path
+(``weimin/tests/test_urls.py``), so the order below is for reading only."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from weimin.core.api import api
+from weimin.api import api
+
+handler404 = "weimin.api.not_found"
 
 urlpatterns = [
-    path("", include("weimin.cases.urls")),
-    path("", include("weimin.shifts.urls")),
-    path("", include("weimin.ratings.urls")),
-    path("", include("weimin.tickets.urls")),
     path("", include("weimin.halls.urls")),
+    path("", include("weimin.tickets.urls")),
+    path("", include("weimin.cases.urls")),
+    path("", include("weimin.ratings.urls")),
+    path("", include("weimin.shifts.urls")),
+    path("console/", include("weimin.workstation.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,6 +1,6 @@
 """National working-day rules (no Django): statutory holidays, make-up workdays, deadlines.
 
-A day's status is data, not a weekday rule (DOMAIN.md §6): the State Council publishes each year's
+A day's status is data, not a weekday rule (国务院办公厅 annual holiday notice): the State Council publishes each year's
 holidays and the weekend days that become workdays (调休). The ``chinesecalendar`` package knows the
 published years; for any other year we refuse to guess and raise :class:`CalendarUnknown`.
 """

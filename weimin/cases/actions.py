@@ -1,4 +1,8 @@
-"""Every change to a case (办件): one transactional function each, each writing the audit trail."""
+"""Every change to a case (办件): one transactional function each.
+
+Every change goes through ``_record``, which applies the life cycle (rules.TRANSITIONS: an illegal step
+is a 409 naming the transition), saves the case and writes its event, the audit trail.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,15 @@ from django.utils.translation import gettext_lazy
 
 from weimin.accounts.auth import can_act_at
 from weimin.cases import rules
-from weimin.cases.choices import ApplicantKind, CaseStatus, DeliveryMethod, NoticeKind, PauseKind, ResultKind
+from weimin.cases.choices import EVENT_LABELS, ApplicantKind, DeliveryMethod, NoticeKind, PauseKind, ResultKind
 from weimin.cases.models import Case, CaseEvent, CaseMaterial, CaseNotice, CasePause, Notification, Resubmission
-from weimin.cases.rules import Decision, MaterialState
+from weimin.cases.rules import Decision, EventKind, MaterialState, Status
 from weimin.core.db import serialize_on
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.identity import InvalidCreditCode, parse_credit_code
 from weimin.core.inputs import phone_number, resident_id
 from weimin.halls.hours import HallCalendar, add_working_days
+from weimin.halls.models import Window
 from weimin.shifts.models import Duty
 from weimin.tickets import actions as ticket_actions
 from weimin.tickets.choices import Priority, TicketSource
@@ -43,6 +48,24 @@ DECISION_REFUSALS = {
     "nothing_to_correct": gettext_lazy("Nothing is missing or non-compliant: there is nothing to correct."),
 }
 
+# What an illegal step of the life cycle says, by event (formatted with number, status, event, from, to).
+CANNOT_GO = gettext_lazy("Case %(number)s cannot go from %(from)s to %(to)s.")
+TRANSITION_REFUSALS = {
+    EventKind.DECIDED: gettext_lazy("Case %(number)s is %(status)s: no decision is due."),
+    EventKind.RESUBMISSION_TICKET: gettext_lazy("Case %(number)s is not waiting for supplements."),
+    EventKind.SUPPLIED: gettext_lazy("Case %(number)s has no promise to keep."),
+    EventKind.CONCLUDED: CANNOT_GO,
+    EventKind.READY: CANNOT_GO,
+    EventKind.EXTENDED: gettext_lazy("Only a case being processed can be extended."),
+    EventKind.PAUSED: gettext_lazy("The case is not running: nothing to pause."),
+    EventKind.RESUMED: gettext_lazy("The case is not paused."),
+    EventKind.DELIVERED: gettext_lazy("Case %(number)s is not ready for pick-up."),
+}
+ILLEGAL_TRANSITION = gettext_lazy("Case %(number)s is %(status)s: “%(event)s” is not possible.")
+
+# The back office's steps (set_status): the status asked for → its event.
+STATUS_EVENTS = {Status.CONCLUDED: EventKind.CONCLUDED, Status.READY: EventKind.READY}
+
 
 @dataclass(frozen=True)
 class MaterialCheck:
@@ -51,8 +74,43 @@ class MaterialCheck:
     note: str = ""
 
 
-def _event(case: Case, now: datetime, actor, action: str, window=None, **detail) -> None:
-    CaseEvent.objects.create(case=case, at=now, actor=actor, window=window, action=action, detail=detail)
+def _status(case: Case) -> Status | None:
+    return None if case._state.adding else Status(case.status)
+
+
+def _illegal(case: Case, kind: EventKind, *, to: str | None = None) -> Refused:
+    message = TRANSITION_REFUSALS.get(kind, ILLEGAL_TRANSITION)
+    context = {"number": case.number, "status": case.get_status_display(), "event": EVENT_LABELS[kind],
+               "from": case.status, "to": to or kind}  # fmt: skip
+    return Refused(message % context, field="transition")
+
+
+def _allow(case: Case, kind: EventKind) -> None:
+    """Refuse before any work when the life cycle does not allow ``kind`` now (``_record`` checks again)."""
+    if not rules.may_follow(_status(case), kind):
+        raise _illegal(case, kind)
+
+
+def _record(
+    case: Case,
+    event: EventKind,
+    now: datetime,
+    actor=None,
+    *,
+    window: Window | None = None,
+    decision: Decision | None = None,
+    **detail,
+) -> CaseEvent:
+    """The one writer of a case: the status after ``event`` (and ``decision``) by the life cycle, the
+    case saved (created, for the opened event) and the event written."""
+    try:
+        case.status = rules.after(_status(case), event, decision)
+    except rules.IllegalTransition as exc:
+        raise _illegal(case, event) from exc
+    case.save()
+    if decision is not None:
+        detail = {"decision": decision.value, **detail}
+    return CaseEvent.objects.create(case=case, at=now, actor=actor, window=window, kind=event, detail=detail)
 
 
 def _staff_at(user, case: Case) -> None:
@@ -109,7 +167,7 @@ def open_case(
     ticket = Ticket.objects.select_related("hall", "item").get(pk=ticket.pk)
     if ticket.status not in AT_WINDOW_STATUSES or ticket.window_id is None:
         raise Refused(_("Ticket %(number)s is not at a window.") % {"number": ticket.number}, field="ticket")
-    if not Duty.objects.open().filter(user=clerk, window_id=ticket.window_id).exists():
+    if not Duty.objects.holds(clerk, ticket.window):
         raise NotPermitted(_("Ticket %(number)s is not at your window.") % {"number": ticket.number})
     if kind not in ApplicantKind.values:
         raise InvalidInput(_("Choose person or company."), field="kind")
@@ -128,7 +186,7 @@ def open_case(
                     _("Invalid credit code: %(reason)s.") % {"reason": exc}, field="credit_code"
                 ) from exc
             code = credit_code.strip().upper()
-    case = Case.objects.create(
+    case = Case(
         number=_case_number(ticket.hall, today),
         hall=ticket.hall,
         item=ticket.item,
@@ -144,19 +202,107 @@ def open_case(
         phone=phone_number(phone),
         created_at=now,
     )
+    _record(case, EventKind.OPENED, now, clerk, window=ticket.window, ticket=ticket.number,
+            credit_code_override=bool(case.credit_code_override))  # fmt: skip
     for line, check in _checks(case, list(materials)):
         line.state, line.note = check.state, check.note.strip()
         line.save()
-    _event(
-        case,
-        now,
-        clerk,
-        "opened",
-        window=ticket.window,
-        ticket=ticket.number,
-        credit_code_override=bool(case.credit_code_override),
-    )
     return case
+
+
+# --- the decision at the window (行政许可法 Art. 32) ---
+
+
+def _parse_decision(value: str) -> Decision:
+    try:
+        return Decision(value)
+    except ValueError:
+        raise InvalidInput(_("Choose accept, accept_on_promise, correction or refuse."), field="decision") from None
+
+
+def _apply_checks(case: Case, materials: list[MaterialCheck]) -> None:
+    """Record the clerk's checks on the case's checklist. Once a correction notice exists, only the
+    materials it listed may be checked again (一次性告知: a new gap now would be the second trip the
+    notice exists to prevent)."""
+    noticed = case.status == Status.AWAITING_SUPPLEMENT
+    for index, (line, check) in enumerate(_checks(case, materials)):
+        if noticed and not line.in_notice:
+            raise Refused(
+                _("%(material)s was not in the correction notice: only the listed materials are re-checked.")
+                % {"material": line.material},
+                field=f"materials[{index}].material",
+            )
+        line.state, line.note = check.state, check.note.strip()
+        line.save()
+
+
+def _checked_lines(case: Case, decision: Decision, *, promise_signed: bool) -> list[CaseMaterial]:
+    """The whole checklist, every material checked (a refusal needs no check), and the decision the
+    checklist allows (rules.allowed_decision)."""
+    lines = list(case.materials.select_related("material"))
+    unchecked = [m.name for m in case.item.materials.all() if m.pk not in {line.material_id for line in lines}]
+    if unchecked and decision != Decision.REFUSE:
+        raise InvalidInput(
+            _("Check every material first: %(names)s.") % {"names": "、".join(unchecked)}, field="materials"
+        )
+    checked = [
+        rules.CheckedMaterial(
+            line.material_id, line.material.required, line.material.tolerance_eligible, MaterialState(line.state)
+        )
+        for line in lines
+    ]
+    try:
+        rules.allowed_decision(checked, decision, promise_signed=promise_signed)
+    except rules.DecisionNotAllowed as exc:
+        raise Refused(DECISION_REFUSALS[exc.code], field="decision") from exc
+    return lines
+
+
+def _apply_decision(
+    case: Case,
+    decision: Decision,
+    lines: list[CaseMaterial],
+    gaps: list[CaseMaterial],
+    now: datetime,
+    *,
+    reason: str,
+    competent_agency: str,
+) -> None:
+    """What the decision sets on the case (its status comes from the life cycle, in ``_record``)."""
+    today = case.hall.local_date(now)
+    if decision == Decision.REFUSE:
+        if not (reason or "").strip():
+            raise InvalidInput(_("Give the reason for refusing."), field="reason")
+        case.refusal_reason = reason.strip()
+        case.competent_agency = (competent_agency or "").strip()
+    elif decision == Decision.CORRECTION:
+        for line in lines:
+            line.in_notice = line in gaps
+            line.save(update_fields=["in_notice"])
+    else:
+        case.accepted_on = today
+        if decision == Decision.ACCEPT_ON_PROMISE:
+            case.promise_due = add_working_days(today, settings.WEIMIN_PROMISE_SUPPLY_DAYS, case.hall)
+    case.decision, case.decided_at = decision, now
+
+
+def _write_notice(case: Case, clerk, now: datetime, decision: Decision, gaps: list[CaseMaterial]) -> CaseNotice:
+    """The dated, numbered written notice of the decision, listing every gap at once."""
+    kind = DECISION_NOTICE[decision]
+    return CaseNotice.objects.create(
+        case=case,
+        kind=kind,
+        issued_at=now,
+        issued_by=clerk,
+        number=f"{NOTICE_CODES[kind]}{case.number}-{case.notices.count() + 1}",
+        body={
+            "decision": decision.value,
+            "materials": [{"name": line.material.name, "state": line.state, "note": line.note} for line in gaps],
+            "promise_due": case.promise_due.isoformat() if case.promise_due else None,
+            "reason": case.refusal_reason,
+            "competent_agency": case.competent_agency,
+        },
+    )
 
 
 @transaction.atomic
@@ -175,85 +321,15 @@ def decide(
     case = _locked(case)
     if case.clerk_id != clerk.pk:
         _staff_at(clerk, case)
-    if case.status not in (CaseStatus.INTAKE, CaseStatus.AWAITING_SUPPLEMENT):
-        raise Refused(
-            _("Case %(number)s is %(status)s: no decision is due.")
-            % {"number": case.number, "status": case.get_status_display()},
-            field="transition",
-        )
-    try:
-        decision = Decision(decision)
-    except ValueError:
-        raise InvalidInput(_("Choose accept, accept_on_promise, correction or refuse."), field="decision") from None
-    noticed = case.status == CaseStatus.AWAITING_SUPPLEMENT
-    for index, (line, check) in enumerate(_checks(case, list(materials))):
-        if noticed and not line.in_notice:
-            # 一次性告知: the notice listed every gap; a new one now would be the second trip it prevents.
-            raise Refused(
-                _("%(material)s was not in the correction notice: only the listed materials are re-checked.")
-                % {"material": line.material},
-                field=f"materials[{index}].material",
-            )
-        line.state, line.note = check.state, check.note.strip()
-        line.save()
-    lines = list(case.materials.select_related("material"))
-    unchecked = [m.name for m in case.item.materials.all() if m.pk not in {line.material_id for line in lines}]
-    if unchecked and decision != Decision.REFUSE:
-        raise InvalidInput(
-            _("Check every material first: %(names)s.") % {"names": "、".join(unchecked)}, field="materials"
-        )
-    checked = [
-        rules.CheckedMaterial(
-            line.material_id, line.material.required, line.material.tolerance_eligible, MaterialState(line.state)
-        )
-        for line in lines
-    ]
-    try:
-        rules.allowed_decision(checked, decision, promise_signed=promise_signed)
-    except rules.DecisionNotAllowed as exc:
-        raise Refused(DECISION_REFUSALS[exc.code], field="decision") from exc
-    today = case.hall.local_date(now)
+    _allow(case, EventKind.DECIDED)
+    decision = _parse_decision(decision)
+    _apply_checks(case, list(materials))
+    lines = _checked_lines(case, decision, promise_signed=promise_signed)
     gaps = [line for line in lines if rules.is_gap(line.material.required, MaterialState(line.state))]
-    if decision == Decision.REFUSE:
-        if not (reason or "").strip():
-            raise InvalidInput(_("Give the reason for refusing."), field="reason")
-        case.status, case.refusal_reason = CaseStatus.REFUSED, reason.strip()
-        case.competent_agency = (competent_agency or "").strip()
-    elif decision == Decision.CORRECTION:
-        case.status = CaseStatus.AWAITING_SUPPLEMENT
-        for line in lines:
-            line.in_notice = line in gaps
-            line.save(update_fields=["in_notice"])
-    else:
-        case.status, case.accepted_on = CaseStatus.PROCESSING, today
-        if decision == Decision.ACCEPT_ON_PROMISE:
-            case.promise_due = add_working_days(today, settings.WEIMIN_PROMISE_SUPPLY_DAYS, case.hall)
-    case.decision, case.decided_at = decision, now
-    case.save()
-    kind = DECISION_NOTICE[decision]
-    notice = CaseNotice.objects.create(
-        case=case,
-        kind=kind,
-        issued_at=now,
-        issued_by=clerk,
-        number=f"{NOTICE_CODES[kind]}{case.number}-{case.notices.count() + 1}",
-        body={
-            "decision": decision.value,
-            "materials": [{"name": line.material.name, "state": line.state, "note": line.note} for line in gaps],
-            "promise_due": case.promise_due.isoformat() if case.promise_due else None,
-            "reason": case.refusal_reason,
-            "competent_agency": case.competent_agency,
-        },
-    )
-    _event(
-        case,
-        now,
-        clerk,
-        f"decided:{decision.value}",
-        window=case.window,
-        notice=notice.number,
-        gaps=[line.material.name for line in gaps],
-    )
+    _apply_decision(case, decision, lines, gaps, now, reason=reason, competent_agency=competent_agency)
+    notice = _write_notice(case, clerk, now, decision, gaps)
+    _record(case, EventKind.DECIDED, now, clerk, window=case.window, decision=decision, notice=notice.number,
+            gaps=[line.material.name for line in gaps])  # fmt: skip
     return notice
 
 
@@ -281,12 +357,9 @@ def check_in_resubmission(case: Case, now: datetime) -> ticket_actions.IssuedTic
     """The visitor is back with the supplements: a fast-lane ticket to the clerk who asked for them,
     at the window that clerk holds now; when the clerk is off duty, to any window for the item."""
     case = _locked(case)
-    if case.status != CaseStatus.AWAITING_SUPPLEMENT:
-        raise Refused(
-            _("Case %(number)s is not waiting for supplements.") % {"number": case.number}, field="transition"
-        )
-    duty = Duty.objects.open().filter(user_id=case.clerk_id, window__hall=case.hall).select_related("window").first()
-    target = duty.window if duty and duty.window.items.filter(pk=case.item_id).exists() else None
+    _allow(case, EventKind.RESUBMISSION_TICKET)
+    window = Duty.objects.window_held_by(case.clerk_id, case.hall)
+    target = window if window and window.items.filter(pk=case.item_id).exists() else None
     issued = ticket_actions.issue_ticket(
         case.hall,
         case.item,
@@ -297,14 +370,8 @@ def check_in_resubmission(case: Case, now: datetime) -> ticket_actions.IssuedTic
         target_window=target,
     )
     Resubmission.objects.create(case=case, ticket=issued.ticket, created_at=now)
-    _event(
-        case,
-        now,
-        None,
-        "resubmission_ticket",
-        ticket=issued.ticket.number,
-        window_number=target.number if target else None,
-    )
+    _record(case, EventKind.RESUBMISSION_TICKET, now, None, ticket=issued.ticket.number,
+            window_number=target.number if target else None)  # fmt: skip
     return issued
 
 
@@ -313,8 +380,9 @@ def supply_promised(clerk, case: Case, now: datetime, materials: list[MaterialCh
     """容缺: the applicant brings the promised materials; the promise is kept when none is missing."""
     case = _locked(case)
     _staff_at(clerk, case)
-    if case.status != CaseStatus.PROCESSING or case.promise_due is None:
-        raise Refused(_("Case %(number)s has no promise to keep.") % {"number": case.number}, field="transition")
+    if case.promise_due is None:
+        raise _illegal(case, EventKind.SUPPLIED)
+    _allow(case, EventKind.SUPPLIED)
     for index, (line, check) in enumerate(_checks(case, list(materials))):
         if line.state == MaterialState.PRESENT:
             raise Refused(
@@ -325,12 +393,8 @@ def supply_promised(clerk, case: Case, now: datetime, materials: list[MaterialCh
         line.save()
     if not case.materials.exclude(state=MaterialState.PRESENT).exists():
         case.promise_due = None
-        case.save(update_fields=["promise_due"])
-    _event(case, now, clerk, "supplied", materials=[str(m.material) for m in materials])
+    _record(case, EventKind.SUPPLIED, now, clerk, materials=[str(m.material) for m in materials])
     return case
-
-
-NEXT_STATUS = {CaseStatus.PROCESSING: CaseStatus.CONCLUDED, CaseStatus.CONCLUDED: CaseStatus.READY}
 
 
 @transaction.atomic
@@ -338,21 +402,19 @@ def set_status(actor, case: Case, now: datetime, status: str, *, result: str = "
     """Back office: 办理中 → 办结 (approved or refused) → 待领取, which notifies the applicant."""
     case = _locked(case)
     _staff_at(actor, case)
-    if NEXT_STATUS.get(case.status) != status:
-        raise Refused(
-            _("Case %(number)s cannot go from %(from)s to %(to)s.")
-            % {"number": case.number, "from": case.status, "to": status},
-            field="transition",
-        )
-    if status == CaseStatus.CONCLUDED:
+    kind = STATUS_EVENTS.get(status)
+    if kind is None or not rules.may_follow(_status(case), kind):
+        raise Refused(CANNOT_GO % {"number": case.number, "from": case.status, "to": status}, field="transition")
+    detail = {}
+    if kind == EventKind.CONCLUDED:
         if result not in ResultKind.values:
             raise InvalidInput(_("Give the result: approved or refused."), field="result")
         if case.promise_due is not None:
             raise Refused(_("The promised materials have not been supplied yet."), field="transition")
         case.result, case.concluded_at = result, now
-    case.status = status
-    case.save()
-    if status == CaseStatus.READY and case.phone:
+        detail = {"result": result}
+    _record(case, kind, now, actor, **detail)
+    if kind == EventKind.READY and case.phone:
         Notification.objects.create(
             case=case,
             recipient=case.phone,
@@ -360,7 +422,6 @@ def set_status(actor, case: Case, now: datetime, status: str, *, result: str = "
             message=_("Case %(number)s (%(item)s): your result is ready. Collect it at %(hall)s, evenings included.")
             % {"number": case.number, "item": case.item, "hall": case.hall},
         )
-    _event(case, now, actor, f"status:{status}", result=result)
     return case
 
 
@@ -369,15 +430,13 @@ def extend(actor, case: Case, now: datetime, *, approver: str) -> Case:
     """The one extension of the statutory limit (行政许可法 Art. 42), with the approver named."""
     case = _locked(case)
     _staff_at(actor, case)
-    if case.status != CaseStatus.PROCESSING:
-        raise Refused(_("Only a case being processed can be extended."), field="transition")
+    _allow(case, EventKind.EXTENDED)
     if case.extension_days:
         raise Refused(_("The time limit can be extended once only."), field="transition")
     if not (approver or "").strip():
         raise InvalidInput(_("Name who approved the extension."), field="approver")
     case.extension_days, case.extension_approver = settings.WEIMIN_CASE_EXTENSION_DAYS, approver.strip()
-    case.save(update_fields=["extension_days", "extension_approver"])
-    _event(case, now, actor, "extended", days=case.extension_days, approver=case.extension_approver)
+    _record(case, EventKind.EXTENDED, now, actor, days=case.extension_days, approver=case.extension_approver)
     return case
 
 
@@ -388,23 +447,25 @@ def pause(actor, case: Case, now: datetime, *, kind: str) -> CasePause:
     _staff_at(actor, case)
     if kind not in PauseKind.values:
         raise InvalidInput(_("Choose testing, hearing, appraisal or expert_review."), field="kind")
-    if case.status != CaseStatus.PROCESSING or case.pauses.filter(ended_on__isnull=True).exists():
-        raise Refused(_("The case is not running: nothing to pause."), field="transition")
+    if case.pauses.filter(ended_on__isnull=True).exists():
+        raise _illegal(case, EventKind.PAUSED)
+    _allow(case, EventKind.PAUSED)
     paused = CasePause.objects.create(case=case, kind=kind, started_on=case.hall.local_date(now))
-    _event(case, now, actor, "paused", kind=kind)
+    _record(case, EventKind.PAUSED, now, actor, kind=kind)
     return paused
 
 
 @transaction.atomic
 def resume(actor, case: Case, now: datetime) -> CasePause:
+    """The paused clock runs again from the next day (行政许可法 Art. 45)."""
     case = _locked(case)
     _staff_at(actor, case)
     running = case.pauses.filter(ended_on__isnull=True).first()
     if running is None:
-        raise Refused(_("The case is not paused."), field="transition")
+        raise _illegal(case, EventKind.RESUMED)
     running.ended_on = case.hall.local_date(now)
     running.save(update_fields=["ended_on"])
-    _event(case, now, actor, "resumed", kind=running.kind)
+    _record(case, EventKind.RESUMED, now, actor, kind=running.kind)
     return running
 
 
@@ -415,8 +476,7 @@ def deliver(
     """The result handed over at any opening session (evenings included) or posted."""
     case = _locked(case)
     _staff_at(clerk, case)
-    if case.status != CaseStatus.READY:
-        raise Refused(_("Case %(number)s is not ready for pick-up.") % {"number": case.number}, field="transition")
+    _allow(case, EventKind.DELIVERED)
     if method == DeliveryMethod.WINDOW:
         if not HallCalendar(case.hall).is_open(now):
             raise Refused(_("Results are handed over during opening hours."), field="transition")
@@ -429,9 +489,21 @@ def deliver(
         case.postal_tracking = tracking.strip()
     else:
         raise InvalidInput(_("Choose window or post."), field="method")
-    case.status, case.delivery, case.delivered_at = CaseStatus.DELIVERED, method, now
-    case.save()
-    _event(case, now, clerk, f"delivered:{method}", collector=case.collector_id_masked)
+    case.delivery, case.delivered_at = method, now
+    _record(case, EventKind.DELIVERED, now, clerk, method=method, collector=case.collector_id_masked)
+    return case
+
+
+@transaction.atomic
+def hand_over_case(actor, case: Case, successor, now: datetime, *, window: Window | None, reason: str) -> Case:
+    """The clerk leaving ``window`` hands the case to ``successor``, a colleague on duty, or to the hall's
+    pool when ``successor`` is None (``shifts.actions.sign_out`` hands over everything a clerk holds)."""
+    case = _locked(case)
+    if case.clerk_id != actor.pk:
+        _staff_at(actor, case)
+    case.clerk = successor
+    _record(case, EventKind.HANDED_OVER, now, actor, window=window,
+            to=successor.get_username() if successor else None, reason=reason)  # fmt: skip
     return case
 
 
@@ -439,10 +511,9 @@ def deliver(
 def withdraw_broken_promises(now: datetime) -> int:
     """容缺 cases whose promised materials did not arrive by the deadline count as withdrawn."""
     withdrawn = 0
-    for case in Case.objects.select_for_update().filter(status=CaseStatus.PROCESSING, promise_due__isnull=False):
+    for case in Case.objects.select_for_update().filter(status=Status.PROCESSING, promise_due__isnull=False):
         if case.promise_due < case.hall.local_date(now):
-            case.status = CaseStatus.WITHDRAWN
-            case.save(update_fields=["status"])
-            _event(case, now, None, "withdrawn", reason="promise_not_kept", promise_due=case.promise_due.isoformat())
+            _record(case, EventKind.WITHDRAWN, now, None, reason="promise_not_kept",
+                    promise_due=case.promise_due.isoformat())  # fmt: skip
             withdrawn += 1
     return withdrawn

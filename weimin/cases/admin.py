@@ -11,10 +11,21 @@ class CaseMaterialInline(admin.TabularInline):
 
 
 class CaseEventInline(admin.TabularInline):
+    """The audit trail, read only: events are written by cases.actions alone."""
+
     model = CaseEvent
     extra = 0
-    readonly_fields = ["at", "actor", "window", "action", "detail"]
+    fields = readonly_fields = ["at", "actor", "window", "kind", "detail"]
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Case)
@@ -24,8 +35,18 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ["number", "applicant_name", "item__name"]
     # The full ID number stays out of the back office: it is the handling clerk's to see.
     exclude = ["id_number"]
-    readonly_fields = ["number", "hall", "item", "ticket", "window", "clerk", "created_at"]
+    # The life cycle changes only through cases.actions, which check it and write the audit trail:
+    # the back office sees it and corrects the applicant's particulars, nothing more.
+    readonly_fields = [
+        "number", "hall", "item", "ticket", "window", "clerk", "created_at",
+        "status", "decision", "decided_at", "accepted_on", "promise_due", "refusal_reason", "competent_agency",
+        "extension_days", "extension_approver", "result", "concluded_at",
+        "delivery", "delivered_at", "collector_id_masked", "postal_tracking",
+    ]  # fmt: skip
     inlines = [CaseMaterialInline, CaseEventInline]
+
+    def has_add_permission(self, request):
+        return False  # a case is opened at the window (cases.actions.open_case)
 
 
 @admin.register(CaseNotice)

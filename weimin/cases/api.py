@@ -1,13 +1,15 @@
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
 from weimin.accounts.auth import BearerToken, can_act_at, optional_staff
-from weimin.cases import actions, queries
+from weimin.cases import actions, queries, rules
 from weimin.cases.actions import MaterialCheck
 from weimin.cases.models import Case
+from weimin.cases.queries import case_or_404
 from weimin.cases.schemas import CaseIn, CaseOut, DecisionIn, PickupIn, StatusIn, ValidationOut
 from weimin.core import clock
 from weimin.core.errors import NotPermitted
@@ -20,36 +22,30 @@ router = Router(tags=["cases"])
 staff = BearerToken()
 
 
-def case_or_404(number: str) -> Case:
-    case = Case.objects.select_related("hall", "item").filter(number=number).first()
-    if case is None:
-        raise Http404(_("No case %(number)s.") % {"number": number})
-    return case
-
-
 def checks(materials) -> list[MaterialCheck]:
     return [MaterialCheck(m.material, m.state, m.note) for m in materials]
 
 
+def material_out(line) -> dict:
+    return {"name": line.material.name, "state": line.state, "note": line.note, "in_notice": line.in_notice}
+
+
 def case_out(case: Case, viewer=None) -> dict:
     dates = queries.due_dates(case, case.hall.local_date(clock.now()))
-    lines = [
-        {"name": line.material.name, "state": line.state, "note": line.note, "in_notice": line.in_notice}
-        for line in case.materials.select_related("material")
-    ]
+    lines = list(case.materials.select_related("material"))
     return {
         "number": case.number, "hall": case.hall.code, "item": case.item.code, "status": case.status,
         "decision": case.decision, "applicant": case.applicant_name, "id_number": case.id_for(viewer),
         "accepted_on": case.accepted_on, "promised_due": dates.promised, "statutory_due": dates.statutory,
         "paused": dates.paused, "promise_due": case.promise_due,
-        "missing": [line for line in lines if line["state"] != "present"],
-        "materials": lines,
+        "missing": [material_out(line) for line in lines if rules.is_gap(line.material.required, line.state)],
+        "materials": [material_out(line) for line in lines],
         "notices": [
             {"number": n.number, "kind": n.kind, "issued_at": n.issued_at,
              "url": reverse("cases:notice", args=[case.number, n.pk])}
             for n in case.notices.all()
         ],
-        "history": [{"at": e.at, "action": e.action} for e in case.events.all()],
+        "history": [{"at": e.at, "action": rules.event_code(e.kind, e.detail)} for e in case.events.all()],
     }  # fmt: skip
 
 
@@ -58,7 +54,7 @@ def staff_or_applicant(request, case: Case, id_last4: str | None):
     user = optional_staff(request)
     if user is not None and can_act_at(user, case.hall):
         return user
-    if not id_last4 or id_last4.strip().upper() != case.id_number[-4:]:
+    if not case.opens_with(id_last4):
         raise NotPermitted(_("Give the last 4 characters of the applicant's ID number."), field="id_last4")
     return None
 
@@ -132,7 +128,8 @@ def get_case(request, number: str, id_last4: str | None = None):
 def validate_id_number(request, value: str):
     """For forms that check as the number is typed: birth date and sex when valid, the reason otherwise."""
     try:
-        person = parse_resident_id(value, today=clock.now().date())
+        # No hall here: the date in the halls' default time zone (Asia/Shanghai), not UTC's.
+        person = parse_resident_id(value, today=timezone.localdate(clock.now()))
     except InvalidIdNumber as exc:
         return {"valid": False, "reason": str(exc)}
     return {"valid": True, "reason": "", "birth_date": person.birth_date, "sex": person.sex.value}

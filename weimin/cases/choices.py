@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from weimin.cases.rules import Decision, MaterialState
+from weimin.cases.rules import Decision, EventKind, MaterialState, Status
 from weimin.core.choices import labelled_choices
 
 
@@ -10,16 +10,33 @@ class ApplicantKind(models.TextChoices):
     COMPANY = "company", _("Company")
 
 
-class CaseStatus(models.TextChoices):
-    INTAKE = "intake", _("Being checked at the window")
-    AWAITING_SUPPLEMENT = "awaiting_supplement", _("Awaiting supplements (补正)")
-    PROCESSING = "processing", _("Being processed (办理中)")
-    CONCLUDED = "concluded", _("Concluded (办结)")
-    READY = "ready", _("Ready for pick-up (待领取)")
-    DELIVERED = "delivered", _("Collected or posted")
-    REFUSED = "refused", _("Not accepted (不予受理)")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
+STATUS_LABELS = {
+    Status.INTAKE: _("Being checked at the window"),
+    Status.AWAITING_SUPPLEMENT: _("Awaiting supplements (补正)"),
+    Status.PROCESSING: _("Being processed (办理中)"),
+    Status.CONCLUDED: _("Concluded (办结)"),
+    Status.READY: _("Ready for pick-up (待领取)"),
+    Status.DELIVERED: _("Collected or posted"),
+    Status.REFUSED: _("Not accepted (不予受理)"),
+    Status.WITHDRAWN: _("Withdrawn"),
+}
+EVENT_LABELS = {
+    EventKind.OPENED: _("Case opened"),
+    EventKind.DECIDED: _("Decision at the window"),
+    EventKind.RESUBMISSION_TICKET: _("Fast-lane ticket for the supplements"),
+    EventKind.SUPPLIED: _("Promised materials supplied"),
+    EventKind.CONCLUDED: _("Concluded"),
+    EventKind.READY: _("Result ready for pick-up"),
+    EventKind.EXTENDED: _("Time limit extended"),
+    EventKind.PAUSED: _("Time limit paused"),
+    EventKind.RESUMED: _("Time limit resumed"),
+    EventKind.DELIVERED: _("Result delivered"),
+    EventKind.WITHDRAWN: _("Withdrawn"),
+    EventKind.HANDED_OVER: _("Handed over"),
+}
+# The life cycle lives in rules.py (no Django); these are its database choices, one label per member.
+CaseStatus = labelled_choices("CaseStatus", STATUS_LABELS)
+CaseEventKind = labelled_choices("CaseEventKind", EVENT_LABELS)
 
 MaterialStateChoices = labelled_choices(
     "MaterialStateChoices",

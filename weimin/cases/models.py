@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from weimin.cases import rules
 from weimin.cases.choices import (
     ApplicantKind,
+    CaseEventKind,
     CaseStatus,
     DecisionChoices,
     DeliveryMethod,
@@ -74,6 +76,11 @@ class Case(models.Model):
         """The ID number as ``user`` may see it: whole for the clerk handling the case."""
         return self.id_number if user is not None and user.pk == self.clerk_id else self.id_masked
 
+    def opens_with(self, id_last4: str | None) -> bool:
+        """A citizen's key to the case, with its number: the last 4 characters of the applicant's ID
+        number (a final x in either case)."""
+        return bool(id_last4) and id_last4.strip().upper() == self.id_number[-4:]
+
 
 class CaseMaterial(models.Model):
     """One line of the case's checklist: a material of the item, present, missing or non-compliant."""
@@ -126,20 +133,32 @@ class CasePause(models.Model):
 
 
 class CaseEvent(models.Model):
-    """The audit trail: who did what to the case, when, from which window."""
+    """The audit trail: who did what to the case, when, from which window. ``kind`` is a step of the
+    life cycle (rules.TRANSITIONS); ``detail`` says the rest (the decision, the delivery method, …)."""
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="events")
     at = models.DateTimeField()
     actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
     window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
-    action = models.CharField(max_length=30)
+    kind = models.CharField(_("kind"), max_length=24, choices=CaseEventKind.choices)
     detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.case.number} {self.action}"
+        return f"{self.case.number} {self.kind}"
+
+    @property
+    def decision(self) -> rules.Decision | None:
+        """The decision of a decided event (it decides where the case goes), else None."""
+        value = (self.detail or {}).get("decision") if self.kind == rules.EventKind.DECIDED else None
+        return rules.Decision(value) if value else None
+
+    @property
+    def action(self) -> str:
+        """The short code the API's history shows (``decided:accept``, ``status:ready``, …)."""
+        return rules.event_code(rules.EventKind(self.kind), self.detail or {})
 
 
 class Resubmission(models.Model):

@@ -1,4 +1,5 @@
-"""Reading cases: due dates (moved by pauses and the extension) and the manager's due list."""
+"""Reading cases: finding one by number, due dates (moved by pauses and the extension) and the
+manager's due list."""
 
 from __future__ import annotations
 
@@ -6,12 +7,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
 from weimin.cases.choices import CaseStatus
 from weimin.cases.models import Case
 from weimin.halls.hours import HallCalendar, add_working_days
+
+
+def case_or_404(number: str) -> Case:
+    """The case with this number (its hall, item and clerk loaded), or a 404 naming it."""
+    case = Case.objects.select_related("hall", "item", "clerk").filter(number=number).first()
+    if case is None:
+        raise Http404(_("No case %(number)s.") % {"number": number})
+    return case
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from weimin.cases import views
 app_name = "cases"
 
 urlpatterns = [
-    path("console/<int:window_id>/case/", views.console_case, name="console-case"),
     path("cases/status/", views.status, name="status"),
     path("cases/<str:number>/notices/<int:notice_id>/", views.notice, name="notice"),
     path("halls/<str:code>/kiosk/resubmit/", views.kiosk_resubmit, name="kiosk-resubmit"),

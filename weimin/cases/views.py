@@ -1,4 +1,5 @@
-"""Case pages: the console's intake and re-check, printable notices, the citizen's status page."""
+"""Case pages: printable notices, the citizen's status page, the kiosk's fast lane, cases due (the
+intake form at the window is the workstation's)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,88 +11,19 @@ from django.views.decorators.http import require_POST
 
 from weimin.accounts.auth import can_act_at
 from weimin.cases import actions, queries
-from weimin.cases.actions import MaterialCheck
-from weimin.cases.forms import CaseLookupForm, DecisionForm, IntakeForm, add_checklist
+from weimin.cases.forms import CaseLookupForm
 from weimin.cases.models import Case, CaseNotice
+from weimin.cases.queries import case_or_404
 from weimin.core import clock
 from weimin.core.errors import DomainError
-from weimin.halls.lookups import hall_or_404, window_or_404
-from weimin.tickets import queue
-from weimin.tickets.views import qr_svg
-
-
-def case_or_404(number: str) -> Case:
-    case = Case.objects.select_related("hall", "item", "clerk").filter(number=number).first()
-    if case is None:
-        raise Http404(_("No case %(number)s.") % {"number": number})
-    return case
-
-
-def checks_from(form, rows) -> list[MaterialCheck]:
-    return [MaterialCheck(str(m.pk), form.cleaned_data[state.name], form.cleaned_data[note.name])
-            for m, state, note in rows]  # fmt: skip
-
-
-def show_error(form, error: DomainError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
-
-
-@login_required
-def console_case(request, window_id):
-    """The ticket at this window: intake and decision, or the re-check of a returning visitor's case."""
-    window = window_or_404(window_id)
-    ticket = queue.ticket_at_window(window)
-    if ticket is None:
-        messages.error(request, _("No ticket at this window."))
-        return redirect("tickets:console-window", window_id=window.pk)
-    returning = getattr(ticket, "resubmission", None)
-    if returning is not None:
-        return recheck(request, window, ticket, returning.case)
-    form = IntakeForm(request.POST or None)
-    rows = add_checklist(form, ticket.item.materials.all())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = actions.open_and_decide(
-                request.user, ticket, clock.now(), data["decision"], promise_signed=data["promise_signed"],
-                reason=data["reason"], competent_agency=data["competent_agency"], kind=data["kind"],
-                name=data["name"], id_number=data["id_number"], credit_code=data["credit_code"],
-                credit_code_override=data["credit_code_override"], agent_name=data["agent_name"],
-                phone=data["phone"], materials=checks_from(form, rows),
-            )  # fmt: skip
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            return redirect("cases:notice", number=notice.case.number, notice_id=notice.pk)
-    return render(request, "cases/intake.html", {"window": window, "ticket": ticket, "form": form, "rows": rows})
-
-
-def recheck(request, window, ticket, case):
-    """补正回访: only the materials the notice listed are checked again."""
-    listed = [line.material for line in case.materials.filter(in_notice=True).select_related("material")]
-    form = DecisionForm(request.POST or None, initial={"decision": "accept"})
-    rows = add_checklist(form, listed)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = actions.decide(
-                request.user, case, clock.now(), data["decision"], materials=checks_from(form, rows),
-                promise_signed=data["promise_signed"], reason=data["reason"],
-                competent_agency=data["competent_agency"],
-            )  # fmt: skip
-        except DomainError as error:
-            show_error(form, error)
-        else:
-            return redirect("cases:notice", number=case.number, notice_id=notice.pk)
-    context = {"window": window, "ticket": ticket, "case": case, "form": form, "rows": rows}
-    return render(request, "cases/recheck.html", context)
+from weimin.core.qr import qr_svg
+from weimin.halls.lookups import hall_or_404
 
 
 def viewer_may_see(request, case: Case) -> bool:
     if request.user.is_authenticated and can_act_at(request.user, case.hall):
         return True
-    return request.GET.get("id_last4", "").strip().upper() == case.id_number[-4:]
+    return case.opens_with(request.GET.get("id_last4"))
 
 
 def notice(request, number, notice_id):
@@ -115,7 +47,7 @@ def status(request):
     case = dates = None
     if form.is_valid():
         case = Case.objects.select_related("hall", "item").filter(number=form.cleaned_data["number"].strip()).first()
-        if case is None or case.id_number[-4:] != form.cleaned_data["id_last4"].strip().upper():
+        if case is None or not case.opens_with(form.cleaned_data["id_last4"]):
             form.add_error(None, _("No case matches that number and ID."))
             case = None
         else:
@@ -130,7 +62,7 @@ def kiosk_resubmit(request, code):
     case = None
     if form.is_valid():
         case = Case.objects.filter(hall__code=code, number=form.cleaned_data["number"].strip()).first()
-    if case is None or case.id_number[-4:] != form.cleaned_data.get("id_last4", "").strip().upper():
+    if case is None or not case.opens_with(form.cleaned_data.get("id_last4")):
         messages.error(request, _("No case matches that number and ID at this hall."))
         return redirect("tickets:kiosk", code=code)
     try:

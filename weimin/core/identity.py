@@ -1,6 +1,6 @@
 """Identity numbers (no Django): the resident ID number of GB 11643-1999 and its masking.
 
-Check character: ISO 7064 MOD 11-2 over the first 17 digits (DOMAIN.md §4).
+Check character: ISO 7064 MOD 11-2 over the first 17 digits (GB 11643-1999).
 """
 
 from __future__ import annotations

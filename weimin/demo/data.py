@@ -1,598 +1,712 @@
 """The demo district: Longgang (龙岗区), Shenzhen, as the 2017 article found it.
 
 Material lists are modelled on Guangdong's published service guides; they are realistic but not
-authoritative.
+authoritative. Every entry is a named record (below), read by field name in ``seed.py``.
 """
 
-DISTRICT = ("longgang", "龙岗区")
+from __future__ import annotations
 
-DISTRICT_HALL = ("longgang-district", "龙岗区行政服务大厅", "深圳市龙岗区龙城街道龙福路1号", "0755-28949000")
+from dataclasses import dataclass
 
-# code, name, address
+
+@dataclass(frozen=True)
+class DistrictSpec:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class HallSpec:
+    code: str
+    name: str
+    address: str
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class DepartmentSpec:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    code: str
+    name: str
+    ticket_prefix: str
+    department: str  # DepartmentSpec.code
+    at_subdistricts: bool  # offered at the subdistrict halls too
+
+
+@dataclass(frozen=True)
+class MaterialSpec:
+    name: str
+    description: str = ""
+    required: bool = True
+    tolerance_eligible: bool = False  # 容缺: may be supplied after acceptance on a signed promise
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    code: str
+    category: str  # CategorySpec.code
+    name: str
+    handling_minutes: int
+    promised_days: int
+    statutory_days: int
+    appointment_allowed: bool
+    materials: tuple[MaterialSpec, ...]
+
+
+@dataclass(frozen=True)
+class HallSize:
+    """A subdistrict hall's windows (the last is the pick-up window) and window staff."""
+
+    windows: int
+    staff: int
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    name: str
+    valid_from: str  # ISO date
+    weekday_sessions: tuple[tuple[str, str], ...]  # (start, end), "HH:MM", Monday to Friday
+    saturday_sessions: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    username: str
+    display_name: str
+    role: str | None  # accounts.choices.Role value; None for the superuser
+    halls: tuple[str, ...] | None  # hall codes; None: every hall
+    superuser: bool = False
+
+
+DISTRICT = DistrictSpec("longgang", "龙岗区")
+
+DISTRICT_HALL = HallSpec("longgang-district", "龙岗区行政服务大厅", "深圳市龙岗区龙城街道龙福路1号", "0755-28949000")
+
 SUBDISTRICT_HALLS = [
-    ("pinghu", "平湖街道行政服务大厅", "平湖街道平新北路161号"),
-    ("bantian", "坂田街道行政服务大厅", "坂田街道坂雪岗大道4012号"),
-    ("buji", "布吉街道行政服务大厅", "布吉街道布吉路1号"),
-    ("nanwan", "南湾街道行政服务大厅", "南湾街道丹竹头路8号"),
-    ("henggang", "横岗街道行政服务大厅", "横岗街道松柏路1号"),
-    ("longcheng", "龙城街道行政服务大厅", "龙城街道龙翔大道8033号"),
-    ("longgang", "龙岗街道行政服务大厅", "龙岗街道龙岗大道6062号"),
-    ("pingdi", "坪地街道行政服务大厅", "坪地街道教育北路1号"),
-    ("jihua", "吉华街道行政服务大厅", "吉华街道吉华路298号"),
-    ("yuanshan", "园山街道行政服务大厅", "园山街道保安社区园山大道1号"),
-    ("baolong", "宝龙街道行政服务大厅", "宝龙街道宝龙大道3号"),
+    HallSpec("pinghu", "平湖街道行政服务大厅", "平湖街道平新北路161号"),
+    HallSpec("bantian", "坂田街道行政服务大厅", "坂田街道坂雪岗大道4012号"),
+    HallSpec("buji", "布吉街道行政服务大厅", "布吉街道布吉路1号"),
+    HallSpec("nanwan", "南湾街道行政服务大厅", "南湾街道丹竹头路8号"),
+    HallSpec("henggang", "横岗街道行政服务大厅", "横岗街道松柏路1号"),
+    HallSpec("longcheng", "龙城街道行政服务大厅", "龙城街道龙翔大道8033号"),
+    HallSpec("longgang", "龙岗街道行政服务大厅", "龙岗街道龙岗大道6062号"),
+    HallSpec("pingdi", "坪地街道行政服务大厅", "坪地街道教育北路1号"),
+    HallSpec("jihua", "吉华街道行政服务大厅", "吉华街道吉华路298号"),
+    HallSpec("yuanshan", "园山街道行政服务大厅", "园山街道保安社区园山大道1号"),
+    HallSpec("baolong", "宝龙街道行政服务大厅", "宝龙街道宝龙大道3号"),
 ]
 
-# code, name
 DEPARTMENTS = [
-    ("amr", "区市场监督管理局"),
-    ("fire", "区公安消防大队"),
-    ("hrss", "区人力资源局（社保分局）"),
-    ("psb", "区公安分局户政科"),
-    ("realestate", "区不动产登记中心"),
-    ("hpf", "住房公积金龙岗管理部"),
-    ("tax", "区税务局"),
+    DepartmentSpec("amr", "区市场监督管理局"),
+    DepartmentSpec("fire", "区公安消防大队"),
+    DepartmentSpec("hrss", "区人力资源局（社保分局）"),
+    DepartmentSpec("psb", "区公安分局户政科"),
+    DepartmentSpec("realestate", "区不动产登记中心"),
+    DepartmentSpec("hpf", "住房公积金龙岗管理部"),
+    DepartmentSpec("tax", "区税务局"),
 ]
 
-# code, name, ticket prefix, department code, offered at subdistrict halls
 CATEGORIES = [
-    ("business", "商事登记", "A", "amr", True),
-    ("fire", "消防审批", "B", "fire", False),
-    ("social-security", "社会保障", "C", "hrss", True),
-    ("household", "户籍业务", "D", "psb", True),
-    ("real-estate", "不动产登记", "E", "realestate", False),
-    ("housing-fund", "住房公积金", "F", "hpf", True),
-    ("tax", "税务办理", "G", "tax", True),
+    CategorySpec("business", "商事登记", "A", "amr", at_subdistricts=True),
+    CategorySpec("fire", "消防审批", "B", "fire", at_subdistricts=False),
+    CategorySpec("social-security", "社会保障", "C", "hrss", at_subdistricts=True),
+    CategorySpec("household", "户籍业务", "D", "psb", at_subdistricts=True),
+    CategorySpec("real-estate", "不动产登记", "E", "realestate", at_subdistricts=False),
+    CategorySpec("housing-fund", "住房公积金", "F", "hpf", at_subdistricts=True),
+    CategorySpec("tax", "税务办理", "G", "tax", at_subdistricts=True),
 ]
 
-ID_CARD = ("申请人身份证原件及复印件", "核验原件，复印件留存", True, False, 1)
-AGENT = ("委托书及受托人身份证", "由他人代办时提交", False, False, 1)
-LICENSE = ("营业执照副本原件及复印件", "复印件加盖公章", True, False, 1)
-SEAL_FORM = ("加盖公章的申请表", "在大厅或网站下载填写", True, False, 1)
+ID_CARD = MaterialSpec("申请人身份证原件及复印件", "核验原件，复印件留存")
+AGENT = MaterialSpec("委托书及受托人身份证", "由他人代办时提交", required=False)
+LICENSE = MaterialSpec("营业执照副本原件及复印件", "复印件加盖公章")
+SEAL_FORM = MaterialSpec("加盖公章的申请表", "在大厅或网站下载填写")
 
-# code, category, name, handling minutes, promised days, statutory days, appointment allowed,
-# materials: (name, description, required, 容缺-eligible, copies)
 ITEMS = [
-    (
-        "biz-company-setup",
-        "business",
-        "有限责任公司设立登记",
-        25,
-        3,
-        15,
-        True,
-        [
-            ("公司登记（备案）申请书", "法定代表人签署", True, False, 1),
-            ("公司章程", "全体股东签署", True, False, 1),
-            ("股东主体资格证明", "自然人股东提交身份证复印件", True, False, 1),
-            ("法定代表人、董事、监事和经理的任职文件", "", True, False, 1),
-            ("住所使用证明", "租赁合同及房产证明复印件", True, True, 1),
-            ("名称预先核准通知书", "", True, False, 1),
+    ItemSpec(
+        code="biz-company-setup",
+        category="business",
+        name="有限责任公司设立登记",
+        handling_minutes=25,
+        promised_days=3,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("公司登记（备案）申请书", "法定代表人签署"),
+            MaterialSpec("公司章程", "全体股东签署"),
+            MaterialSpec("股东主体资格证明", "自然人股东提交身份证复印件"),
+            MaterialSpec("法定代表人、董事、监事和经理的任职文件"),
+            MaterialSpec("住所使用证明", "租赁合同及房产证明复印件", tolerance_eligible=True),
+            MaterialSpec("名称预先核准通知书"),
             AGENT,
-        ],
+        ),
     ),
-    (
-        "biz-company-change",
-        "business",
-        "公司变更登记",
-        20,
-        3,
-        15,
-        True,
-        [
-            ("公司变更登记申请书", "", True, False, 1),
-            ("股东会决议", "", True, False, 1),
-            ("章程修正案", "", True, True, 1),
+    ItemSpec(
+        code="biz-company-change",
+        category="business",
+        name="公司变更登记",
+        handling_minutes=20,
+        promised_days=3,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("公司变更登记申请书"),
+            MaterialSpec("股东会决议"),
+            MaterialSpec("章程修正案", "", tolerance_eligible=True),
             LICENSE,
             AGENT,
-        ],
+        ),
     ),
-    (
-        "biz-company-deregister",
-        "business",
-        "公司注销登记",
-        20,
-        5,
-        20,
-        True,
-        [
-            ("注销登记申请书", "", True, False, 1),
-            ("清算报告", "股东会确认", True, False, 1),
-            ("清税证明", "税务机关出具", True, True, 1),
+    ItemSpec(
+        code="biz-company-deregister",
+        category="business",
+        name="公司注销登记",
+        handling_minutes=20,
+        promised_days=5,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("注销登记申请书"),
+            MaterialSpec("清算报告", "股东会确认"),
+            MaterialSpec("清税证明", "税务机关出具", tolerance_eligible=True),
             LICENSE,
-        ],
+        ),
     ),
-    (
-        "biz-sole-proprietor",
-        "business",
-        "个体工商户设立登记",
-        15,
-        1,
-        15,
-        True,
-        [
-            ("个体工商户开业登记申请书", "", True, False, 1),
+    ItemSpec(
+        code="biz-sole-proprietor",
+        category="business",
+        name="个体工商户设立登记",
+        handling_minutes=15,
+        promised_days=1,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("个体工商户开业登记申请书"),
             ID_CARD,
-            ("经营场所使用证明", "租赁合同或房产证明", True, True, 1),
-            ("一寸近期免冠照片", "", False, False, 2),
-        ],
+            MaterialSpec("经营场所使用证明", "租赁合同或房产证明", tolerance_eligible=True),
+            MaterialSpec("一寸近期免冠照片", "", required=False, copies=2),
+        ),
     ),
-    (
-        "biz-sole-change",
-        "business",
-        "个体工商户变更登记",
-        10,
-        1,
-        15,
-        True,
-        [
-            ("个体工商户变更登记申请书", "", True, False, 1),
+    ItemSpec(
+        code="biz-sole-change",
+        category="business",
+        name="个体工商户变更登记",
+        handling_minutes=10,
+        promised_days=1,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("个体工商户变更登记申请书"),
             ID_CARD,
-            ("营业执照正副本", "", True, False, 1),
-        ],
+            MaterialSpec("营业执照正副本"),
+        ),
     ),
-    (
-        "biz-food-license",
-        "business",
-        "食品经营许可证核发",
-        20,
-        10,
-        20,
-        True,
-        [
-            ("食品经营许可申请书", "", True, False, 1),
+    ItemSpec(
+        code="biz-food-license",
+        category="business",
+        name="食品经营许可证核发",
+        handling_minutes=20,
+        promised_days=10,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("食品经营许可申请书"),
             LICENSE,
-            ("法定代表人身份证明", "", True, False, 1),
-            ("食品安全管理制度文本", "", True, True, 1),
-            ("经营场所平面图和设备布局图", "", True, True, 1),
-            ("食品安全管理人员培训合格证明", "", True, True, 1),
-        ],
+            MaterialSpec("法定代表人身份证明"),
+            MaterialSpec("食品安全管理制度文本", "", tolerance_eligible=True),
+            MaterialSpec("经营场所平面图和设备布局图", "", tolerance_eligible=True),
+            MaterialSpec("食品安全管理人员培训合格证明", "", tolerance_eligible=True),
+        ),
     ),
-    (
-        "biz-annual-report-fix",
-        "business",
-        "企业经营异常名录移出",
-        10,
-        5,
-        20,
-        False,
-        [
-            ("移出经营异常名录申请书", "", True, False, 1),
+    ItemSpec(
+        code="biz-annual-report-fix",
+        category="business",
+        name="企业经营异常名录移出",
+        handling_minutes=10,
+        promised_days=5,
+        statutory_days=20,
+        appointment_allowed=False,
+        materials=(
+            MaterialSpec("移出经营异常名录申请书"),
             LICENSE,
-            ("补报年报或住所核实证明", "", True, False, 1),
-        ],
+            MaterialSpec("补报年报或住所核实证明"),
+        ),
     ),
-    (
-        "fire-design-review",
-        "fire",
-        "建设工程消防设计审核",
-        30,
-        15,
-        20,
-        True,
-        [
-            ("建设工程消防设计审核申报表", "", True, False, 1),
-            ("建设单位营业执照复印件", "", True, False, 1),
-            ("消防设计文件", "含设计说明和图纸", True, False, 1),
-            ("设计单位资质证明文件", "", True, True, 1),
-            ("规划许可证明文件", "", True, False, 1),
-        ],
+    ItemSpec(
+        code="fire-design-review",
+        category="fire",
+        name="建设工程消防设计审核",
+        handling_minutes=30,
+        promised_days=15,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("建设工程消防设计审核申报表"),
+            MaterialSpec("建设单位营业执照复印件"),
+            MaterialSpec("消防设计文件", "含设计说明和图纸"),
+            MaterialSpec("设计单位资质证明文件", "", tolerance_eligible=True),
+            MaterialSpec("规划许可证明文件"),
+        ),
     ),
-    (
-        "fire-acceptance",
-        "fire",
-        "建设工程消防验收",
-        30,
-        15,
-        20,
-        True,
-        [
-            ("建设工程消防验收申报表", "", True, False, 1),
-            ("工程竣工验收报告", "", True, False, 1),
-            ("消防产品质量合格证明文件", "", True, True, 1),
-            ("施工、工程监理、检测单位资质证明", "", True, True, 1),
-            ("消防设施检测报告", "", True, False, 1),
-        ],
+    ItemSpec(
+        code="fire-acceptance",
+        category="fire",
+        name="建设工程消防验收",
+        handling_minutes=30,
+        promised_days=15,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("建设工程消防验收申报表"),
+            MaterialSpec("工程竣工验收报告"),
+            MaterialSpec("消防产品质量合格证明文件", "", tolerance_eligible=True),
+            MaterialSpec("施工、工程监理、检测单位资质证明", "", tolerance_eligible=True),
+            MaterialSpec("消防设施检测报告"),
+        ),
     ),
-    (
-        "fire-opening-inspection",
-        "fire",
-        "公众聚集场所投入使用、营业前消防安全检查",
-        25,
-        10,
-        10,
-        True,
-        [
-            ("消防安全检查申报表", "", True, False, 1),
+    ItemSpec(
+        code="fire-opening-inspection",
+        category="fire",
+        name="公众聚集场所投入使用、营业前消防安全检查",
+        handling_minutes=25,
+        promised_days=10,
+        statutory_days=10,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("消防安全检查申报表"),
             LICENSE,
-            ("场所平面布置图", "", True, False, 1),
-            ("消防安全制度、灭火和应急疏散预案", "", True, True, 1),
-            ("员工岗前消防安全教育培训记录", "", True, True, 1),
-            ("室内装修消防验收或备案证明", "", True, False, 1),
-        ],
+            MaterialSpec("场所平面布置图"),
+            MaterialSpec("消防安全制度、灭火和应急疏散预案", "", tolerance_eligible=True),
+            MaterialSpec("员工岗前消防安全教育培训记录", "", tolerance_eligible=True),
+            MaterialSpec("室内装修消防验收或备案证明"),
+        ),
     ),
-    (
-        "fire-filing",
-        "fire",
-        "建设工程竣工验收消防备案",
-        20,
-        5,
-        20,
-        True,
-        [
-            ("消防备案表", "", True, False, 1),
-            ("工程竣工验收报告", "", True, False, 1),
-            ("消防设计文件", "", True, False, 1),
-        ],
+    ItemSpec(
+        code="fire-filing",
+        category="fire",
+        name="建设工程竣工验收消防备案",
+        handling_minutes=20,
+        promised_days=5,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("消防备案表"),
+            MaterialSpec("工程竣工验收报告"),
+            MaterialSpec("消防设计文件"),
+        ),
     ),
-    (
-        "fire-certificate-pickup",
-        "fire",
-        "消防许可证领取",
-        5,
-        0,
-        0,
-        False,
-        [
-            ("受理通知书", "", True, False, 1),
+    ItemSpec(
+        code="fire-certificate-pickup",
+        category="fire",
+        name="消防许可证领取",
+        handling_minutes=5,
+        promised_days=0,
+        statutory_days=0,
+        appointment_allowed=False,
+        materials=(
+            MaterialSpec("受理通知书"),
             ID_CARD,
-        ],
+        ),
     ),
-    (
-        "ss-enrolment",
-        "social-security",
-        "职工社会保险参保登记",
-        10,
-        1,
-        5,
-        True,
-        [
-            ("社会保险登记表", "", True, False, 1),
+    ItemSpec(
+        code="ss-enrolment",
+        category="social-security",
+        name="职工社会保险参保登记",
+        handling_minutes=10,
+        promised_days=1,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("社会保险登记表"),
             LICENSE,
-            ("职工花名册", "", True, False, 1),
-        ],
+            MaterialSpec("职工花名册"),
+        ),
     ),
-    (
-        "ss-transfer",
-        "social-security",
-        "养老保险关系转移接续",
-        15,
-        15,
-        45,
-        True,
-        [
-            ("基本养老保险关系转移接续申请表", "", True, False, 1),
+    ItemSpec(
+        code="ss-transfer",
+        category="social-security",
+        name="养老保险关系转移接续",
+        handling_minutes=15,
+        promised_days=15,
+        statutory_days=45,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("基本养老保险关系转移接续申请表"),
             ID_CARD,
-            ("参保缴费凭证", "原参保地出具", True, True, 1),
-        ],
+            MaterialSpec("参保缴费凭证", "原参保地出具", tolerance_eligible=True),
+        ),
     ),
-    (
-        "ss-card",
-        "social-security",
-        "社会保障卡申领",
-        10,
-        10,
-        20,
-        True,
-        [
+    ItemSpec(
+        code="ss-card",
+        category="social-security",
+        name="社会保障卡申领",
+        handling_minutes=10,
+        promised_days=10,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("近期正面免冠彩色照片", "白底", True, False, 1),
-            ("社会保障卡申领表", "", True, False, 1),
-        ],
+            MaterialSpec("近期正面免冠彩色照片", "白底"),
+            MaterialSpec("社会保障卡申领表"),
+        ),
     ),
-    (
-        "ss-unemployment",
-        "social-security",
-        "失业保险金申领",
-        15,
-        5,
-        10,
-        True,
-        [
+    ItemSpec(
+        code="ss-unemployment",
+        category="social-security",
+        name="失业保险金申领",
+        handling_minutes=15,
+        promised_days=5,
+        statutory_days=10,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("解除或终止劳动关系证明", "", True, False, 1),
-            ("失业登记证明", "", True, True, 1),
-            ("本人银行账户信息", "", True, False, 1),
-        ],
+            MaterialSpec("解除或终止劳动关系证明"),
+            MaterialSpec("失业登记证明", "", tolerance_eligible=True),
+            MaterialSpec("本人银行账户信息"),
+        ),
     ),
-    (
-        "ss-maternity",
-        "social-security",
-        "生育医疗费用报销",
-        15,
-        10,
-        20,
-        True,
-        [
+    ItemSpec(
+        code="ss-maternity",
+        category="social-security",
+        name="生育医疗费用报销",
+        handling_minutes=15,
+        promised_days=10,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("医疗费用发票原件", "", True, False, 1),
-            ("出院小结或诊断证明", "", True, False, 1),
-            ("生育服务单", "", True, True, 1),
-        ],
+            MaterialSpec("医疗费用发票原件"),
+            MaterialSpec("出院小结或诊断证明"),
+            MaterialSpec("生育服务单", "", tolerance_eligible=True),
+        ),
     ),
-    ("ss-pension-cert", "social-security", "参保缴费证明打印", 5, 0, 0, False, [ID_CARD]),
-    (
-        "hh-birth",
-        "household",
-        "出生登记",
-        15,
-        0,
-        15,
-        True,
-        [
-            ("出生医学证明", "", True, False, 1),
-            ("父母双方居民户口簿、身份证", "", True, False, 1),
-            ("父母结婚证", "", True, True, 1),
-        ],
+    ItemSpec(
+        code="ss-pension-cert",
+        category="social-security",
+        name="参保缴费证明打印",
+        handling_minutes=5,
+        promised_days=0,
+        statutory_days=0,
+        appointment_allowed=False,
+        materials=(ID_CARD,),
     ),
-    (
-        "hh-move-in",
-        "household",
-        "人才引进迁入",
-        20,
-        10,
-        20,
-        True,
-        [
-            ("人才引进调令或迁入审批表", "", True, False, 1),
-            ("学历证书原件及复印件", "", True, False, 1),
+    ItemSpec(
+        code="hh-birth",
+        category="household",
+        name="出生登记",
+        handling_minutes=15,
+        promised_days=0,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("出生医学证明"),
+            MaterialSpec("父母双方居民户口簿、身份证"),
+            MaterialSpec("父母结婚证", "", tolerance_eligible=True),
+        ),
+    ),
+    ItemSpec(
+        code="hh-move-in",
+        category="household",
+        name="人才引进迁入",
+        handling_minutes=20,
+        promised_days=10,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("人才引进调令或迁入审批表"),
+            MaterialSpec("学历证书原件及复印件"),
             ID_CARD,
-            ("居民户口簿", "", True, False, 1),
-            ("近期免冠照片", "", True, False, 2),
-        ],
+            MaterialSpec("居民户口簿"),
+            MaterialSpec("近期免冠照片", "", copies=2),
+        ),
     ),
-    (
-        "hh-residence-permit",
-        "household",
-        "居住证办理",
-        10,
-        10,
-        15,
-        True,
-        [
+    ItemSpec(
+        code="hh-residence-permit",
+        category="household",
+        name="居住证办理",
+        handling_minutes=10,
+        promised_days=10,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("居住登记凭证", "满6个月", True, False, 1),
-            ("房屋租赁凭证或房产证明", "", True, True, 1),
-            ("就业或就读证明", "", True, True, 1),
-        ],
+            MaterialSpec("居住登记凭证", "满6个月"),
+            MaterialSpec("房屋租赁凭证或房产证明", "", tolerance_eligible=True),
+            MaterialSpec("就业或就读证明", "", tolerance_eligible=True),
+        ),
     ),
-    (
-        "hh-id-card",
-        "household",
-        "居民身份证换领",
-        10,
-        20,
-        60,
-        True,
-        [
-            ("原居民身份证", "", True, False, 1),
-            ("居民户口簿", "", True, False, 1),
-        ],
+    ItemSpec(
+        code="hh-id-card",
+        category="household",
+        name="居民身份证换领",
+        handling_minutes=10,
+        promised_days=20,
+        statutory_days=60,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("原居民身份证"),
+            MaterialSpec("居民户口簿"),
+        ),
     ),
-    ("hh-certificate", "household", "户籍证明开具", 5, 0, 0, False, [ID_CARD, ("居民户口簿", "", True, False, 1)]),
-    (
-        "re-transfer",
-        "real-estate",
-        "二手房转移登记",
-        30,
-        5,
-        30,
-        True,
-        [
-            ("不动产登记申请书", "", True, False, 1),
-            ("买卖双方身份证明", "", True, False, 1),
-            ("不动产权证书", "", True, False, 1),
-            ("房屋买卖合同", "", True, False, 1),
-            ("完税凭证", "", True, True, 1),
-            ("婚姻状况证明", "", True, True, 1),
-        ],
-    ),
-    (
-        "re-mortgage",
-        "real-estate",
-        "抵押权首次登记",
-        20,
-        3,
-        30,
-        True,
-        [
-            ("不动产登记申请书", "", True, False, 1),
-            ("抵押合同及主债权合同", "", True, False, 1),
-            ("不动产权证书", "", True, False, 1),
-            ("双方身份证明", "", True, False, 1),
-        ],
-    ),
-    (
-        "re-mortgage-release",
-        "real-estate",
-        "抵押权注销登记",
-        15,
-        1,
-        30,
-        True,
-        [
-            ("不动产登记申请书", "", True, False, 1),
-            ("不动产登记证明", "", True, False, 1),
-            ("抵押权人同意注销的证明", "", True, False, 1),
-        ],
-    ),
-    (
-        "re-first-registration",
-        "real-estate",
-        "商品房首次登记",
-        30,
-        15,
-        30,
-        True,
-        [
-            ("不动产登记申请书", "", True, False, 1),
-            ("建设工程规划验收证明", "", True, False, 1),
-            ("竣工验收备案证明", "", True, False, 1),
-            ("房屋测绘报告", "", True, True, 1),
-        ],
-    ),
-    ("re-inquiry", "real-estate", "不动产登记资料查询", 10, 0, 0, False, [ID_CARD]),
-    (
-        "hpf-withdraw-rent",
-        "housing-fund",
-        "租房提取住房公积金",
-        10,
-        3,
-        5,
-        True,
-        [
+    ItemSpec(
+        code="hh-certificate",
+        category="household",
+        name="户籍证明开具",
+        handling_minutes=5,
+        promised_days=0,
+        statutory_days=0,
+        appointment_allowed=False,
+        materials=(
             ID_CARD,
-            ("房屋租赁合同", "", True, True, 1),
-            ("本人银行卡", "", True, False, 1),
-        ],
+            MaterialSpec("居民户口簿"),
+        ),
     ),
-    (
-        "hpf-withdraw-purchase",
-        "housing-fund",
-        "购房提取住房公积金",
-        15,
-        3,
-        5,
-        True,
-        [
+    ItemSpec(
+        code="re-transfer",
+        category="real-estate",
+        name="二手房转移登记",
+        handling_minutes=30,
+        promised_days=5,
+        statutory_days=30,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("不动产登记申请书"),
+            MaterialSpec("买卖双方身份证明"),
+            MaterialSpec("不动产权证书"),
+            MaterialSpec("房屋买卖合同"),
+            MaterialSpec("完税凭证", "", tolerance_eligible=True),
+            MaterialSpec("婚姻状况证明", "", tolerance_eligible=True),
+        ),
+    ),
+    ItemSpec(
+        code="re-mortgage",
+        category="real-estate",
+        name="抵押权首次登记",
+        handling_minutes=20,
+        promised_days=3,
+        statutory_days=30,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("不动产登记申请书"),
+            MaterialSpec("抵押合同及主债权合同"),
+            MaterialSpec("不动产权证书"),
+            MaterialSpec("双方身份证明"),
+        ),
+    ),
+    ItemSpec(
+        code="re-mortgage-release",
+        category="real-estate",
+        name="抵押权注销登记",
+        handling_minutes=15,
+        promised_days=1,
+        statutory_days=30,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("不动产登记申请书"),
+            MaterialSpec("不动产登记证明"),
+            MaterialSpec("抵押权人同意注销的证明"),
+        ),
+    ),
+    ItemSpec(
+        code="re-first-registration",
+        category="real-estate",
+        name="商品房首次登记",
+        handling_minutes=30,
+        promised_days=15,
+        statutory_days=30,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("不动产登记申请书"),
+            MaterialSpec("建设工程规划验收证明"),
+            MaterialSpec("竣工验收备案证明"),
+            MaterialSpec("房屋测绘报告", "", tolerance_eligible=True),
+        ),
+    ),
+    ItemSpec(
+        code="re-inquiry",
+        category="real-estate",
+        name="不动产登记资料查询",
+        handling_minutes=10,
+        promised_days=0,
+        statutory_days=0,
+        appointment_allowed=False,
+        materials=(ID_CARD,),
+    ),
+    ItemSpec(
+        code="hpf-withdraw-rent",
+        category="housing-fund",
+        name="租房提取住房公积金",
+        handling_minutes=10,
+        promised_days=3,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("购房合同或不动产权证书", "", True, False, 1),
-            ("购房发票", "", True, True, 1),
-            ("本人银行卡", "", True, False, 1),
-        ],
+            MaterialSpec("房屋租赁合同", "", tolerance_eligible=True),
+            MaterialSpec("本人银行卡"),
+        ),
     ),
-    (
-        "hpf-loan",
-        "housing-fund",
-        "住房公积金贷款申请",
-        30,
-        10,
-        15,
-        True,
-        [
-            ("借款申请表", "", True, False, 1),
-            ("借款人及配偶身份证、户口簿", "", True, False, 1),
-            ("婚姻状况证明", "", True, False, 1),
-            ("购房合同", "", True, False, 1),
-            ("收入证明", "", True, True, 1),
-            ("首付款发票", "", True, True, 1),
-        ],
+    ItemSpec(
+        code="hpf-withdraw-purchase",
+        category="housing-fund",
+        name="购房提取住房公积金",
+        handling_minutes=15,
+        promised_days=3,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
+            ID_CARD,
+            MaterialSpec("购房合同或不动产权证书"),
+            MaterialSpec("购房发票", "", tolerance_eligible=True),
+            MaterialSpec("本人银行卡"),
+        ),
     ),
-    (
-        "hpf-account-open",
-        "housing-fund",
-        "住房公积金单位开户",
-        10,
-        1,
-        5,
-        True,
-        [
-            ("单位登记表", "", True, False, 1),
+    ItemSpec(
+        code="hpf-loan",
+        category="housing-fund",
+        name="住房公积金贷款申请",
+        handling_minutes=30,
+        promised_days=10,
+        statutory_days=15,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("借款申请表"),
+            MaterialSpec("借款人及配偶身份证、户口簿"),
+            MaterialSpec("婚姻状况证明"),
+            MaterialSpec("购房合同"),
+            MaterialSpec("收入证明", "", tolerance_eligible=True),
+            MaterialSpec("首付款发票", "", tolerance_eligible=True),
+        ),
+    ),
+    ItemSpec(
+        code="hpf-account-open",
+        category="housing-fund",
+        name="住房公积金单位开户",
+        handling_minutes=10,
+        promised_days=1,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("单位登记表"),
             LICENSE,
-            ("经办人身份证", "", True, False, 1),
-        ],
+            MaterialSpec("经办人身份证"),
+        ),
     ),
-    (
-        "hpf-retire-withdraw",
-        "housing-fund",
-        "离退休提取住房公积金",
-        10,
-        1,
-        5,
-        True,
-        [
+    ItemSpec(
+        code="hpf-retire-withdraw",
+        category="housing-fund",
+        name="离退休提取住房公积金",
+        handling_minutes=10,
+        promised_days=1,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("退休证或退休审批表", "", True, False, 1),
-            ("本人银行卡", "", True, False, 1),
-        ],
+            MaterialSpec("退休证或退休审批表"),
+            MaterialSpec("本人银行卡"),
+        ),
     ),
-    (
-        "tax-register",
-        "tax",
-        "新办纳税人涉税事项办理",
-        20,
-        1,
-        5,
-        True,
-        [
+    ItemSpec(
+        code="tax-register",
+        category="tax",
+        name="新办纳税人涉税事项办理",
+        handling_minutes=20,
+        promised_days=1,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
             LICENSE,
-            ("法定代表人身份证", "", True, False, 1),
-            ("办税人员身份证", "", True, False, 1),
-            ("财务会计制度", "", True, True, 1),
-        ],
+            MaterialSpec("法定代表人身份证"),
+            MaterialSpec("办税人员身份证"),
+            MaterialSpec("财务会计制度", "", tolerance_eligible=True),
+        ),
     ),
-    (
-        "tax-invoice",
-        "tax",
-        "发票领用",
-        10,
-        0,
-        1,
-        True,
-        [
-            ("发票领用簿", "", True, False, 1),
-            ("税控设备", "", True, False, 1),
-            ("经办人身份证", "", True, False, 1),
-        ],
+    ItemSpec(
+        code="tax-invoice",
+        category="tax",
+        name="发票领用",
+        handling_minutes=10,
+        promised_days=0,
+        statutory_days=1,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("发票领用簿"),
+            MaterialSpec("税控设备"),
+            MaterialSpec("经办人身份证"),
+        ),
     ),
-    (
-        "tax-property-deed",
-        "tax",
-        "二手房交易税费申报",
-        20,
-        0,
-        5,
-        True,
-        [
-            ("房屋买卖合同", "", True, False, 1),
-            ("买卖双方身份证明", "", True, False, 1),
-            ("不动产权证书", "", True, False, 1),
-            ("家庭住房情况查询结果", "", True, True, 1),
-        ],
+    ItemSpec(
+        code="tax-property-deed",
+        category="tax",
+        name="二手房交易税费申报",
+        handling_minutes=20,
+        promised_days=0,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("房屋买卖合同"),
+            MaterialSpec("买卖双方身份证明"),
+            MaterialSpec("不动产权证书"),
+            MaterialSpec("家庭住房情况查询结果", "", tolerance_eligible=True),
+        ),
     ),
-    (
-        "tax-clearance",
-        "tax",
-        "清税证明开具",
-        15,
-        3,
-        20,
-        True,
-        [
-            ("清税申报表", "", True, False, 1),
+    ItemSpec(
+        code="tax-clearance",
+        category="tax",
+        name="清税证明开具",
+        handling_minutes=15,
+        promised_days=3,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
+            MaterialSpec("清税申报表"),
             LICENSE,
-            ("发票缴销证明", "", True, True, 1),
-        ],
+            MaterialSpec("发票缴销证明", "", tolerance_eligible=True),
+        ),
     ),
-    ("tax-individual-cert", "tax", "个人所得税纳税记录开具", 5, 0, 0, False, [ID_CARD]),
-    (
-        "tax-refund",
-        "tax",
-        "个人所得税退税申请",
-        15,
-        10,
-        20,
-        True,
-        [
+    ItemSpec(
+        code="tax-individual-cert",
+        category="tax",
+        name="个人所得税纳税记录开具",
+        handling_minutes=5,
+        promised_days=0,
+        statutory_days=0,
+        appointment_allowed=False,
+        materials=(ID_CARD,),
+    ),
+    ItemSpec(
+        code="tax-refund",
+        category="tax",
+        name="个人所得税退税申请",
+        handling_minutes=15,
+        promised_days=10,
+        statutory_days=20,
+        appointment_allowed=True,
+        materials=(
             ID_CARD,
-            ("退税申请表", "", True, False, 1),
-            ("本人银行账户信息", "", True, False, 1),
-            ("专项附加扣除证明资料", "", True, True, 1),
-        ],
+            MaterialSpec("退税申请表"),
+            MaterialSpec("本人银行账户信息"),
+            MaterialSpec("专项附加扣除证明资料", "", tolerance_eligible=True),
+        ),
     ),
-    (
-        "biz-seal-filing",
-        "business",
-        "公章刻制备案",
-        10,
-        1,
-        5,
-        True,
-        [
+    ItemSpec(
+        code="biz-seal-filing",
+        category="business",
+        name="公章刻制备案",
+        handling_minutes=10,
+        promised_days=1,
+        statutory_days=5,
+        appointment_allowed=True,
+        materials=(
             LICENSE,
             SEAL_FORM,
-            ("法定代表人身份证复印件", "", True, False, 1),
-        ],
+            MaterialSpec("法定代表人身份证复印件"),
+        ),
     ),
 ]
 
@@ -621,33 +735,33 @@ PICKUP_LABEL = "综合出件"
 DISTRICT_STAFF = 35
 # Windows and staff at each subdistrict hall, in SUBDISTRICT_HALLS order (8–12 windows, 8–14 staff).
 SUBDISTRICT_SIZES = [
-    (12, 14),
-    (11, 13),
-    (12, 14),
-    (9, 10),
-    (10, 12),
-    (10, 12),
-    (9, 11),
-    (8, 9),
-    (8, 9),
-    (8, 8),
-    (9, 10),
+    HallSize(12, 14),
+    HallSize(11, 13),
+    HallSize(12, 14),
+    HallSize(9, 10),
+    HallSize(10, 12),
+    HallSize(10, 12),
+    HallSize(9, 11),
+    HallSize(8, 9),
+    HallSize(8, 9),
+    HallSize(8, 8),
+    HallSize(9, 10),
 ]
 
 # The article's dates: extended service (weekdays to 19:30, Saturdays 09:00–13:00) from 2017-10-23.
 EXTENSION_STARTS = "2017-10-23"
-SCHEDULE_BEFORE = {
-    "name": "常规服务时间",
-    "valid_from": "2010-01-01",
-    "weekday_sessions": [("09:00", "12:00"), ("14:00", "18:00")],
-    "saturday_sessions": [],
-}
-SCHEDULE_EXTENDED = {
-    "name": "延时服务（工作日至19:30，周六上午）",
-    "valid_from": EXTENSION_STARTS,
-    "weekday_sessions": [("09:00", "12:00"), ("14:00", "19:30")],
-    "saturday_sessions": [("09:00", "13:00")],
-}
+SCHEDULE_BEFORE = ScheduleSpec(
+    name="常规服务时间",
+    valid_from="2010-01-01",
+    weekday_sessions=(("09:00", "12:00"), ("14:00", "18:00")),
+    saturday_sessions=(),
+)
+SCHEDULE_EXTENDED = ScheduleSpec(
+    name="延时服务（工作日至19:30，周六上午）",
+    valid_from=EXTENSION_STARTS,
+    weekday_sessions=(("09:00", "12:00"), ("14:00", "19:30")),
+    saturday_sessions=(("09:00", "13:00"),),
+)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌鹏辉晓宇婷雪琳佳俊帆浩然梓涵欣怡"
@@ -663,13 +777,12 @@ LOGISTICS_TASKS = [
 ]
 
 DEMO_PASSWORD = "weimin-demo-2017"
-# username, display name, role, hall codes (None: every hall), superuser
 DEMO_ACCOUNTS = [
-    ("admin", "系统管理员", None, None, True),
-    ("office", "区政务办 欧阳", "district_office", None, False),
-    ("manager", "区大厅负责人", "hall_manager", ["longgang-district"], False),
-    ("pinghu-manager", "平湖大厅负责人", "hall_manager", ["pinghu"], False),
-    ("clerk", "窗口 黄小燕", "window_staff", ["longgang-district"], False),
-    ("campaign", "木古河拆迁二组 刘庆良", "campaign_team", [], False),
-    ("river", "平湖街道治水办", "river_office", [], False),
+    AccountSpec("admin", "系统管理员", role=None, halls=None, superuser=True),
+    AccountSpec("office", "区政务办 欧阳", role="district_office", halls=None),
+    AccountSpec("manager", "区大厅负责人", role="hall_manager", halls=("longgang-district",)),
+    AccountSpec("pinghu-manager", "平湖大厅负责人", role="hall_manager", halls=("pinghu",)),
+    AccountSpec("clerk", "窗口 黄小燕", role="window_staff", halls=("longgang-district",)),
+    AccountSpec("campaign", "木古河拆迁二组 刘庆良", role="campaign_team", halls=()),
+    AccountSpec("river", "平湖街道治水办", role="river_office", halls=()),
 ]

@@ -44,7 +44,7 @@ def parse_time(text: str) -> time:
 
 @transaction.atomic
 def seed_demo() -> SeedSummary:
-    district, _ = District.objects.update_or_create(code=data.DISTRICT[0], defaults={"name": data.DISTRICT[1]})
+    district, _ = District.objects.update_or_create(code=data.DISTRICT.code, defaults={"name": data.DISTRICT.name})
     items = seed_catalogue()
     halls = seed_halls(district)
     for hall in halls:
@@ -54,9 +54,8 @@ def seed_demo() -> SeedSummary:
     rng = random.Random(20171208)
     district_hall = halls[0]
     seed_windows_and_staff(district_hall, data.DISTRICT_WINDOWS, data.DISTRICT_STAFF, items, password_hash, rng)
-    for hall, (windows, staff) in zip(halls[1:], data.SUBDISTRICT_SIZES, strict=True):
-        subdistrict_windows = spread_windows(windows)
-        seed_windows_and_staff(hall, subdistrict_windows, staff, items, password_hash, rng)
+    for hall, size in zip(halls[1:], data.SUBDISTRICT_SIZES, strict=True):
+        seed_windows_and_staff(hall, spread_windows(size.windows), size.staff, items, password_hash, rng)
     seed_demo_accounts(halls, password_hash)
     return SeedSummary(
         halls=Hall.objects.count(),
@@ -68,70 +67,71 @@ def seed_demo() -> SeedSummary:
 
 def seed_catalogue() -> dict[str, ServiceItem]:
     departments = {
-        code: Department.objects.update_or_create(code=code, defaults={"name": name})[0]
-        for code, name in data.DEPARTMENTS
+        spec.code: Department.objects.update_or_create(code=spec.code, defaults={"name": spec.name})[0]
+        for spec in data.DEPARTMENTS
     }
     categories = {
-        code: ItemCategory.objects.update_or_create(code=code, defaults={"name": name, "ticket_prefix": prefix})[0]
-        for code, name, prefix, _department, _subdistrict in data.CATEGORIES
+        spec.code: ItemCategory.objects.update_or_create(
+            code=spec.code, defaults={"name": spec.name, "ticket_prefix": spec.ticket_prefix}
+        )[0]
+        for spec in data.CATEGORIES
     }
-    department_of = {code: departments[department] for code, _n, _p, department, _s in data.CATEGORIES}
+    department_of = {spec.code: departments[spec.department] for spec in data.CATEGORIES}
     items = {}
-    for code, category_code, name, minutes, promised, statutory, appointment, materials in data.ITEMS:
-        category = categories[category_code]
+    for spec in data.ITEMS:
         item, _ = ServiceItem.objects.update_or_create(
-            code=code,
+            code=spec.code,
             defaults={
-                "name": name,
-                "category": category,
-                "department": department_of[category_code],
-                "handling_minutes": minutes,
-                "promised_days": promised,
-                "statutory_days": statutory,
-                "appointment_allowed": appointment,
+                "name": spec.name,
+                "category": categories[spec.category],
+                "department": department_of[spec.category],
+                "handling_minutes": spec.handling_minutes,
+                "promised_days": spec.promised_days,
+                "statutory_days": spec.statutory_days,
+                "appointment_allowed": spec.appointment_allowed,
                 "active": True,
             },
         )
-        for position, (m_name, description, required, tolerance, copies) in enumerate(materials, start=1):
+        for position, material in enumerate(spec.materials, start=1):
             Material.objects.update_or_create(
                 item=item,
-                name=m_name,
+                name=material.name,
                 defaults={
                     "position": position,
-                    "description": description,
-                    "required": required,
-                    "tolerance_eligible": tolerance,
-                    "copies": copies,
+                    "description": material.description,
+                    "required": material.required,
+                    "tolerance_eligible": material.tolerance_eligible,
+                    "copies": material.copies,
                 },
             )
-        items[code] = item
+        items[spec.code] = item
     return items
 
 
 def seed_halls(district: District) -> list[Hall]:
-    code, name, address, phone = data.DISTRICT_HALL
+    spec = data.DISTRICT_HALL
     halls = [
         Hall.objects.update_or_create(
-            code=code,
+            code=spec.code,
             defaults={
                 "district": district,
-                "name": name,
+                "name": spec.name,
                 "kind": HallKind.DISTRICT,
-                "address": address,
-                "phone": phone,
+                "address": spec.address,
+                "phone": spec.phone,
                 "position": 0,
             },
         )[0]
     ]
-    for position, (code, name, address) in enumerate(data.SUBDISTRICT_HALLS, start=1):
+    for position, spec in enumerate(data.SUBDISTRICT_HALLS, start=1):
         halls.append(
             Hall.objects.update_or_create(
-                code=code,
+                code=spec.code,
                 defaults={
                     "district": district,
-                    "name": name,
+                    "name": spec.name,
                     "kind": HallKind.SUBDISTRICT,
-                    "address": address,
+                    "address": spec.address,
                     "position": position,
                 },
             )[0]
@@ -147,17 +147,17 @@ def seed_schedules(hall: Hall) -> None:
     ):
         schedule, created = OpeningSchedule.objects.get_or_create(
             hall=hall,
-            valid_from=date.fromisoformat(spec["valid_from"]),
-            defaults={"name": spec["name"], "valid_until": valid_until},
+            valid_from=date.fromisoformat(spec.valid_from),
+            defaults={"name": spec.name, "valid_until": valid_until},
         )
         if not created:
             continue
         sessions = [
             (weekday, start, end)
             for weekday in range(Weekday.MONDAY, Weekday.SATURDAY)
-            for start, end in spec["weekday_sessions"]
+            for start, end in spec.weekday_sessions
         ]
-        sessions += [(Weekday.SATURDAY, start, end) for start, end in spec["saturday_sessions"]]
+        sessions += [(Weekday.SATURDAY, start, end) for start, end in spec.saturday_sessions]
         OpeningSession.objects.bulk_create(
             OpeningSession(schedule=schedule, weekday=w, start=parse_time(s), end=parse_time(e)) for w, s, e in sessions
         )
@@ -174,7 +174,7 @@ def seed_logistics(hall: Hall) -> None:
 
 def spread_windows(count: int) -> dict[str, int]:
     """A subdistrict hall's windows over the categories it offers, one pick-up window kept aside."""
-    offered = [code for code, _n, _p, _d, subdistrict in data.CATEGORIES if subdistrict]
+    offered = [spec.code for spec in data.CATEGORIES if spec.at_subdistricts]
     windows = dict.fromkeys(offered, 0)
     for i in range(count - 1):
         windows[offered[i % len(offered)]] += 1
@@ -208,7 +208,7 @@ def seed_windows_and_staff(hall, windows_per_category, staff_count, items, passw
     window_staff = Group.objects.get(name=Role.WINDOW_STAFF)
     User = get_user_model()
     for n in range(1, staff_count + 1):
-        username = f"{hall.code}-{n:02d}"
+        username = clerk_username(hall, n)
         name = rng.choice(data.SURNAMES) + "".join(rng.choice(data.GIVEN) for _ in range(rng.choice((1, 2))))
         primary = window_categories[(n - 1) % len(window_categories)]
         secondary = window_categories[(n * 7) % len(window_categories)]
@@ -221,17 +221,27 @@ def seed_windows_and_staff(hall, windows_per_category, staff_count, items, passw
         profile.skills.set({*items_for(hall, primary, items), *items_for(hall, secondary, items)})
 
 
+def clerk_username(hall: Hall, n: int) -> str:
+    """The hall's seeded window clerks, ``<hall>-NN``: the living demo's simulated clerks."""
+    return f"{hall.code}-{n:02d}"
+
+
 def seed_demo_accounts(halls: list[Hall], password_hash: str) -> None:
     User = get_user_model()
     by_code = {hall.code: hall for hall in halls}
-    for username, display_name, role, hall_codes, superuser in data.DEMO_ACCOUNTS:
+    for account in data.DEMO_ACCOUNTS:
         user, _ = User.objects.update_or_create(
-            username=username,
-            defaults={"password": password_hash, "is_superuser": superuser, "is_staff": True, "is_active": True},
+            username=account.username,
+            defaults={
+                "password": password_hash,
+                "is_superuser": account.superuser,
+                "is_staff": True,
+                "is_active": True,
+            },
         )
-        if role:
-            user.groups.set([Group.objects.get(name=role)])
-        profile, _ = StaffProfile.objects.update_or_create(user=user, defaults={"display_name": display_name})
-        profile.halls.set(halls if hall_codes is None else [by_code[c] for c in hall_codes])
-        if role == Role.WINDOW_STAFF:
+        if account.role:
+            user.groups.set([Group.objects.get(name=account.role)])
+        profile, _ = StaffProfile.objects.update_or_create(user=user, defaults={"display_name": account.display_name})
+        profile.halls.set(halls if account.halls is None else [by_code[c] for c in account.halls])
+        if account.role == Role.WINDOW_STAFF:
             profile.skills.set(ServiceItem.objects.filter(category__code="fire"))

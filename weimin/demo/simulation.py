@@ -3,17 +3,25 @@
 Two parts:
 
 - ``prepare_day`` builds the business day up to "now" for every hall in one pass (a small
-  multi-server queue simulation written with bulk inserts): served, called and waiting tickets,
-  each with a legal event history, and simulated clerks signed in at every window.
+  multi-server queue simulation written with bulk inserts, tickets built by the same constructor
+  ``issue_ticket`` uses): served, called and waiting tickets, each with a legal event history, and
+  simulated clerks signed in at every window.
 - ``LiveSimulation`` is a background thread of ``weimin demo``: every tick, visitors arrive and take
   numbers, and the simulated clerks call, serve and complete — through the same actions a person
-  uses. A person who signs in at a window takes it over (the simulated clerk yields).
+  uses — and show they are there (``shifts.actions.touch``), so idle sign-out leaves them alone.
+
+The simulated clerks are the hall staff the seed created (``<hall>-NN``, ``seed.clerk_username``):
+the duties the demo runs are those they hold, derived from the database, so a restarted
+``weimin demo`` picks up the clerks the last one signed in. A person who signs in at a window one of
+them holds takes it over: ``yield_window`` answers ``shifts.signals.window_wanted`` (connected in
+``apps.DemoConfig.ready``) by finishing the ticket at the window and signing the clerk out.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import re
 import threading
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -29,7 +37,7 @@ from weimin.shifts import actions as shift_actions
 from weimin.shifts.models import Duty
 from weimin.tickets import actions, queue, rules
 from weimin.tickets.choices import Priority, TicketSource
-from weimin.tickets.models import Ticket, TicketCounter, TicketEvent, secret_hash
+from weimin.tickets.models import Ticket, TicketCounter, TicketEvent, issued_event, new_ticket, secret_hash
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +51,31 @@ def serving_windows(hall: Hall) -> list[Window]:
     return [w for w in hall.windows.filter(active=True).prefetch_related("items__category") if w.items.exists()]
 
 
+def is_simulated_clerk(user, hall: Hall) -> bool:
+    """One of the hall's seeded clerks (``<hall>-NN``), never a demo account people log in with."""
+    return re.fullmatch(rf"{re.escape(hall.code)}-\d+", user.get_username()) is not None
+
+
 def simulated_staff(hall: Hall) -> list:
-    """The hall's seeded clerks (``<hall>-NN``), never the demo accounts people log in with."""
-    return list(get_user_model().objects.filter(username__startswith=f"{hall.code}-").order_by("username"))
+    """The hall's seeded clerks, in order."""
+    users = get_user_model().objects.filter(username__startswith=f"{hall.code}-").order_by("username")
+    return [user for user in users if is_simulated_clerk(user, hall)]
+
+
+def yield_window(sender, *, window: Window, holder: Duty, user, now: datetime, **kwargs) -> None:
+    """``shifts.signals.window_wanted``: a simulated clerk gives the window to a person who signs in at
+    it — it finishes the ticket at the window and signs out (handing over anything else it holds)."""
+    if not is_simulated_clerk(holder.user, window.hall) or is_simulated_clerk(user, window.hall):
+        return  # a person's window, or another simulated clerk asking
+    current = queue.ticket_at_window(window)
+    if current is not None:
+        actions.complete(holder.user, current, now)
+    shift_actions.sign_out(holder.user, window, now)
+
+
+def yields(sender, *, duty: Duty, **kwargs) -> bool:
+    """``shifts.signals.holder_yields``: the console says a simulated clerk's window is to be had."""
+    return is_simulated_clerk(duty.user, duty.window.hall)
 
 
 def arrival_factor(local: datetime) -> float:
@@ -77,7 +107,7 @@ def prepare_day(now: datetime, seed: int = 20171208) -> int:
         started = day.sessions[0].start
         for window in windows:
             if window.pk in clerks and not Duty.objects.open().filter(window=window).exists():
-                Duty.objects.create(window=window, user=clerks[window.pk], started_at=started, simulated=True)
+                Duty.objects.create(window=window, user=clerks[window.pk], started_at=started, last_seen_at=now)
         created += _simulate_hall_day(hall, today, day.sessions, windows, clerks, now, rng)
     return created
 
@@ -111,36 +141,38 @@ def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
     tickets.sort(key=lambda row: row[0])
     rows = []
     for issued, item, sequence, window, start, service in tickets:
-        prefix = item.category.ticket_prefix
-        status, at_window, history = _state_at(now, issued, start, service)
-        ticket = Ticket(
-            hall=hall,
-            business_date=today,
-            prefix=prefix,
-            sequence=sequence,
-            number=rules.ticket_number(prefix, sequence),
-            item=item,
-            status=status,
+        status, at_window, history = _state_at(now, start, service)
+        ticket = new_ticket(
+            hall,
+            today,
+            item,
+            sequence,
+            issued,
+            token_hash=secret_hash(f"sim-{hall.pk}-{item.category.ticket_prefix}{sequence}-{issued}"),
             priority=rng.choice(SIMULATED_PRIORITIES) if rng.random() < PRIORITY_SHARE else "",
             source=TicketSource.SIMULATION,
-            issued_at=issued,
-            queued_at=issued,
-            window=window if at_window else None,
-            called_by=clerks[window.pk] if status != rules.Status.WAITING else None,
-            called_at=start if status != rules.Status.WAITING else None,
-            token_hash=secret_hash(f"sim-{hall.pk}-{prefix}{sequence}-{issued}"),
         )
+        # Its state at ``now``, which the events after ``issued`` record.
+        ticket.status = status
+        ticket.window = window if at_window else None
+        if status != rules.Status.WAITING:
+            ticket.called_by, ticket.called_at = clerks[window.pk], start
         rows.append((ticket, history, window))
     Ticket.objects.bulk_create([row[0] for row in rows])
     for ticket, history, window in rows:
-        for kind, at in history:
-            on_window = window if kind != rules.Event.ISSUED else None
-            actor = clerks[window.pk] if on_window else None
-            events.append(
-                TicketEvent(
-                    ticket=ticket, hall=hall, business_date=today, kind=kind, at=at, window=on_window, actor=actor
-                )
+        events.append(issued_event(ticket))
+        events.extend(
+            TicketEvent(
+                ticket=ticket,
+                hall=hall,
+                business_date=today,
+                kind=kind,
+                at=at,
+                window=window,
+                actor=clerks[window.pk],
             )
+            for kind, at in history
+        )
     # Inserted in time order, so event ids follow the clock as they do when events happen live.
     TicketEvent.objects.bulk_create(sorted(events, key=lambda e: e.at))
     for prefix, last in counters.items():
@@ -148,9 +180,10 @@ def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
     return len(rows)
 
 
-def _state_at(now, issued, start, service):
-    """Status at ``now`` of a ticket issued, called at ``start`` and served for ``service``."""
-    history = [(rules.Event.ISSUED, issued)]
+def _state_at(now, start, service):
+    """Status at ``now`` of a ticket issued, called at ``start`` and served for ``service``, with the
+    events at its window after it was issued."""
+    history = []
     if start >= now:
         return rules.Status.WAITING, False, history
     history.append((rules.Event.CALLED, start))
@@ -210,9 +243,13 @@ class LiveSimulation(threading.Thread):
             staff = [u for u in simulated_staff(hall) if not Duty.objects.open().filter(user=u).exists()]
             if not staff:
                 return
-            duty = shift_actions.sign_in(staff[0], window, now, simulated=True)
-        if not duty.simulated:
+            try:
+                duty = shift_actions.sign_in(staff[0], window, now)
+            except DomainError:
+                return  # a person took the window meanwhile
+        if not is_simulated_clerk(duty.user, hall):
             return  # a person holds this window
+        shift_actions.touch(duty, now)  # the clerk is there: idle sign-out (expire-duties) leaves it alone
         current = queue.ticket_at_window(window)
         try:
             if current is None:

@@ -76,6 +76,10 @@ class HallDay:
     def open(self) -> bool:
         return bool(self.sessions)
 
+    def session_at(self, instant: datetime) -> Session | None:
+        """The session in progress at ``instant``, if any."""
+        return next((s for s in self.sessions if s.contains(instant)), None)
+
 
 @dataclass(frozen=True)
 class HallStatus:
@@ -142,7 +146,7 @@ class HallCalendar:
         return HallDay(day, self._weekly_sessions(day, weekday), reason, note)
 
     def session_at(self, instant: datetime) -> Session | None:
-        return next((s for s in self.day(self.hall.local_date(instant)).sessions if s.contains(instant)), None)
+        return self.day(self.hall.local_date(instant)).session_at(instant)
 
     def is_open(self, instant: datetime) -> bool:
         return self.session_at(instant) is not None
@@ -168,7 +172,7 @@ class HallCalendar:
             today = self.day(self.hall.local_date(instant))
         except CalendarUnknown as exc:
             return HallStatus(None, None, None, exc)
-        current = next((s for s in today.sessions if s.contains(instant)), None)
+        current = today.session_at(instant)
         try:
             upcoming = self.next_opening(instant, horizon_days=31)
         except CalendarUnknown as exc:

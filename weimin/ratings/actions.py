@@ -9,16 +9,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from weimin.accounts.auth import can_act_at
-from weimin.cases.choices import CaseStatus
 from weimin.cases.models import Case
+from weimin.cases.rules import RATABLE_STATUSES
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.halls.hours import add_working_days
 from weimin.ratings.choices import Level, Resolution
 from weimin.ratings.models import FollowUp, Rating
 from weimin.tickets.models import Ticket, TicketEvent
 from weimin.tickets.rules import Event, Status
-
-RATED_CASE_STATUSES = [CaseStatus.CONCLUDED, CaseStatus.READY, CaseStatus.DELIVERED, CaseStatus.REFUSED]
 
 
 def _level(level) -> int:
@@ -62,7 +60,7 @@ def rate_ticket(ticket: Ticket, now: datetime, *, level, comment: str = "") -> R
 
 @transaction.atomic
 def rate_case(case: Case, now: datetime, *, level, comment: str = "") -> Rating:
-    if case.status not in RATED_CASE_STATUSES:
+    if case.status not in RATABLE_STATUSES:
         raise Refused(_("A case can be rated once it is concluded."), field="transition")
     return _create(now, _level(level), comment, hall=case.hall, case=case, clerk=case.clerk, window=case.window)
 
@@ -81,7 +79,7 @@ def apply_default_ratings(now: datetime) -> int:
         _create(now, settings.WEIMIN_RATING_DEFAULT_LEVEL, "", by_default=True, hall=completed.ticket.hall,
                 ticket=completed.ticket, window=completed.window, clerk=completed.actor)  # fmt: skip
         created += 1
-    for case in Case.objects.filter(status__in=RATED_CASE_STATUSES, rating__isnull=True, concluded_at__lt=ended):
+    for case in Case.objects.filter(status__in=RATABLE_STATUSES, rating__isnull=True, concluded_at__lt=ended):
         _create(now, settings.WEIMIN_RATING_DEFAULT_LEVEL, "", by_default=True, hall=case.hall, case=case,
                 clerk=case.clerk, window=case.window)  # fmt: skip
         created += 1

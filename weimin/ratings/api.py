@@ -5,7 +5,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from weimin.accounts.auth import BearerToken, halls_managed_by
-from weimin.cases.api import case_or_404, staff_or_applicant
+from weimin.cases.api import staff_or_applicant
+from weimin.cases.queries import case_or_404
 from weimin.core import clock
 from weimin.halls import reference
 from weimin.halls.models import Hall
@@ -68,7 +69,7 @@ def follow_ups(request, state: Literal["overdue", "open"] = "overdue"):
     halls = halls_managed_by(request.auth)
     halls = list(halls if halls is not None else Hall.objects.all())
     if state == "overdue":
-        found = overdue(halls, halls[0].local_date(clock.now()) if halls else clock.now().date())
+        found = overdue(halls, clock.now())
     else:
         found = FollowUp.objects.filter(rating__hall__in=halls, resolved_at__isnull=True).select_related("rating__hall")
     return [

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Level(models.IntegerChoices):
-    """The national 好差评 scale (DOMAIN.md §3); 1 and 2 are bad ratings (差评)."""
+    """The national 好差评 scale (国办发〔2019〕51号); 1 and 2 are bad ratings (差评)."""
 
     VERY_SATISFIED = 5, _("Very satisfied (非常满意)")
     SATISFIED = 4, _("Satisfied (满意)")

@@ -12,10 +12,9 @@ from weimin.core import clock
 from weimin.core.errors import DomainError
 from weimin.halls.lookups import hall_or_404
 from weimin.ratings import actions
-from weimin.ratings.choices import Level
 from weimin.tickets.models import TicketEvent
+from weimin.tickets.queue import ticket_by_token
 from weimin.tickets.rules import Event
-from weimin.tickets.views import ticket_by_token
 
 PAD_MINUTES = 15  # the pad offers the visit just finished at its window, not older ones
 
@@ -52,5 +51,5 @@ def pad(request, code, number):
     )
     if request.method == "POST" and last is not None and _rate(request, last.ticket):
         return redirect("ratings:pad", code=code, number=number)
-    context = {"hall": hall, "window": window, "ticket": last.ticket if last else None, "levels": Level.choices}
+    context = {"hall": hall, "window": window, "ticket": last.ticket if last else None}
     return render(request, "ratings/pad.html", context)

@@ -3,14 +3,12 @@
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from weimin.accounts.auth import can_act_at
-from weimin.cases.choices import CaseStatus
-from weimin.cases.models import Case, CaseEvent
+from weimin.cases.actions import hand_over_case
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, Window
@@ -21,23 +19,21 @@ from weimin.shifts.models import (
     EveningChecklist,
     Handover,
     HandoverItem,
+    HandoverItemKind,
     HandoverReason,
     LogisticsTemplate,
 )
-from weimin.shifts.queries import balance, is_extended, worked_minutes
-from weimin.tickets.actions import release_window, transfer
-from weimin.tickets.models import Ticket
-from weimin.tickets.queue import ticket_at_window
-from weimin.tickets.rules import Status
+from weimin.shifts.queries import balance, in_hand, is_extended, on_duty_colleagues, propose_successor, worked_minutes
+from weimin.shifts.signals import window_wanted
+from weimin.tickets.actions import transfer
 
-# Cases a clerk owns at the window: awaiting their decision, the applicant's supplements, or pick-up.
-HELD_CASE_STATUSES = [CaseStatus.INTAKE, CaseStatus.AWAITING_SUPPLEMENT, CaseStatus.READY]
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
 @transaction.atomic
-def sign_in(user, window: Window, now: datetime, *, simulated: bool = False) -> Duty:
-    """Take the window. A simulated demo clerk yields it; a person holding it does not."""
+def sign_in(user, window: Window, now: datetime) -> Duty:
+    """Take the window. When someone holds it, ``signals.window_wanted`` lets another app free it
+    through the ordinary actions; a window still held is refused."""
     if not can_act_at(user, window.hall):
         raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": window.hall}, field="window")
     if not window.active:
@@ -51,46 +47,14 @@ def sign_in(user, window: Window, now: datetime, *, simulated: bool = False) -> 
         )
     holder = Duty.objects.open().select_for_update().filter(window=window).first()
     if holder is not None:
-        if not (holder.simulated and not simulated):
-            raise Refused(
-                _("Window %(n)s is held by %(who)s.") % {"n": window.number, "who": holder.user.get_username()},
-                field="window",
-            )
-        release_window(holder, now)  # the simulated clerk finishes what it holds
-        end_duty(holder, now)
-    return Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now, simulated=simulated)
-
-
-def in_hand(user, window: Window) -> tuple[Ticket | None, list[Ticket], list[Case]]:
-    """What the clerk at ``window`` is responsible for: the ticket at it, fast-lane tickets sent to it,
-    and the cases they own."""
-    fast_lane = list(Ticket.objects.filter(target_window=window, status=Status.WAITING).select_related("item"))
-    cases = list(
-        Case.objects.filter(clerk=user, hall=window.hall, status__in=HELD_CASE_STATUSES).select_related("item")
-    )
-    return ticket_at_window(window), fast_lane, cases
-
-
-def on_duty_colleagues(user, window: Window):
-    """People (not demo clerks) signed in at another window of the same hall."""
-    return (
-        get_user_model()
-        .objects.filter(duties__ended_at__isnull=True, duties__simulated=False, duties__window__hall=window.hall)
-        .exclude(pk=user.pk)
-    )
-
-
-def propose_successor(user, window: Window, item_ids: set[int]):
-    """The colleague on duty whose skills cover most of the items, then the one with fewest cases."""
-    return (
-        on_duty_colleagues(user, window)
-        .annotate(
-            covered=Count("staff_profile__skills", filter=Q(staff_profile__skills__in=item_ids), distinct=True),
-            owned=Count("cases", filter=Q(cases__status__in=HELD_CASE_STATUSES), distinct=True),
+        window_wanted.send(sender=Duty, window=window, holder=holder, user=user, now=now)
+        holder = Duty.objects.open().select_for_update().filter(window=window).first()
+    if holder is not None:
+        raise Refused(
+            _("Window %(n)s is held by %(who)s.") % {"n": window.number, "who": holder.user.get_username()},
+            field="window",
         )
-        .order_by("-covered", "owned", "username")
-        .first()
-    )
+    return Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now)
 
 
 @transaction.atomic
@@ -115,26 +79,20 @@ def sign_out(
             )
     else:
         successor = propose_successor(user, window, items)
-    target = Duty.objects.open().get(user=successor).window if successor else None
+    target = Duty.objects.duty_of(successor).window if successor else None
     handover = Handover.objects.create(
         hall=window.hall, window=window, from_user=user, successor=successor, reason=reason, created_at=now
     )
-    for ticket, kind in [*([(current, "ticket")] if current else []), *[(t, "fast_lane_ticket") for t in fast_lane]]:
+    tickets = [(t, HandoverItemKind.FAST_LANE_TICKET) for t in fast_lane]
+    if current is not None:
+        tickets.insert(0, (current, HandoverItemKind.TICKET))
+    for ticket, kind in tickets:
         serves = target is not None and target.items.filter(pk=ticket.item_id).exists()
         transfer(user, ticket, now, window=target if serves else None, item=None if serves else ticket.item)
         HandoverItem.objects.create(handover=handover, kind=kind, object_id=ticket.pk, label=ticket.number)
     for case in cases:
-        case.clerk = successor
-        case.save(update_fields=["clerk"])
-        CaseEvent.objects.create(
-            case=case,
-            at=now,
-            actor=user,
-            window=window,
-            action="handed_over",
-            detail={"to": successor.get_username() if successor else None, "reason": reason},
-        )
-        HandoverItem.objects.create(handover=handover, kind="case", object_id=case.pk, label=case.number)
+        hand_over_case(user, case, successor, now, window=window, reason=reason)
+        HandoverItem.objects.create(handover=handover, kind=HandoverItemKind.CASE, object_id=case.pk, label=case.number)
     end_duty(duty, now)
     return handover
 
@@ -160,11 +118,7 @@ def expire_idle_duties(now: datetime) -> list[Handover]:
     """Consoles not seen for WEIMIN_DUTY_IDLE_MINUTES sign their clerk out through the handover."""
     cutoff = now - timedelta(minutes=settings.WEIMIN_DUTY_IDLE_MINUTES)
     handovers = []
-    idle = (
-        Duty.objects.open()
-        .filter(simulated=False)
-        .filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, started_at__lt=cutoff))
-    )
+    idle = Duty.objects.open().filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, started_at__lt=cutoff))
     for duty in idle.select_related("user", "window"):
         handover = sign_out(duty.user, duty.window, now, reason=HandoverReason.SESSION_EXPIRED)
         if handover is not None:
@@ -175,10 +129,6 @@ def expire_idle_duties(now: datetime) -> list[Handover]:
 def end_duty(duty: Duty, now: datetime) -> None:
     duty.ended_at = now
     duty.save(update_fields=["ended_at"])
-
-
-def duty_of(user) -> Duty | None:
-    return Duty.objects.open().select_related("window__hall").filter(user=user).first()
 
 
 # --- evening logistics (后勤保障) ---

@@ -5,10 +5,20 @@ from weimin.shifts.models import Duty
 
 @admin.register(Duty)
 class DutyAdmin(admin.ModelAdmin):
-    list_display = ["window", "user", "started_at", "ended_at", "simulated"]
-    list_filter = ["window__hall", "simulated"]
+    """The duty log, read-only: duties begin at sign-in and end at sign-out, whose handover leaves nothing
+    with an absent person. Editing a row (ending it, moving it) would skip that."""
+
+    list_display = ["window", "user", "started_at", "ended_at", "last_seen_at"]
+    list_filter = ["window__hall"]
     search_fields = ["user__username", "window__hall__name"]
     date_hierarchy = "started_at"
+    readonly_fields = ["window", "user", "started_at", "ended_at", "last_seen_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # the log 补休 is computed from; deleting an open duty would also skip the handover
 
 
 from weimin.halls.admin import HallScopedAdmin  # noqa: E402

@@ -1,7 +1,7 @@
 """The ownership invariant: every open ticket and case has exactly one owner who is present, or sits in a queue."""
 
 from weimin.cases.models import Case
-from weimin.shifts.actions import HELD_CASE_STATUSES
+from weimin.cases.rules import HELD_STATUSES
 from weimin.shifts.models import Duty
 from weimin.tickets.models import Ticket
 from weimin.tickets.rules import AT_WINDOW_STATUSES, Status
@@ -25,7 +25,7 @@ def problems():
             "ticket": ticket.pk,
             "detail": f"{ticket.number} waits for window {ticket.target_window_id}, which nobody holds",
         }
-    for case in Case.objects.filter(status__in=HELD_CASE_STATUSES, clerk__isnull=False):
+    for case in Case.objects.filter(status__in=HELD_STATUSES, clerk__isnull=False):
         if (case.clerk_id, case.hall_id) not in present:
             yield {
                 "check": "owner_present",

@@ -1,14 +1,45 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from weimin.halls.models import Hall, Window
+from weimin.shifts.signals import holder_yields
 
 
 class DutyQuerySet(models.QuerySet):
+    """Who holds which window now: the one read tickets, cases, the console and the demo share."""
+
     def open(self):
         return self.filter(ended_at__isnull=True)
+
+    def held_by(self, user):
+        """The open duty of ``user`` (at most one, by constraint), as a queryset."""
+        return self.open().filter(user=user)
+
+    def duty_of(self, user) -> Duty | None:
+        return self.held_by(user).select_related("window__hall").first()
+
+    def holder_of(self, window) -> Duty | None:
+        return self.open().filter(window=window).select_related("user").first()
+
+    def holds(self, user, window) -> bool:
+        return self.held_by(user).filter(window=window).exists()
+
+    def holders_of(self, windows) -> dict[int, Duty]:
+        """The open duty of each of these windows that someone holds, by window id."""
+        return {d.window_id: d for d in self.open().filter(window__in=windows).select_related("user", "window__hall")}
+
+    def window_held_by(self, user_id, hall) -> Window | None:
+        """The window ``user_id`` holds at ``hall`` now, if any."""
+        duty = self.open().filter(user_id=user_id, window__hall=hall).select_related("window").first()
+        return duty.window if duty else None
+
+    def staffed_window_ids(self, hall_id: int):
+        return self.open().filter(window__hall_id=hall_id).values_list("window_id", flat=True)
 
 
 class Duty(models.Model):
@@ -22,9 +53,6 @@ class Duty(models.Model):
     started_at = models.DateTimeField(_("signed in at"))
     ended_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
-    simulated = models.BooleanField(
-        _("simulated clerk"), default=False, help_text=_("Demo only: yields the window to a person who signs in.")
-    )
 
     objects = DutyQuerySet.as_manager()
 
@@ -41,6 +69,12 @@ class Duty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.window}"
+
+    @cached_property
+    def yields(self) -> bool:
+        """Whether a person signing in here would be given the window (an app answering
+        ``signals.holder_yields``, e.g. the demo for its simulated clerks, would free it)."""
+        return any(answer for _receiver, answer in holder_yields.send(sender=Duty, duty=self))
 
 
 class HandoverReason(models.TextChoices):
@@ -83,11 +117,17 @@ class Handover(models.Model):
         return self.successor_id is not None and self.acknowledged_at is None
 
 
+class HandoverItemKind(models.TextChoices):
+    TICKET = "ticket", _("Ticket at the window")
+    FAST_LANE_TICKET = "fast_lane_ticket", _("Fast-lane ticket")
+    CASE = "case", _("Case")
+
+
 class HandoverItem(models.Model):
     """One thing handed over: a ticket at the window, a fast-lane ticket, a case."""
 
     handover = models.ForeignKey(Handover, models.CASCADE, related_name="items")
-    kind = models.CharField(max_length=20)  # ticket | fast_lane_ticket | case
+    kind = models.CharField(_("kind"), max_length=20, choices=HandoverItemKind.choices)
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(max_length=40)  # the ticket or case number, as people say it
 

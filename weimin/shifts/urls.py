@@ -5,7 +5,6 @@ from weimin.shifts import views
 app_name = "shifts"
 
 urlpatterns = [
-    path("handovers/<int:handover_id>/acknowledge", views.acknowledge, name="acknowledge"),
     path("halls/<str:code>/manage/", views.manage, name="manage"),
     path("logistics/<int:item_id>/tick", views.tick, name="tick"),
 ]

@@ -1,4 +1,5 @@
-"""Shift pages: acknowledging a handover, and the hall manager's evening page."""
+"""Shift pages: the hall manager's evening page and its logistics tasks (acknowledging a handover is
+the workstation's)."""
 
 import contextlib
 
@@ -20,19 +21,6 @@ from weimin.shifts.models import ChecklistItem, EveningChecklist, Handover
 
 
 @login_required
-@require_POST
-def acknowledge(request, handover_id):
-    handover = Handover.objects.filter(pk=handover_id).first()
-    if handover is None:
-        raise Http404(_("No handover %(id)s.") % {"id": handover_id})
-    try:
-        actions.acknowledge(request.user, handover, clock.now())
-    except DomainError as error:
-        messages.error(request, error.message)
-    return redirect("tickets:console")
-
-
-@login_required
 def manage(request, code):
     """The evening at a glance: open handovers, logistics tasks and misses, overdue follow-ups, 补休."""
     hall = hall_or_404(code)
@@ -51,7 +39,7 @@ def manage(request, code):
         "checklists": EveningChecklist.objects.filter(hall=hall, session_start__date__gte=today)
         .prefetch_related("items__assignee")[:4],
         "missed": queries.missed(hall, now)[:50],
-        "follow_ups": overdue([hall], today),
+        "follow_ups": overdue([hall], now),
         "balances": [(profile, queries.balance(profile.user) / 60) for profile in staff],
     }  # fmt: skip
     return render(request, "shifts/manage.html", context)

@@ -28,7 +28,15 @@ from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import appointments, queue, rules
 from weimin.tickets.choices import EVENT_LABELS, AppointmentStatus, Priority, TicketSource
-from weimin.tickets.models import Appointment, Ticket, TicketCounter, TicketEvent, secret_hash
+from weimin.tickets.models import (
+    Appointment,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    issued_event,
+    new_ticket,
+    secret_hash,
+)
 from weimin.tickets.rules import Event, IllegalTransition, Status
 
 VISITOR_PRIORITIES = {Priority.ELDERLY, Priority.DISABLED, Priority.PREGNANT}
@@ -99,7 +107,7 @@ def check_taking_tickets(hall: Hall, now: datetime, *, honour_cutoff: bool = Tru
         day = calendar.day(calendar.hall.local_date(now))
     except CalendarUnknown as exc:
         raise Refused(str(exc), field="date") from exc
-    current = next((s for s in day.sessions if s.contains(now)), None)
+    current = day.session_at(now)
     if current is not None and (not honour_cutoff or current.accepts_tickets_at(now)):
         return calendar
     if current is not None:
@@ -168,43 +176,28 @@ def issue_ticket(
     prefix = item.category.ticket_prefix
     sequence = _next_ticket_number(hall, business_date, prefix)
     token = secrets.token_urlsafe(18)
-    ticket = Ticket(
-        hall=hall,
-        business_date=business_date,
-        prefix=prefix,
-        sequence=sequence,
-        number=rules.ticket_number(prefix, sequence),
-        item=item,
-        status=Status.WAITING,
+    ticket = new_ticket(
+        hall,
+        business_date,
+        item,
+        sequence,
+        now,
+        token_hash=secret_hash(token),
         priority=priority,
         source=source,
-        issued_at=now,
-        queued_at=now,
         id_hash=id_hash,
         id_masked=id_masked,
         phone=phone,
-        token_hash=secret_hash(token),
         target_window=target_window,
-        front=target_window is not None,
     )
     ticket.save()
-    TicketEvent.objects.create(
-        ticket=ticket,
-        hall=hall,
-        business_date=business_date,
-        kind=Event.ISSUED,
-        at=now,
-        actor=actor,
-        detail={"source": source},
-    )
+    issued_event(ticket, actor=actor).save()
     return IssuedTicket(ticket, token)
 
 
-def _duty_at(user, window: Window) -> Duty:
-    duty = Duty.objects.open().filter(user=user, window=window).first()
-    if duty is None:
+def _holding(user, window: Window) -> None:
+    if not Duty.objects.holds(user, window):
         raise Refused(_("Sign in to window %(n)s first.") % {"n": window.number}, field="window")
-    return duty
 
 
 def _locked(ticket: Ticket) -> Ticket:
@@ -219,7 +212,7 @@ def _at_my_window(user, ticket: Ticket) -> Ticket:
             % {"number": ticket.number, "status": ticket.get_status_display()},
             field="transition",
         )
-    if not Duty.objects.open().filter(user=user, window=ticket.window).exists():
+    if not Duty.objects.holds(user, ticket.window):
         raise NotPermitted(
             _("Ticket %(number)s is at window %(n)s, which you do not hold.")
             % {"number": ticket.number, "n": ticket.window.number}
@@ -235,7 +228,7 @@ def call_next(user, window: Window, now: datetime) -> Ticket | None:
     alternation; in each, the earliest queued. PostgreSQL: rows locked with SKIP LOCKED, so a
     ticket another window is taking is passed over; SQLite: the transaction is BEGIN IMMEDIATE.
     """
-    _duty_at(user, window)
+    _holding(user, window)
     current = queue.ticket_at_window(window)
     if current is not None:
         raise Refused(
@@ -362,11 +355,16 @@ def cancel_ticket(ticket: Ticket, now: datetime) -> Ticket:
     return ticket
 
 
-def release_window(duty: Duty, now: datetime) -> None:
-    """A simulated demo clerk leaving a window finishes the ticket it holds."""
-    ticket = queue.ticket_at_window(duty.window)
-    if ticket is not None:
-        complete(duty.user, ticket, now)
+# A clerk's actions on one ticket, by the name the console's buttons and the API's paths use.
+STAFF_TICKET_ACTIONS = {
+    "recall": recall,
+    "serving": start_serving,
+    "complete": complete,
+    "no-show": mark_no_show,
+    "rejoin": rejoin,
+}
+# Those the console applies to the ticket at its window (rejoin acts on a no-show, which is at none).
+AT_WINDOW_ACTIONS = ("recall", "serving", "complete", "no-show")
 
 
 # --- appointments (预约办理) ---
@@ -392,14 +390,14 @@ def book_appointment(
     if not (phone or "").strip():
         raise InvalidInput(_("Enter a phone number to reach the applicant."), field="phone")
     phone = phone_number(phone)
-    person = resident_id(id_number, timezone.localdate(now))
+    person = resident_id(id_number, hall.local_date(now))
     if not item.appointment_allowed:
         raise InvalidInput(_("%(item)s cannot be booked.") % {"item": item}, field="item")
     _offered_item(hall, item)
     if slot_start.tzinfo is None:
         raise InvalidInput(_("Give the slot with its time zone, e.g. 2017-12-08T18:30:00+08:00."), field="slot_start")
     day = hall.local_date(slot_start)
-    if day > timezone.localdate(now) + timedelta(days=settings.WEIMIN_APPOINTMENT_BOOKING_DAYS):
+    if day > hall.local_date(now) + timedelta(days=settings.WEIMIN_APPOINTMENT_BOOKING_DAYS):
         raise Refused(
             _("Bookings open %(n)s days ahead.") % {"n": settings.WEIMIN_APPOINTMENT_BOOKING_DAYS}, field="slot_start"
         )

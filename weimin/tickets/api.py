@@ -1,5 +1,4 @@
 from datetime import date
-from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,6 +11,7 @@ from weimin.core import clock
 from weimin.core.errors import InvalidInput, NotPermitted
 from weimin.halls import reference
 from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
+from weimin.shifts.models import Duty
 from weimin.tickets import actions, appointments, queue
 from weimin.tickets.models import Appointment, Ticket
 from weimin.tickets.schemas import (
@@ -114,21 +114,24 @@ def transfer(request, ticket_id: int, payload: TransferIn):
     return ticket_out(actions.transfer(request.auth, ticket_or_404(ticket_id), clock.now(), item=item, window=window))
 
 
-TICKET_ACTIONS = {
-    "recall": actions.recall,
-    "serving": actions.start_serving,
-    "no-show": actions.mark_no_show,
-    "complete": actions.complete,
-    "rejoin": actions.rejoin,
-}
+def _staff_ticket_route(name: str, action) -> None:
+    """One explicit path per action (no catch-all ``{action}``), so no router's order matters."""
+
+    def act(request, ticket_id: int):
+        return ticket_out(action(request.auth, ticket_or_404(ticket_id), clock.now()))
+
+    act.__doc__ = action.__doc__
+    router.post(
+        f"/tickets/{{ticket_id}}/{name}",
+        response=TicketOut,
+        auth=staff,
+        operation_id=f"ticket_{name.replace('-', '_')}",
+        url_name=f"ticket-{name}",
+    )(act)
 
 
-@router.post("/tickets/{ticket_id}/{action}", response=TicketOut, auth=staff)
-def ticket_action(request, ticket_id: int, action: Literal["recall", "serving", "no-show", "complete", "rejoin"]):
-    """Staff at the ticket's window: recall, serving (the visitor arrived), no-show, complete;
-    staff of the hall: rejoin a no-show the same day."""
-    ticket = TICKET_ACTIONS[action](request.auth, ticket_or_404(ticket_id), clock.now())
-    return ticket_out(ticket)
+for _name, _action in actions.STAFF_TICKET_ACTIONS.items():
+    _staff_ticket_route(_name, _action)
 
 
 @router.get("/halls/{code}/queue", response=QueueOut)
@@ -143,7 +146,7 @@ def hall_queue(request, code: str):
 @router.get("/halls/{code}/windows", response=list[WindowOut])
 def hall_windows(request, code: str):
     hall = hall_or_404(code)
-    holders = {window_id: d.user.get_username() for window_id, d in queue.holders_of(hall.windows.all()).items()}
+    holders = {window_id: d.user.get_username() for window_id, d in Duty.objects.holders_of(hall.windows.all()).items()}
     return [
         {
             "id": w.pk,

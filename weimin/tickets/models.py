@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from weimin.halls.models import Hall, ServiceItem, Window
+from weimin.tickets import rules
 from weimin.tickets.choices import AppointmentStatus, Priority, TicketEventKind, TicketSource, TicketStatus
 
 
@@ -117,6 +118,58 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number} {self.kind} {self.at:%H:%M:%S}"
+
+
+def new_ticket(
+    hall: Hall,
+    business_date,
+    item: ServiceItem,
+    sequence: int,
+    now,
+    *,
+    token_hash: str,
+    priority: str = "",
+    source: str = TicketSource.KIOSK,
+    id_hash: str = "",
+    id_masked: str = "",
+    phone: str = "",
+    target_window: Window | None = None,
+) -> Ticket:
+    """A ticket as it is issued, unsaved: waiting, queued from ``now``. The one constructor of a new ticket:
+    ``tickets.actions.issue_ticket`` and the demo's bulk day both build with it."""
+    prefix = item.category.ticket_prefix
+    return Ticket(
+        hall=hall,
+        business_date=business_date,
+        prefix=prefix,
+        sequence=sequence,
+        number=rules.ticket_number(prefix, sequence),
+        item=item,
+        status=rules.Status.WAITING,
+        priority=priority,
+        source=source,
+        issued_at=now,
+        queued_at=now,
+        id_hash=id_hash,
+        id_masked=id_masked,
+        phone=phone,
+        token_hash=token_hash,
+        target_window=target_window,
+        front=target_window is not None,
+    )
+
+
+def issued_event(ticket: Ticket, *, actor=None) -> TicketEvent:
+    """The ``issued`` event of a ticket built by ``new_ticket`` (unsaved; the ticket must be saved first)."""
+    return TicketEvent(
+        ticket=ticket,
+        hall_id=ticket.hall_id,
+        business_date=ticket.business_date,
+        kind=rules.Event.ISSUED,
+        at=ticket.issued_at,
+        actor=actor,
+        detail={"source": ticket.source},
+    )
 
 
 class Appointment(models.Model):

@@ -6,14 +6,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from weimin.core.cache import TimedCache
 from weimin.halls import reference
 from weimin.halls.models import Hall, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import rules
-from weimin.tickets.models import Ticket, TicketEvent
+from weimin.tickets.models import Ticket, TicketEvent, secret_hash
 from weimin.tickets.rules import AT_WINDOW_STATUSES, Event, Status
 
 
@@ -26,6 +29,14 @@ def waiting_for_window(window: Window, business_date: date) -> QuerySet[Ticket]:
     return waiting(window.hall, business_date).filter(
         Q(target_window=window) | Q(target_window__isnull=True, item__in=window.items.all())
     )
+
+
+def ticket_by_token(token: str) -> Ticket:
+    """The visitor's ticket from the secret in their link; 404 otherwise."""
+    ticket = Ticket.objects.select_related("hall", "item", "window").filter(token_hash=secret_hash(token)).first()
+    if ticket is None:
+        raise Http404(_("No such ticket."))
+    return ticket
 
 
 def ticket_at_window(window: Window) -> Ticket | None:
@@ -54,7 +65,7 @@ def snapshot(hall_id: int, business_date: date) -> QueueSnapshot:
             "id", "item_id", "target_window_id", "priority", "front", "queued_at"
         )
         waiting = tuple(rules.Waiting(i, item, target, bool(p), front, at) for i, item, target, p, front, at in rows)
-        staffed = Duty.objects.open().filter(window__hall_id=hall_id).values_list("window_id", flat=True)
+        staffed = Duty.objects.staffed_window_ids(hall_id)
         return QueueSnapshot(waiting, frozenset(staffed))
 
     return _snapshots.get(load, key=(hall_id, business_date))
@@ -89,7 +100,9 @@ def position(ticket: Ticket) -> Position:
     else:
         sharing = reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id)
         competes = [w for w in current.waiting if w.item_id in sharing and w.target_window_id is None]
-    ahead = sum(1 for other in competes if other.id != ticket.pk and rules.is_ahead(other, mine))
+    # The order a window calls them in from a fresh start (its last calls may shift the lanes by a place).
+    order = rules.call_order([*(w for w in competes if w.id != ticket.pk), mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+    ahead = next(index for index, w in enumerate(order) if w.id == ticket.pk)
     item = reference.items_by_id()[ticket.item_id]
     windows = windows_serving(ticket.item_id, ticket.hall_id, current)
     return Position(ahead, rules.estimated_wait_minutes(ahead, item.handling_minutes, windows))
@@ -151,8 +164,3 @@ def recent_priority_calls(window: Window, limit: int) -> list[bool]:
         .values_list("ticket__priority", flat=True)[:limit]
     )
     return [bool(p) for p in priorities]
-
-
-def holders_of(windows) -> dict[int, Duty]:
-    """The open duty of each of these windows that someone holds, by window id."""
-    return {d.window_id: d for d in Duty.objects.open().filter(window__in=windows).select_related("user")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -84,15 +85,28 @@ class Waiting:
     queued_at: datetime
 
 
-def is_ahead(other: Waiting, mine: Waiting) -> bool:
-    """Whether ``other`` is called before ``mine``: transferred tickets first; a priority ticket waits
-    behind earlier priority tickets, a normal one behind every earlier ticket (the lanes alternate)."""
-    before = (other.queued_at, other.id) < (mine.queued_at, mine.id)
-    if mine.front:
-        return other.front and before
-    if mine.priority:
-        return other.front or (other.priority and before)
-    return other.front or before
+def call_order(
+    waiting: Iterable[Waiting], max_priority_in_row: int, recent_calls_priority: Sequence[bool] = ()
+) -> list[Waiting]:
+    """The order one window calls these tickets in — the rule ``call_next``'s query applies one call at
+    a time: transferred tickets first; among them, and then among the rest, the priority or the normal
+    lane by fair alternation (``take_priority_next`` over the calls so far, newest first), each lane in
+    queue order."""
+
+    def lane(front: bool, priority: bool) -> deque[Waiting]:
+        chosen = (w for w in tickets if w.front == front and w.priority == priority)
+        return deque(sorted(chosen, key=lambda w: (w.queued_at, w.id)))
+
+    tickets = list(waiting)
+    groups = [(lane(True, True), lane(True, False)), (lane(False, True), lane(False, False))]
+    recent, order = list(recent_calls_priority), []
+    for priority, normal in groups:
+        while priority or normal:
+            prefer_priority = take_priority_next(recent, max_priority_in_row)
+            taken = (priority if (prefer_priority and priority) or not normal else normal).popleft()
+            order.append(taken)
+            recent.insert(0, taken.priority)
+    return order
 
 
 def take_priority_next(recent_calls_priority: Sequence[bool], max_priority_in_row: int) -> bool:

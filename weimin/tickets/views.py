@@ -1,20 +1,15 @@
-"""Queue pages: kiosk (取号机), the visitor's ticket, the window console, the hall display (叫号屏).
+"""Queue pages: kiosk (取号机), the visitor's ticket, the hall display (叫号屏), appointments.
 
 Views stay thin: they read with ``queue`` and change with ``actions``, turning DomainErrors into
 form errors and messages.
 """
 
-import io
 from dataclasses import asdict
 from datetime import date, timedelta
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,33 +19,14 @@ from django.views.decorators.http import require_POST
 from weimin.calendars.rules import CalendarUnknown
 from weimin.core import clock
 from weimin.core.errors import DomainError
+from weimin.core.qr import qr_svg
 from weimin.halls.hours import HallCalendar
-from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
-from weimin.halls.models import Window
-from weimin.ratings.choices import Level
-from weimin.shifts import actions as shift_actions
-from weimin.shifts.actions import duty_of
-from weimin.shifts.models import Handover
-from weimin.shifts.queries import balance as comp_time_balance
+from weimin.halls.lookups import hall_or_404, item_or_404
 from weimin.tickets import actions, queue
 from weimin.tickets import appointments as appointments_module
-from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, TransferForm
-from weimin.tickets.models import Appointment, Ticket, secret_hash
-
-
-def qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return buffer.getvalue().decode()
-
-
-def ticket_by_token(token: str) -> Ticket:
-    ticket = Ticket.objects.select_related("hall", "item", "window").filter(token_hash=secret_hash(token)).first()
-    if ticket is None:
-        raise Http404(_("No such ticket."))
-    return ticket
-
+from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm
+from weimin.tickets.models import Appointment
+from weimin.tickets.queue import ticket_by_token
 
 # --- kiosk ---
 
@@ -129,14 +105,14 @@ def ticket_slip(request, token):
 
 def my_ticket(request, token):
     ticket = ticket_by_token(token)
-    context = {"ticket": ticket, "where": queue.position(ticket), "token": token, "levels": Level.choices}
+    context = {"ticket": ticket, "where": queue.position(ticket), "token": token}
     return render(request, "tickets/mine.html", context)
 
 
 def my_ticket_status(request, token):
     """HTMX fragment, polled every few seconds."""
     ticket = ticket_by_token(token)
-    context = {"ticket": ticket, "where": queue.position(ticket), "token": token, "levels": Level.choices}
+    context = {"ticket": ticket, "where": queue.position(ticket), "token": token}
     return render(request, "tickets/_mine_status.html", context)
 
 
@@ -148,140 +124,6 @@ def my_ticket_cancel(request, token):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("tickets:mine", token=token)
-
-
-# --- the window console ---
-
-
-@login_required
-def console(request):
-    duty = duty_of(request.user)
-    if duty is not None:
-        return redirect("tickets:console-window", window_id=duty.window_id)
-    windows = (
-        Window.objects.filter(hall__staff__user=request.user, active=True)
-        .select_related("hall")
-        .prefetch_related("items")
-        .order_by("hall__position", "number")
-    )
-    holders = queue.holders_of(windows)
-    rows = [(window, holders.get(window.pk)) for window in windows]
-    context = {"rows": rows, "comp_time_hours": comp_time_balance(request.user) / 60}
-    return render(request, "tickets/console_choose.html", context)
-
-
-@login_required
-@require_POST
-def console_sign_in(request, window_id):
-    window = window_or_404(window_id)
-    try:
-        shift_actions.sign_in(request.user, window, clock.now())
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("tickets:console")
-    return redirect("tickets:console-window", window_id=window.pk)
-
-
-@login_required
-@require_POST
-def console_sign_out(request, window_id):
-    """Leave the window; anything in hand goes to the chosen (or proposed) colleague on duty."""
-    window = window_or_404(window_id)
-    successor = None
-    if request.POST.get("successor"):
-        successor = get_user_model().objects.filter(pk=request.POST["successor"]).first()
-    try:
-        handover = shift_actions.sign_out(request.user, window, clock.now(), successor=successor)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("tickets:console-window", window_id=window.pk)
-    if handover is not None:
-        messages.info(
-            request,
-            _("Handed over %(n)s items to %(who)s.")
-            % {
-                "n": handover.items.count(),
-                "who": handover.successor.get_username() if handover.successor else _("the hall (nobody on duty)"),
-            },
-        )
-    return redirect("tickets:console")
-
-
-def console_context(window, user, error=None):
-    today = window.hall.local_date(clock.now())
-    holder = queue.holders_of([window]).get(window.pk)
-    return {
-        "window": window,
-        "current": queue.ticket_at_window(window),
-        "waiting": queue.waiting_for_window(window, today).count(),
-        "holder": holder,
-        "mine": holder is not None and holder.user_id == user.pk,
-        "items": window.hall.service_items(),
-        "windows": window.hall.windows.filter(active=True).exclude(pk=window.pk),
-        "error": error,
-        "transfer": TransferForm(),
-        "colleagues": shift_actions.on_duty_colleagues(user, window).order_by("username"),
-        "handovers": Handover.objects.filter(successor=user, acknowledged_at__isnull=True).prefetch_related("items"),
-    }
-
-
-@login_required
-def console_window(request, window_id):
-    window = window_or_404(window_id)
-    return render(request, "tickets/console.html", console_context(window, request.user))
-
-
-@login_required
-def console_panel(request, window_id):
-    """HTMX fragment: the window's state, refreshed every few seconds (which also says the clerk is there)."""
-    window = window_or_404(window_id)
-    duty = queue.holders_of([window]).get(window.pk)
-    if duty is not None and duty.user_id == request.user.pk:
-        shift_actions.touch(duty, clock.now())
-    return render(request, "tickets/_console_panel.html", console_context(window, request.user))
-
-
-CONSOLE_ACTIONS = {
-    "recall": actions.recall,
-    "serving": actions.start_serving,
-    "complete": actions.complete,
-    "no-show": actions.mark_no_show,
-}
-
-
-@login_required
-@require_POST
-def console_act(request, window_id, action):
-    window = window_or_404(window_id)
-    now = clock.now()
-    error = None
-    try:
-        if action == "call-next":
-            if actions.call_next(request.user, window, now) is None:
-                error = _("Nobody is waiting for this window.")
-        elif action == "transfer":
-            current = queue.ticket_at_window(window)
-            if current is None:
-                raise Http404(_("No ticket at this window."))
-            form = TransferForm(request.POST)
-            form.is_valid()
-            target_item = item_or_404(form.cleaned_data["item"]) if form.cleaned_data.get("item") else None
-            target_window = window_or_404(form.cleaned_data["window"]) if form.cleaned_data.get("window") else None
-            actions.transfer(request.user, current, now, item=target_item, window=target_window)
-        elif action in CONSOLE_ACTIONS:
-            current = queue.ticket_at_window(window)
-            if current is None:
-                raise Http404(_("No ticket at this window."))
-            CONSOLE_ACTIONS[action](request.user, current, now)
-        else:
-            raise Http404(action)
-    except DomainError as exc:
-        error = exc.message
-    if request.headers.get("HX-Request"):
-        return render(request, "tickets/_console_panel.html", console_context(window, request.user, error))
-    if error:
-        messages.error(request, error)
-    return HttpResponseRedirect(reverse("tickets:console-window", args=[window.pk]))
 
 
 # --- the hall display ---

@@ -1,17 +1,5 @@
-import pytest
-
-from weimin.core import clock
-from weimin.tickets import actions as ticket_actions
-
 ADULT = "34052419800101001X"
 COMPANY = "91440300MA5F3X1231"  # the check character is right
-
-
-@pytest.fixture
-def at_window(hall, window, item, clerk):
-    """A ticket called to window 5 by the clerk, on the article's Friday evening."""
-    ticket_actions.issue_ticket(hall, item, clock.now())
-    return ticket_actions.call_next(clerk, window, clock.now())
 
 
 def checks(**states):

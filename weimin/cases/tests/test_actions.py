@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from weimin.cases import actions, queries
+from weimin.cases import actions, integrity, queries
 from weimin.cases.models import CaseEvent, Notification
 from weimin.cases.tests.conftest import ADULT, COMPANY, checks
 from weimin.core import clock
@@ -12,6 +12,10 @@ from weimin.shifts.actions import sign_out
 from weimin.tickets import actions as ticket_actions
 
 pytestmark = pytest.mark.django_db
+
+
+def case_problems() -> list[dict]:
+    return list(integrity.problems())
 
 
 def open_case(clerk, ticket, **overrides):
@@ -66,7 +70,7 @@ def test_accept_on_promise_and_the_broken_promise_withdraws(clerk, at_window, fr
     assert actions.withdraw_broken_promises(clock.now()) == 1
     case.refresh_from_db()
     assert case.status == "withdrawn"
-    assert CaseEvent.objects.filter(case=case, action="withdrawn").exists()
+    assert CaseEvent.objects.filter(case=case, kind="withdrawn").exists()
 
 
 def test_promise_kept_in_time(clerk, at_window):
@@ -202,3 +206,92 @@ def test_no_case_for_a_ticket_not_at_your_window(clerk, hall, item, window, make
     called = ticket_actions.call_next(clerk, window, clock.now())
     with pytest.raises(NotPermitted):
         open_case(make_clerk("li"), called)
+
+
+def test_hand_over_case_to_a_colleague_or_to_the_hall_pool(clerk, at_window, window, make_clerk):
+    case = open_case(clerk, at_window, materials=checks(form="present"))
+    li = make_clerk("li")
+    assert actions.hand_over_case(clerk, case, li, clock.now(), window=window, reason="sign_out").clerk == li
+    event = CaseEvent.objects.filter(case=case).last()
+    assert (event.kind, event.actor, event.window) == ("handed_over", clerk, window)
+    assert event.detail == {"to": "li", "reason": "sign_out"}
+    actions.hand_over_case(li, case, None, clock.now(), window=None, reason="session_expired")
+    case.refresh_from_db()
+    assert case.clerk is None and case.status == "intake"  # in the hall's pool, still to be decided
+    assert CaseEvent.objects.filter(case=case).last().detail == {"to": None, "reason": "session_expired"}
+    assert case_problems() == []
+
+
+def test_hand_over_case_is_what_sign_out_records(clerk, at_window, window, make_clerk):
+    """shifts.actions.sign_out hands a held case over the same way (it will call hand_over_case)."""
+    by_sign_out = open_case(clerk, at_window)
+    by_action = open_case(clerk, at_window)
+    li = make_clerk("li", Window.objects.create(hall=window.hall, number=6))
+    actions.hand_over_case(clerk, by_action, li, clock.now(), window=window, reason="sign_out")
+    ticket_actions.complete(clerk, at_window, clock.now())
+    sign_out(clerk, window, clock.now(), successor=li)
+    first, second = (CaseEvent.objects.filter(case=c).last() for c in (by_sign_out, by_action))
+    assert (first.kind, first.detail, first.actor, first.window) == (
+        second.kind,
+        second.detail,
+        second.actor,
+        second.window,
+    )
+    assert case_problems() == []
+
+
+def test_only_cases_held_at_the_window_are_handed_over(clerk, at_window, window, make_clerk):
+    case = open_case(clerk, at_window, materials=checks(form="present", product="present", proxy="present"))
+    actions.decide(clerk, case, clock.now(), "accept")  # processing: the back office's
+    with pytest.raises(Refused) as refused:
+        actions.hand_over_case(clerk, case, make_clerk("li"), clock.now(), window=window, reason="sign_out")
+    assert refused.value.field == "transition" and "移交" in refused.value.message
+    case.refresh_from_db()
+    assert case.clerk == clerk
+
+
+def test_every_change_is_an_event_of_the_life_cycle(clerk, at_window, freeze):
+    case = open_case(clerk, at_window, materials=checks(form="missing", product="present", proxy="present"))
+    actions.decide(clerk, case, clock.now(), "correction")
+    actions.check_in_resubmission(case, clock.now())
+    actions.decide(clerk, case, clock.now(), "accept", materials=checks(form="present"))
+    actions.set_status(clerk, case, clock.now(), "concluded", result="approved")
+    actions.set_status(clerk, case, clock.now(), "ready")
+    freeze("2017-12-11 19:00")
+    actions.deliver(clerk, case, clock.now(), method="window", collector_id_number=ADULT)
+    events = list(CaseEvent.objects.filter(case=case))
+    assert [e.kind for e in events] == [
+        "opened", "decided", "resubmission_ticket", "decided", "concluded", "ready", "delivered"
+    ]  # fmt: skip
+    assert events[1].detail["decision"] == "correction" and events[1].detail["gaps"] == ["建设工程消防验收申报表"]
+    assert events[4].detail == {"result": "approved"}
+    assert events[6].detail["method"] == "window"
+    assert events[0].get_kind_display() == "收件"
+    with pytest.raises(Refused) as illegal:
+        actions.decide(clerk, case, clock.now(), "accept")
+    assert illegal.value.field == "transition"
+    assert case_problems() == []
+
+
+def test_integrity_reports_an_illegal_event_sequence(clerk, at_window, capsys):
+    from django.core.management import call_command
+
+    case = open_case(clerk, at_window)
+    assert case_problems() == []
+    # Written behind the actions' back: delivered straight from intake.
+    CaseEvent.objects.create(case=case, at=clock.now(), kind="delivered", detail={"method": "post"})
+    found = [p for p in case_problems() if p["check"] == "case_event_sequence"]
+    assert len(found) == 1 and case.number in found[0]["detail"] and "delivered" in found[0]["detail"]
+    with pytest.raises(SystemExit):
+        call_command("integrity")
+    assert "case_event_sequence" in capsys.readouterr().out
+
+
+def test_integrity_reports_a_status_the_events_do_not_lead_to(clerk, at_window):
+    from weimin.cases.models import Case
+
+    case = open_case(clerk, at_window)
+    Case.objects.filter(pk=case.pk).update(status="ready")  # behind the actions' back
+    assert [p["detail"] for p in case_problems() if p["check"] == "case_event_sequence"] == [
+        f"{case.number}: events lead to intake, case says ready"
+    ]

@@ -56,7 +56,10 @@ def test_case_life_through_the_api(client, at_window, headers):
         assert post(client, f"/api/cases/{number}/status", {"status": status, **extra}, headers).status_code == 200
     picked = post(client, f"/api/cases/{number}/pickup", {"collector_id_number": ADULT}, headers)
     assert picked.json()["status"] == "delivered"
-    assert [h["action"] for h in picked.json()["history"]][:2] == ["opened", "decided:correction"]
+    assert [h["action"] for h in picked.json()["history"]] == [
+        "opened", "decided:correction", "resubmission_ticket", "decided:accept", "status:concluded", "status:ready",
+        "delivered:window",
+    ]  # fmt: skip
 
 
 def test_errors_name_the_field_or_transition_and_write_nothing(client, at_window, headers):
@@ -101,3 +104,30 @@ def test_validate_credit_code(client):
         "sex": None,
     }
     assert "expected" in client.get("/api/validate/credit-code/91350100M000100Y44").json()["reason"]
+
+
+def test_the_id_number_is_checked_against_the_date_in_beijing(client, freeze):
+    """At 07:30 in Beijing it is still yesterday in UTC: a baby born today has a valid number."""
+    from weimin.core.identity import id_check_char
+
+    freeze("2017-12-08 07:30")
+    first17 = "44030720171208002"
+    body = client.get(f"/api/validate/id-number/{first17}{id_check_char(first17)}").json()
+    assert body["valid"] is True and body["birth_date"] == "2017-12-08"
+    tomorrow = "44030720171209002"
+    assert client.get(f"/api/validate/id-number/{tomorrow}{id_check_char(tomorrow)}").json()["valid"] is False
+
+
+def test_missing_lists_the_gaps_only(client, at_window, headers):
+    """An optional material left out is no gap: the correction notice does not list it, nor does "missing"."""
+    number = post(client, f"/api/tickets/{at_window.pk}/case", {"name": "张先生", "id_number": ADULT}, headers).json()[
+        "number"
+    ]
+    materials = [{"material": "建设工程消防验收申报表", "state": "non_compliant"},
+                 {"material": "消防产品质量合格证明文件", "state": "present"},
+                 {"material": "委托书", "state": "missing"}]  # fmt: skip
+    body = post(
+        client, f"/api/cases/{number}/decision", {"decision": "correction", "materials": materials}, headers
+    ).json()
+    assert [m["name"] for m in body["missing"]] == ["建设工程消防验收申报表"]
+    assert len(body["materials"]) == 3

@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from weimin.cases import actions
-from weimin.cases.models import Case, Notification
+from weimin.cases.models import Notification
 from weimin.cases.tests.conftest import ADULT, checks
 from weimin.core import clock
 from weimin.core.integrity import all_problems
@@ -22,26 +22,6 @@ def corrected(clerk, at_window):
     case = case_with(clerk, at_window, form="missing", product="present", proxy="present")
     notice = actions.decide(clerk, case, clock.now(), "correction")
     return case, notice
-
-
-def test_console_intake_form_decides_and_prints(client, clerk, window, at_window):
-    client.force_login(clerk)
-    page = client.get(f"/console/{window.pk}/case/").content.decode()
-    assert "建设工程消防验收申报表" in page and "补正" in page
-    lines = {f"state_{m.pk}": "present" for m in at_window.item.materials.all()}
-    bad = client.post(
-        f"/console/{window.pk}/case/",
-        {"kind": "person", "name": "张先生", "id_number": "340524198001010013", "decision": "accept", **lines},
-    )
-    assert bad.status_code == 200 and "身份证号码无效" in bad.content.decode()
-    assert not Case.objects.exists()  # intake and decision together, or neither
-    good = client.post(
-        f"/console/{window.pk}/case/",
-        {"kind": "person", "name": "张先生", "id_number": ADULT, "decision": "accept", **lines},
-    )
-    assert good.status_code == 302
-    notice = client.get(good["Location"]).content.decode()
-    assert "受理通知书" in notice and "340524********001X" in notice
 
 
 def test_notice_and_status_need_the_id_digits_for_citizens(client, corrected):
@@ -97,6 +77,23 @@ def test_case_admin_hides_the_id_number(client, corrected):
     case, _ = corrected
     page = client.get(f"/admin/cases/case/{case.pk}/change/").content.decode()
     assert ADULT not in page and case.number in page
+
+
+def test_case_admin_shows_the_life_cycle_but_does_not_change_it(client, corrected):
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    case, _ = corrected
+    url = f"/admin/cases/case/{case.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="status"' not in page and 'name="decision"' not in page and 'name="promise_due"' not in page
+    assert 'name="applicant_name"' in page and "补正" in page  # the status and the events are shown
+    assert 'name="events-0-kind"' not in page and 'name="events-0-detail"' not in page
+    client.post(url, {"status": "delivered", "decision": "accept", "promise_due": "2017-12-20",
+                      "clerk": "", "applicant_kind": "person", "applicant_name": "张三"})  # fmt: skip
+    case.refresh_from_db()
+    assert (case.status, case.decision, case.promise_due, case.clerk_id) == (
+        "awaiting_supplement", "correction", None, case.clerk.pk
+    )  # fmt: skip
+    assert client.get("/admin/cases/case/add/").status_code == 403
 
 
 def test_manager_sees_cases_due(client, clerk, at_window, freeze):

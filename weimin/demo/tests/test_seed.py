@@ -73,8 +73,8 @@ def test_demo_halls_keep_the_articles_hours():
 
 def test_demo_accounts_log_in_with_the_printed_password(client):
     seed()
-    for username, *_ in data.DEMO_ACCOUNTS:
-        assert client.login(username=username, password=data.DEMO_PASSWORD), username
+    for account in data.DEMO_ACCOUNTS:
+        assert client.login(username=account.username, password=data.DEMO_PASSWORD), account.username
     assert User.objects.get(username="admin").is_superuser
 
 

@@ -44,7 +44,7 @@ def test_status_refreshes_itself_through_htmx(new_page, live_server, freeze, scr
     assert page.locator('.hall-card[data-hall="pinghu"] [data-open="yes"]').is_visible()
     freeze("2017-12-08 19:31")
     # The same request the every-60s trigger makes, issued now instead of waiting a minute.
-    page.evaluate("htmx.ajax('GET', '/halls/status/', {target: '#hall-list', swap: 'innerHTML'})")
+    page.evaluate("htmx.ajax('GET', '/fragments/hall-status/', {target: '#hall-list', swap: 'innerHTML'})")
     page.locator('.hall-card[data-hall="pinghu"] [data-open="no"]').wait_for(timeout=5000)
     page.screenshot(path=screenshots / "home-desktop-closed.png", full_page=True)
     page.close()

@@ -42,7 +42,7 @@ def test_home_in_an_unpublished_year_says_so_instead_of_guessing(client, hall, f
 
 def test_status_fragment_for_htmx_refresh(client, hall, freeze):
     freeze("2017-12-08 18:30")
-    fragment = client.get("/halls/status/").content.decode()
+    fragment = client.get("/fragments/hall-status/").content.decode()
     assert "<html" not in fragment and 'data-hall="longgang-district"' in fragment
 
 

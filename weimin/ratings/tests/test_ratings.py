@@ -59,11 +59,11 @@ def test_bad_rating_follow_up_in_working_days(served, clerk, freeze, hall):
     with pytest.raises(Refused):
         actions.resolve(clerk, follow_up, clock.now(), resolution="explained", note="晚高峰窗口已增加")
     freeze("2017-12-12 10:00")
-    assert queries.overdue([hall], date(2017, 12, 12)) == [follow_up]  # the contact is late
+    assert queries.overdue([hall], clock.now()) == [follow_up]  # the contact is late
     actions.record_contact(clerk, follow_up, clock.now())
     with pytest.raises(InvalidInput):
         actions.resolve(clerk, follow_up, clock.now(), resolution="explained", note="")
     actions.resolve(
         clerk, follow_up, clock.now(), resolution="rectified", note="晚高峰增开一个窗口", rater_answer="满意"
     )
-    assert queries.overdue([hall], date(2017, 12, 20)) == []
+    assert queries.overdue([hall], freeze("2017-12-20 07:30")) == []

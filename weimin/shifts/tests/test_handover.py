@@ -6,7 +6,7 @@ from django.core.management import call_command
 from weimin.cases import actions as case_actions
 from weimin.cases.tests.conftest import ADULT, checks
 from weimin.core import clock
-from weimin.core.errors import InvalidInput, NotPermitted
+from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.integrity import all_problems
 from weimin.halls.models import Window
 from weimin.shifts import actions
@@ -112,3 +112,54 @@ def test_a_closed_browser_signs_out_through_the_same_handover(three_windows, hal
     assert handover.successor in (three_windows["li"], three_windows["wang"])
     assert not Duty.objects.open().filter(user=huang).exists()
     assert all_problems() == []
+
+
+def test_a_held_window_is_refused_unless_a_window_wanted_receiver_frees_it(three_windows, hall, item, make_clerk):
+    """shifts knows no receiver: one that signs the holder out through the normal actions lets the
+    newcomer in; without one (or when it leaves the holder), the window stays refused."""
+    from weimin.shifts.signals import window_wanted
+
+    li, six = three_windows["li"], Window.objects.get(hall=hall, number=6)
+    newcomer = make_clerk("zhao")
+    with pytest.raises(Refused, match="6号窗口已由li上岗"):
+        actions.sign_in(newcomer, six, clock.now())
+    calls = []
+
+    def free_it(sender, *, window, holder, user, now, **kwargs):
+        calls.append((window, holder.user, user, now))
+        if user == newcomer:
+            actions.sign_out(holder.user, window, now)
+
+    window_wanted.connect(free_it)
+    try:
+        seven = Window.objects.get(hall=hall, number=7)
+        with pytest.raises(Refused, match="7号窗口已由wang上岗"):
+            actions.sign_in(make_clerk("qian"), seven, clock.now())  # the receiver leaves wang there
+        duty = actions.sign_in(newcomer, six, clock.now())
+    finally:
+        window_wanted.disconnect(free_it)
+    assert [(w.number, holder.username, user.username) for w, holder, user, _now in calls] == [
+        (7, "wang", "qian"),
+        (6, "li", "zhao"),
+    ]
+    assert duty.user == newcomer and Duty.objects.open().get(window=six) == duty
+    assert not Duty.objects.open().filter(user=li).exists()
+    assert not duty.yields  # no receiver says it would give the window up
+    assert all_problems() == []
+
+
+def test_the_back_office_cannot_end_or_move_a_duty(client, three_windows, hall):
+    """Editing the row would skip the handover: the duty log is read-only in the admin."""
+    from django.contrib.auth.models import User
+    from django.urls import reverse
+
+    client.force_login(User.objects.create_superuser("root", password="x"))
+    duty = Duty.objects.open().get(user=three_windows["huang"])
+    url = reverse("admin:shifts_duty_change", args=[duty.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="ended_at' not in page.content.decode()
+    client.post(url, {"ended_at_0": "2017-12-08", "ended_at_1": "18:40:00", "window": duty.window_id})
+    duty.refresh_from_db()
+    assert duty.ended_at is None
+    assert client.get(reverse("admin:shifts_duty_add")).status_code == 403
+    assert client.get(reverse("admin:shifts_duty_changelist")).status_code == 200

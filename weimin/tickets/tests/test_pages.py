@@ -13,12 +13,12 @@ pytestmark = pytest.mark.django_db
 def test_kiosk_lists_items_and_shows_the_checklist_before_the_number(client, clerk):
     page = client.get("/halls/longgang-district/kiosk/").content.decode()
     assert "建设工程消防验收" in page and "kiosk-button" in page
-    item_page = client.get("/halls/longgang-district/kiosk/fire-acceptance/").content.decode()
+    item_page = client.get("/halls/longgang-district/kiosk/items/fire-acceptance/").content.decode()
     assert "建设工程消防验收申报表" in item_page and "打印号码" in item_page
 
 
 def test_kiosk_issues_a_ticket_and_prints_a_slip_with_a_qr_code(client, clerk):
-    response = client.post("/halls/longgang-district/kiosk/fire-acceptance/", {"priority": "pregnant"})
+    response = client.post("/halls/longgang-district/kiosk/items/fire-acceptance/", {"priority": "pregnant"})
     assert response.status_code == 302
     slip = client.get(response["Location"]).content.decode()
     assert "B001" in slip and "<svg" in slip and "孕妇" in slip
@@ -26,7 +26,7 @@ def test_kiosk_issues_a_ticket_and_prints_a_slip_with_a_qr_code(client, clerk):
 
 
 def test_kiosk_form_errors_name_the_field_and_write_nothing(client, clerk):
-    page = client.post("/halls/longgang-district/kiosk/fire-acceptance/", {"id_number": "340524198001010013"})
+    page = client.post("/halls/longgang-district/kiosk/items/fire-acceptance/", {"id_number": "340524198001010013"})
     assert page.status_code == 200 and "身份证号码无效" in page.content.decode()
     assert not Ticket.objects.exists()
 
@@ -35,7 +35,7 @@ def test_kiosk_locks_after_the_cut_off_and_says_when_it_opens(client, clerk, fre
     freeze("2017-12-08 19:10")
     page = client.get("/halls/longgang-district/kiosk/").content.decode()
     assert "当前暂停取号" in page and "2017-12-09 09:00" in page and "kiosk-button" not in page
-    post = client.post("/halls/longgang-district/kiosk/fire-acceptance/", {})
+    post = client.post("/halls/longgang-district/kiosk/items/fire-acceptance/", {})
     assert post.status_code == 200 and not Ticket.objects.exists()
 
 
@@ -53,21 +53,6 @@ def test_visitor_cancels_from_the_ticket_page(client, clerk, window):
     issued = actions.issue_ticket(window.hall, window.items.get(), clock.now())
     client.post(f"/t/{issued.token}/cancel")
     assert Ticket.objects.get().status == "cancelled"
-
-
-def test_console_needs_a_login_then_signs_in_and_calls(client, clerk, window):
-    assert client.get("/console/").status_code == 302
-    client.force_login(clerk)
-    assert client.get("/console/").status_code == 302  # already on duty: straight to the window
-    actions.issue_ticket(window.hall, window.items.get(), clock.now())
-    panel = client.post(f"/console/{window.pk}/call-next", HTTP_HX_REQUEST="true").content.decode()
-    assert "B001" in panel
-    panel = client.post(f"/console/{window.pk}/call-next", HTTP_HX_REQUEST="true").content.decode()
-    assert "仍有B001号" in panel  # refused, with the reason
-    client.post(f"/console/{window.pk}/complete", HTTP_HX_REQUEST="true")
-    assert Ticket.objects.get().status == "completed"
-    assert client.post(f"/console/{window.pk}/sign-out").status_code == 302
-    assert "在此上岗" in client.get("/console/").content.decode()
 
 
 def test_display_feed(client, clerk, window):

@@ -1,12 +1,22 @@
-"""The JSON API under /api/: one NinjaAPI; each app contributes a router from its ``api`` module."""
+"""The JSON API under /api/: the project composes one NinjaAPI from each app's router (``<app>/api.py``).
 
-from django.http import Http404, HttpRequest
+Every route is an explicit path (no catch-all segment), so the order routers are added in does not
+matter; ``weimin/tests/test_urls.py`` checks that no route can answer another's path."""
+
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from weimin.accounts.api import router as accounts_router
 from weimin.calendars.rules import CalendarUnknown
+from weimin.cases.api import router as cases_router
 from weimin.core.errors import DomainError
+from weimin.halls.api import router as halls_router
+from weimin.ratings.api import router as ratings_router
+from weimin.shifts.api import router as shifts_router
+from weimin.tickets.api import router as tickets_router
 
 api = NinjaAPI(
     title="weimin API",
@@ -56,17 +66,13 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
     )
 
 
-def register_routers() -> None:
-    from weimin.accounts.api import router as accounts_router
-    from weimin.cases.api import router as cases_router
-    from weimin.halls.api import router as halls_router
-    from weimin.ratings.api import router as ratings_router
-    from weimin.shifts.api import router as shifts_router
-    from weimin.tickets.api import router as tickets_router
-
-    # cases and ratings before tickets: /tickets/{id}/case and …/rating must win over /tickets/{id}/{action}.
-    for router in (halls_router, accounts_router, cases_router, ratings_router, tickets_router, shifts_router):
-        api.add_router("/", router)
+def not_found(request: HttpRequest, exception: Exception):
+    """The project's 404: JSON under /api/ (a path no route has, e.g. an unknown ticket action), the
+    page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("No such API path: %(path)s.") % {"path": request.path}}, status=404)
+    return page_not_found(request, exception)
 
 
-register_routers()
+for router in (halls_router, accounts_router, tickets_router, cases_router, ratings_router, shifts_router):
+    api.add_router("/", router)

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if seed_only:
             return
         base = f"http://{addr}"
-        hall = data.DISTRICT_HALL[0]
+        hall = data.DISTRICT_HALL.code
         self.stdout.write(
             "\n".join(
                 [
@@ -57,7 +57,7 @@ class Command(BaseCommand):
                     f"  API docs          {base}/api/docs",
                     "",
                     f"Demo accounts (password {data.DEMO_PASSWORD}): "
-                    + ", ".join(f"{name} ({role or 'superuser'})" for name, _n, role, _h, _s in data.DEMO_ACCOUNTS),
+                    + ", ".join(f"{a.username} ({a.role or 'superuser'})" for a in data.DEMO_ACCOUNTS),
                     "Simulated visitors and clerks: " + ("off (--no-simulation)" if no_simulation else "on"),
                     "",
                 ]

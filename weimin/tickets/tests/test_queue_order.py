@@ -1,0 +1,45 @@
+"""The queue order exists twice: in SQL (``call_next``'s one query) and in Python (``rules.call_order``,
+which tells each visitor how many are ahead). They must agree: whoever a visitor is told is ahead of
+them is called before them."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from weimin.core import clock
+from weimin.tickets import actions, queue
+from weimin.tickets.choices import Priority
+from weimin.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+# (priority visitor, transferred to the front) for each ticket, in the order they were issued.
+tickets = st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=10)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(arrivals=tickets)
+def test_the_visitors_told_ahead_are_called_before(clerk, hall, item, window, arrivals):
+    start = clock.now()
+    with transaction.atomic():
+        issued = []
+        for minute, (priority, front) in enumerate(arrivals):
+            clock.freeze(start + timedelta(minutes=minute))
+            ticket = actions.issue_ticket(hall, item, clock.now(), priority=Priority.ELDERLY if priority else "").ticket
+            if front:  # as a transfer leaves it
+                Ticket.objects.filter(pk=ticket.pk).update(front=True)
+                ticket.front = True
+            issued.append(ticket)
+        queue.forget_snapshots()
+        told = {ticket.pk: queue.position(ticket).ahead for ticket in issued}
+        called = []
+        while (ticket := actions.call_next(clerk, window, clock.now())) is not None:
+            called.append(ticket.pk)
+            actions.complete(clerk, ticket, clock.now())
+        assert sorted(called) == sorted(told)
+        assert {pk: called.index(pk) for pk in called} == told
+        transaction.set_rollback(True)
+    clock.freeze(start)

@@ -1,0 +1,71 @@
+"""The clerk's workstation at /console/: sign in, call and serve, take a case, hand over, acknowledge."""
+
+import pytest
+
+from weimin.cases.models import Case
+from weimin.cases.tests.conftest import ADULT
+from weimin.core import clock
+from weimin.shifts.models import Handover
+from weimin.tickets import actions
+from weimin.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_console_needs_a_login_then_signs_in_and_calls(client, clerk, window):
+    assert client.get("/console/").status_code == 302
+    client.force_login(clerk)
+    assert client.get("/console/").status_code == 302  # already on duty: straight to the window
+    actions.issue_ticket(window.hall, window.items.get(), clock.now())
+    panel = client.post(f"/console/{window.pk}/call-next", HTTP_HX_REQUEST="true").content.decode()
+    assert "B001" in panel
+    panel = client.post(f"/console/{window.pk}/call-next", HTTP_HX_REQUEST="true").content.decode()
+    assert "仍有B001号" in panel  # refused, with the reason
+    client.post(f"/console/{window.pk}/complete", HTTP_HX_REQUEST="true")
+    assert Ticket.objects.get().status == "completed"
+    assert client.post(f"/console/{window.pk}/sign-out").status_code == 302
+    assert "在此上岗" in client.get("/console/").content.decode()
+
+
+def test_unknown_console_button_is_not_a_page(client, clerk, window):
+    client.force_login(clerk)
+    assert client.post(f"/console/{window.pk}/explode").status_code == 404
+
+
+def test_intake_form_decides_and_prints(client, clerk, window, at_window):
+    client.force_login(clerk)
+    page = client.get(f"/console/{window.pk}/case/").content.decode()
+    assert "建设工程消防验收申报表" in page and "补正" in page
+    lines = {f"state_{m.pk}": "present" for m in at_window.item.materials.all()}
+    bad = client.post(
+        f"/console/{window.pk}/case/",
+        {"kind": "person", "name": "张先生", "id_number": "340524198001010013", "decision": "accept", **lines},
+    )
+    assert bad.status_code == 200 and "身份证号码无效" in bad.content.decode()
+    assert not Case.objects.exists()  # intake and decision together, or neither
+    good = client.post(
+        f"/console/{window.pk}/case/",
+        {"kind": "person", "name": "张先生", "id_number": ADULT, "decision": "accept", **lines},
+    )
+    assert good.status_code == 302
+    notice = client.get(good["Location"]).content.decode()
+    assert "受理通知书" in notice and "340524********001X" in notice
+
+
+def test_the_successor_acknowledges_a_handover(client, clerk, window, hall, item, make_clerk):
+    from weimin.halls.models import Window
+
+    other = Window.objects.create(hall=hall, number=6)
+    other.items.add(item)
+    li = make_clerk("li", other)
+    actions.issue_ticket(hall, item, clock.now())
+    actions.call_next(clerk, window, clock.now())
+    client.force_login(clerk)
+    client.post(f"/console/{window.pk}/sign-out", {"successor": li.pk})
+    handover = Handover.objects.get()
+    assert handover.successor == li and handover.acknowledged_at is None
+    client.force_login(li)
+    assert "B001" in client.get(f"/console/{other.pk}/").content.decode()
+    client.post(f"/console/handovers/{handover.pk}/acknowledge")
+    handover.refresh_from_db()
+    assert handover.acknowledged_at is not None

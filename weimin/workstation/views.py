@@ -1,0 +1,246 @@
+"""The clerk's workstation (窗口工作台): choose a window, sign in and out with the handover, call and
+serve the queue, acknowledge what a colleague handed over.
+
+It composes the domain apps below it — tickets, shifts and the cases' intake form — and changes
+nothing itself: every change is an action of the app that owns it.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from weimin.cases import actions as case_actions
+from weimin.cases.actions import MaterialCheck
+from weimin.cases.forms import DecisionForm, IntakeForm, add_checklist
+from weimin.core import clock
+from weimin.core.errors import DomainError
+from weimin.halls.lookups import item_or_404, window_or_404
+from weimin.halls.models import Window
+from weimin.shifts import actions as shift_actions
+from weimin.shifts import queries as shift_queries
+from weimin.shifts.models import Duty, Handover
+from weimin.tickets import actions as ticket_actions
+from weimin.tickets import queue
+from weimin.tickets.forms import TransferForm
+
+
+@login_required
+def choose(request):
+    duty = Duty.objects.duty_of(request.user)
+    if duty is not None:
+        return redirect("workstation:window", window_id=duty.window_id)
+    windows = (
+        Window.objects.filter(hall__staff__user=request.user, active=True)
+        .select_related("hall")
+        .prefetch_related("items")
+        .order_by("hall__position", "number")
+    )
+    holders = Duty.objects.holders_of(windows)
+    rows = [(window, holders.get(window.pk)) for window in windows]
+    context = {"rows": rows, "comp_time_hours": shift_queries.balance(request.user) / 60}
+    return render(request, "workstation/choose.html", context)
+
+
+@login_required
+@require_POST
+def sign_in(request, window_id):
+    window = window_or_404(window_id)
+    try:
+        shift_actions.sign_in(request.user, window, clock.now())
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("workstation:choose")
+    return redirect("workstation:window", window_id=window.pk)
+
+
+@login_required
+@require_POST
+def sign_out(request, window_id):
+    """Leave the window; anything in hand goes to the chosen (or proposed) colleague on duty."""
+    window = window_or_404(window_id)
+    successor = None
+    if request.POST.get("successor"):
+        successor = get_user_model().objects.filter(pk=request.POST["successor"]).first()
+    try:
+        handover = shift_actions.sign_out(request.user, window, clock.now(), successor=successor)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("workstation:window", window_id=window.pk)
+    if handover is not None:
+        messages.info(
+            request,
+            _("Handed over %(n)s items to %(who)s.")
+            % {
+                "n": handover.items.count(),
+                "who": handover.successor.get_username() if handover.successor else _("the hall (nobody on duty)"),
+            },
+        )
+    return redirect("workstation:choose")
+
+
+def _panel_context(window, user, error=None):
+    today = window.hall.local_date(clock.now())
+    holder = Duty.objects.holder_of(window)
+    return {
+        "window": window,
+        "current": queue.ticket_at_window(window),
+        "waiting": queue.waiting_for_window(window, today).count(),
+        "holder": holder,
+        "mine": holder is not None and holder.user_id == user.pk,
+        "items": window.hall.service_items(),
+        "windows": window.hall.windows.filter(active=True).exclude(pk=window.pk),
+        "error": error,
+        "transfer": TransferForm(),
+        "colleagues": shift_queries.on_duty_colleagues(user, window).order_by("username"),
+        "handovers": Handover.objects.filter(successor=user, acknowledged_at__isnull=True).prefetch_related("items"),
+    }
+
+
+@login_required
+def window(request, window_id):
+    found = window_or_404(window_id)
+    return render(request, "workstation/console.html", _panel_context(found, request.user))
+
+
+@login_required
+def panel(request, window_id):
+    """HTMX fragment: the window's state, refreshed every few seconds (which also says the clerk is there)."""
+    found = window_or_404(window_id)
+    duty = Duty.objects.holder_of(found)
+    if duty is not None and duty.user_id == request.user.pk:
+        shift_actions.touch(duty, clock.now())
+    return render(request, "workstation/_panel.html", _panel_context(found, request.user))
+
+
+def _call_next(user, window, now, post):
+    if ticket_actions.call_next(user, window, now) is None:
+        return _("Nobody is waiting for this window.")
+    return None
+
+
+def _transfer(user, window, now, post):
+    current = _current(window)
+    form = TransferForm(post)
+    form.is_valid()
+    target_item = item_or_404(form.cleaned_data["item"]) if form.cleaned_data.get("item") else None
+    target_window = window_or_404(form.cleaned_data["window"]) if form.cleaned_data.get("window") else None
+    ticket_actions.transfer(user, current, now, item=target_item, window=target_window)
+
+
+def _current(window):
+    current = queue.ticket_at_window(window)
+    if current is None:
+        raise Http404(_("No ticket at this window."))
+    return current
+
+
+def _on_current(name):
+    def act(user, window, now, post):
+        ticket_actions.STAFF_TICKET_ACTIONS[name](user, _current(window), now)
+
+    return act
+
+
+# The console's buttons: each is a path of its own (``<window>/<name>``), see urls.py.
+CONSOLE_ACTIONS = {
+    "call-next": _call_next,
+    "transfer": _transfer,
+    **{name: _on_current(name) for name in ticket_actions.AT_WINDOW_ACTIONS},
+}
+
+
+@login_required
+@require_POST
+def act(request, window_id, action):
+    found = window_or_404(window_id)
+    try:
+        error = CONSOLE_ACTIONS[action](request.user, found, clock.now(), request.POST)
+    except DomainError as exc:
+        error = exc.message
+    if request.headers.get("HX-Request"):
+        return render(request, "workstation/_panel.html", _panel_context(found, request.user, error))
+    if error:
+        messages.error(request, error)
+    return HttpResponseRedirect(reverse("workstation:window", args=[found.pk]))
+
+
+@login_required
+@require_POST
+def acknowledge(request, handover_id):
+    handover = Handover.objects.filter(pk=handover_id).first()
+    if handover is None:
+        raise Http404(_("No handover %(id)s.") % {"id": handover_id})
+    try:
+        shift_actions.acknowledge(request.user, handover, clock.now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("workstation:choose")
+
+
+# --- the case at the window: intake and decision, or the re-check of returning supplements ---
+
+
+def checks_from(form, rows) -> list[MaterialCheck]:
+    return [MaterialCheck(str(m.pk), form.cleaned_data[state.name], form.cleaned_data[note.name])
+            for m, state, note in rows]  # fmt: skip
+
+
+def show_error(form, error: DomainError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+@login_required
+def case(request, window_id):
+    """The ticket at this window: intake and decision, or the re-check of a returning visitor's case."""
+    window = window_or_404(window_id)
+    ticket = queue.ticket_at_window(window)
+    if ticket is None:
+        messages.error(request, _("No ticket at this window."))
+        return redirect("workstation:window", window_id=window.pk)
+    returning = getattr(ticket, "resubmission", None)
+    if returning is not None:
+        return recheck(request, window, ticket, returning.case)
+    form = IntakeForm(request.POST or None)
+    rows = add_checklist(form, ticket.item.materials.all())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = case_actions.open_and_decide(
+                request.user, ticket, clock.now(), data["decision"], promise_signed=data["promise_signed"],
+                reason=data["reason"], competent_agency=data["competent_agency"], kind=data["kind"],
+                name=data["name"], id_number=data["id_number"], credit_code=data["credit_code"],
+                credit_code_override=data["credit_code_override"], agent_name=data["agent_name"],
+                phone=data["phone"], materials=checks_from(form, rows),
+            )  # fmt: skip
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            return redirect("cases:notice", number=notice.case.number, notice_id=notice.pk)
+    return render(request, "workstation/intake.html", {"window": window, "ticket": ticket, "form": form, "rows": rows})
+
+
+def recheck(request, window, ticket, case):
+    """补正回访: only the materials the notice listed are checked again."""
+    listed = [line.material for line in case.materials.filter(in_notice=True).select_related("material")]
+    form = DecisionForm(request.POST or None, initial={"decision": "accept"})
+    rows = add_checklist(form, listed)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = case_actions.decide(
+                request.user, case, clock.now(), data["decision"], materials=checks_from(form, rows),
+                promise_signed=data["promise_signed"], reason=data["reason"],
+                competent_agency=data["competent_agency"],
+            )  # fmt: skip
+        except DomainError as error:
+            show_error(form, error)
+        else:
+            return redirect("cases:notice", number=case.number, notice_id=notice.pk)
+    context = {"window": window, "ticket": ticket, "case": case, "form": form, "rows": rows}
+    return render(request, "workstation/recheck.html", context)
