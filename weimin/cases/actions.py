@@ -27,6 +27,7 @@ from weimin.halls.hours import HallCalendar, add_working_days
 from weimin.halls.models import Window
 from weimin.shifts.models import Duty
 from weimin.tickets import actions as ticket_actions
+from weimin.tickets import queue as ticket_queue
 from weimin.tickets.choices import Priority, TicketSource
 from weimin.tickets.models import Ticket
 from weimin.tickets.rules import AT_WINDOW_STATUSES
@@ -164,7 +165,7 @@ def open_case(
     materials: list[MaterialCheck] = (),
 ) -> Case:
     """Intake (收件) for the ticket at the clerk's window: the applicant and the checklist so far."""
-    ticket = Ticket.objects.select_related("hall", "item").get(pk=ticket.pk)
+    ticket = ticket_queue.ticket_by_id(ticket.pk)
     if ticket.status not in AT_WINDOW_STATUSES or ticket.window_id is None:
         raise Refused(_("Ticket %(number)s is not at a window.") % {"number": ticket.number}, field="ticket")
     if not Duty.objects.holds(clerk, ticket.window):

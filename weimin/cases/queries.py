@@ -4,7 +4,7 @@ manager's due list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.http import Http404
@@ -30,6 +30,16 @@ class DueDates:
     promised: date | None
     statutory: date | None
     paused: bool
+
+
+def held_by(user, hall) -> list[Case]:
+    """The cases ``user`` holds at ``hall``: awaiting their decision, the supplements, or pick-up."""
+    return list(Case.objects.filter(clerk=user, hall=hall, status__in=rules.HELD_STATUSES).select_related("item"))
+
+
+def concluded_before(instant: datetime):
+    """Cases decided for good (the applicant may rate them) whose conclusion came before ``instant``."""
+    return Case.objects.filter(status__in=rules.RATABLE_STATUSES, concluded_at__lt=instant)
 
 
 def due_dates(case: Case, today: date, calendar: HallCalendar | None = None) -> DueDates:

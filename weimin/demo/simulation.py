@@ -106,8 +106,9 @@ def prepare_day(now: datetime, seed: int = 20171208) -> int:
         clerks = dict(zip((w.pk for w in windows), staff, strict=False))
         started = day.sessions[0].start
         for window in windows:
-            if window.pk in clerks and not Duty.objects.open().filter(window=window).exists():
-                Duty.objects.create(window=window, user=clerks[window.pk], started_at=started, last_seen_at=now)
+            if window.pk in clerks and Duty.objects.holder_of(window) is None:
+                # Signed in since the session opened; seen now, so idle sign-out leaves the clerk alone.
+                shift_actions.touch(shift_actions.sign_in(clerks[window.pk], window, started), now)
         created += _simulate_hall_day(hall, today, day.sessions, windows, clerks, now, rng)
     return created
 
@@ -238,9 +239,9 @@ class LiveSimulation(threading.Thread):
                 return  # closed or past the cut-off: nobody more today
 
     def _clerk(self, hall: Hall, window: Window, now: datetime) -> None:
-        duty = Duty.objects.open().filter(window=window).select_related("user").first()
+        duty = Duty.objects.holder_of(window)
         if duty is None:
-            staff = [u for u in simulated_staff(hall) if not Duty.objects.open().filter(user=u).exists()]
+            staff = [u for u in simulated_staff(hall) if not Duty.objects.held_by(u).exists()]
             if not staff:
                 return
             try:

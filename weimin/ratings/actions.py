@@ -9,24 +9,22 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from weimin.accounts.auth import can_act_at
+from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import RATABLE_STATUSES
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.halls.hours import add_working_days
 from weimin.ratings.choices import Level, Resolution
 from weimin.ratings.models import FollowUp, Rating
-from weimin.tickets.models import Ticket, TicketEvent
-from weimin.tickets.rules import Event, Status
+from weimin.tickets import queue
+from weimin.tickets.models import Ticket
+from weimin.tickets.rules import Status
 
 
 def _level(level) -> int:
     if level not in Level.values:
         raise InvalidInput(_("Choose a rating from 1 (very dissatisfied) to 5 (very satisfied)."), field="level")
     return int(level)
-
-
-def _completion(ticket: Ticket) -> TicketEvent | None:
-    return TicketEvent.objects.filter(ticket=ticket, kind=Event.COMPLETED).order_by("-at").first()
 
 
 def _create(now: datetime, level: int, comment: str, by_default: bool = False, **target) -> Rating:
@@ -49,7 +47,7 @@ def _create(now: datetime, level: int, comment: str, by_default: bool = False, *
 @transaction.atomic
 def rate_ticket(ticket: Ticket, now: datetime, *, level, comment: str = "") -> Rating:
     """The visitor rates the service of a completed ticket, within the rating period."""
-    completed = _completion(ticket)
+    completed = queue.completion(ticket)
     if ticket.status != Status.COMPLETED or completed is None:
         raise Refused(_("A visit can be rated once it is completed."), field="transition")
     if now - completed.at > timedelta(days=settings.WEIMIN_RATING_PERIOD_DAYS):
@@ -70,16 +68,12 @@ def apply_default_ratings(now: datetime) -> int:
     """Visits not rated within the period get the default level (Guangdong: 基本满意 after 7 days)."""
     ended = now - timedelta(days=settings.WEIMIN_RATING_PERIOD_DAYS)
     created = 0
-    completions = (
-        TicketEvent.objects.filter(kind=Event.COMPLETED, at__lt=ended, at__gte=ended - timedelta(days=60))
-        .filter(ticket__rating__isnull=True, ticket__status=Status.COMPLETED)
-        .select_related("ticket__hall")
-    )
+    completions = queue.completions_between(ended - timedelta(days=60), ended).filter(ticket__rating__isnull=True)
     for completed in completions:
         _create(now, settings.WEIMIN_RATING_DEFAULT_LEVEL, "", by_default=True, hall=completed.ticket.hall,
                 ticket=completed.ticket, window=completed.window, clerk=completed.actor)  # fmt: skip
         created += 1
-    for case in Case.objects.filter(status__in=RATABLE_STATUSES, rating__isnull=True, concluded_at__lt=ended):
+    for case in case_queries.concluded_before(ended).filter(rating__isnull=True):
         _create(now, settings.WEIMIN_RATING_DEFAULT_LEVEL, "", by_default=True, hall=case.hall, case=case,
                 clerk=case.clerk, window=case.window)  # fmt: skip
         created += 1

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
 
+from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import HELD_STATUSES
 from weimin.halls.models import Hall, Window
 from weimin.shifts.models import ChecklistItem, CompTimeEntry, Duty
+from weimin.tickets import queue
 from weimin.tickets.models import Ticket
-from weimin.tickets.queue import ticket_at_window
-from weimin.tickets.rules import Status
 
 
 def is_extended(session) -> bool:
@@ -45,9 +45,7 @@ def balance(user) -> int:
 def in_hand(user, window: Window) -> tuple[Ticket | None, list[Ticket], list[Case]]:
     """What the clerk at ``window`` is responsible for: the ticket at it, fast-lane tickets sent to it,
     and the cases they own."""
-    fast_lane = list(Ticket.objects.filter(target_window=window, status=Status.WAITING).select_related("item"))
-    cases = list(Case.objects.filter(clerk=user, hall=window.hall, status__in=HELD_STATUSES).select_related("item"))
-    return ticket_at_window(window), fast_lane, cases
+    return queue.ticket_at_window(window), queue.sent_to(window), case_queries.held_by(user, window.hall)
 
 
 def on_duty_colleagues(user, window: Window):

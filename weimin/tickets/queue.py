@@ -39,6 +39,28 @@ def ticket_by_token(token: str) -> Ticket:
     return ticket
 
 
+def ticket_by_id(ticket_id: int) -> Ticket:
+    """The ticket as it is now, with its hall, item and window."""
+    return Ticket.objects.select_related("hall", "item", "window").get(pk=ticket_id)
+
+
+def completion(ticket: Ticket) -> TicketEvent | None:
+    """The event that completed the ticket (its instant, window and clerk), if it was completed."""
+    return TicketEvent.objects.filter(ticket=ticket, kind=Event.COMPLETED).order_by("-at").first()
+
+
+def completions_between(start: datetime, end: datetime) -> QuerySet[TicketEvent]:
+    """Completions of tickets that stayed completed, in [start, end), with the ticket and its hall."""
+    return TicketEvent.objects.filter(
+        kind=Event.COMPLETED, at__gte=start, at__lt=end, ticket__status=Status.COMPLETED
+    ).select_related("ticket__hall")
+
+
+def sent_to(window: Window) -> list[Ticket]:
+    """Waiting tickets sent to this window by name (transfers, the fast lane back to its clerk)."""
+    return list(Ticket.objects.filter(target_window=window, status=Status.WAITING).select_related("item"))
+
+
 def ticket_at_window(window: Window) -> Ticket | None:
     return Ticket.objects.filter(window=window, status__in=AT_WINDOW_STATUSES).first()
 
