@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	DEBUG=1 $(BIN)/weimin demo --addr $(ADDR)
 
-# The whole suite: lint, SQLite (with the browser tests), then PostgreSQL on a throwaway cluster.
+# The whole suite: lint, then every test (browser tests included) on SQLite and on a throwaway PostgreSQL cluster.
 test: $(STAMP) lint test-sqlite test-postgres
 
 lint: $(STAMP)
@@ -30,7 +30,7 @@ test-sqlite: $(STAMP)
 	$(BIN)/pytest -q
 
 test-postgres: $(STAMP)
-	$(BIN)/python -m weimin.testing.pgcluster -- $(BIN)/pytest -q -m "not browser"
+	$(BIN)/python -m weimin.testing.pgcluster -- $(BIN)/pytest -q
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -q -m browser
