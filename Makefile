@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test test-sqlite test-postgres test-browser lint messages bench clean
+.PHONY: demo test test-sqlite test-postgres test-browser test-fuzz lint messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	DEBUG=1 $(BIN)/weimin demo --addr $(ADDR)
 
-# The whole suite: lint, then every test (browser tests included) on SQLite and on a throwaway PostgreSQL cluster.
+# The whole suite: lint, then every test (browser tests and the API fuzz run included) on SQLite and on a
+# throwaway PostgreSQL cluster.
 test: $(STAMP) lint test-sqlite test-postgres
 
 lint: $(STAMP)
@@ -34,6 +35,11 @@ test-postgres: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -q -m browser
+
+# schemathesis against a live server, on SQLite then PostgreSQL (also part of test-sqlite and test-postgres).
+test-fuzz: $(STAMP)
+	$(BIN)/pytest -q -m fuzz
+	$(BIN)/python -m weimin.testing.pgcluster -- $(BIN)/pytest -q -m fuzz
 
 messages: $(STAMP)
 	cd weimin && DEBUG=1 ../$(BIN)/weimin makemessages -l zh_Hans --no-obsolete && DEBUG=1 ../$(BIN)/weimin compilemessages

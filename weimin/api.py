@@ -3,11 +3,15 @@
 Every route is an explicit path (no catch-all segment), so the order routers are added in does not
 matter; ``weimin/tests/test_urls.py`` checks that no route can answer another's path."""
 
+from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
+from django.views.defaults import server_error as server_error_page
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from weimin.accounts.api import router as accounts_router
 from weimin.calendars.rules import CalendarUnknown
@@ -45,7 +49,10 @@ def on_validation_error(request: HttpRequest, exc: ValidationError):
     errors = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "payload")]
-        errors.append({"field": ".".join(loc) or "request", "message": error.get("msg", "invalid")})
+        message = error.get("msg", "invalid")
+        if error.get("type") == "value_error" and error.get("ctx", {}).get("error"):
+            message = str(error["ctx"]["error"])  # our own validators' message, without pydantic's prefix
+        errors.append({"field": ".".join(loc) or "request", "message": message})
     return api.create_response(request, field_error_body(errors), status=422)
 
 
@@ -64,6 +71,45 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError):
     return api.create_response(
         request, {"detail": _("A valid bearer token is required (Authorization: Bearer <token>).")}, status=401
     )
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled):
+    """429 from a limit on abuse (tickets/limits.py): what was limited and when to try again; the
+    Retry-After header too."""
+    found = getattr(request, "weimin_limit", None)
+    if found is None:
+        return api.create_response(request, {"detail": _("Too many requests. Try again later.")}, status=429)
+    over, message = found
+    return api.create_response(request, {"detail": message, "retry_at": over.until.isoformat()}, status=429)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
+    return too_big(request)
+
+
+def too_big(request: HttpRequest) -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+    return JsonResponse({"detail": _("The request body is larger than %(kb)s KB.") % {"kb": limit}}, status=413)
+
+
+def bad_request(request: HttpRequest, exception: Exception):
+    """The project's 400: JSON under /api/ (413 for a body over DATA_UPLOAD_MAX_MEMORY_SIZE), a page
+    elsewhere saying what was wrong."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return too_big(request)
+        return JsonResponse({"detail": _("Bad request.")}, status=400)
+    message = str(exception) if isinstance(exception, BadRequest) else ""
+    return TemplateResponse(request, "400.html", {"message": message}, status=400)
+
+
+def server_error(request: HttpRequest):
+    """The project's 500: JSON under /api/, the page elsewhere (the error itself goes to the log)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Internal error: it has been logged.")}, status=500)
+    return server_error_page(request)
 
 
 def not_found(request: HttpRequest, exception: Exception):

@@ -11,8 +11,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last: their browser and live-server threads must not exist while other tests fork."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Browser and fuzz tests last: their browser and live-server threads must not exist while other
+    tests fork."""
+    items.sort(key=lambda item: any(item.get_closest_marker(name) for name in ("browser", "fuzz")))
 
 
 def local(text: str) -> datetime:
@@ -35,6 +36,35 @@ def real_clock():
     forget_snapshots()
     yield
     clock.reset()
+
+
+class _TestClockTime:
+    """What django-ratelimit reads as the time: weimin's clock, so ``freeze`` moves the limits' windows."""
+
+    @staticmethod
+    def time() -> float:
+        return clock.now().timestamp()
+
+
+@pytest.fixture(autouse=True)
+def limits_on_the_test_clock(request, monkeypatch):
+    """Limits on abuse count in windows of the test's clock, and no count outlives its test: a
+    transactional test's tables are flushed afterwards, but the cache table is no model's, so it is
+    cleared here."""
+    import django_ratelimit.core
+
+    monkeypatch.setattr(django_ratelimit.core, "time", _TestClockTime)
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    blocker = request.getfixturevalue("django_db_blocker") if transactional else None
+    yield
+    if blocker is not None:
+        from django.core.cache import cache
+
+        with blocker.unblock():
+            cache.clear()
 
 
 @pytest.fixture
@@ -99,22 +129,45 @@ def window(hall, item):
 
 
 @pytest.fixture
-def make_clerk(hall):
-    """``make_clerk('huang', window)`` creates window staff of the hall, signed in at ``window`` if given."""
+def make_staff(hall):
+    """``make_staff('wu', 'hall_manager')`` creates a member of the hall in that role group."""
     from django.contrib.auth.models import Group, User
 
     from weimin.accounts.models import StaffProfile
+
+    def _make(username: str, role: str, *, halls=None):
+        user = User.objects.create_user(username, password="x")
+        user.groups.add(Group.objects.get(name=role))
+        StaffProfile.objects.create(user=user, display_name=username).halls.add(*([hall] if halls is None else halls))
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def make_clerk(make_staff):
+    """``make_clerk('huang', window)`` creates window staff of the hall, signed in at ``window`` if given."""
     from weimin.shifts.actions import sign_in
 
     def _make(username: str, window=None):
-        user = User.objects.create_user(username, password="x")
-        user.groups.add(Group.objects.get(name="window_staff"))
-        StaffProfile.objects.create(user=user, display_name=username).halls.add(hall)
+        user = make_staff(username, "window_staff")
         if window is not None:
             sign_in(user, window, clock.now())
         return user
 
     return _make
+
+
+@pytest.fixture
+def manager(make_staff):
+    """The hall's manager (大厅负责人)."""
+    return make_staff("wu", "hall_manager")
+
+
+@pytest.fixture
+def approver(make_staff):
+    """The back-office approver who concludes the hall's cases (办结)."""
+    return make_staff("zhou", "approver")
 
 
 @pytest.fixture
@@ -183,3 +236,31 @@ def screenshots():
     path = Path(settings.VAR_DIR).parent / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def enroll(db):
+    """``enroll("kiosk")`` / ``enroll("pad", window)``: a device of the hall (the district hall unless
+    ``hall=``) enrolled as its manager would, through its one-time link; returns the secret the device's
+    cookie carries (``client.cookies[COOKIE] = secret``, or ``enrolled_context`` in browser tests)."""
+    from django.contrib.auth.models import User
+
+    from weimin.accounts import actions
+    from weimin.accounts.models import Device
+    from weimin.halls.models import Hall
+
+    def _enroll(kind: str, window=None, *, hall=None) -> str:
+        hall = hall or (window.hall if window is not None else Hall.objects.get(code="longgang-district"))
+        by = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("root", password="x")
+        link = actions.add_device(by, Device(hall=hall, kind=kind, window=window), clock.now())
+        return actions.enroll(link.code, clock.now())[1]
+
+    return _enroll
+
+
+def enrolled_context(context, base_url: str, secret: str):
+    """A browser context (a kiosk, a pad) that carries an enrolled device's cookie."""
+    from weimin.accounts.devices import COOKIE
+
+    context.add_cookies([{"name": COOKIE, "value": secret, "url": base_url, "httpOnly": True}])
+    return context

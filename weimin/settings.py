@@ -1,17 +1,18 @@
 """Django settings, read from the environment.
 
 DATABASE_URL   PostgreSQL in production (``postgres://user:pass@host/db``); default SQLite in ./var/
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     required to serve when DEBUG is off (commands such as `serve --help` run without it)
 DEBUG          1/true to enable
+WEIMIN_HTTPS   1 behind HTTPS: redirect, secure cookies, HSTS (docs/security.md)
 ALLOWED_HOSTS  comma-separated
 WEIMIN_CLOCK   demo/training clock start, hall-local ``YYYY-MM-DDTHH:MM`` (see weimin.core.clock)
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,10 +28,11 @@ VAR_DIR = Path(os.environ.get("WEIMIN_VAR_DIR", Path.cwd() / "var"))
 
 DEBUG = env_flag("DEBUG")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_flag("WEIMIN_INSECURE_DEV_KEY"):
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+if not SECRET_KEY and (DEBUG or env_flag("WEIMIN_INSECURE_DEV_KEY")):
     SECRET_KEY = "weimin-insecure-development-key"
+# Without a key (DEBUG off) the settings still load, so `weimin serve --help`, `migrate` and `check` work;
+# Django refuses the empty key where one is used (sessions, CSRF, signing), and `weimin serve` and
+# weimin/wsgi.py refuse to start without one.
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",  # django-axes: login lockout, failures counted per username and address
+    "csp",  # django-csp: its checks catch settings in the pre-4.0 format
     "weimin.core",
     "weimin.calendars",
     "weimin.halls",
@@ -58,11 +62,14 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "weimin.core.middleware.ChineseFirstLocaleMiddleware",
+    "weimin.core.middleware.StorableInputMiddleware",  # no NUL or lone surrogate in paths, queries, forms
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: a locked-out login answers the lockout page
 ]
 
 ROOT_URLCONF = "weimin.urls"
@@ -104,6 +111,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache every process shares (gunicorn workers, commands): the database's own table, created by
+# `weimin migrate` (core's post_migrate runs createcachetable) or `weimin createcachetable`. It counts
+# failed guesses at citizens' secrets (core/attempts.py) and the limits on abuse. MAX_ENTRIES is high:
+# culling must not let a flood of keys wipe the counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "weimin_cache",
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+    }
+}
+
+# django-axes first: a locked-out username and address is refused before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -124,9 +146,43 @@ LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/console/"
 LOGOUT_REDIRECT_URL = "/"
 
+# --- HTTPS and browser-side defences (docs/security.md "Hardening: scripts, inputs, deployment") ---
+# A hall's own network often serves plain HTTP: secure cookies, HSTS and the redirect to HTTPS are on
+# only with WEIMIN_HTTPS=1 (then `weimin check --deploy` is clean). Behind a TLS proxy on this host,
+# gunicorn takes the scheme from X-Forwarded-Proto (its forwarded_allow_ips: 127.0.0.1).
+WEIMIN_HTTPS = env_flag("WEIMIN_HTTPS")
+if WEIMIN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("WEIMIN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("WEIMIN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_flag("WEIMIN_HSTS_PRELOAD", True)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): scripts and styles only from weimin's own static files — no
+# inline <script>, no onclick=, no style= (htmx's indicator styles are off: base.html's htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # Paths under /t/, /a/ and /cases/s/ carry visitors' secrets: core/logs.py redacts every log record
+    # (this configuration's, Django's server log and gunicorn's access log alike) when it is made.
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
@@ -170,6 +226,13 @@ WEIMIN_PROMISE_SUPPLY_DAYS = int(os.environ.get("WEIMIN_PROMISE_SUPPLY_DAYS", "5
 WEIMIN_CASE_EXTENSION_DAYS = int(os.environ.get("WEIMIN_CASE_EXTENSION_DAYS", "10"))
 # Cases this many working days or fewer before their promised date are listed as due soon.
 WEIMIN_CASE_DUE_SOON_DAYS = int(os.environ.get("WEIMIN_CASE_DUE_SOON_DAYS", "2"))
+# Citizens' secrets (docs/security.md): failed lookups of a case (number + ID number, or a link) are
+# counted in the shared cache; past a limit every attempt waits until the window ends.
+WEIMIN_LOOKUP_FAILURE_MINUTES = int(os.environ.get("WEIMIN_LOOKUP_FAILURE_MINUTES", "15"))
+WEIMIN_LOOKUP_FAILURES_PER_CASE = int(os.environ.get("WEIMIN_LOOKUP_FAILURES_PER_CASE", "5"))
+WEIMIN_LOOKUP_FAILURES_PER_CASE_PER_DAY = int(os.environ.get("WEIMIN_LOOKUP_FAILURES_PER_CASE_PER_DAY", "20"))
+WEIMIN_LOOKUP_FAILURES_PER_ADDRESS = int(os.environ.get("WEIMIN_LOOKUP_FAILURES_PER_ADDRESS", "20"))
+
 # Where "result ready" messages go: a dotted path to a callable(notification); default writes the log.
 WEIMIN_NOTIFICATION_SENDER = os.environ.get("WEIMIN_NOTIFICATION_SENDER", "weimin.cases.notify.log_sender")
 
@@ -186,3 +249,29 @@ WEIMIN_FOLLOW_UP_RESOLVE_DAYS = int(os.environ.get("WEIMIN_FOLLOW_UP_RESOLVE_DAY
 # An opening session that ends after this local time, or falls on a weekend, is an extended session
 # with its own logistics checklist (后勤保障).
 WEIMIN_EXTENDED_SESSION_ENDS_AFTER = os.environ.get("WEIMIN_EXTENDED_SESSION_ENDS_AFTER", "18:00")
+
+# Limits on abuse (issue 9, docs/security.md "Limits on abuse and enrolled devices"), counted in CACHES
+# above, the database cache every process shares.
+# Proxies in front of weimin whose X-Forwarded-For to trust (0: the client address is REMOTE_ADDR; a
+# forwarded header sent by the client itself is never believed).
+WEIMIN_TRUSTED_PROXIES = int(os.environ.get("WEIMIN_TRUSTED_PROXIES", "0"))
+NINJA_NUM_PROXIES = WEIMIN_TRUSTED_PROXIES
+# Per client address (0 = no limit). Enrolled kiosks and pads of the hall and signed-in staff are not
+# limited per address: a real kiosk issues hundreds of numbers an hour from one address.
+WEIMIN_TICKETS_PER_ADDRESS_PER_HOUR = int(os.environ.get("WEIMIN_TICKETS_PER_ADDRESS_PER_HOUR", "10"))
+WEIMIN_BOOKINGS_PER_ADDRESS_PER_DAY = int(os.environ.get("WEIMIN_BOOKINGS_PER_ADDRESS_PER_DAY", "3"))
+# Upcoming bookings one ID number may hold at a hall, across its items (one per item as before).
+WEIMIN_BOOKINGS_PER_PERSON = int(os.environ.get("WEIMIN_BOOKINGS_PER_PERSON", "3"))
+# An enrollment link for a kiosk or pad works once, within this many hours of being made.
+WEIMIN_DEVICE_LINK_HOURS = int(os.environ.get("WEIMIN_DEVICE_LINK_HOURS", "24"))
+# Logins: after this many failures for one username from one address, that pair is locked out this long.
+WEIMIN_LOGIN_FAILURE_LIMIT = int(os.environ.get("WEIMIN_LOGIN_FAILURE_LIMIT", "5"))
+WEIMIN_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("WEIMIN_LOGIN_LOCKOUT_MINUTES", "15"))
+AXES_FAILURE_LIMIT = WEIMIN_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=WEIMIN_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "weimin.core.limits.client_address"
+AXES_LOCKOUT_CALLABLE = "weimin.core.limits.login_locked_out"
+AXES_USERNAME_CALLABLE = "weimin.core.limits.login_username"  # cut to a username's length (no 500 on a long one)
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False

@@ -7,7 +7,9 @@ from django.urls import include, path
 
 from weimin.api import api
 
+handler400 = "weimin.api.bad_request"
 handler404 = "weimin.api.not_found"
+handler500 = "weimin.api.server_error"
 
 urlpatterns = [
     path("", include("weimin.halls.urls")),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("", include("weimin.cases.urls")),
     path("", include("weimin.ratings.urls")),
     path("", include("weimin.shifts.urls")),
+    path("", include("weimin.accounts.urls")),
     path("console/", include("weimin.workstation.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

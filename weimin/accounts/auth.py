@@ -47,13 +47,3 @@ def halls_managed_by(user):
     if user.is_superuser or user.groups.filter(name=Role.DISTRICT_OFFICE).exists():
         return None
     return Hall.objects.filter(staff__user=user)
-
-
-def can_act_at(user, hall) -> bool:
-    """Staff act only at the halls they belong to; a superuser acts everywhere."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "staff_profile", None)
-    return profile is not None and profile.halls.filter(pk=hall.pk).exists()

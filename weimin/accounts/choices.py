@@ -8,5 +8,13 @@ class Role(models.TextChoices):
     WINDOW_STAFF = "window_staff", _("Window staff")
     HALL_MANAGER = "hall_manager", _("Hall manager")
     DISTRICT_OFFICE = "district_office", _("District office")
+    APPROVER = "approver", _("Back-office approver")
     CAMPAIGN_TEAM = "campaign_team", _("Expropriation team")
     RIVER_OFFICE = "river_office", _("River office")
+
+
+class DeviceKind(models.TextChoices):
+    """What a hall's enrolled device is for."""
+
+    KIOSK = "kiosk", _("Kiosk (取号机)")
+    PAD = "pad", _("Rating pad (好差评) beside a window")

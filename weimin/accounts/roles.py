@@ -21,11 +21,11 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "specialdaysession",
         ],
         "calendars": ["calendaryear", "calendarday"],
-        "accounts": ["staffprofile"],
+        "accounts": ["staffprofile", "device"],
     },
     Role.HALL_MANAGER: {
         "halls": ["window", "openingschedule", "openingsession", "specialday", "specialdaysession"],
-        "accounts": ["staffprofile"],
+        "accounts": ["staffprofile", "device"],
     },
 }
 

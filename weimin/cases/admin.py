@@ -33,8 +33,9 @@ class CaseAdmin(admin.ModelAdmin):
     list_display = ["number", "item", "hall", "status", "decision", "applicant_name", "accepted_on"]
     list_filter = ["status", "decision", "hall", "item__category"]
     search_fields = ["number", "applicant_name", "item__name"]
-    # The full ID number stays out of the back office: it is the handling clerk's to see.
-    exclude = ["id_number"]
+    # The full ID number stays out of the back office: it is the handling clerk's to see; the hash of
+    # the applicant's key is nobody's to see or edit.
+    exclude = ["id_number", "access_hash"]
     # The life cycle changes only through cases.actions, which check it and write the audit trail:
     # the back office sees it and corrects the applicant's particulars, nothing more.
     readonly_fields = [

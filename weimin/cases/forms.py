@@ -38,5 +38,32 @@ def add_checklist(form: forms.Form, materials, initial: dict | None = None) -> l
 
 
 class CaseLookupForm(forms.Form):
-    number = forms.CharField(label=_("Case number"), max_length=20)
-    id_last4 = forms.CharField(label=_("Last 4 characters of the ID number"), min_length=4, max_length=4)
+    """The applicant's typed lookup: the case number and their whole ID number (posted, never in the
+    address). Room for spaces and full-width digits: core.inputs normalizes them."""
+
+    number = forms.CharField(label=_("Case number"), max_length=40)
+    id_number = forms.CharField(
+        label=_("ID number (all 18 characters)"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+
+
+class KioskResubmitForm(forms.Form):
+    """The kiosk's fast lane: scan the notice's QR code (its link) or type the number and ID number."""
+
+    link = forms.CharField(label=_("Scan the QR code of your notice"), max_length=300, required=False)
+    number = forms.CharField(label=_("Case number"), max_length=40, required=False)
+    id_number = forms.CharField(label=_("ID number (all 18 characters)"), max_length=40, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("link") and not (data.get("number") and data.get("id_number")):
+            raise forms.ValidationError(_("Scan your notice's QR code, or enter the case number and your ID number."))
+        return data
+
+
+def token_in(scanned: str) -> str:
+    """The token in a scanned notice link (…/cases/s/<token>/), or the text itself."""
+    text = scanned.strip()
+    if "/cases/s/" in text:
+        text = text.split("/cases/s/", 1)[1]
+    return text.split("/", 1)[0].split("?", 1)[0]

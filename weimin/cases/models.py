@@ -1,3 +1,5 @@
+import hmac
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,7 @@ from weimin.cases.choices import (
 )
 from weimin.core.identity import mask_id_number
 from weimin.halls.models import Hall, Material, ServiceItem, Window
-from weimin.tickets.models import Ticket
+from weimin.tickets.models import Ticket, secret_hash
 
 USER = settings.AUTH_USER_MODEL
 
@@ -58,6 +60,9 @@ class Case(models.Model):
     collector_id_masked = models.CharField(_("collector ID"), max_length=18, blank=True)
     postal_tracking = models.CharField(_("postal tracking number"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("opened at"))
+    # The applicant's key to the case (the link in the notice's QR code): only its keyed hash is stored,
+    # a new one with every notice (cases.actions.decide), the old one then opens nothing.
+    access_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -76,10 +81,14 @@ class Case(models.Model):
         """The ID number as ``user`` may see it: whole for the clerk handling the case."""
         return self.id_number if user is not None and user.pk == self.clerk_id else self.id_masked
 
-    def opens_with(self, id_last4: str | None) -> bool:
-        """A citizen's key to the case, with its number: the last 4 characters of the applicant's ID
-        number (a final x in either case)."""
-        return bool(id_last4) and id_last4.strip().upper() == self.id_number[-4:]
+    def token_matches(self, token: str | None) -> bool:
+        """The applicant's link opens the case (the random token of the latest notice's QR code)."""
+        return bool(token) and hmac.compare_digest(secret_hash(token), self.access_hash)
+
+    def id_matches(self, id_number: str) -> bool:
+        """Typed lookup: the applicant's whole ID number, already normalized (core.inputs.resident_id).
+        The last 4 characters — shown on every masked number — open nothing."""
+        return bool(id_number) and hmac.compare_digest(id_number.encode(), self.id_number.encode())
 
 
 class CaseMaterial(models.Model):

@@ -8,13 +8,58 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
 from weimin.cases.choices import CaseStatus
 from weimin.cases.models import Case
+from weimin.core import attempts
+from weimin.core.errors import NotFound
+from weimin.core.identity import fold_typed
+from weimin.core.inputs import resident_id
 from weimin.halls.hours import HallCalendar, add_working_days
+from weimin.tickets.models import secret_hash
+
+# One answer for "no such case" and "wrong secret": the answer must not tell whether a case exists.
+NO_MATCH = gettext_lazy("No case matches that case number and ID number (or link).")
+
+
+def case_for_applicant(number: str, id_number: str, *, address: str | None, now: datetime, hall=None) -> Case:
+    """Typed lookup: the case number and the applicant's whole ID number (as typed: normalized here).
+
+    Failures count per case number and per address (WEIMIN_LOOKUP_*); while either is full every
+    attempt, right or wrong, is TooManyAttempts saying when to try again. An unknown number and a
+    wrong ID number get the same NotFound. Call outside a transaction (the counters are written)."""
+    number = fold_typed(number or "")[:40]
+    per_case, per_address = attempts.lookup_counters("case", number, address)
+    attempts.check(per_case + per_address, now)
+    person = resident_id(id_number, timezone.localdate(now))
+    found = Case.objects.select_related("hall", "item", "clerk").filter(number=number)
+    case = (found.filter(hall=hall) if hall is not None else found).first()
+    if case is None or not case.id_matches(person.number):
+        attempts.fail(per_case + per_address, now)
+        raise NotFound(NO_MATCH)
+    attempts.forget(per_case)
+    return case
+
+
+def case_for_link(token: str, *, address: str | None, now: datetime, number: str | None = None, hall=None) -> Case:
+    """The case the applicant's link opens (the token of the latest notice's QR code), or NotFound —
+    the same answer as a wrong ID number. Wrong tokens count against the address only."""
+    per_address = attempts.lookup_counters("case", None, address)[1]
+    attempts.check(per_address, now)
+    case = None
+    if token:
+        found = Case.objects.select_related("hall", "item", "clerk").filter(access_hash=secret_hash(token))
+        case = (found.filter(hall=hall) if hall is not None else found).first()
+    if case is None or (number is not None and case.number != fold_typed(number)):
+        if token:
+            attempts.fail(per_address, now)
+        raise NotFound(NO_MATCH)
+    return case
 
 
 def case_or_404(number: str) -> Case:

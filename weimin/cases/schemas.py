@@ -3,30 +3,35 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from weimin.core.text import Text
+
+# A checklist is a few dozen materials at most.
+MAX_MATERIALS = 100
+
 
 class MaterialCheckIn(Schema):
-    material: str = Field(..., description="the material's id or name on the item's checklist")
+    material: Text(120) = Field(..., description="the material's id or name on the item's checklist")
     state: Literal["present", "missing", "non_compliant"]
-    note: str = ""
+    note: Text(200) = ""
 
 
 class CaseIn(Schema):
     kind: Literal["person", "company"] = "person"
-    name: str
-    id_number: str = Field(..., description="the applicant's (or, for a company, the agent's) ID number")
-    credit_code: str = ""
-    credit_code_override: str = Field("", description="reason to accept a legacy code that fails the check")
-    agent_name: str = ""
-    phone: str = ""
-    materials: list[MaterialCheckIn] = []
+    name: Text(80, min_length=1)
+    id_number: Text(40) = Field(..., description="the applicant's (or, for a company, the agent's) ID number")
+    credit_code: Text(18) = ""
+    credit_code_override: Text(200) = Field("", description="reason to accept a legacy code that fails the check")
+    agent_name: Text(40) = ""
+    phone: Text(20) = ""
+    materials: list[MaterialCheckIn] = Field([], max_length=MAX_MATERIALS)
 
 
 class DecisionIn(Schema):
     decision: Literal["accept", "accept_on_promise", "correction", "refuse"]
-    materials: list[MaterialCheckIn] = []
+    materials: list[MaterialCheckIn] = Field([], max_length=MAX_MATERIALS)
     promise_signed: bool = False
-    reason: str = ""
-    competent_agency: str = ""
+    reason: Text(300) = ""
+    competent_agency: Text(120) = ""
 
 
 class StatusIn(Schema):
@@ -36,8 +41,24 @@ class StatusIn(Schema):
 
 class PickupIn(Schema):
     method: Literal["window", "post"] = "window"
-    collector_id_number: str = ""
-    tracking: str = ""
+    collector_id_number: Text(40) = ""
+    tracking: Text(40) = ""
+
+
+class CaseSecretIn(Schema):
+    """A citizen's key to their case, in the body (or the token in the X-Visitor-Token header), never
+    in the address."""
+
+    token: Text(64) = Field("", description="the link token of the notice's QR code")
+    id_number: Text(40) = Field("", description="the applicant's whole ID number (not its last 4)")
+
+
+class CaseLookupIn(Schema):
+    id_number: Text(40) = Field(..., description="the applicant's whole ID number (not its last 4)")
+
+
+class ValidateIn(Schema):
+    value: Text(64) = Field(...)
 
 
 class MaterialOut(Schema):
@@ -51,7 +72,7 @@ class NoticeOut(Schema):
     number: str
     kind: str
     issued_at: datetime
-    url: str
+    url: str | None = Field(None, description="the printable notice: for staff, or under the applicant's link")
 
 
 class HistoryOut(Schema):
@@ -76,6 +97,10 @@ class CaseOut(Schema):
     materials: list[MaterialOut]
     notices: list[NoticeOut]
     history: list[HistoryOut]
+    access_token: str | None = Field(
+        None, description="after a decision only: the applicant's new key (the notice's QR code), shown once"
+    )
+    access_url: str | None = Field(None, description="after a decision only: the applicant's page, /cases/s/<token>/")
 
 
 class ValidationOut(Schema):

@@ -9,64 +9,117 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weimin.accounts.auth import can_act_at
-from weimin.cases import actions, queries
-from weimin.cases.forms import CaseLookupForm
+from weimin.accounts.permissions import Action, may
+from weimin.cases import actions, queries, rules
+from weimin.cases.forms import CaseLookupForm, KioskResubmitForm, token_in
 from weimin.cases.models import Case, CaseNotice
 from weimin.cases.queries import case_or_404
 from weimin.core import clock
-from weimin.core.errors import DomainError
+from weimin.core.errors import DomainError, NotFound, TooManyAttempts
+from weimin.core.limits import client_address
 from weimin.core.qr import qr_svg
 from weimin.halls.lookups import hall_or_404
+from weimin.tickets import limits as ticket_limits
 
 
-def viewer_may_see(request, case: Case) -> bool:
-    if request.user.is_authenticated and can_act_at(request.user, case.hall):
-        return True
-    return case.opens_with(request.GET.get("id_last4"))
-
-
-def notice(request, number, notice_id):
-    """A printable notice (A4), with a QR code to the case's status page."""
-    case = case_or_404(number)
-    if not viewer_may_see(request, case):
-        raise Http404(_("No case %(number)s.") % {"number": number})
+def _notice_page(request, case: Case, notice_id, qr_url: str, *, via_link: bool):
     found = CaseNotice.objects.filter(case=case, pk=notice_id).select_related("issued_by").first()
     if found is None:
         raise Http404(_("No such notice."))
-    status_url = request.build_absolute_uri(reverse("cases:status") + f"?number={case.number}")
     # Paper travels: the printed notice carries the masked number, whoever prints it.
-    context = {"case": case, "notice": found, "qr": qr_svg(status_url), "id_shown": case.id_masked,
+    context = {"case": case, "notice": found, "qr": qr_svg(request.build_absolute_uri(qr_url)),
+               "via_link": via_link, "id_shown": case.id_masked,
                "dates": queries.due_dates(case, case.hall.local_date(clock.now()))}  # fmt: skip
     return render(request, "cases/notice.html", context)
 
 
+def notice(request, number, notice_id):
+    """A notice for staff of the hall (a reprint: its QR code leads to the typed lookup, since only the
+    applicant's latest notice carries their key)."""
+    case = case_or_404(number)
+    if not may(request.user, Action.CASE_READ, case.hall):
+        raise Http404(_("No case %(number)s.") % {"number": number})
+    return _notice_page(request, case, notice_id, reverse("cases:status") + f"?number={case.number}", via_link=False)
+
+
+def _case_by_link(request, token) -> Case:
+    """The case the applicant's link opens; any failure is the same 404 (too many: TooManyAttempts)."""
+    try:
+        return queries.case_for_link(token, address=client_address(request), now=clock.now())
+    except NotFound as error:
+        raise Http404(error.message) from error
+
+
+def _too_many(request, message):
+    return render(request, "cases/status.html", {"form": CaseLookupForm(), "refusal": message}, status=429)
+
+
+def notice_by_link(request, token, notice_id):
+    """The printable notice (A4) the clerk prints after a decision, and the applicant's copy: its QR
+    code carries the applicant's key (/cases/s/<token>/)."""
+    try:
+        case = _case_by_link(request, token)
+    except TooManyAttempts as error:
+        return _too_many(request, error.message)
+    return _notice_page(request, case, notice_id, reverse("cases:mine", args=[token]), via_link=True)
+
+
+def mine(request, token):
+    """The applicant's own page, opened from the notice's QR code."""
+    try:
+        case = _case_by_link(request, token)
+    except TooManyAttempts as error:
+        return _too_many(request, error.message)
+    dates = queries.due_dates(case, case.hall.local_date(clock.now()))
+    context = {"case": case, "dates": dates, "token": token, "missing": _missing(case), "notices": case.notices.all()}
+    return render(request, "cases/status.html", context)
+
+
+def _missing(case: Case) -> list:
+    """The checklist's gaps: what the applicant still has to bring."""
+    lines = case.materials.select_related("material")
+    return [line for line in lines if rules.is_gap(line.material.required, line.state)]
+
+
 def status(request):
-    """The citizen's view: case number and the last 4 characters of the ID number."""
-    form = CaseLookupForm(request.GET or None)
-    case = dates = None
-    if form.is_valid():
-        case = Case.objects.select_related("hall", "item").filter(number=form.cleaned_data["number"].strip()).first()
-        if case is None or not case.opens_with(form.cleaned_data["id_last4"]):
-            form.add_error(None, _("No case matches that number and ID."))
-            case = None
+    """The citizen's typed lookup: the case number and the whole ID number, posted (never in the
+    address); the same answer for an unknown case and a wrong number, failures limited."""
+    form = CaseLookupForm(request.POST or None, initial={"number": request.GET.get("number", "")})
+    case = dates = refusal = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = queries.case_for_applicant(data["number"], data["id_number"], address=client_address(request),
+                                              now=clock.now())  # fmt: skip
+        except TooManyAttempts as error:
+            refusal = error.message
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             dates = queries.due_dates(case, case.hall.local_date(clock.now()))
-    return render(request, "cases/status.html", {"form": form, "case": case, "dates": dates})
+    context = {"form": form, "case": case, "dates": dates, "refusal": refusal,
+               "missing": _missing(case) if case else []}  # fmt: skip
+    return render(request, "cases/status.html", context, status=429 if refusal else 200)
 
 
 @require_POST
 def kiosk_resubmit(request, code):
-    """At the kiosk: back with the supplements → a fast-lane ticket."""
-    form = CaseLookupForm(request.POST)
-    case = None
-    if form.is_valid():
-        case = Case.objects.filter(hall__code=code, number=form.cleaned_data["number"].strip()).first()
-    if case is None or not case.opens_with(form.cleaned_data.get("id_last4")):
-        messages.error(request, _("No case matches that number and ID at this hall."))
+    """At the kiosk: back with the supplements → a fast-lane ticket. The applicant scans the notice's
+    QR code (its link) or types the case number and the whole ID number."""
+    hall = hall_or_404(code)
+    form = KioskResubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("tickets:kiosk", code=code)
+    # A hall's enrolled kiosk serves everyone from one address: only the per-case count applies there.
+    address = None if ticket_limits.exempt(request, hall) else client_address(request)
+    data, now = form.cleaned_data, clock.now()
     try:
-        issued = actions.check_in_resubmission(case, clock.now())
+        if data["link"]:
+            case = queries.case_for_link(token_in(data["link"]), address=address, now=now, hall=hall)
+        else:
+            case = queries.case_for_applicant(data["number"], data["id_number"], address=address, now=now, hall=hall)
+        issued = actions.check_in_resubmission(case, now)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("tickets:kiosk", code=code)
@@ -77,7 +130,7 @@ def kiosk_resubmit(request, code):
 def due(request, code):
     """For the hall manager: open cases past or close to their promised date."""
     hall = hall_or_404(code)
-    if not can_act_at(request.user, hall):
+    if not may(request.user, Action.CASES_DUE, hall):
         raise Http404(_("No hall with code %(code)s.") % {"code": code})
     rows = queries.due_list(hall, hall.local_date(clock.now()))
     return render(request, "cases/due.html", {"hall": hall, "rows": rows})

@@ -7,6 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = "weimin"
 
     def ready(self) -> None:
-        from weimin.core import clock
+        from django.db.models.signals import post_migrate
+
+        from weimin.core import clock, logs
 
         clock.configure_from_env()
+        logs.install()
+        post_migrate.connect(create_cache_table, dispatch_uid="weimin-create-cache-table")
+
+
+def create_cache_table(using="default", **kwargs) -> None:
+    """`weimin migrate` creates the shared cache's table too (settings.CACHES; idempotent)."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

@@ -32,3 +32,10 @@ class NotPermitted(DomainError):
 
 class NotFound(DomainError):
     status = 404
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed guesses at a secret from this address or for this record: 429, with the
+    instant to try again (``retry_at``, ISO 8601)."""
+
+    status = 429

@@ -1,11 +1,17 @@
 """Identity numbers (no Django): the resident ID number of GB 11643-1999 and its masking.
 
 Check character: ISO 7064 MOD 11-2 over the first 17 digits (GB 11643-1999).
+
+Every typed number goes through ``fold_typed`` first (the one normalization): full-width characters,
+as Chinese input methods type them, become their ASCII forms, spaces go, letters are upper-cased.
+Only then are ASCII digits (and X, or the credit code's alphabet) accepted, so one person has one
+number, one hash and one case lookup whatever keyboard typed it.
 """
 
 from __future__ import annotations
 
 import enum
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,6 +43,35 @@ class ResidentId:
         return mask_id_number(self.number)
 
 
+# Compatibility mappings that only change a character's width (ｘ → x, ３ → 3, the ideographic space).
+# Other NFKC mappings (superscript ² → 2, circled ① → 1, mathematical 𝟐 → 2) are not how anyone types
+# a number: those characters are refused rather than silently read as digits.
+WIDTH_TAGS = ("<wide>", "<narrow>")
+ID_CHARS = frozenset("0123456789X")
+
+
+def fold_typed(value: str) -> str:
+    """The one normalization of a typed number: NFKC on full- and half-width forms, spaces removed,
+    upper case. Other characters are kept as typed (the parsers refuse them, naming them)."""
+    folded = []
+    for char in value or "":
+        if char.isspace():
+            continue
+        if unicodedata.decomposition(char).startswith(WIDTH_TAGS):
+            char = unicodedata.normalize("NFKC", char)
+            if char.isspace():
+                continue
+        # Only ASCII letters are upper-cased: "ﬀ".upper() would be "FF", "ı".upper() an "I".
+        folded.append(char.upper() if char.isascii() else char)
+    return "".join(folded)
+
+
+def shown(chars) -> str:
+    """Characters for a message: ASCII as is, anything else by its code point (never a raw control
+    character, surrogate or look-alike digit in an answer)."""
+    return ", ".join(c if c.isascii() and c.isprintable() else f"U+{ord(c):04X}" for c in sorted(set(chars)))
+
+
 def id_check_char(first17: str) -> str:
     return ID_CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
@@ -46,10 +81,13 @@ def parse_resident_id(value: str, today: date | None = None) -> ResidentId:
 
     With ``today``, a birth date after it is refused too.
     """
-    number = value.strip().upper()
+    number = fold_typed(value)
+    bad = [c for c in number if c not in ID_CHARS]
+    if bad:
+        raise InvalidIdNumber(f"not allowed: {shown(bad)} (only the digits 0-9 and a final X)")
     if len(number) != 18:
         raise InvalidIdNumber(f"must have 18 characters, has {len(number)}")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if "X" in number[:17]:
         raise InvalidIdNumber("the first 17 characters must be digits and the last a digit or X")
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -87,13 +125,13 @@ def credit_check_char(first17: str) -> str:
 
 
 def parse_credit_code(value: str) -> str:
-    """Validate an 18-character unified social credit code; return it normalised (upper case)."""
-    code = value.strip().upper()
+    """Validate an 18-character unified social credit code; return it normalised (``fold_typed``)."""
+    code = fold_typed(value)
+    bad = [c for c in code if c not in CREDIT_CHARSET]
+    if bad:
+        raise InvalidCreditCode(f"not allowed: {shown(bad)} (digits and capital letters, never I, O, S, V, Z)")
     if len(code) != 18:
         raise InvalidCreditCode(f"must have 18 characters, has {len(code)}")
-    bad = sorted({c for c in code if c not in CREDIT_CHARSET})
-    if bad:
-        raise InvalidCreditCode(f"character {''.join(bad)} is not allowed (the code never uses I, O, S, V, Z)")
     if not code[2:8].isdigit():
         raise InvalidCreditCode(f"area code {code[2:8]} must be 6 digits")
     expected = credit_check_char(code[:17])

@@ -1,5 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from weimin.core.text import unstorable
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class ChineseFirstLocaleMiddleware:
@@ -23,3 +30,38 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class StorableInputMiddleware:
+    """Refuses a request whose path, query or form carries a NUL or a lone surrogate: PostgreSQL cannot
+    store NUL and no driver can encode a lone surrogate, so such input would otherwise reach the database
+    and end in a 500. Pages answer 400 (the project's 400 page, naming the field); the API answers 422
+    naming the parameter in its error format, and its JSON bodies are checked by the schemas' types
+    (``core/text.py``). The API's body is not read here: the API reads it once, itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        api = request.path_info.startswith("/api/")
+        field = self.bad_field(request, api)
+        if field is not None:
+            message = _("contains a NUL character or an invalid (surrogate) character")
+            detail = f"{field}: {message}"
+            if api:
+                return JsonResponse({"detail": detail, "errors": [{"field": field, "message": message}]}, status=422)
+            raise BadRequest(detail)
+        return self.get_response(request)
+
+    @staticmethod
+    def bad_field(request, api: bool) -> str | None:
+        if unstorable(request.path_info):
+            return "path"
+        sources = [request.GET]
+        if not api and request.method == "POST" and request.content_type in FORM_TYPES:
+            sources.append(request.POST)
+        for source in sources:
+            for key, values in source.lists():
+                if unstorable(key) or any(unstorable(value) for value in values):
+                    return key if not unstorable(key) else "request"
+        return None

@@ -11,8 +11,9 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from weimin.accounts import actions as account_actions
 from weimin.accounts.choices import Role
-from weimin.accounts.models import StaffProfile
+from weimin.accounts.models import Device, StaffProfile
 from weimin.demo import data
 from weimin.halls.choices import HallKind, Weekday
 from weimin.halls.models import (
@@ -245,3 +246,24 @@ def seed_demo_accounts(halls: list[Hall], password_hash: str) -> None:
         profile.halls.set(halls if account.halls is None else [by_code[c] for c in account.halls])
         if account.role == Role.WINDOW_STAFF:
             profile.skills.set(ServiceItem.objects.filter(category__code="fire"))
+
+
+# The demo's enrolled devices (issue 9): a kiosk of the district hall and the 好差评 pad beside its window 8.
+DEMO_DEVICES = [("kiosk", None, "演示取号机"), ("pad", 8, "演示评价器")]
+
+
+def demo_enrollment_links(now) -> list[tuple[Device, str]]:
+    """Fresh one-time enrollment links for the demo's kiosk and pad (made once, re-linked on every
+    start; a browser enrolled before keeps working), enrolled by the demo's hall manager."""
+    manager = get_user_model().objects.get(username="manager")
+    hall = Hall.objects.get(code=data.DISTRICT_HALL.code)
+    links = []
+    for kind, number, label in DEMO_DEVICES:
+        window = hall.windows.get(number=number) if number else None
+        device = Device.objects.filter(hall=hall, kind=kind, window=window, label=label, revoked=False).first()
+        if device is None:
+            link = account_actions.add_device(manager, Device(hall=hall, kind=kind, window=window, label=label), now)
+        else:
+            link = account_actions.new_enrollment_link(manager, device, now)
+        links.append((link.device, link.code))
+    return links

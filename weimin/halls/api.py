@@ -1,9 +1,9 @@
-from datetime import date
-
+from django.conf import settings
 from ninja import Query, Router
 
 from weimin.core import clock
 from weimin.core.errors import InvalidInput
+from weimin.core.text import Day, Text
 from weimin.halls import hours
 from weimin.halls.lookups import hall_or_404, item_or_404
 from weimin.halls.models import Hall, ServiceItem
@@ -32,7 +32,7 @@ def list_halls(request):
 
 
 @router.get("/halls/{code}", response=HallDetailOut)
-def hall_detail(request, code: str):
+def hall_detail(request, code: Text(40)):
     hall = hall_or_404(code)
     return {
         "code": hall.code,
@@ -46,18 +46,18 @@ def hall_detail(request, code: str):
 
 
 @router.get("/halls/{code}/items", response=list[ItemOut])
-def hall_items(request, code: str):
+def hall_items(request, code: Text(40)):
     return [item_out(item) for item in hall_or_404(code).service_items()]
 
 
 @router.get("/items/{code}", response=ItemDetailOut)
-def item_detail(request, code: str):
+def item_detail(request, code: Text(40)):
     item = item_or_404(code)
     return {**item_out(item), "description": item.description, "materials": list(item.materials.all())}
 
 
 @router.get("/halls/{code}/hours", response=HoursOut)
-def hall_hours(request, code: str, day: date | None = Query(None, alias="date")):
+def hall_hours(request, code: Text(40), day: Day() | None = Query(None, alias="date")):
     """The hall's sessions on a date (default: today in the hall's time zone)."""
     hall = hall_or_404(code)
     calendar = hours.HallCalendar(hall)
@@ -76,7 +76,10 @@ def hall_hours(request, code: str, day: date | None = Query(None, alias="date"))
 
 @router.get("/calendar/add-working-days", response=WorkingDaysOut)
 def add_working_days(
-    request, from_date: date = Query(..., alias="from"), days: int = Query(...), hall: str | None = None
+    request,
+    from_date: Day() = Query(..., alias="from"),
+    days: int = Query(..., ge=0, le=settings.WEIMIN_MAX_WORKING_DAYS),
+    hall: Text(40) | None = None,
 ):
     """The ``days``-th working day after ``from`` (the start day not counted, 民法典 Art. 201)."""
     hall_obj = hall_or_404(hall) if hall else None

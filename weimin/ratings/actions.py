@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from weimin.accounts.auth import can_act_at
+from weimin.accounts.permissions import Action, authorize
 from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import RATABLE_STATUSES
-from weimin.core.errors import InvalidInput, NotPermitted, Refused
+from weimin.core.errors import InvalidInput, Refused
 from weimin.halls.hours import add_working_days
 from weimin.ratings.choices import Level, Resolution
 from weimin.ratings.models import FollowUp, Rating
@@ -82,8 +82,7 @@ def apply_default_ratings(now: datetime) -> int:
 
 def _follow_up_for(user, follow_up: FollowUp) -> FollowUp:
     follow_up = FollowUp.objects.select_for_update().select_related("rating__hall").get(pk=follow_up.pk)
-    if not can_act_at(user, follow_up.rating.hall):
-        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": follow_up.rating.hall})
+    authorize(user, Action.FOLLOW_UP_HANDLE, follow_up.rating.hall)
     return follow_up
 
 

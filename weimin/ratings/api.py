@@ -1,26 +1,33 @@
 from datetime import date
 from typing import Literal
 
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.responses import Status
 
-from weimin.accounts.auth import BearerToken, halls_managed_by
-from weimin.cases.api import staff_or_applicant
-from weimin.cases.queries import case_or_404
+from weimin.accounts.auth import BearerToken
+from weimin.accounts.permissions import Action, halls_where
+from weimin.cases.api import applicant_case
 from weimin.core import clock
-from weimin.halls import reference
-from weimin.halls.models import Hall
+from weimin.core.errors import NotPermitted
+from weimin.core.text import Id, Text
+from weimin.core.visitors import refuse_secrets_in_query, visitor_token
 from weimin.ratings import actions
 from weimin.ratings.models import FollowUp, Rating
 from weimin.ratings.queries import overdue
-from weimin.tickets.api import ticket_or_404, visitor_or_staff
+from weimin.tickets.api import ticket_or_404
 
 router = Router(tags=["ratings"])
 
 
 class RatingIn(Schema):
-    level: int
-    comment: str = ""
+    level: int = Field(..., ge=1, le=5, description="5 very satisfied … 1 very dissatisfied")
+    comment: Text(500) = ""
+    token: Text(64) = Field("", description="the visitor's token (or the X-Visitor-Token header)")
+
+
+class CaseRatingIn(RatingIn):
+    id_number: Text(40) = Field("", description="or the applicant's whole ID number")
 
 
 class RatingOut(Schema):
@@ -47,27 +54,31 @@ def rating_out(rating: Rating) -> dict:
 
 
 @router.post("/tickets/{ticket_id}/rating", response={201: RatingOut})
-def rate_ticket(request, ticket_id: int, payload: RatingIn, token: str | None = None):
+def rate_ticket(request, ticket_id: Id(), payload: RatingIn):
     """好差评 for a completed visit: 5 very satisfied … 1 very dissatisfied (1–2 open a follow-up)."""
+    token = visitor_token(request, payload.token)  # the header or the body, never the address
     ticket = ticket_or_404(ticket_id)
-    visitor_or_staff(request, ticket, reference.halls_by_id()[ticket.hall_id], token)
+    # Only the visitor's own token: staff never rate on a visitor's behalf (issue 9, item 5).
+    if not ticket.token_matches(token or ""):
+        raise NotPermitted(_("Only the visitor rates a visit: give the ticket's own token."), field="token")
     return Status(
         201, rating_out(actions.rate_ticket(ticket, clock.now(), level=payload.level, comment=payload.comment))
     )
 
 
 @router.post("/cases/{number}/rating", response={201: RatingOut})
-def rate_case(request, number: str, payload: RatingIn, id_last4: str | None = None):
-    case = case_or_404(number)
-    staff_or_applicant(request, case, id_last4)
+def rate_case(request, number: Text(20), payload: CaseRatingIn):
+    """好差评 of a case, by its applicant only: the token of the notice's link (X-Visitor-Token header or
+    ``token``) or the whole ID number."""
+    refuse_secrets_in_query(request)
+    case = applicant_case(request, number, token=payload.token, id_number=payload.id_number)
     return Status(201, rating_out(actions.rate_case(case, clock.now(), level=payload.level, comment=payload.comment)))
 
 
 @router.get("/follow-ups", response=list[FollowUpOut], auth=BearerToken())
 def follow_ups(request, state: Literal["overdue", "open"] = "overdue"):
     """Bad ratings' follow-ups at the halls the token's user manages."""
-    halls = halls_managed_by(request.auth)
-    halls = list(halls if halls is not None else Hall.objects.all())
+    halls = list(halls_where(request.auth, Action.FOLLOW_UPS_READ))
     if state == "overdue":
         found = overdue(halls, clock.now())
     else:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weimin.accounts import devices
 from weimin.core import clock
 from weimin.core.errors import DomainError
 from weimin.halls.lookups import hall_or_404
@@ -37,11 +38,14 @@ def rate_my_ticket(request, token):
 
 
 def pad(request, code, number):
-    """好差评 pad beside the window: rate the visit that just ended here."""
+    """好差评 pad beside the window: rate the visit that just ended here. Only on the pad a hall manager
+    enrolled for this window (issue 9: an anonymous POST from anywhere rated a window's last visit)."""
     hall = hall_or_404(code)
     window = hall.windows.filter(number=number).first()
     if window is None:
         raise Http404(_("No window %(n)s.") % {"n": number})
+    if not devices.is_pad_for(request, window):
+        return render(request, "ratings/pad.html", {"hall": hall, "window": window, "enrolled": False}, status=403)
     since = clock.now() - timedelta(minutes=PAD_MINUTES)
     last = (
         TicketEvent.objects.filter(window=window, kind=Event.COMPLETED, at__gte=since, ticket__rating__isnull=True)
@@ -49,7 +53,11 @@ def pad(request, code, number):
         .order_by("-at")
         .first()
     )
-    if request.method == "POST" and last is not None and _rate(request, last.ticket):
-        return redirect("ratings:pad", code=code, number=number)
-    context = {"hall": hall, "window": window, "ticket": last.ticket if last else None}
+    if request.method == "POST":
+        if last is None or request.POST.get("ticket") != str(last.ticket_id):
+            # The visit on the screen is no longer the last one completed here (or was rated).
+            messages.error(request, _("That visit can no longer be rated here."))
+        elif _rate(request, last.ticket):
+            return redirect("ratings:pad", code=code, number=number)
+    context = {"hall": hall, "window": window, "ticket": last.ticket if last else None, "enrolled": True}
     return render(request, "ratings/pad.html", context)

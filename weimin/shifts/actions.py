@@ -1,13 +1,14 @@
 """Signing in to and out of a window, and the handover (交接) that leaves nothing with an absent person."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from weimin.accounts.auth import can_act_at
+from weimin.accounts.permissions import Action, authorize, may
 from weimin.cases.actions import hand_over_case
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.halls.hours import HallCalendar
@@ -34,7 +35,7 @@ LAST_SEEN_PRECISION = timedelta(minutes=1)
 def sign_in(user, window: Window, now: datetime) -> Duty:
     """Take the window. When someone holds it, ``signals.window_wanted`` lets another app free it
     through the ordinary actions; a window still held is refused."""
-    if not can_act_at(user, window.hall):
+    if not may(user, Action.DUTY_SIGN_IN, window.hall, at_window=Duty.objects.holds(user, window)):
         raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": window.hall}, field="window")
     if not window.active:
         raise Refused(_("Window %(n)s is out of service.") % {"n": window.number}, field="window")
@@ -54,23 +55,49 @@ def sign_in(user, window: Window, now: datetime) -> Duty:
             _("Window %(n)s is held by %(who)s.") % {"n": window.number, "who": holder.user.get_username()},
             field="window",
         )
-    return Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now)
+    try:
+        # Two sign-ins of one person (or at one window) at the same instant: no row to lock yet, so the
+        # partial unique constraints decide; the loser is refused, in a savepoint that keeps the
+        # transaction usable on PostgreSQL.
+        with transaction.atomic():
+            return Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now)
+    except IntegrityError:
+        raise Refused(
+            _("Another sign-in at window %(n)s or by you came first: look at the window and try again.")
+            % {"n": window.number},
+            field="window",
+        ) from None
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class SignedOut:
+    duty: Duty  # the duty sign-out ended, read inside its transaction
+    handover: Handover | None  # None when the clerk held nothing
+
+
 def sign_out(
     user, window: Window, now: datetime, *, successor=None, reason: str = HandoverReason.SIGN_OUT
 ) -> Handover | None:
+    """Leave the window (``leave_window``): the handover, or None when the clerk held nothing."""
+    return leave_window(user, window, now, successor=successor, reason=reason).handover
+
+
+@transaction.atomic
+def leave_window(
+    user, window: Window, now: datetime, *, successor=None, reason: str = HandoverReason.SIGN_OUT
+) -> SignedOut:
     """Leave the window. Anything in hand goes to a named successor on duty (chosen, or proposed from
     the items' skills); with nobody on duty it goes back to the hall — tickets to the front of the queue,
-    cases to the hall's pool. Returns the handover, or None when the clerk held nothing."""
-    duty = Duty.objects.open().select_for_update().filter(user=user, window=window).first()
+    cases to the hall's pool. Returns the ended duty and the handover (None when the clerk held
+    nothing), both read in this transaction: a caller never reads a duty another request has changed."""
+    duty = Duty.objects.open().select_for_update().select_related("window", "user").filter(user=user, window=window)
+    duty = duty.first()
     if duty is None:
         raise Refused(_("You are not signed in at window %(n)s.") % {"n": window.number}, field="window")
     current, fast_lane, cases = in_hand(user, window)
     if current is None and not fast_lane and not cases:
         end_duty(duty, now)
-        return None
+        return SignedOut(duty, None)
     items = {t.item_id for t in [*fast_lane, *([current] if current else [])]} | {c.item_id for c in cases}
     if successor is not None:
         if not on_duty_colleagues(user, window).filter(pk=successor.pk).exists():
@@ -94,7 +121,7 @@ def sign_out(
         hand_over_case(user, case, successor, now, window=window, reason=reason)
         HandoverItem.objects.create(handover=handover, kind=HandoverItemKind.CASE, object_id=case.pk, label=case.number)
     end_duty(duty, now)
-    return handover
+    return SignedOut(duty, handover)
 
 
 @transaction.atomic
@@ -157,8 +184,9 @@ def open_evening_checklists(hall: Hall, day: date, now: datetime) -> list[Evenin
 
 @transaction.atomic
 def assign_item(manager, item: ChecklistItem, assignee, now: datetime) -> ChecklistItem:
-    if not can_act_at(manager, item.checklist.hall) or not can_act_at(assignee, item.checklist.hall):
-        raise NotPermitted(_("Both must work at %(hall)s.") % {"hall": item.checklist.hall})
+    authorize(manager, Action.LOGISTICS_ASSIGN, item.checklist.hall)
+    if not may(assignee, Action.LOGISTICS_TICK, item.checklist.hall):
+        raise NotPermitted(_("Both must work at %(hall)s.") % {"hall": item.checklist.hall}, field="assignee")
     item.assignee = assignee
     item.save(update_fields=["assignee"])
     return item
@@ -167,8 +195,7 @@ def assign_item(manager, item: ChecklistItem, assignee, now: datetime) -> Checkl
 @transaction.atomic
 def tick_item(user, item: ChecklistItem, now: datetime) -> ChecklistItem:
     item = ChecklistItem.objects.select_for_update().select_related("checklist__hall").get(pk=item.pk)
-    if not can_act_at(user, item.checklist.hall):
-        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": item.checklist.hall})
+    authorize(user, Action.LOGISTICS_TICK, item.checklist.hall)
     if item.done_at is None:
         item.done_at, item.done_by = now, user
         item.save(update_fields=["done_at", "done_by"])
@@ -200,7 +227,7 @@ def credit_week(user, monday: date, now: datetime) -> CompTimeEntry | None:
 @transaction.atomic
 def take_time_off(manager, user, day: date, hours, now: datetime) -> CompTimeEntry:
     """Time off taken from the balance, recorded by the manager who approved it."""
-    if not any(can_act_at(manager, hall) for hall in user.staff_profile.halls.all()):
+    if not any(may(manager, Action.COMP_TIME_TAKE_OFF, hall) for hall in user.staff_profile.halls.all()):
         raise NotPermitted(_("You do not manage %(who)s.") % {"who": user.get_username()})
     try:
         minutes = int(round(float(hours) * 60))

@@ -5,9 +5,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from weimin.accounts.auth import BearerToken, halls_managed_by
+from weimin.accounts.auth import BearerToken
+from weimin.accounts.permissions import Action, halls_where
 from weimin.core import clock
 from weimin.core.errors import InvalidInput
+from weimin.core.text import Id
 from weimin.halls.lookups import window_or_404
 from weimin.shifts import actions
 from weimin.shifts.models import Duty, Handover
@@ -46,13 +48,13 @@ def signed_out_to(body: bytes) -> str | None:
 
 
 @router.post("/windows/{window_id}/sign-in", response=DutyOut, auth=staff)
-def sign_in(request, window_id: int):
+def sign_in(request, window_id: Id()):
     """The token's staff member takes the window."""
     return duty_out(actions.sign_in(request.auth, window_or_404(window_id), clock.now()))
 
 
 @router.post("/windows/{window_id}/sign-out", response=HandoverOut | DutyOut, auth=staff)
-def sign_out(request, window_id: int):
+def sign_out(request, window_id: Id()):
     """Leave the window. Optional JSON body `{"successor": username}`. Answers the handover when
     anything was in hand (to that colleague or the one weimin proposes), otherwise the ended duty."""
     window = window_or_404(window_id)
@@ -62,16 +64,12 @@ def sign_out(request, window_id: int):
         successor = get_user_model().objects.filter(username=name, is_active=True).first()
         if successor is None:
             raise InvalidInput(_("No staff member %(name)s.") % {"name": name}, field="successor")
-    duty = Duty.objects.open().filter(user=request.auth, window=window).first()
-    handover = actions.sign_out(request.auth, window, clock.now(), successor=successor)
-    if handover is not None:
-        return handover_out(handover)
-    duty.refresh_from_db()
-    return duty_out(duty)
+    left = actions.leave_window(request.auth, window, clock.now(), successor=successor)
+    return handover_out(left.handover) if left.handover is not None else duty_out(left.duty)
 
 
 @router.post("/handovers/{handover_id}/acknowledge", response=HandoverOut, auth=staff)
-def acknowledge(request, handover_id: int):
+def acknowledge(request, handover_id: Id()):
     """The successor confirms taking over."""
     handover = Handover.objects.filter(pk=handover_id).first()
     if handover is None:
@@ -83,9 +81,7 @@ def acknowledge(request, handover_id: int):
 def handovers(request, state: Literal["open", "all"] = "open"):
     """Handovers at the halls the token's user manages (all halls for the district office)."""
     found = Handover.objects.select_related("window", "from_user", "successor").prefetch_related("items")
-    halls = halls_managed_by(request.auth)
-    if halls is not None:
-        found = found.filter(hall__in=halls)
+    found = found.filter(hall__in=halls_where(request.auth, Action.HALL_EVENING))
     if state == "open":
         found = found.filter(successor__isnull=False, acknowledged_at__isnull=True)
     return [handover_out(h) for h in found[:200]]

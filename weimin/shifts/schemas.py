@@ -1,6 +1,8 @@
 from datetime import datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from weimin.core.text import Text
 
 
 class DutyOut(Schema):
@@ -12,7 +14,7 @@ class DutyOut(Schema):
 
 
 class SignOutIn(Schema):
-    successor: str | None = None
+    successor: Text(150) | None = Field(None, description="the colleague's username")
 
 
 class HandoverItemOut(Schema):

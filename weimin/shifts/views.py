@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weimin.accounts.auth import can_act_at
+from weimin.accounts.permissions import Action, may
 from weimin.calendars.rules import CalendarUnknown
 from weimin.core import clock
 from weimin.core.errors import DomainError
@@ -24,7 +24,7 @@ from weimin.shifts.models import ChecklistItem, EveningChecklist, Handover
 def manage(request, code):
     """The evening at a glance: open handovers, logistics tasks and misses, overdue follow-ups, 补休."""
     hall = hall_or_404(code)
-    if not can_act_at(request.user, hall):
+    if not may(request.user, Action.HALL_EVENING, hall):
         raise Http404(_("No hall with code %(code)s.") % {"code": code})
     now = clock.now()
     today = hall.local_date(now)

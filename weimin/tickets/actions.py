@@ -17,7 +17,7 @@ from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from weimin.accounts.auth import can_act_at
+from weimin.accounts.permissions import Action, authorize, may
 from weimin.calendars.rules import CalendarUnknown
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
@@ -212,7 +212,7 @@ def _at_my_window(user, ticket: Ticket) -> Ticket:
             % {"number": ticket.number, "status": ticket.get_status_display()},
             field="transition",
         )
-    if not Duty.objects.holds(user, ticket.window):
+    if not may(user, Action.TICKET_SERVE, ticket.hall, at_window=Duty.objects.holds(user, ticket.window)):
         raise NotPermitted(
             _("Ticket %(number)s is at window %(n)s, which you do not hold.")
             % {"number": ticket.number, "n": ticket.window.number}
@@ -229,6 +229,7 @@ def call_next(user, window: Window, now: datetime) -> Ticket | None:
     ticket another window is taking is passed over; SQLite: the transaction is BEGIN IMMEDIATE.
     """
     _holding(user, window)
+    authorize(user, Action.TICKET_CALL, window.hall, at_window=True)
     current = queue.ticket_at_window(window)
     if current is not None:
         raise Refused(
@@ -302,8 +303,7 @@ def _no_show(user, ticket: Ticket, now: datetime, reason: str) -> Ticket:
 def rejoin(user, ticket: Ticket, now: datetime) -> Ticket:
     """A no-show who comes back the same day rejoins with the same number, at the back of the queue."""
     ticket = _locked(ticket)
-    if not can_act_at(user, ticket.hall):
-        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": ticket.hall})
+    authorize(user, Action.TICKET_REJOIN, ticket.hall)
     if ticket.business_date != ticket.hall.local_date(now):
         raise Refused(
             _("Ticket %(number)s was for another day: take a new number.") % {"number": ticket.number},
@@ -325,8 +325,9 @@ def transfer(
     ticket = _locked(ticket)
     if ticket.status in rules.AT_WINDOW_STATUSES:
         ticket = _at_my_window(user, ticket)
-    elif not can_act_at(user, ticket.hall):
-        raise NotPermitted(_("You do not work at %(hall)s.") % {"hall": ticket.hall})
+    else:  # a waiting ticket: sent to the user's own window, or moved by the hall's manager
+        sent_to_me = ticket.target_window is not None and Duty.objects.holds(user, ticket.target_window)
+        authorize(user, Action.TICKET_TRANSFER_WAITING, ticket.hall, at_window=sent_to_me)
     if window is not None and (window.hall_id != ticket.hall_id or not window.active):
         raise InvalidInput(_("Window %(n)s is not an open window of this hall.") % {"n": window.number}, field="window")
     if item is not None:
@@ -416,6 +417,16 @@ def book_appointment(
         item=item, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
     ).exists():
         raise Refused(_("This ID number already has a booking for this item."), field="id_number")
+    serialize_on(f"appointments-per-person:{hall.pk}:{id_hash}")
+    held = Appointment.objects.filter(
+        hall=hall, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
+    ).count()
+    if held >= settings.WEIMIN_BOOKINGS_PER_PERSON:
+        raise Refused(
+            _("This ID number already has %(n)s bookings at this hall, the most allowed: come to one first or "
+              "cancel one.") % {"n": held},
+            field="id_number",
+        )  # fmt: skip
     token = secrets.token_urlsafe(18)
     appointment = Appointment.objects.create(
         hall=hall,

@@ -1,18 +1,21 @@
-from datetime import date
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.responses import Status
 
-from weimin.accounts.auth import BearerToken, can_act_at, optional_staff
+from weimin.accounts.auth import BearerToken, optional_staff
+from weimin.accounts.permissions import Action, may
 from weimin.calendars.rules import CalendarUnknown
 from weimin.core import clock
 from weimin.core.errors import InvalidInput, NotPermitted
+from weimin.core.limits import client_address
+from weimin.core.text import Day, Id, Text
+from weimin.core.visitors import visitor_token
 from weimin.halls import reference
 from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
 from weimin.shifts.models import Duty
 from weimin.tickets import actions, appointments, queue
+from weimin.tickets.limits import BookingsPerAddress, TicketsPerAddress
 from weimin.tickets.models import Appointment, Ticket
 from weimin.tickets.schemas import (
     AppointmentBookedOut,
@@ -24,6 +27,7 @@ from weimin.tickets.schemas import (
     TicketIssuedOut,
     TicketOut,
     TransferIn,
+    VisitorSecretIn,
     WindowOut,
 )
 
@@ -56,17 +60,18 @@ def ticket_out(ticket: Ticket) -> dict:
     }
 
 
-def visitor_or_staff(request, ticket_or_appointment, hall, token: str | None):
-    """A visitor's token opens only its own ticket; staff of the hall see every ticket there."""
+def visitor_or_staff(request, ticket_or_appointment, hall, token: str | None, action: Action = Action.TICKET_READ):
+    """A visitor's token opens only its own record; staff whose standing allows ``action`` (docs/permissions.md)
+    act on the visitor's behalf."""
     user = optional_staff(request)
-    if user is not None and can_act_at(user, hall):
+    if user is not None and may(user, action, hall):
         return
     if not ticket_or_appointment.token_matches(token or ""):
         raise NotPermitted(_("The token does not open this record."), field="token")
 
 
-@router.post("/halls/{code}/tickets", response={201: TicketIssuedOut})
-def take_ticket(request, code: str, payload: TicketIn):
+@router.post("/halls/{code}/tickets", response={201: TicketIssuedOut}, throttle=[TicketsPerAddress()])
+def take_ticket(request, code: Text(40), payload: TicketIn):
     """取号: a visitor takes a number for an item (the kiosk and phones use this)."""
     hall = hall_or_404(code)
     item = item_or_404(payload.item) if payload.item else None
@@ -85,29 +90,32 @@ def take_ticket(request, code: str, payload: TicketIn):
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
-def get_ticket(request, ticket_id: int, token: str | None = None):
+def get_ticket(request, ticket_id: Id()):
+    """The ticket: its visitor (the token in the X-Visitor-Token header) or staff of the hall."""
     ticket = ticket_or_404(ticket_id)
-    visitor_or_staff(request, ticket, reference.halls_by_id()[ticket.hall_id], token)
+    visitor_or_staff(request, ticket, reference.halls_by_id()[ticket.hall_id], visitor_token(request))
     return ticket_out(ticket)
 
 
 @router.post("/tickets/{ticket_id}/cancel", response=TicketOut)
-def cancel_ticket(request, ticket_id: int, token: str | None = None):
-    """The visitor gives up the number."""
+def cancel_ticket(request, ticket_id: Id(), payload: VisitorSecretIn = None):
+    """The visitor gives up the number (the token in the X-Visitor-Token header or the body)."""
+    token = visitor_token(request, payload.token if payload else "")
     ticket = ticket_or_404(ticket_id)
-    visitor_or_staff(request, ticket, reference.halls_by_id()[ticket.hall_id], token)
+    hall = reference.halls_by_id()[ticket.hall_id]
+    visitor_or_staff(request, ticket, hall, token, Action.TICKET_CANCEL_FOR_VISITOR)
     return ticket_out(actions.cancel_ticket(ticket, clock.now()))
 
 
 @router.post("/windows/{window_id}/call-next", response={200: TicketOut, 204: None}, auth=staff)
-def call_next(request, window_id: int):
+def call_next(request, window_id: Id()):
     """叫号: the next visitor for this window, or 204 when nobody waits."""
     ticket = actions.call_next(request.auth, window_or_404(window_id), clock.now())
     return Status(200, ticket_out(ticket)) if ticket else Status(204, None)
 
 
 @router.post("/tickets/{ticket_id}/transfer", response=TicketOut, auth=staff)
-def transfer(request, ticket_id: int, payload: TransferIn):
+def transfer(request, ticket_id: Id(), payload: TransferIn):
     """Send the visitor to another item or window, to the front, keeping issue time and priority."""
     item = item_or_404(payload.item) if payload.item else None
     window = window_or_404(payload.window) if payload.window else None
@@ -117,7 +125,7 @@ def transfer(request, ticket_id: int, payload: TransferIn):
 def _staff_ticket_route(name: str, action) -> None:
     """One explicit path per action (no catch-all ``{action}``), so no router's order matters."""
 
-    def act(request, ticket_id: int):
+    def act(request, ticket_id: Id()):
         return ticket_out(action(request.auth, ticket_or_404(ticket_id), clock.now()))
 
     act.__doc__ = action.__doc__
@@ -135,7 +143,7 @@ for _name, _action in actions.STAFF_TICKET_ACTIONS.items():
 
 
 @router.get("/halls/{code}/queue", response=QueueOut)
-def hall_queue(request, code: str):
+def hall_queue(request, code: Text(40)):
     """Waiting tickets per item today."""
     hall = hall_or_404(code)
     today = hall.local_date(clock.now())
@@ -144,9 +152,12 @@ def hall_queue(request, code: str):
 
 
 @router.get("/halls/{code}/windows", response=list[WindowOut])
-def hall_windows(request, code: str):
+def hall_windows(request, code: Text(40)):
+    """The hall's windows and whether each is staffed; who holds it only for the hall's staff."""
     hall = hall_or_404(code)
     holders = {window_id: d.user.get_username() for window_id, d in Duty.objects.holders_of(hall.windows.all()).items()}
+    viewer = optional_staff(request) or request.user
+    names_shown = may(viewer, Action.TICKET_READ, hall)
     return [
         {
             "id": w.pk,
@@ -154,14 +165,15 @@ def hall_windows(request, code: str):
             "label": w.label,
             "active": w.active,
             "items": [i.code for i in w.items.all()],
-            "on_duty": holders.get(w.pk),
+            "staffed": w.pk in holders,
+            "on_duty": holders.get(w.pk) if names_shown else None,
         }
         for w in hall.windows.prefetch_related("items")
     ]
 
 
 @router.get("/halls/{code}/appointment-slots", response=list[SlotOut])
-def appointment_slots(request, code: str, item: str, day: date = Query(..., alias="date")):
+def appointment_slots(request, code: Text(40), item: Text(40), day: Day() = Query(..., alias="date")):
     hall, service_item = hall_or_404(code), item_or_404(item)
     try:
         found = appointments.slots(hall, service_item, day, clock.now())
@@ -189,8 +201,8 @@ def appointment_out(appointment: Appointment) -> dict:
     }
 
 
-@router.post("/halls/{code}/appointments", response={201: AppointmentBookedOut})
-def book_appointment(request, code: str, payload: AppointmentIn):
+@router.post("/halls/{code}/appointments", response={201: AppointmentBookedOut}, throttle=[BookingsPerAddress()])
+def book_appointment(request, code: Text(40), payload: AppointmentIn):
     """预约: book a slot with name, ID number and phone."""
     booking = actions.book_appointment(
         hall_or_404(code),
@@ -204,24 +216,41 @@ def book_appointment(request, code: str, payload: AppointmentIn):
     return Status(201, {**appointment_out(booking.appointment), "token": booking.token})
 
 
+def appointment_for(request, reference: str, action: Action, *, token: str = "", id_number: str = "") -> Appointment:
+    """Staff whose standing allows ``action``, or the visitor with the booking's token (X-Visitor-Token
+    header or body) or, to check in, the applicant's whole ID number (body). An unknown reference and a
+    wrong secret get the same 404; failures are limited (appointments.appointment_for_visitor)."""
+    user = optional_staff(request)
+    if user is not None:
+        found = Appointment.objects.select_related("hall", "item").filter(reference=reference).first()
+        if found is not None and may(user, action, found.hall):
+            return found
+    return appointments.appointment_for_visitor(
+        reference, token=visitor_token(request, token), id_number=id_number, address=client_address(request),
+        now=clock.now(),
+    )  # fmt: skip
+
+
 @router.get("/appointments/{reference}", response=AppointmentOut)
-def get_appointment(request, reference: str, token: str | None = None):
-    appointment = appointment_or_404(reference)
-    visitor_or_staff(request, appointment, appointment.hall, token)
-    return appointment_out(appointment)
+def get_appointment(request, reference: Text(16)):
+    """The booking: its visitor (the token in the X-Visitor-Token header) or staff of the hall."""
+    return appointment_out(appointment_for(request, reference, Action.TICKET_READ))
 
 
 @router.post("/appointments/{reference}/cancel", response=AppointmentOut)
-def cancel_appointment(request, reference: str, token: str | None = None):
-    appointment = appointment_or_404(reference)
-    visitor_or_staff(request, appointment, appointment.hall, token)
+def cancel_appointment(request, reference: Text(16), payload: VisitorSecretIn = None):
+    token = payload.token if payload else ""
+    appointment = appointment_for(request, reference, Action.APPOINTMENT_FOR_VISITOR, token=token)
     return appointment_out(actions.cancel_appointment(appointment, clock.now()))
 
 
 @router.post("/appointments/{reference}/check-in", response={201: TicketIssuedOut})
-def check_in(request, reference: str, token: str | None = None):
-    """Arrival at the hall: the appointment becomes a priority ticket."""
-    appointment = appointment_or_404(reference)
-    visitor_or_staff(request, appointment, appointment.hall, token)
+def check_in(request, reference: Text(16), payload: VisitorSecretIn = None):
+    """Arrival at the hall: the appointment becomes a priority ticket. The reference alone opens
+    nothing: the booking's token (its link's QR code) or the applicant's whole ID number with it."""
+    secret = payload or VisitorSecretIn()
+    appointment = appointment_for(
+        request, reference, Action.APPOINTMENT_FOR_VISITOR, token=secret.token, id_number=secret.id_number
+    )
     issued = actions.check_in_appointment(appointment, clock.now())
     return Status(201, {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"})

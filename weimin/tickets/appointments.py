@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import hmac
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from weimin.core import attempts
+from weimin.core.errors import NotFound
+from weimin.core.identity import fold_typed
+from weimin.core.inputs import resident_id
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.tickets.choices import AppointmentStatus
-from weimin.tickets.models import Appointment
+from weimin.tickets.models import Appointment, secret_hash
 
 LIVE = [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]
 
@@ -59,3 +66,44 @@ def slots(hall: Hall, item: ServiceItem, day: date, now: datetime) -> list[Slot]
         .annotate(n=Count("id"))
     )
     return [Slot(s, e, capacity, booked.get(s, 0)) for s, e in starts if s > now]
+
+
+# --- a visitor's own booking ---
+
+# One answer for an unknown reference and a wrong secret: it must not tell that a booking exists.
+NO_MATCH = gettext_lazy("No appointment matches that reference and code or ID number.")
+
+
+def appointment_by_token(token: str) -> Appointment | None:
+    """The booking its visitor's link opens (/a/<token>/), or None."""
+    if not token:
+        return None
+    return Appointment.objects.select_related("hall", "item").filter(token_hash=secret_hash(token)).first()
+
+
+def appointment_for_visitor(
+    reference: str, *, token: str = "", id_number: str = "", address: str | None, now: datetime, hall=None
+) -> Appointment:
+    """The booking with this reference, opened by its token (the booking page's link, its QR code) or
+    the applicant's whole ID number — the reference alone opens nothing (24 random bits). An unknown
+    reference and a wrong secret get the same NotFound; failures are counted per reference and per
+    address as for cases (WEIMIN_LOOKUP_*), wrong tokens per address only. Call outside a transaction."""
+    reference = fold_typed(reference or "")[:32]
+    per_reference, per_address = attempts.lookup_counters("appointment", reference, address)
+    attempts.check((per_reference if id_number else []) + per_address, now)
+    id_hash = secret_hash(resident_id(id_number, timezone.localdate(now)).number) if id_number else ""
+    found = Appointment.objects.select_related("hall", "item").filter(reference=reference)
+    appointment = (found.filter(hall=hall) if hall is not None else found).first()
+    opened = appointment is not None and (
+        (bool(token) and appointment.token_matches(token))
+        or (bool(id_hash) and hmac.compare_digest(id_hash, appointment.id_hash))
+    )
+    if not opened:
+        if id_hash:
+            attempts.fail(per_reference + per_address, now)
+        elif token:
+            attempts.fail(per_address, now)
+        raise NotFound(NO_MATCH)
+    if id_hash:
+        attempts.forget(per_reference)
+    return appointment

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from weimin.core.text import MAX_ID, instant_validator
 from weimin.tickets.choices import Priority
 
 
@@ -23,18 +24,37 @@ class KioskTicketForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
-    reference = forms.CharField(label=_("Appointment reference"), max_length=16)
+    """Checking in at the kiosk: the reference and a secret — the booking page's QR code scanned, or
+    the applicant's whole ID number."""
+
+    reference = forms.CharField(label=_("Appointment reference"), max_length=32)
+    link = forms.CharField(label=_("Scan the QR code of your booking"), max_length=300, required=False)
+    id_number = forms.CharField(label=_("or the ID number you booked with"), max_length=40, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("link") and not data.get("id_number"):
+            raise forms.ValidationError(_("Scan your booking's QR code, or enter the ID number you booked with."))
+        return data
+
+
+def token_in_link(scanned: str) -> str:
+    """The token in a scanned booking link (…/a/<token>/), or the text itself."""
+    text = (scanned or "").strip()
+    if "/a/" in text:
+        text = text.split("/a/", 1)[1]
+    return text.split("/", 1)[0].split("?", 1)[0]
 
 
 class TransferForm(forms.Form):
-    item = forms.CharField(label=_("To item"), required=False)
-    window = forms.IntegerField(label=_("To window"), required=False)
+    item = forms.CharField(label=_("To item"), max_length=40, required=False)
+    window = forms.IntegerField(label=_("To window"), min_value=1, max_value=MAX_ID, required=False)
 
 
 class BookingForm(forms.Form):
     """A citizen books a slot: who is coming and how to reach them."""
 
-    slot_start = forms.DateTimeField(widget=forms.HiddenInput)
+    slot_start = forms.DateTimeField(widget=forms.HiddenInput, validators=[instant_validator])
     name = forms.CharField(label=_("Name"), max_length=40)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)

@@ -3,11 +3,13 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from weimin.core.text import Id, Instant, Text
+
 
 class TicketIn(Schema):
-    item: str = Field(..., description="service item code")
-    id_number: str | None = Field(None, description="resident ID number (GB 11643), optional")
-    phone: str | None = None
+    item: Text(40) = Field(..., description="service item code")
+    id_number: Text(40) | None = Field(None, description="resident ID number (GB 11643), optional")
+    phone: Text(20) | None = None
     priority: Literal["elderly", "disabled", "pregnant", ""] | None = None
 
 
@@ -31,8 +33,8 @@ class TicketIssuedOut(TicketOut):
 
 
 class TransferIn(Schema):
-    item: str | None = Field(None, description="item code to transfer to")
-    window: int | None = Field(None, description="window id to transfer to")
+    item: Text(40) | None = Field(None, description="item code to transfer to")
+    window: Id() | None = Field(None, description="window id to transfer to")
 
 
 class QueueItemOut(Schema):
@@ -54,7 +56,8 @@ class WindowOut(Schema):
     label: str
     active: bool
     items: list[str]
-    on_duty: str | None
+    staffed: bool
+    on_duty: str | None = Field(None, description="who holds the window: only for the hall's staff")
 
 
 class SlotOut(Schema):
@@ -65,11 +68,11 @@ class SlotOut(Schema):
 
 
 class AppointmentIn(Schema):
-    item: str
-    slot_start: datetime
-    name: str
-    id_number: str
-    phone: str
+    item: Text(40)
+    slot_start: Instant()
+    name: Text(40, min_length=1)
+    id_number: Text(40)
+    phone: Text(20)
 
 
 class AppointmentOut(Schema):
@@ -84,3 +87,10 @@ class AppointmentOut(Schema):
 
 class AppointmentBookedOut(AppointmentOut):
     token: str
+
+
+class VisitorSecretIn(Schema):
+    """A visitor's key in the body (or the token in the X-Visitor-Token header), never in the address."""
+
+    token: Text(64) = Field("", description="the visitor's token (the ticket's or booking's link)")
+    id_number: Text(40) = Field("", description="to check in: the applicant's whole ID number instead")

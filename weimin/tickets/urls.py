@@ -9,7 +9,8 @@ urlpatterns = [
     path("halls/<str:code>/kiosk/check-in/", views.kiosk_check_in, name="kiosk-check-in"),
     path("halls/<str:code>/kiosk/items/<str:item_code>/", views.kiosk_item, name="kiosk-item"),
     path("halls/<str:code>/appointments/", views.appointments, name="appointments"),
-    path("appointments/<str:reference>/", views.appointment, name="appointment"),
+    # The booking's link: the token is its key (logs redact it, core/logs.py).
+    path("a/<str:token>/", views.my_appointment, name="my-appointment"),
     path("halls/<str:code>/display/", views.display, name="display"),
     path("halls/<str:code>/display/feed", views.display_feed, name="display-feed"),
     path("t/<str:token>/", views.my_ticket, name="mine"),

@@ -19,13 +19,14 @@ from django.views.decorators.http import require_POST
 from weimin.calendars.rules import CalendarUnknown
 from weimin.core import clock
 from weimin.core.errors import DomainError
+from weimin.core.limits import client_address
 from weimin.core.qr import qr_svg
 from weimin.halls.hours import HallCalendar
 from weimin.halls.lookups import hall_or_404, item_or_404
 from weimin.tickets import actions, queue
 from weimin.tickets import appointments as appointments_module
-from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm
-from weimin.tickets.models import Appointment
+from weimin.tickets import limits as address_limits
+from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, token_in_link
 from weimin.tickets.queue import ticket_by_token
 
 # --- kiosk ---
@@ -53,13 +54,19 @@ def kiosk(request, code):
 def kiosk_item(request, code, item_code):
     hall, item = hall_or_404(code), item_or_404(item_code)
     form = KioskTicketForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            issued = actions.issue_ticket(hall, item, clock.now(), **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+        limited = address_limits.over_limit(request, hall, address_limits.TICKETS)
+        if limited is not None:
+            form.add_error(None, limited[1])
+            status = 429
         else:
-            return redirect("tickets:slip", token=issued.token)
+            try:
+                issued = actions.issue_ticket(hall, item, clock.now(), **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("tickets:slip", token=issued.token)
     return render(
         request,
         "tickets/kiosk_item.html",
@@ -70,23 +77,28 @@ def kiosk_item(request, code, item_code):
             "form": form,
             "closed": kiosk_status(hall, clock.now()),
         },
+        status=status,
     )
 
 
 @require_POST
 def kiosk_check_in(request, code):
+    """The booking's reference with its QR code scanned (the booking page's link) or the applicant's
+    whole ID number: the reference alone checks nobody in. One answer for an unknown reference and a
+    wrong secret; failures limited per reference (and per address, unless the kiosk is enrolled)."""
     hall = hall_or_404(code)
     form = CheckInForm(request.POST)
-    appointment = None
-    if form.is_valid():
-        appointment = Appointment.objects.filter(
-            hall=hall, reference=form.cleaned_data["reference"].strip().upper()
-        ).first()
-    if appointment is None:
-        messages.error(request, _("No appointment with that reference at this hall."))
+    if not form.is_valid():
+        messages.error(request, next(iter(form.errors.values()))[0])
         return redirect("tickets:kiosk", code=code)
+    data, now = form.cleaned_data, clock.now()
+    address = None if address_limits.exempt(request, hall) else client_address(request)
     try:
-        issued = actions.check_in_appointment(appointment, clock.now())
+        appointment = appointments_module.appointment_for_visitor(
+            data["reference"], token=token_in_link(data["link"]), id_number=data["id_number"], address=address,
+            now=now, hall=hall,
+        )  # fmt: skip
+        issued = actions.check_in_appointment(appointment, now)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("tickets:kiosk", code=code)
@@ -177,7 +189,14 @@ def appointments(request, code):
     except ValueError:
         day = today
     form = BookingForm(request.POST or None)
+    status = 200
+    limited = None
     if request.method == "POST" and item is not None and form.is_valid():
+        limited = address_limits.over_limit(request, hall, address_limits.BOOKINGS)
+        if limited is not None:
+            form.add_error(None, limited[1])
+            status = 429
+    if request.method == "POST" and item is not None and form.is_valid() and limited is None:
         data = form.cleaned_data
         try:
             booking = actions.book_appointment(hall, item, data["slot_start"], now, name=data["name"],
@@ -185,21 +204,20 @@ def appointments(request, code):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            url = reverse("tickets:appointment", args=[booking.appointment.reference])
-            return redirect(f"{url}?token={booking.token}")
+            return redirect("tickets:my-appointment", token=booking.token)
     try:
         free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item else []
     except CalendarUnknown:
         free = []
     context = {"hall": hall, "items": items, "item": item, "days": days, "day": day, "slots": free, "form": form}
-    return render(request, "tickets/appointments.html", context)
+    return render(request, "tickets/appointments.html", context, status=status)
 
 
-def appointment(request, reference):
-    """The booking as its citizen sees it (the token from the booking's link)."""
-    found = Appointment.objects.select_related("hall", "item").filter(reference=reference).first()
-    token = request.GET.get("token") or request.POST.get("token", "")
-    if found is None or not found.token_matches(token):
+def my_appointment(request, token):
+    """The booking as its citizen sees it, from the booking's link (/a/<token>/: the token is the key,
+    kept out of logs). Its QR code checks the citizen in at the kiosk."""
+    found = appointments_module.appointment_by_token(token)
+    if found is None:
         raise Http404(_("No such appointment."))
     if request.method == "POST":
         try:
@@ -207,4 +225,5 @@ def appointment(request, reference):
         except DomainError as error:
             messages.error(request, error.message)
         found.refresh_from_db()
-    return render(request, "tickets/appointment.html", {"appointment": found, "token": token})
+    url = request.build_absolute_uri(reverse("tickets:my-appointment", args=[token]))
+    return render(request, "tickets/appointment.html", {"appointment": found, "qr": qr_svg(url)})

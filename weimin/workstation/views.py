@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weimin.accounts.permissions import Action, may
 from weimin.cases import actions as case_actions
 from weimin.cases.actions import MaterialCheck
 from weimin.cases.forms import DecisionForm, IntakeForm, add_checklist
@@ -64,8 +65,12 @@ def sign_out(request, window_id):
     """Leave the window; anything in hand goes to the chosen (or proposed) colleague on duty."""
     window = window_or_404(window_id)
     successor = None
-    if request.POST.get("successor"):
-        successor = get_user_model().objects.filter(pk=request.POST["successor"]).first()
+    chosen = request.POST.get("successor", "")
+    if chosen:
+        if not (chosen.isascii() and chosen.isdigit()):
+            messages.error(request, _("Choose a colleague from the list."))
+            return redirect("workstation:window", window_id=window.pk)
+        successor = get_user_model().objects.filter(pk=int(chosen)).first()
     try:
         handover = shift_actions.sign_out(request.user, window, clock.now(), successor=successor)
     except DomainError as error:
@@ -81,6 +86,15 @@ def sign_out(request, window_id):
             },
         )
     return redirect("workstation:choose")
+
+
+def _visible_window(request, window_id) -> Window:
+    """A window's console shows its ticket and applicant: only to the person holding it and the hall's
+    managers (docs/permissions.md); to anyone else the window does not exist."""
+    window = window_or_404(window_id)
+    if not may(request.user, Action.CONSOLE_VIEW, window.hall, at_window=Duty.objects.holds(request.user, window)):
+        raise Http404(_("No window %(id)s.") % {"id": window_id})
+    return window
 
 
 def _panel_context(window, user, error=None):
@@ -103,14 +117,14 @@ def _panel_context(window, user, error=None):
 
 @login_required
 def window(request, window_id):
-    found = window_or_404(window_id)
+    found = _visible_window(request, window_id)
     return render(request, "workstation/console.html", _panel_context(found, request.user))
 
 
 @login_required
 def panel(request, window_id):
     """HTMX fragment: the window's state, refreshed every few seconds (which also says the clerk is there)."""
-    found = window_or_404(window_id)
+    found = _visible_window(request, window_id)
     duty = Duty.objects.holder_of(found)
     if duty is not None and duty.user_id == request.user.pk:
         shift_actions.touch(duty, clock.now())
@@ -157,7 +171,7 @@ CONSOLE_ACTIONS = {
 @login_required
 @require_POST
 def act(request, window_id, action):
-    found = window_or_404(window_id)
+    found = _visible_window(request, window_id)
     try:
         error = CONSOLE_ACTIONS[action](request.user, found, clock.now(), request.POST)
     except DomainError as exc:
@@ -198,7 +212,7 @@ def show_error(form, error: DomainError) -> None:
 @login_required
 def case(request, window_id):
     """The ticket at this window: intake and decision, or the re-check of a returning visitor's case."""
-    window = window_or_404(window_id)
+    window = _visible_window(request, window_id)
     ticket = queue.ticket_at_window(window)
     if ticket is None:
         messages.error(request, _("No ticket at this window."))
@@ -221,7 +235,8 @@ def case(request, window_id):
         except DomainError as error:
             show_error(form, error)
         else:
-            return redirect("cases:notice", number=notice.case.number, notice_id=notice.pk)
+            # The notice to print, its QR code carrying the applicant's new key (/cases/s/<token>/).
+            return redirect("cases:my-notice", token=notice.access_token, notice_id=notice.pk)
     return render(request, "workstation/intake.html", {"window": window, "ticket": ticket, "form": form, "rows": rows})
 
 
@@ -241,6 +256,6 @@ def recheck(request, window, ticket, case):
         except DomainError as error:
             show_error(form, error)
         else:
-            return redirect("cases:notice", number=case.number, notice_id=notice.pk)
+            return redirect("cases:my-notice", token=notice.access_token, notice_id=notice.pk)
     context = {"window": window, "ticket": ticket, "case": case, "form": form, "rows": rows}
     return render(request, "workstation/recheck.html", context)

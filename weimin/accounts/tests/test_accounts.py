@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
-from weimin.accounts.auth import can_act_at
 from weimin.accounts.choices import Role
 from weimin.accounts.models import ApiToken, StaffProfile, hash_token
+from weimin.accounts.permissions import Action, may
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +84,8 @@ def test_staff_act_only_at_their_halls_and_superusers_everywhere(clerk, hall, di
     from weimin.halls.models import Hall
 
     other = Hall.objects.create(district=district, code="pinghu", name="平湖街道行政服务大厅", kind="subdistrict")
-    assert can_act_at(clerk, hall) and not can_act_at(clerk, other)
+    assert may(clerk, Action.DUTY_SIGN_IN, hall) and not may(clerk, Action.DUTY_SIGN_IN, other)
     boss = User.objects.create_superuser("boss", password="x")
-    assert can_act_at(boss, other)
+    assert may(boss, Action.DUTY_SIGN_IN, other)
     nobody = User.objects.create_user("nobody", password="x")
-    assert not can_act_at(nobody, hall)
+    assert not may(nobody, Action.DUTY_SIGN_IN, hall)

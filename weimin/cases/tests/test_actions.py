@@ -116,15 +116,15 @@ def test_the_fast_lane_goes_to_any_window_when_the_clerk_is_off_duty(clerk, at_w
     assert fast.target_window is None and fast.priority == "resubmission"
 
 
-def test_back_office_result_notification_and_evening_pick_up(clerk, at_window, freeze):
+def test_back_office_result_notification_and_evening_pick_up(clerk, approver, at_window, freeze):
     case = open_case(clerk, at_window, materials=checks(form="present", product="present", proxy="present"))
     actions.decide(clerk, case, clock.now(), "accept")
     with pytest.raises(Refused):
-        actions.set_status(clerk, case, clock.now(), "ready")  # not concluded yet
+        actions.set_status(approver, case, clock.now(), "ready")  # not concluded yet
     with pytest.raises(InvalidInput):
-        actions.set_status(clerk, case, clock.now(), "concluded")
-    actions.set_status(clerk, case, clock.now(), "concluded", result="approved")
-    actions.set_status(clerk, case, clock.now(), "ready")
+        actions.set_status(approver, case, clock.now(), "concluded")
+    actions.set_status(approver, case, clock.now(), "concluded", result="approved")
+    actions.set_status(approver, case, clock.now(), "ready")
     assert Notification.objects.get(case=case).recipient == "13800138000"
     freeze("2017-12-11 19:00")  # Ms. Huang collects her permit at 19:00
     with pytest.raises(InvalidInput) as bad_id:
@@ -134,11 +134,11 @@ def test_back_office_result_notification_and_evening_pick_up(clerk, at_window, f
     assert case.status == "delivered" and case.collector_id_masked == "340524********001X"
 
 
-def test_pick_up_outside_opening_hours_is_refused_but_post_is_not(clerk, at_window, freeze):
+def test_pick_up_outside_opening_hours_is_refused_but_post_is_not(clerk, approver, at_window, freeze):
     case = open_case(clerk, at_window, materials=checks(form="present", product="present", proxy="present"))
     actions.decide(clerk, case, clock.now(), "accept")
-    actions.set_status(clerk, case, clock.now(), "concluded", result="refused")
-    actions.set_status(clerk, case, clock.now(), "ready")
+    actions.set_status(approver, case, clock.now(), "concluded", result="refused")
+    actions.set_status(approver, case, clock.now(), "ready")
     freeze("2017-12-10 10:00")  # Sunday
     with pytest.raises(Refused):
         actions.deliver(clerk, case, clock.now(), method="window", collector_id_number=ADULT)
@@ -147,20 +147,20 @@ def test_pick_up_outside_opening_hours_is_refused_but_post_is_not(clerk, at_wind
     assert actions.deliver(clerk, case, clock.now(), method="post", tracking="EMS123").delivery == "post"
 
 
-def test_extension_once_and_pauses_move_the_dates(clerk, at_window, freeze):
+def test_extension_once_and_pauses_move_the_dates(clerk, manager, at_window, freeze):
     case = open_case(clerk, at_window, materials=checks(form="present", product="present", proxy="present"))
     actions.decide(clerk, case, clock.now(), "accept")
     with pytest.raises(InvalidInput):
-        actions.extend(clerk, case, clock.now(), approver="")
-    actions.extend(clerk, case, clock.now(), approver="欧阳主任")
+        actions.extend(manager, case, clock.now(), approver="")
+    actions.extend(manager, case, clock.now(), approver="欧阳主任")
     with pytest.raises(Refused, match="一次"):
-        actions.extend(clerk, case, clock.now(), approver="欧阳主任")
+        actions.extend(manager, case, clock.now(), approver="欧阳主任")
     case.refresh_from_db()
     assert queries.due_dates(case, date(2017, 12, 8)).statutory == date(2018, 1, 22)  # 20 + 10
     freeze("2017-12-11 10:00")
-    actions.pause(clerk, case, clock.now(), kind="testing")
+    actions.pause(manager, case, clock.now(), kind="testing")
     freeze("2017-12-13 10:00")
-    actions.resume(clerk, case, clock.now())
+    actions.resume(manager, case, clock.now())
     # 3 paused working days (11–13 December) move 29 December past New Year: 2, 3, 4 January.
     assert queries.due_dates(case, date(2017, 12, 13)).promised == date(2018, 1, 4)
 
@@ -210,7 +210,7 @@ def test_no_case_for_a_ticket_not_at_your_window(clerk, hall, item, window, make
 
 def test_hand_over_case_to_a_colleague_or_to_the_hall_pool(clerk, at_window, window, make_clerk):
     case = open_case(clerk, at_window, materials=checks(form="present"))
-    li = make_clerk("li")
+    li = make_clerk("li", Window.objects.create(hall=window.hall, number=6))
     assert actions.hand_over_case(clerk, case, li, clock.now(), window=window, reason="sign_out").clerk == li
     event = CaseEvent.objects.filter(case=case).last()
     assert (event.kind, event.actor, event.window) == ("handed_over", clerk, window)
@@ -250,13 +250,13 @@ def test_only_cases_held_at_the_window_are_handed_over(clerk, at_window, window,
     assert case.clerk == clerk
 
 
-def test_every_change_is_an_event_of_the_life_cycle(clerk, at_window, freeze):
+def test_every_change_is_an_event_of_the_life_cycle(clerk, approver, at_window, freeze):
     case = open_case(clerk, at_window, materials=checks(form="missing", product="present", proxy="present"))
     actions.decide(clerk, case, clock.now(), "correction")
     actions.check_in_resubmission(case, clock.now())
     actions.decide(clerk, case, clock.now(), "accept", materials=checks(form="present"))
-    actions.set_status(clerk, case, clock.now(), "concluded", result="approved")
-    actions.set_status(clerk, case, clock.now(), "ready")
+    actions.set_status(approver, case, clock.now(), "concluded", result="approved")
+    actions.set_status(approver, case, clock.now(), "ready")
     freeze("2017-12-11 19:00")
     actions.deliver(clerk, case, clock.now(), method="window", collector_id_number=ADULT)
     events = list(CaseEvent.objects.filter(case=case))

@@ -19,7 +19,7 @@ def post(client, url, body, headers):
     return client.post(url, body, content_type="application/json", **headers)
 
 
-def test_case_life_through_the_api(client, at_window, headers):
+def test_case_life_through_the_api(client, at_window, headers, approver):
     opened = post(
         client,
         f"/api/tickets/{at_window.pk}/case",
@@ -42,18 +42,25 @@ def test_case_life_through_the_api(client, at_window, headers):
     assert body["status"] == "awaiting_supplement"
     assert [m["name"] for m in body["missing"]] == ["建设工程消防验收申报表"]
     assert body["notices"][0]["kind"] == "correction"
-    # The citizen: case number and the last 4 of the ID number.
-    assert client.get(f"/api/cases/{number}").status_code == 403
-    mine = client.get(f"/api/cases/{number}", {"id_last4": "001x"})
+    # The citizen: the notice's link (its token, in a header), or the case number and the whole ID number.
+    token = body["access_token"]
+    assert body["access_url"] == f"/cases/s/{token}/"
+    assert client.get(f"/api/cases/{number}").status_code == 404
+    mine = client.get(f"/api/cases/{number}", HTTP_X_VISITOR_TOKEN=token)
     assert mine.status_code == 200 and mine.json()["id_number"] == "340524********001X"
-    fast = client.post(f"/api/cases/{number}/resubmit?id_last4=001X")
+    assert mine.json()["notices"][0]["url"].startswith(f"/cases/s/{token}/notices/")
+    typed = post(client, f"/api/cases/{number}/lookup", {"id_number": ADULT.lower()}, {})
+    assert typed.status_code == 200 and typed.json()["status"] == "awaiting_supplement"
+    fast = post(client, f"/api/cases/{number}/resubmit", {"id_number": ADULT}, {})
     assert fast.status_code == 201 and fast.json()["priority"] == "resubmission"
     accepted = post(
         client, f"/api/cases/{number}/decision", {"decision": "accept", "materials": ALL_PRESENT[:1]}, headers
     )
     assert accepted.json()["status"] == "processing" and accepted.json()["promised_due"] == "2017-12-29"
+    approving = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(approver)}"}
     for status, extra in [("concluded", {"result": "approved"}), ("ready", {})]:
-        assert post(client, f"/api/cases/{number}/status", {"status": status, **extra}, headers).status_code == 200
+        assert post(client, f"/api/cases/{number}/status", {"status": status, **extra}, headers).status_code == 403
+        assert post(client, f"/api/cases/{number}/status", {"status": status, **extra}, approving).status_code == 200
     picked = post(client, f"/api/cases/{number}/pickup", {"collector_id_number": ADULT}, headers)
     assert picked.json()["status"] == "delivered"
     assert [h["action"] for h in picked.json()["history"]] == [
@@ -90,20 +97,24 @@ def test_errors_name_the_field_or_transition_and_write_nothing(client, at_window
     [("11010519491231002X", True, ""), ("340524198001010013", False, "expected X"), ("123", False, "18 characters")],
 )
 def test_validate_id_number(client, value, valid, reason):
-    body = client.get(f"/api/validate/id-number/{value}").json()
+    body = client.post("/api/validate/id-number", {"value": value}, content_type="application/json").json()
     assert body["valid"] is valid and reason in body["reason"]
     if valid:
         assert body["birth_date"] == "1949-12-31" and body["sex"] == "female"
 
 
+def validate(client, kind: str, value: str) -> dict:
+    return client.post(f"/api/validate/{kind}", {"value": value}, content_type="application/json").json()
+
+
 def test_validate_credit_code(client):
-    assert client.get("/api/validate/credit-code/91350100M000100Y43").json() == {
+    assert validate(client, "credit-code", "91350100M000100Y43") == {
         "valid": True,
         "reason": "",
         "birth_date": None,
         "sex": None,
     }
-    assert "expected" in client.get("/api/validate/credit-code/91350100M000100Y44").json()["reason"]
+    assert "expected" in validate(client, "credit-code", "91350100M000100Y44")["reason"]
 
 
 def test_the_id_number_is_checked_against_the_date_in_beijing(client, freeze):
@@ -112,10 +123,10 @@ def test_the_id_number_is_checked_against_the_date_in_beijing(client, freeze):
 
     freeze("2017-12-08 07:30")
     first17 = "44030720171208002"
-    body = client.get(f"/api/validate/id-number/{first17}{id_check_char(first17)}").json()
+    body = validate(client, "id-number", first17 + id_check_char(first17))
     assert body["valid"] is True and body["birth_date"] == "2017-12-08"
     tomorrow = "44030720171209002"
-    assert client.get(f"/api/validate/id-number/{tomorrow}{id_check_char(tomorrow)}").json()["valid"] is False
+    assert validate(client, "id-number", tomorrow + id_check_char(tomorrow))["valid"] is False
 
 
 def test_missing_lists_the_gaps_only(client, at_window, headers):

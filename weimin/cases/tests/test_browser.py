@@ -3,6 +3,7 @@
 import pytest
 
 from weimin.cases.models import Case
+from weimin.conftest import enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -18,11 +19,12 @@ def take_number(page, base, item="建设工程消防验收") -> str:
     return page.inner_text("[data-testid=ticket-number]")
 
 
-def test_missing_document_resubmitted_the_same_evening(new_page, live_server, freeze, screenshots):
+def test_missing_document_resubmitted_the_same_evening(new_page, live_server, freeze, screenshots, enroll):
     seed_demo()
     freeze("2017-12-08 18:30")
     base = live_server.url
     kiosk = new_page(viewport={"width": 1280, "height": 900})
+    enrolled_context(kiosk.context, base, enroll("kiosk"))  # the hall's enrolled kiosk
     assert take_number(kiosk, base) == "B001"  # Mr. Zhang
     assert take_number(kiosk, base) == "B002"  # someone after him
 
@@ -42,8 +44,9 @@ def test_missing_document_resubmitted_the_same_evening(new_page, live_server, fr
     console.locator('tr[data-material="消防设施检测报告"] input[value="missing"]').check()
     console.locator('input[name="decision"][value="correction"]').check()
     console.click("[data-testid=decide]")
-    console.wait_for_url("**/notices/*/")
+    console.wait_for_url("**/cases/s/*/notices/*/")
     assert console.locator(".notice").get_attribute("data-kind") == "correction"
+    scanned = console.url.split("/notices/")[0] + "/"  # what the notice's QR code holds: the applicant's key
     assert console.locator(".notice-materials li").all_inner_texts() == ["消防设施检测报告 — 缺少"]
     console.emulate_media(media="print")
     console.screenshot(path=screenshots / "correction-notice-a4.png", full_page=True)
@@ -57,8 +60,7 @@ def test_missing_document_resubmitted_the_same_evening(new_page, live_server, fr
     freeze("2017-12-08 19:05")  # after the 19:00 cut-off, before closing
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
     assert "当前暂停取号" in kiosk.inner_text("main")
-    kiosk.fill('input[name="number"]', case.number)
-    kiosk.fill('input[name="id_last4"]', APPLICANT_ID[-4:])
+    kiosk.fill('input[name="link"]', scanned)  # the kiosk's scanner types the QR code's link
     kiosk.click("[data-testid=resubmit]")
     fast_number = kiosk.inner_text("[data-testid=ticket-number]")
 

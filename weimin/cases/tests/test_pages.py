@@ -24,25 +24,37 @@ def corrected(clerk, at_window):
     return case, notice
 
 
-def test_notice_and_status_need_the_id_digits_for_citizens(client, corrected):
+def test_notice_and_status_need_a_real_secret_for_citizens(client, corrected):
     case, notice = corrected
-    url = f"/cases/{case.number}/notices/{notice.pk}/"
-    assert client.get(url).status_code == 404
-    page = client.get(url, {"id_last4": "001X"}).content.decode()
+    assert client.get(f"/cases/{case.number}/notices/{notice.pk}/").status_code == 404  # staff only
+    mine = f"/cases/s/{notice.access_token}/"
+    page = client.get(f"{mine}notices/{notice.pk}/").content.decode()
     assert "补正材料通知书" in page and "建设工程消防验收申报表" in page
-    status = client.get("/cases/status/", {"number": case.number, "id_last4": "001x"}).content.decode()
-    assert 'data-status="awaiting_supplement"' in status
-    wrong = client.get("/cases/status/", {"number": case.number, "id_last4": "9999"}).content.decode()
+    assert 'data-status="awaiting_supplement"' in client.get(mine).content.decode()
+    status = client.post("/cases/status/", {"number": case.number, "id_number": ADULT.lower()}).content.decode()
+    assert 'data-status="awaiting_supplement"' in status and "建设工程消防验收申报表" in status
+    wrong = client.post("/cases/status/", {"number": case.number, "id_number": "11010519491231002X"}).content.decode()
     assert "不匹配" in wrong and "data-status" not in wrong
 
 
 def test_kiosk_fast_lane(client, corrected, freeze):
     case, _notice = corrected
     freeze("2017-12-08 19:10")  # after the cut-off
-    response = client.post("/halls/longgang-district/kiosk/resubmit/", {"number": case.number, "id_last4": "001X"})
+    kiosk = "/halls/longgang-district/kiosk/resubmit/"
+    response = client.post(kiosk, {"number": case.number, "id_number": ADULT})
     assert response.status_code == 302 and "/slip/" in response["Location"]
-    refused = client.post("/halls/longgang-district/kiosk/resubmit/", {"number": case.number, "id_last4": "0000"})
+    refused = client.post(kiosk, {"number": case.number, "id_number": "11010519491231002X"})
     assert refused.status_code == 302 and "/kiosk/" in refused["Location"]
+
+
+def test_kiosk_fast_lane_by_the_notices_qr_code(client, corrected, freeze):
+    _case, notice = corrected
+    freeze("2017-12-08 19:10")
+    kiosk = "/halls/longgang-district/kiosk/resubmit/"
+    wrong = client.post(kiosk, {"link": "http://hall.example/cases/s/not-the-token/"})
+    assert wrong.status_code == 302 and "/kiosk/" in wrong["Location"]
+    scanned = client.post(kiosk, {"link": f"http://hall.example/cases/s/{notice.access_token}/"})
+    assert scanned.status_code == 302 and "/slip/" in scanned["Location"]
 
 
 def test_daily_command_withdraws_and_sends(clerk, at_window, freeze, capsys):
@@ -55,11 +67,11 @@ def test_daily_command_withdraws_and_sends(clerk, at_window, freeze, capsys):
     assert all_problems() == []
 
 
-def test_notifications_go_through_the_configured_sender(clerk, at_window, settings):
+def test_notifications_go_through_the_configured_sender(clerk, approver, at_window, settings):
     case = case_with(clerk, at_window, form="present", product="present", proxy="present")
     actions.decide(clerk, case, clock.now(), "accept")
-    actions.set_status(clerk, case, clock.now(), "concluded", result="approved")
-    actions.set_status(clerk, case, clock.now(), "ready")
+    actions.set_status(approver, case, clock.now(), "concluded", result="approved")
+    actions.set_status(approver, case, clock.now(), "ready")
     sent = []
     settings.WEIMIN_NOTIFICATION_SENDER = "weimin.cases.tests.test_pages.remember"
     remember.sent = sent
@@ -96,10 +108,12 @@ def test_case_admin_shows_the_life_cycle_but_does_not_change_it(client, correcte
     assert client.get("/admin/cases/case/add/").status_code == 403
 
 
-def test_manager_sees_cases_due(client, clerk, at_window, freeze):
+def test_manager_sees_cases_due(client, clerk, manager, at_window, freeze):
     case = case_with(clerk, at_window, form="present", product="present", proxy="present")
     actions.decide(clerk, case, clock.now(), "accept")  # promised by 2017-12-29
     client.force_login(clerk)
+    assert client.get("/halls/longgang-district/cases/due/").status_code == 404  # a clerk's is the window
+    client.force_login(manager)
     assert case.number not in client.get("/halls/longgang-district/cases/due/").content.decode()
     freeze("2017-12-27 10:00")
     assert 'data-state="due_soon"' in client.get("/halls/longgang-district/cases/due/").content.decode()

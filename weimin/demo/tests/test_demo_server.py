@@ -30,4 +30,5 @@ def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "http://127.0.0.1:" in output and "Demo accounts (password" in output
+    assert output.count("/devices/enroll/") == 2  # the kiosk's and the pad's one-time links
     assert (tmp_path / "weimin.sqlite3").exists()

@@ -73,8 +73,10 @@ def test_demo_halls_keep_the_articles_hours():
 
 def test_demo_accounts_log_in_with_the_printed_password(client):
     seed()
-    for account in data.DEMO_ACCOUNTS:
-        assert client.login(username=account.username, password=data.DEMO_PASSWORD), account.username
+    for account in data.DEMO_ACCOUNTS:  # through the sign-in page (django-axes wants the request)
+        signed_in = client.post("/login/", {"username": account.username, "password": data.DEMO_PASSWORD})
+        assert signed_in.status_code == 302, account.username
+        client.logout()
     assert User.objects.get(username="admin").is_superuser
 
 
@@ -93,3 +95,18 @@ def test_no_simulation_still_builds_the_evening_queue(freeze):
 def test_demo_addr_is_validated():
     with override_settings(DEBUG=True), pytest.raises(CommandError, match="--addr"):
         call_command("demo", addr="8000", stdout=io.StringIO())
+
+
+def test_the_demo_kiosk_and_pad_get_fresh_one_time_links(client):
+    from weimin.accounts.models import Device
+    from weimin.core import clock
+    from weimin.demo.seed import demo_enrollment_links
+
+    seed()
+    first = demo_enrollment_links(clock.now())
+    second = demo_enrollment_links(clock.now())
+    assert Device.objects.count() == 2 and first[0][1] != second[0][1]  # made once, re-linked
+    assert client.get(f"/devices/enroll/{first[0][1]}/").status_code == 404  # the older link is gone
+    kiosk, code = second[0]
+    assert client.post(f"/devices/enroll/{code}/")["Location"] == "/halls/longgang-district/kiosk/"
+    assert demo_enrollment_links(clock.now())[0][0] == kiosk  # an enrolled kiosk keeps its row

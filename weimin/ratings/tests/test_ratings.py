@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from weimin.core import clock
-from weimin.core.errors import InvalidInput, Refused
+from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.ratings import actions, queries
 from weimin.ratings.models import Rating
 from weimin.tickets import actions as ticket_actions
@@ -51,19 +51,21 @@ def test_default_rating_after_seven_natural_days(served, freeze):
         actions.rate_ticket(served, clock.now(), level=1)  # the period is over
 
 
-def test_bad_rating_follow_up_in_working_days(served, clerk, freeze, hall):
+def test_bad_rating_follow_up_in_working_days(served, clerk, manager, freeze, hall):
     rating = actions.rate_ticket(served, clock.now(), level=1, comment="等太久")
     follow_up = rating.follow_up
     assert follow_up.contact_due == date(2017, 12, 11)  # Friday + 1 working day
     assert follow_up.resolve_due == date(2017, 12, 15)  # + 5 working days
     with pytest.raises(Refused):
-        actions.resolve(clerk, follow_up, clock.now(), resolution="explained", note="晚高峰窗口已增加")
+        actions.resolve(manager, follow_up, clock.now(), resolution="explained", note="晚高峰窗口已增加")
     freeze("2017-12-12 10:00")
     assert queries.overdue([hall], clock.now()) == [follow_up]  # the contact is late
-    actions.record_contact(clerk, follow_up, clock.now())
+    actions.record_contact(manager, follow_up, clock.now())
     with pytest.raises(InvalidInput):
-        actions.resolve(clerk, follow_up, clock.now(), resolution="explained", note="")
+        actions.resolve(manager, follow_up, clock.now(), resolution="explained", note="")
+    with pytest.raises(NotPermitted):
+        actions.record_contact(clerk, follow_up, clock.now())  # follow-ups are the manager's
     actions.resolve(
-        clerk, follow_up, clock.now(), resolution="rectified", note="晚高峰增开一个窗口", rater_answer="满意"
+        manager, follow_up, clock.now(), resolution="rectified", note="晚高峰增开一个窗口", rater_answer="满意"
     )
     assert queries.overdue([hall], freeze("2017-12-20 07:30")) == []

@@ -9,7 +9,7 @@ from weimin.tickets import actions as ticket_actions
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_out_with_a_successor_and_acknowledge(client, clerk, window, hall, item, make_clerk):
+def test_sign_out_with_a_successor_and_acknowledge(client, clerk, window, hall, item, make_clerk, manager):
     other = Window.objects.create(hall=hall, number=6)
     other.items.add(item)
     li = make_clerk("li", other)
@@ -29,7 +29,8 @@ def test_sign_out_with_a_successor_and_acknowledge(client, clerk, window, hall, 
     ).json()
     assert handover["successor"] == "li" and handover["acknowledged"] is False
     assert [(i["kind"], i["label"]) for i in handover["items"]] == [("ticket", ticket.number), ("case", case["number"])]
-    manager = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(li)}"}
+    assert client.get("/api/handovers?state=open", **them).json() == []  # the managers' list, not a clerk's
+    manager = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(manager)}"}
     assert [h["id"] for h in client.get("/api/handovers?state=open", **manager).json()] == [handover["id"]]
     assert client.post(f"/api/handovers/{handover['id']}/acknowledge", **me).status_code == 403
     done = client.post(f"/api/handovers/{handover['id']}/acknowledge", **them).json()
@@ -37,28 +38,30 @@ def test_sign_out_with_a_successor_and_acknowledge(client, clerk, window, hall, 
     assert client.get("/api/handovers?state=open", **manager).json() == []
 
 
-def test_rating_and_follow_ups_through_the_api(client, clerk, window, hall, item):
+def test_rating_and_follow_ups_through_the_api(client, clerk, window, hall, item, manager):
     issued = ticket_actions.issue_ticket(hall, item, clock.now())
     ticket_actions.call_next(clerk, window, clock.now())
     assert (
         client.post(
-            f"/api/tickets/{issued.ticket.pk}/rating?token={issued.token}",
+            f"/api/tickets/{issued.ticket.pk}/rating",
             {"level": 5},
+            HTTP_X_VISITOR_TOKEN=issued.token,
             content_type="application/json",
         ).status_code
         == 409
     )  # not served yet
     ticket_actions.complete(clerk, issued.ticket, clock.now())
     bad = client.post(
-        f"/api/tickets/{issued.ticket.pk}/rating?token={issued.token}", {"level": 9}, content_type="application/json"
+        f"/api/tickets/{issued.ticket.pk}/rating", {"level": 9, "token": issued.token}, content_type="application/json"
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "level"
     rated = client.post(
-        f"/api/tickets/{issued.ticket.pk}/rating?token={issued.token}",
-        {"level": 1, "comment": "等太久"},
+        f"/api/tickets/{issued.ticket.pk}/rating",
+        {"level": 1, "comment": "等太久", "token": issued.token},
         content_type="application/json",
     )
     assert rated.status_code == 201 and rated.json()["follow_up"] is True
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerk)}"}
+    assert client.get("/api/follow-ups?state=open", HTTP_AUTHORIZATION=f"Bearer {issue_token(clerk)}").json() == []
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(manager)}"}
     open_ones = client.get("/api/follow-ups?state=open", **headers).json()
     assert [f["comment"] for f in open_ones] == ["等太久"]

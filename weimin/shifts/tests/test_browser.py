@@ -2,6 +2,7 @@
 
 import pytest
 
+from weimin.conftest import enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -26,7 +27,7 @@ def call(page, number):
     page.locator("[data-testid=current-number]", has_text=number).wait_for()
 
 
-def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_server, freeze, screenshots):
+def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_server, freeze, screenshots, enroll):
     from django.contrib.auth.models import User
 
     from weimin.cases.models import Case
@@ -35,6 +36,7 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     freeze("2017-12-08 18:40")
     base = live_server.url
     kiosk = new_page(viewport={"width": 1280, "height": 900})
+    enrolled_context(kiosk.context, base, enroll("kiosk"))  # the hall's enrolled kiosk
     for _ in range(2):
         kiosk.goto(base + "/halls/longgang-district/kiosk/")
         kiosk.get_by_role("link", name="建设工程消防验收").click()
@@ -77,7 +79,7 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     assert case.clerk == successor
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
     kiosk.fill('input[name="number"]', case.number)
-    kiosk.fill('input[name="id_last4"]', APPLICANT_ID[-4:])
+    kiosk.fill('input[name="id_number"]', APPLICANT_ID)
     kiosk.click("[data-testid=resubmit]")
     fast_number = kiosk.inner_text("[data-testid=ticket-number]")
     colleague.reload()

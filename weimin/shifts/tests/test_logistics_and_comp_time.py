@@ -28,12 +28,14 @@ def test_each_extended_session_gets_its_checklist_once(hall, template, freeze):
     assert actions.open_evening_checklists(hall, date(2017, 10, 20), clock.now()) == []  # before the extension
 
 
-def test_misses_are_visible_after_the_session(hall, template, clerk, make_clerk, freeze):
+def test_misses_are_visible_after_the_session(hall, template, clerk, manager, make_clerk, freeze):
     freeze("2017-12-08 17:00")
     [evening] = actions.open_evening_checklists(hall, date(2017, 12, 8), clock.now())
     items = list(evening.items.all())
     guard = make_clerk("guard")
-    actions.assign_item(clerk, items[0], guard, clock.now())
+    with pytest.raises(NotPermitted):
+        actions.assign_item(clerk, items[0], guard, clock.now())  # the manager divides the work
+    actions.assign_item(manager, items[0], guard, clock.now())
     actions.tick_item(guard, items[0], clock.now())
     for item in items[1:4]:
         actions.tick_item(clerk, item, clock.now())
@@ -42,7 +44,7 @@ def test_misses_are_visible_after_the_session(hall, template, clerk, make_clerk,
     assert [i.text for i in queries.missed(hall, clock.now())] == ["门禁延时开放"]
 
 
-def test_comp_time_credits_hours_beyond_the_contract(hall, window, clerk, freeze):
+def test_comp_time_credits_hours_beyond_the_contract(hall, window, clerk, manager, freeze):
     profile = clerk.staff_profile
     profile.contracted_hours_per_week = 40
     profile.save()
@@ -61,10 +63,12 @@ def test_comp_time_credits_hours_beyond_the_contract(hall, window, clerk, freeze
     assert queries.balance(clerk) == 750
     with pytest.raises(InvalidInput):
         actions.credit_week(clerk, date(2017, 12, 5), clock.now())
-    actions.take_time_off(clerk, clerk, date(2017, 12, 15), 8, clock.now())
+    with pytest.raises(NotPermitted):
+        actions.take_time_off(clerk, clerk, date(2017, 12, 15), 8, clock.now())  # not one's own approval
+    actions.take_time_off(manager, clerk, date(2017, 12, 15), 8, clock.now())
     assert queries.balance(clerk) == 750 - 480
     with pytest.raises(Refused):
-        actions.take_time_off(clerk, clerk, date(2017, 12, 18), 8, clock.now())
+        actions.take_time_off(manager, clerk, date(2017, 12, 18), 8, clock.now())
 
 
 def test_only_a_manager_of_the_hall_records_time_off(hall, clerk, district):

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from weimin.conftest import enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -18,12 +19,13 @@ def log_in(page, base, username):
     page.wait_for_url("**/console/")
 
 
-def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, live_server, freeze, screenshots):
+def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, live_server, freeze, screenshots, enroll):
     seed_demo()
     freeze("2017-12-08 18:30")
     base = live_server.url
 
     kiosk = new_page(viewport={"width": 1280, "height": 900})
+    enrolled_context(kiosk.context, base, enroll("kiosk"))  # the hall's enrolled kiosk
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
     kiosk.get_by_role("link", name="建设工程消防验收").click()
     assert "消防设施检测报告" in kiosk.inner_text(".checklist")  # the checklist comes before the number
@@ -41,7 +43,7 @@ def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, liv
 
     display = new_page(viewport={"width": 1920, "height": 1080})
     display.goto(base + "/halls/longgang-district/display/")
-    display.wait_for_function("window.weiminDisplay && window.weiminDisplay.polls > 0")
+    display.wait_for_function("() => window.weiminDisplay && window.weiminDisplay.polls > 0")
 
     console = new_page(viewport={"width": 1280, "height": 900})
     log_in(console, base, "clerk")
@@ -54,7 +56,7 @@ def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, liv
     display.locator("#latest[data-number=B001]").wait_for(timeout=2000)
     assert time.monotonic() - called_at < 2.0, "the call must reach the display within 2 seconds"
     assert "8 号窗口" in display.inner_text("#latest")
-    display.wait_for_function("window.weiminDisplay.spoken.length >= 2", timeout=20000)
+    display.wait_for_function("() => window.weiminDisplay.spoken.length >= 2", timeout=20000)
     assert display.evaluate("window.weiminDisplay.spoken.slice(0, 2)") == ["请B001号到8号窗口办理"] * 2
     display.screenshot(path=screenshots / "display.png")
 
@@ -81,7 +83,7 @@ def test_display_recovers_after_a_network_drop(browser, live_server, freeze, mak
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     display = context.new_page()
     display.goto(live_server.url + "/halls/pinghu/display/")
-    display.wait_for_function("window.weiminDisplay && window.weiminDisplay.polls > 0")
+    display.wait_for_function("() => window.weiminDisplay && window.weiminDisplay.polls > 0")
     context.set_offline(True)
     display.locator("#offline").wait_for(state="visible", timeout=10000)
     actions.issue_ticket(hall, ServiceItem.objects.get(pk=item.pk), clock.now())

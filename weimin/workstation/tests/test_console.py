@@ -69,3 +69,19 @@ def test_the_successor_acknowledges_a_handover(client, clerk, window, hall, item
     client.post(f"/console/handovers/{handover.pk}/acknowledge")
     handover.refresh_from_db()
     assert handover.acknowledged_at is not None
+
+
+def test_a_window_shows_only_to_its_holder_and_the_halls_managers(
+    client, clerk, window, at_window, make_staff, district
+):
+    """The attack: any logged-in user (a Pinghu clerk) read the ticket, masked ID and applicant at a window."""
+    from weimin.halls.models import Hall
+
+    pinghu = Hall.objects.create(district=district, code="pinghu", name="平湖街道行政服务大厅", kind="subdistrict")
+    for outsider in (make_staff("ping-01", "window_staff", halls=[pinghu]), make_staff("li", "window_staff")):
+        client.force_login(outsider)
+        for page in ("", "panel", "case/"):
+            assert client.get(f"/console/{window.pk}/{page}").status_code == 404
+        assert client.post(f"/console/{window.pk}/complete").status_code == 404
+    client.force_login(make_staff("wu", "hall_manager"))
+    assert "B001" in client.get(f"/console/{window.pk}/").content.decode()

@@ -1,7 +1,21 @@
 import os
 import sys
+from pathlib import Path
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
+
+# A Unix socket's path must fit in sun_path (108 bytes on Linux, with its terminating NUL).
+MAX_SOCKET_PATH = 100
+
+
+def control_socket(addr: str) -> Path | None:
+    """gunicorn's control socket (``gunicornc``) for the server at ``addr``: its own file under the var
+    dir, so two servers on one host never share (gunicorn's default is one path per user, which the
+    second server takes over and the first one's exit deletes). None when the path would be too long."""
+    path = Path(settings.VAR_DIR).resolve() / "run" / f"gunicorn-{addr.replace(':', '-')}.ctl"
+    return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
 
 
 class Command(BaseCommand):
@@ -18,11 +32,22 @@ class Command(BaseCommand):
             raise CommandError(f"--addr: expected HOST:PORT, got {addr!r}")
         if workers < 1 or threads < 1:
             raise CommandError("--workers and --threads must be at least 1")
+        try:
+            settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key
+        except ImproperlyConfigured:
+            raise CommandError("SECRET_KEY must be set to serve (or DEBUG=1 for development)") from None
+        socket = control_socket(addr)
+        if socket is not None:
+            socket.parent.mkdir(parents=True, exist_ok=True)
+            socket_options = ["--control-socket", str(socket)]
+        else:
+            socket_options = ["--no-control-socket"]
         argv = [
             sys.executable, "-m", "gunicorn", "weimin.wsgi:application",
             "--config", "python:weimin.core.gunicorn_conf",
             "--bind", addr, "--workers", str(workers), "--threads", str(threads),
             "--access-logfile", "-" if options["verbosity"] > 1 else "/dev/null",
+            *socket_options,
         ]  # fmt: skip
         self.stdout.write(f"weimin serving on http://{addr} with {workers} workers × {threads} threads")
         sys.stdout.flush()

@@ -43,24 +43,42 @@
     speakNext();
   }
 
+  // Everything shown comes from the database (category names are edited in the back office): the page
+  // is built from text nodes only, never from HTML strings (no innerHTML), so a name is shown as typed.
+  function node(tag, className, text) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (text !== undefined) element.textContent = String(text);
+    return element;
+  }
+
+  // appendChild and removeChild only: TV browsers can be old.
+  function fill(parent, children) {
+    while (parent.firstChild) parent.removeChild(parent.firstChild);
+    children.forEach(function (child) { parent.appendChild(child); });
+  }
+
   function render(data) {
     var calls = data.calls;
     if (calls.length) {
       var newest = calls[calls.length - 1];
-      el("latest").innerHTML = '<span class="number">' + newest.number + '</span><span class="arrow">→</span>' +
-        '<span class="window">' + newest.window + ' 号窗口</span>';
+      fill(el("latest"), [node("span", "number", newest.number), node("span", "arrow", "→"),
+        node("span", "window", newest.window + " 号窗口")]);
       el("latest").dataset.number = newest.number;
       var rows = el("recent");
       calls.forEach(function (call) {
         var row = document.createElement("tr");
-        row.innerHTML = "<td>" + call.number + "</td><td>" + call.window + "</td><td>" + call.at + "</td>";
+        fill(row, [node("td", "", call.number), node("td", "", call.window), node("td", "", call.at)]);
         rows.insertBefore(row, rows.firstChild);
       });
       while (rows.children.length > 6) rows.removeChild(rows.lastChild);
     }
-    el("waiting").innerHTML = data.waiting.map(function (w) {
-      return '<li><span class="prefix">' + w.prefix + "</span>" + w.category + "<strong>" + w.waiting + "</strong></li>";
-    }).join("") || "<li>—</li>";
+    var items = data.waiting.map(function (w) {
+      var li = node("li");
+      fill(li, [node("span", "prefix", w.prefix), document.createTextNode(w.category), node("strong", "", w.waiting)]);
+      return li;
+    });
+    fill(el("waiting"), items.length ? items : [node("li", "", "—")]);
     el("clock").textContent = data.now.slice(11, 16);
     el("closed").hidden = data.open !== false;
   }

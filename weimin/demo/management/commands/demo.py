@@ -2,11 +2,12 @@ import os
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from django.utils import timezone
 
 from weimin.core import clock
 from weimin.demo import data
-from weimin.demo.seed import seed_demo
+from weimin.demo.seed import demo_enrollment_links, seed_demo
 from weimin.demo.simulation import LiveSimulation, prepare_day
 
 # The article's moment: Friday evening in the extended session, when the reporter found the hall busy.
@@ -42,6 +43,10 @@ class Command(BaseCommand):
             return
         base = f"http://{addr}"
         hall = data.DISTRICT_HALL.code
+        devices = [
+            f"  {device.label:<16}  {base}{reverse('accounts:enroll', args=[code])}"
+            for device, code in demo_enrollment_links(clock.now())
+        ]
         self.stdout.write(
             "\n".join(
                 [
@@ -51,10 +56,15 @@ class Command(BaseCommand):
                     f"  Halls (home)      {base}/",
                     f"  Kiosk             {base}/halls/{hall}/kiosk/",
                     f"  Hall display      {base}/halls/{hall}/display/",
+                    f"  好差评 pad (8)    {base}/halls/{hall}/windows/8/rate/   (an enrolled pad only)",
                     f"  Window console    {base}/console/   (log in as clerk)",
                     f"  Item checklist    {base}/items/fire-acceptance/",
                     f"  Back office       {base}/admin/",
                     f"  API docs          {base}/api/docs",
+                    "",
+                    "Enroll the browser that plays the kiosk or the 好差评 pad beside window 8 (each link works once;"
+                    " or sign in as manager and the kiosk and pad pages offer it):",
+                    *devices,
                     "",
                     f"Demo accounts (password {data.DEMO_PASSWORD}): "
                     + ", ".join(f"{a.username} ({a.role or 'superuser'})" for a in data.DEMO_ACCOUNTS),
