@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from weimin.accounts import actions
 from weimin.accounts.auth import halls_managed_by
 from weimin.accounts.models import ApiToken, Device, StaffProfile
-from weimin.accounts.permissions import Action, Standing, halls_where, standings
 from weimin.core import clock
 from weimin.core.errors import DomainError
 from weimin.halls.admin import HallScopedAdmin
@@ -43,10 +42,9 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _managed(request):
-        """The halls whose staff the user may edit, or None for every hall."""
-        halls = halls_where(request.user, Action.STAFF_EDIT)
-        everywhere = request.user.is_superuser or Standing.DISTRICT_OFFICE in standings(request.user, None)
-        return None if everywhere else halls
+        """The halls whose staff the user may edit (only managers and the district office reach this
+        page: roles.py), or None for every hall."""
+        return halls_managed_by(request.user)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

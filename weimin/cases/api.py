@@ -27,7 +27,7 @@ from weimin.core.identity import InvalidCreditCode, InvalidIdNumber, parse_credi
 from weimin.core.limits import client_address
 from weimin.core.text import Id, Text
 from weimin.core.visitors import refuse_secrets_in_query, visitor_token
-from weimin.tickets.api import ticket_out
+from weimin.tickets.api import issued_out
 from weimin.tickets.models import Ticket
 from weimin.tickets.schemas import TicketIssuedOut
 
@@ -124,7 +124,7 @@ def resubmit(request, number: Text(20), payload: CaseSecretIn = None):
     secret = payload or CaseSecretIn()
     case, _viewer = staff_or_applicant(request, number, token=secret.token, id_number=secret.id_number)
     issued = actions.check_in_resubmission(case, clock.now())
-    return Status(201, {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"})
+    return Status(201, issued_out(issued))
 
 
 @router.post("/cases/{number}/supply", response=CaseOut, auth=staff)

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from weimin.cases import rules
 from weimin.cases.models import Case, CaseEvent
+from weimin.core.integrity import replay_problems
 
 
 def problems():
@@ -28,20 +29,9 @@ def acceptances_have_dates():
 def event_sequences():
     """Replaying each case's events through the life cycle is legal and ends in its status."""
     events = defaultdict(list)
-    for case_id, kind, detail in CaseEvent.objects.order_by("case_id", "at", "id").values_list(
-        "case_id", "kind", "detail"
-    ):
+    rows = CaseEvent.objects.order_by("case_id", "at", "id").values_list("case__number", "kind", "detail")
+    for number, kind, detail in rows:
         decision = (detail or {}).get("decision") if kind == rules.EventKind.DECIDED else None
-        events[case_id].append((kind, decision))
-    for case_id, number, status in Case.objects.values_list("id", "number", "status"):
-        try:
-            final = rules.replay(events.get(case_id, []))
-        except ValueError as exc:  # IllegalTransition, or an event the life cycle does not know
-            yield {"check": "case_event_sequence", "case": number, "detail": f"{number}: {exc}"}
-            continue
-        if final != status:
-            yield {
-                "check": "case_event_sequence",
-                "case": number,
-                "detail": f"{number}: events lead to {final or 'nothing'}, case says {status}",
-            }
+        events[number].append((kind, decision))
+    cases = ((number, number, status) for number, status in Case.objects.values_list("number", "status"))
+    yield from replay_problems("case_event_sequence", "case", cases, events, rules.replay)

@@ -3,6 +3,7 @@
 Each problem names its check and what is wrong; an empty list means every invariant holds.
 """
 
+from collections.abc import Iterator
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -16,3 +17,21 @@ def all_problems() -> list[dict]:
         if config.name.startswith("weimin.") and config.name != __package__ and find_spec(module_name):
             problems.extend(import_module(module_name).problems())
     return problems
+
+
+def replay_problems(check: str, noun: str, records, events: dict, replay) -> Iterator[dict]:
+    """Each record's events replayed through its life cycle (``replay``, an app's ``rules.replay``):
+    a problem where a step is illegal or the last status is not the record's. ``records`` yields
+    (key, name, status); ``events`` maps a key to its events in order."""
+    for key, name, status in records:
+        try:
+            final = replay(events.get(key, []))
+        except ValueError as exc:  # IllegalTransition, or an event the life cycle does not know
+            yield {"check": check, noun: key, "detail": f"{name}: {exc}"}
+            continue
+        if final != status:
+            yield {
+                "check": check,
+                noun: key,
+                "detail": f"{name}: events lead to {final or 'nothing'}, {noun} says {status}",
+            }

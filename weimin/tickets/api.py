@@ -60,6 +60,11 @@ def ticket_out(ticket: Ticket) -> dict:
     }
 
 
+def issued_out(issued: actions.IssuedTicket) -> dict:
+    """A ticket just issued, with the visitor's token and page (shown once)."""
+    return {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"}
+
+
 def visitor_or_staff(request, ticket_or_appointment, hall, token: str | None, action: Action = Action.TICKET_READ):
     """A visitor's token opens only its own record; staff whose standing allows ``action`` (docs/permissions.md)
     act on the visitor's behalf."""
@@ -86,7 +91,7 @@ def take_ticket(request, code: Text(40), payload: TicketIn):
         priority=payload.priority or "",
         source="api",
     )
-    return Status(201, {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"})
+    return Status(201, issued_out(issued))
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
@@ -253,4 +258,4 @@ def check_in(request, reference: Text(16), payload: VisitorSecretIn = None):
         request, reference, Action.APPOINTMENT_FOR_VISITOR, token=secret.token, id_number=secret.id_number
     )
     issued = actions.check_in_appointment(appointment, clock.now())
-    return Status(201, {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"})
+    return Status(201, issued_out(issued))

@@ -5,10 +5,10 @@ from collections import defaultdict
 from django.db.models import Count
 
 from weimin.core import clock
+from weimin.core.integrity import replay_problems
 from weimin.halls.hours import HallCalendar
 from weimin.tickets import rules
 from weimin.tickets.models import Ticket, TicketEvent
-from weimin.tickets.rules import IllegalTransition
 
 
 def problems():
@@ -32,18 +32,8 @@ def event_sequences():
     events = defaultdict(list)
     for ticket_id, kind in TicketEvent.objects.order_by("ticket_id", "at", "id").values_list("ticket_id", "kind"):
         events[ticket_id].append(rules.Event(kind))
-    for ticket_id, number, status in Ticket.objects.values_list("id", "number", "status"):
-        try:
-            final = rules.replay(events.get(ticket_id, []))
-        except IllegalTransition as exc:
-            yield {"check": "ticket_event_sequence", "ticket": ticket_id, "detail": f"{number}: {exc}"}
-            continue
-        if final != status:
-            yield {
-                "check": "ticket_event_sequence",
-                "ticket": ticket_id,
-                "detail": f"{number}: events lead to {final}, ticket says {status}",
-            }
+    tickets = Ticket.objects.values_list("id", "number", "status")
+    yield from replay_problems("ticket_event_sequence", "ticket", tickets, events, rules.replay)
 
 
 def windows_holding_two_tickets():
