@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "weimin.core.context_processors.clock",
+                "weimin.calendars.context_processors.calendar_warning",
             ],
         },
     },
@@ -199,6 +200,9 @@ WEIMIN_REFERENCE_CACHE_SECONDS = int(os.environ.get("WEIMIN_REFERENCE_CACHE_SECO
 # Visitors' positions, waiting counts and displays read a snapshot of each hall's queue at most this old
 # (a process's own changes are seen at once).
 WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECONDS", "1"))
+# From this day of the year (MM-DD) the office, managers and `weimin check` are warned while next
+# year's national holidays are not known (the State Council's notice usually comes in November).
+WEIMIN_CALENDAR_WARN_FROM = os.environ.get("WEIMIN_CALENDAR_WARN_FROM", "11-01")
 # Longest working-day span the calendar will add in one request (a guard against runaway loops).
 WEIMIN_MAX_WORKING_DAYS = 2000
 # Demo / training clock: honoured only when DEBUG or WEIMIN_ALLOW_CLOCK=1.

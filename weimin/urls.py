@@ -13,6 +13,7 @@ handler500 = "weimin.api.server_error"
 
 urlpatterns = [
     path("", include("weimin.halls.urls")),
+    path("", include("weimin.calendars.urls")),
     path("", include("weimin.tickets.urls")),
     path("", include("weimin.cases.urls")),
     path("", include("weimin.ratings.urls")),

@@ -10,6 +10,7 @@ class CalendarsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from weimin.calendars import checks  # noqa: F401  (registers the missing-year check)
         from weimin.calendars.national import forget_office_entries
 
         for model in ("CalendarDay", "CalendarYear"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from weimin.calendars import rules
@@ -67,5 +68,21 @@ class NationalCalendar:
     def is_working_day(self, day: date) -> bool:
         return self.status(day).is_working_day
 
+    def knows(self, year: int) -> bool:
+        return year in self.entered_years or rules.package_knows(year)
 
-__all__ = ["NationalCalendar", "CalendarUnknown", "holiday_display_name"]
+
+def warn_from(year: int) -> date:
+    """The day of ``year`` from which a missing next year is warned about (WEIMIN_CALENDAR_WARN_FROM)."""
+    month, day = (int(part) for part in settings.WEIMIN_CALENDAR_WARN_FROM.split("-"))
+    return date(year, month, day)
+
+
+def missing_years(today: date) -> list[int]:
+    """The years someone must enter now: this year if unknown, and next year from the warning date."""
+    calendar = NationalCalendar()
+    wanted = [today.year, today.year + 1] if today >= warn_from(today.year) else [today.year]
+    return [year for year in wanted if not calendar.knows(year)]
+
+
+__all__ = ["NationalCalendar", "CalendarUnknown", "holiday_display_name", "missing_years"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from weimin.accounts.permissions import Action, authorize, may
+from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
 from weimin.cases.choices import EVENT_LABELS, ApplicantKind, DeliveryMethod, NoticeKind, PauseKind, ResultKind
 from weimin.cases.models import Case, CaseEvent, CaseMaterial, CaseNotice, CasePause, Notification, Resubmission
@@ -309,7 +310,18 @@ def _apply_decision(
     else:
         case.accepted_on = today
         if decision == Decision.ACCEPT_ON_PROMISE:
-            case.promise_due = add_working_days(today, settings.WEIMIN_PROMISE_SUPPLY_DAYS, case.hall)
+            try:
+                case.promise_due = add_working_days(today, settings.WEIMIN_PROMISE_SUPPLY_DAYS, case.hall)
+            except CalendarUnknown as exc:
+                # The promise's date is printed on the notice and enforced: it is never guessed.
+                raise Refused(
+                    _(
+                        "The promise's due date falls in %(year)s, whose national holidays are not entered yet: "
+                        "accept once the office has entered them, or ask for the materials now."
+                    )
+                    % {"year": exc.day.year},
+                    field="decision",
+                ) from exc
     case.decision, case.decided_at = decision, now
 
 

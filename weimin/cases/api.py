@@ -52,6 +52,7 @@ def case_out(case: Case, viewer=None, token: str = "") -> dict:
         "number": case.number, "hall": case.hall.code, "item": case.item.code, "status": case.status,
         "decision": case.decision, "applicant": case.applicant_name, "id_number": case.id_for(viewer),
         "accepted_on": case.accepted_on, "promised_due": dates.promised, "statutory_due": dates.statutory,
+        "due_pending_year": dates.pending_year,
         "paused": dates.paused, "promise_due": case.promise_due,
         "missing": [material_out(line) for line in lines if rules.is_gap(line.material.required, line.state)],
         "materials": [material_out(line) for line in lines],

@@ -72,9 +72,17 @@ def case_or_404(number: str) -> Case:
 
 @dataclass(frozen=True)
 class DueDates:
+    """A case's due dates; one that would count working days in a year whose national calendar is
+    not entered yet is None and ``pending_year`` names that year (待定: never guessed)."""
+
     promised: date | None
     statutory: date | None
     paused: bool
+    pending_year: int | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_year is not None
 
 
 def held_by(user, hall) -> list[Case]:
@@ -95,26 +103,35 @@ def due_dates(case: Case, today: date, calendar: HallCalendar | None = None) -> 
     pauses = [(p.started_on, p.ended_on or today) for p in case.pauses.all()]
     running = any(p.ended_on is None for p in case.pauses.all())
 
+    unknown_years = set()
+
     def due(days: int) -> date | None:
         try:
             return rules.due_date(case.accepted_on, days, calendar.is_working_day, pauses)
-        except CalendarUnknown:
+        except CalendarUnknown as exc:
+            unknown_years.add(exc.day.year)
             return None
 
-    return DueDates(due(case.item.promised_days), due(case.item.statutory_days + case.extension_days), running)
+    promised, statutory = due(case.item.promised_days), due(case.item.statutory_days + case.extension_days)
+    return DueDates(promised, statutory, running, min(unknown_years, default=None))
 
 
 def due_list(hall, today: date) -> list[tuple[Case, DueDates, str]]:
-    """Open cases past or within WEIMIN_CASE_DUE_SOON_DAYS working days of their promised date."""
+    """Open cases past or within WEIMIN_CASE_DUE_SOON_DAYS working days of their promised date, then
+    those with a date that waits for a year's national calendar ("pending_calendar"), never left out."""
     calendar = HallCalendar(hall)
-    soon = add_working_days(today, settings.WEIMIN_CASE_DUE_SOON_DAYS, hall)
-    rows = []
+    try:
+        soon = add_working_days(today, settings.WEIMIN_CASE_DUE_SOON_DAYS, hall)
+    except CalendarUnknown:
+        soon = date.max  # the horizon runs past the known calendar: every known date before it is near
+    rows, pending = [], []
     for case in Case.objects.filter(hall=hall, status=CaseStatus.PROCESSING).select_related("item", "hall"):
         dates = due_dates(case, today, calendar)
-        if dates.promised is None:
-            continue
-        if dates.promised < today:
+        if dates.promised is not None and dates.promised < today:
             rows.append((case, dates, "overdue"))
-        elif dates.promised <= soon:
+        elif dates.promised is not None and dates.promised <= soon:
             rows.append((case, dates, "due_soon"))
-    return sorted(rows, key=lambda row: row[1].promised)
+        elif dates.pending:
+            pending.append((case, dates, "pending_calendar"))
+    rows.sort(key=lambda row: row[1].promised)
+    return rows + sorted(pending, key=lambda row: row[0].accepted_on)

@@ -91,6 +91,9 @@ class CaseOut(Schema):
     accepted_on: date | None
     promised_due: date | None
     statutory_due: date | None
+    due_pending_year: int | None = Field(
+        None, description="a due date is null because this year's national holidays are not entered yet"
+    )
     paused: bool
     promise_due: date | None = Field(None, description="容缺: the promised materials are due by this day")
     missing: list[MaterialOut]

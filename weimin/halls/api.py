@@ -71,6 +71,7 @@ def hall_hours(request, code: Text(40), day: Day() | None = Query(None, alias="d
         ],
         "reason": hall_day.reason.value,
         "note": hall_day.note,
+        "provisional": hall_day.provisional,
     }
 
 

@@ -6,7 +6,10 @@
 - N working days after a date          → ``add_working_days(d, n, hall=h)``
 
 Instants are aware datetimes (stored in UTC); a hall's business day is a date in its own time zone.
-A date whose national status nobody has published raises CalendarUnknown: weimin never guesses.
+A date in a year whose national calendar nobody has published yet keeps the hall's weekly schedule,
+marked provisional (临时安排) on every page; the hall's own closures still apply. Working days, which
+legal deadlines count, are never guessed: ``is_working_day`` and ``add_working_days`` raise
+CalendarUnknown there.
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ class HallDay:
     sessions: tuple[Session, ...]
     reason: DayReason
     note: str = ""
+    provisional: bool = False  # 临时安排: the year's national holidays are not known yet
 
     @property
     def open(self) -> bool:
@@ -88,7 +92,7 @@ class HallStatus:
     today: HallDay | None
     current: Session | None
     next_opening: Session | None
-    unknown: CalendarUnknown | None = None
+    provisional: bool = False  # today's or the next opening's hours are provisional
 
     @property
     def open_now(self) -> bool:
@@ -132,18 +136,22 @@ class HallCalendar:
                 self._session(day, s.start, s.end) for s in sorted(special.sessions.all(), key=lambda s: s.start)
             )
             return HallDay(day, sessions, DayReason.SPECIAL_HOURS, special.reason)
-        status = self.national.status(day)
+        try:
+            status, provisional = self.national.status(day), False
+        except CalendarUnknown:
+            # Halls keep opening while the State Council's notice is awaited; the office enters it later.
+            status, provisional = rules.status_by_weekday(day), True
         reason = DAY_REASON_BY_KIND[status.kind]
         note = holiday_display_name(status.holiday_name)
         if status.kind == DayKind.HOLIDAY:
             return HallDay(day, (), reason, note)
         if not self._schedule_in_force(day):
-            return HallDay(day, (), DayReason.NO_SCHEDULE)
+            return HallDay(day, (), DayReason.NO_SCHEDULE, provisional=provisional)
         # 调休: a make-up Saturday or Sunday is a full working day, kept on the weekday schedule.
         weekday = day.weekday()
         if status.kind == DayKind.MAKEUP_WORKDAY:
             weekday = settings.WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY
-        return HallDay(day, self._weekly_sessions(day, weekday), reason, note)
+        return HallDay(day, self._weekly_sessions(day, weekday), reason, note, provisional)
 
     def session_at(self, instant: datetime) -> Session | None:
         return self.day(self.hall.local_date(instant)).session_at(instant)
@@ -154,33 +162,34 @@ class HallCalendar:
     def accepts_tickets_at(self, instant: datetime) -> bool:
         return any(s.accepts_tickets_at(instant) for s in self.day(self.hall.local_date(instant)).sessions)
 
-    def next_opening(self, instant: datetime, horizon_days: int = 366) -> Session | None:
-        """The first session starting after ``instant`` within the horizon, or None.
-
-        Raises CalendarUnknown if it would have to look past what is published.
-        """
+    def _next_opening_day(self, instant: datetime, horizon_days: int) -> tuple[HallDay, Session] | None:
         first = self.hall.local_date(instant)
         for offset in range(horizon_days + 1):
-            for session in self.day(first + timedelta(days=offset)).sessions:
+            hall_day = self.day(first + timedelta(days=offset))
+            for session in hall_day.sessions:
                 if session.start > instant:
-                    return session
+                    return hall_day, session
         return None
 
+    def next_opening(self, instant: datetime, horizon_days: int = 366) -> Session | None:
+        """The first session starting after ``instant`` within the horizon (perhaps provisional), or None."""
+        found = self._next_opening_day(instant, horizon_days)
+        return found[1] if found else None
+
     def status_at(self, instant: datetime) -> HallStatus:
-        """Never raises: an unpublished calendar is reported in ``unknown`` for the page to say so."""
-        try:
-            today = self.day(self.hall.local_date(instant))
-        except CalendarUnknown as exc:
-            return HallStatus(None, None, None, exc)
-        current = today.session_at(instant)
-        try:
-            upcoming = self.next_opening(instant, horizon_days=31)
-        except CalendarUnknown as exc:
-            return HallStatus(today, current, None, exc)
-        return HallStatus(today, current, upcoming)
+        today = self.day(self.hall.local_date(instant))
+        upcoming = self._next_opening_day(instant, horizon_days=31)
+        return HallStatus(
+            today,
+            today.session_at(instant),
+            upcoming[1] if upcoming else None,
+            today.provisional or bool(upcoming and upcoming[0].provisional),
+        )
 
     def is_working_day(self, day: date) -> bool:
-        """A national working day on which this hall is not closed by its own decision."""
+        """A national working day on which this hall is not closed by its own decision.
+
+        Raises CalendarUnknown for a year not published: deadlines are never counted on provisional days."""
         special = self.special_days.get(day)
         if special is not None and special.closed:
             return False

@@ -1,6 +1,6 @@
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class HallOut(Schema):
@@ -53,6 +53,7 @@ class HoursOut(Schema):
     sessions: list[SessionOut]
     reason: str
     note: str
+    provisional: bool = Field(False, description="临时安排: the year's national holidays are not entered yet")
 
 
 class WorkingDaysOut(Schema):

@@ -36,6 +36,8 @@ ALLOWED_UPWARD = {
     ("cases", "weimin.shifts.models"): "intake and the fast lane need the window a clerk holds (Duty.objects)",
     ("halls", "weimin.accounts.auth"): "the back office shows a manager only their halls' rows, and which halls "
     "a person works at is accounts' StaffProfile",
+    ("calendars", "weimin.accounts.permissions"): "entering a year is the district office's act, checked by the "
+    "one matrix (authorize), and its missing-year banner shows to those the matrix names",
 }
 
 

@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from weimin.accounts.permissions import Action, authorize, may
-from weimin.calendars.rules import CalendarUnknown
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.inputs import phone_number, resident_id
@@ -85,12 +84,7 @@ def _next_ticket_number(hall: Hall, business_date, prefix: str) -> int:
 
 
 def _closed_refusal(calendar: HallCalendar, now: datetime, reason: str) -> Refused:
-    try:
-        upcoming = calendar.next_opening(now)
-    except CalendarUnknown as exc:
-        return Refused(
-            _("%(reason)s When it opens next is not known: %(unknown)s") % {"reason": reason, "unknown": exc}
-        )
+    upcoming = calendar.next_opening(now)
     if upcoming is None:
         return Refused(reason)
     when = timezone.localtime(upcoming.start, calendar.hall.tz)
@@ -103,10 +97,7 @@ def _closed_refusal(calendar: HallCalendar, now: datetime, reason: str) -> Refus
 def check_taking_tickets(hall: Hall, now: datetime, *, honour_cutoff: bool = True) -> HallCalendar:
     """Refuse unless the hall issues tickets at ``now``; the refusal says when it next opens."""
     calendar = HallCalendar(hall)
-    try:
-        day = calendar.day(calendar.hall.local_date(now))
-    except CalendarUnknown as exc:
-        raise Refused(str(exc), field="date") from exc
+    day = calendar.day(calendar.hall.local_date(now))
     current = day.session_at(now)
     if current is not None and (not honour_cutoff or current.accepts_tickets_at(now)):
         return calendar
@@ -403,10 +394,7 @@ def book_appointment(
             _("Bookings open %(n)s days ahead.") % {"n": settings.WEIMIN_APPOINTMENT_BOOKING_DAYS}, field="slot_start"
         )
     serialize_on(f"appointment-slot:{hall.pk}:{item.pk}:{slot_start.isoformat()}")
-    try:
-        offered = {s.start: s for s in appointments.slots(hall, item, day, now)}
-    except CalendarUnknown as exc:
-        raise Refused(str(exc), field="slot_start") from exc
+    offered = {s.start: s for s in appointments.slots(hall, item, day, now)}
     slot = offered.get(slot_start)
     if slot is None:
         raise InvalidInput(_("No bookable slot starts at that time."), field="slot_start")
@@ -512,10 +500,7 @@ def mark_missed_appointments(now: datetime) -> int:
 
 def _close_reason(calendar: HallCalendar, ticket: Ticket) -> str:
     """Issued before the day's last cut-off, the visitor was owed service; after it, only a lane ticket."""
-    try:
-        sessions = calendar.day(ticket.business_date).sessions
-    except CalendarUnknown:
-        return "business_day_ended"
+    sessions = calendar.day(ticket.business_date).sessions
     if sessions and ticket.issued_at <= sessions[-1].last_ticket:
         return "not_served_before_close"
     return "issued_after_cutoff"

@@ -5,7 +5,6 @@ from ninja.responses import Status
 
 from weimin.accounts.auth import BearerToken, optional_staff
 from weimin.accounts.permissions import Action, may
-from weimin.calendars.rules import CalendarUnknown
 from weimin.core import clock
 from weimin.core.errors import InvalidInput, NotPermitted
 from weimin.core.limits import client_address
@@ -180,10 +179,7 @@ def hall_windows(request, code: Text(40)):
 @router.get("/halls/{code}/appointment-slots", response=list[SlotOut])
 def appointment_slots(request, code: Text(40), item: Text(40), day: Day() = Query(..., alias="date")):
     hall, service_item = hall_or_404(code), item_or_404(item)
-    try:
-        found = appointments.slots(hall, service_item, day, clock.now())
-    except CalendarUnknown as exc:
-        raise InvalidInput(str(exc), field="date") from exc
+    found = appointments.slots(hall, service_item, day, clock.now())
     return [{"start": s.start, "end": s.end, "capacity": s.capacity, "free": s.free} for s in found]
 
 

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from weimin.calendars.rules import CalendarUnknown
 from weimin.core import clock
 from weimin.core.errors import DomainError
 from weimin.core.limits import client_address
@@ -157,14 +156,10 @@ def display_feed(request, code):
     except ValueError:
         return JsonResponse({"detail": "after: must be an event id", "errors": [{"field": "after"}]}, status=422)
     calls = queue.recent_calls(hall, today, after_id=after, limit=12)
-    try:
-        open_now = calendar.is_open(now)
-    except CalendarUnknown:
-        open_now = None
     return JsonResponse(
         {
             "now": timezone.localtime(now, calendar.hall.tz).isoformat(),
-            "open": open_now,
+            "open": calendar.is_open(now),
             "calls": [
                 {**asdict(call), "at": timezone.localtime(call.at, hall.tz).strftime("%H:%M:%S")} for call in calls
             ],
@@ -205,10 +200,7 @@ def appointments(request, code):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return redirect("tickets:my-appointment", token=booking.token)
-    try:
-        free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item else []
-    except CalendarUnknown:
-        free = []
+    free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item else []
     context = {"hall": hall, "items": items, "item": item, "days": days, "day": day, "slots": free, "form": form}
     return render(request, "tickets/appointments.html", context, status=status)
 

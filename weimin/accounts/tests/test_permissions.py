@@ -18,6 +18,8 @@ from weimin.accounts.actions import issue_token
 from weimin.accounts.choices import DeviceKind
 from weimin.accounts.models import Device
 from weimin.accounts.permissions import MATRIX, Action, Standing
+from weimin.calendars import actions as calendars
+from weimin.calendars.rules import parse_notice
 from weimin.cases import actions as cases
 from weimin.cases.actions import MaterialCheck
 from weimin.cases.tests.conftest import ADULT
@@ -265,6 +267,11 @@ def _enroll(who, w):
     return acted(lambda: account_actions.add_device(who, kiosk, w.now()))
 
 
+def _enter_calendar_year(who, w):
+    rows, _ = parse_notice([["2027-01-01", "holiday", "元旦"]], 2027)
+    return acted(lambda: calendars.enter_year(who, 2027, "国务院办公厅通知", rows, w.now()))
+
+
 SCENARIOS = {
     Action.TICKET_CALL: _call,
     Action.TICKET_SERVE: _serve,
@@ -294,6 +301,7 @@ SCENARIOS = {
     Action.FOLLOW_UPS_READ: _read_follow_ups,
     Action.STAFF_EDIT: _edit_staff,
     Action.DEVICE_ENROLL: _enroll,
+    Action.CALENDAR_ENTER: _enter_calendar_year,
 }
 
 PEOPLE = {

@@ -31,6 +31,7 @@ def test_hours_for_a_date(client, hall):
         "open": True,
         "reason": "workday",
         "note": "",
+        "provisional": False,
         "sessions": [
             {"start": "09:00", "end": "12:00", "last_ticket": "11:30"},
             {"start": "14:00", "end": "19:30", "last_ticket": "19:00"},
@@ -46,13 +47,12 @@ def test_hours_default_to_today_on_weimin_clock(client, hall, freeze):
     assert body["date"] == "2017-10-21" and body["open"] is False and body["reason"] == "weekend"
 
 
-def test_hours_for_an_unpublished_year_is_a_422_naming_date(client, hall):
-    response = client.get("/api/halls/longgang-district/hours?date=2027-01-04")
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "date"
-    assert "2027" in response.json()["detail"]
+def test_hours_for_an_unpublished_year_are_the_weekly_schedule_marked_provisional(client, hall):
+    body = client.get("/api/halls/longgang-district/hours?date=2027-01-04").json()
+    assert body["open"] is True and body["provisional"] is True
     CalendarYear.objects.create(year=2027)
-    assert client.get("/api/halls/longgang-district/hours?date=2027-01-04").json()["open"] is True
+    body = client.get("/api/halls/longgang-district/hours?date=2027-01-04").json()
+    assert body["open"] is True and body["provisional"] is False
 
 
 @pytest.mark.parametrize("bad", ["2017-13-01", "yesterday", "2017-02-30", ""])

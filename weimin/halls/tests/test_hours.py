@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from weimin.calendars.models import CalendarYear
+from weimin.calendars.choices import CalendarDayKind
+from weimin.calendars.models import CalendarDay, CalendarYear
 from weimin.calendars.rules import CalendarUnknown
 from weimin.conftest import local
 from weimin.halls.choices import DayReason
@@ -89,21 +90,30 @@ def test_next_opening(hall):
     assert calendar.next_opening(local("2026-09-30 20:00")).start == local("2026-10-08 09:00")
 
 
-def test_next_opening_refuses_to_look_into_an_unpublished_year(hall):
-    with pytest.raises(CalendarUnknown):
-        HallCalendar(hall).next_opening(local("2026-12-31 20:00"))
+def test_next_opening_into_an_unpublished_year_is_provisional(hall):
+    calendar = HallCalendar(hall)
+    assert calendar.next_opening(local("2026-12-31 20:00")).start == local("2027-01-01 09:00")
+    status = calendar.status_at(local("2026-12-31 20:00"))
+    assert not status.today.provisional and status.provisional  # today is known, the next opening is not
 
 
-def test_unpublished_year_is_not_guessed(hall):
-    with pytest.raises(CalendarUnknown):
-        HallCalendar(hall).day(date(2027, 1, 4))
-    status = HallCalendar(hall).status_at(local("2027-01-04 10:00"))
-    assert status.unknown is not None and status.today is None and not status.open_now
+def test_unpublished_year_keeps_the_weekly_schedule_marked_provisional(hall):
+    calendar = HallCalendar(hall)
+    monday, sunday = calendar.day(date(2027, 1, 4)), calendar.day(date(2027, 1, 3))
+    assert monday.provisional and monday.reason == DayReason.WORKDAY and hhmm(monday)[0] == ("09:00", "12:00")
+    assert sunday.provisional and not sunday.open and sunday.reason == DayReason.WEEKEND
+    status = calendar.status_at(local("2027-01-04 10:00"))
+    assert status.open_now and status.provisional
+    with pytest.raises(CalendarUnknown):  # but a working day, which deadlines count, is never guessed
+        calendar.is_working_day(date(2027, 1, 4))
 
 
 def test_office_entered_year_makes_it_decidable(hall):
     CalendarYear.objects.create(year=2027)
-    assert HallCalendar(hall).day(date(2027, 1, 4)).open
+    CalendarDay.objects.create(date=date(2027, 1, 4), kind=CalendarDayKind.HOLIDAY, name="元旦")
+    calendar = HallCalendar(hall)
+    assert not calendar.day(date(2027, 1, 4)).open and calendar.day(date(2027, 1, 5)).open
+    assert not calendar.day(date(2027, 1, 5)).provisional
 
 
 def test_special_days_closure_and_special_hours(hall):
@@ -115,9 +125,10 @@ def test_special_days_closure_and_special_hours(hall):
     assert (closed.open, closed.reason, closed.note) == (False, DayReason.CLOSURE, "系统升级")
     sunday = calendar.day(date(2017, 12, 10))
     assert sunday.reason == DayReason.SPECIAL_HOURS and hhmm(sunday) == [("09:00", "12:00")]
-    # A hall's own closure is decidable even in a year nobody has published.
+    # The office can close any day, even in a year nobody has published.
     SpecialDay.objects.create(hall=hall, date=date(2027, 1, 5), closed=True, reason="装修")
-    assert HallCalendar(hall).day(date(2027, 1, 5)).reason == DayReason.CLOSURE
+    closure = HallCalendar(hall).day(date(2027, 1, 5))
+    assert closure.reason == DayReason.CLOSURE and not closure.open
 
 
 def test_no_schedule_in_force(hall):

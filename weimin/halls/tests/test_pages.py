@@ -31,13 +31,14 @@ def test_home_holiday_names_the_holiday(client, hall, freeze):
     assert "国庆节" in page and 'data-open="no"' in page
 
 
-def test_home_in_an_unpublished_year_says_so_instead_of_guessing(client, hall, freeze):
+def test_home_in_an_unpublished_year_opens_provisionally_and_says_so(client, hall, freeze):
     freeze("2027-01-04 10:00")
-    response = client.get("/")
-    assert response.status_code == 200
-    assert 'data-open="unknown"' in response.content.decode()
+    page = client.get("/").content.decode()
+    assert 'data-open="yes"' in page and 'data-provisional="yes"' in page and "临时安排" in page
+    assert 'data-provisional="yes"' in client.get(f"/halls/{hall.code}/").content.decode()
     CalendarYear.objects.create(year=2027)
-    assert 'data-open="yes"' in client.get("/").content.decode()
+    page = client.get("/").content.decode()
+    assert 'data-open="yes"' in page and "data-provisional" not in page
 
 
 def test_status_fragment_for_htmx_refresh(client, hall, freeze):
