@@ -166,3 +166,23 @@ def test_weimin_check_warns_from_the_set_day(freeze, settings, db):
     assert [w.id for w in checks.calendar_years()] == ["calendars.W001"]
     CalendarYear.objects.create(year=2027)
     assert checks.calendar_years() == []
+
+
+def test_odd_values_never_answer_5xx(office, freeze):
+    from django.test import Client
+
+    from weimin.tests.test_page_inputs import ODD
+
+    freeze("2026-12-21 10:00")
+    client = Client(raise_request_exception=False)
+    client.force_login(office)
+    failures = []
+    for field in ("year", "source", "text", "step"):
+        for value in [*ODD, '"2027-01-01,holiday,元旦', "2027-01-01,holiday,元旦\r\n\r\n,,,"]:
+            data = {"year": "2027", "source": "通知", "text": NOTICE_2027, "step": "save"} | {field: value}
+            if client.post("/calendar/years/", data).status_code >= 500:
+                failures.append(f"{field}={value[:20]!r}")
+    for value in ODD:
+        if client.get("/calendar/years/", {"year": value}).status_code >= 500:
+            failures.append(f"?year={value[:20]!r}")
+    assert failures == []
