@@ -57,6 +57,7 @@ class Action(enum.StrEnum):
     FOLLOW_UPS_READ = "follow_ups.read"
     STAFF_EDIT = "staff.edit"
     DEVICE_ENROLL = "device.enroll"
+    CASE_TAKE = "case.take"
 
 
 S = Standing
@@ -99,6 +100,7 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.FOLLOW_UPS_READ: frozenset({MANAGER, OFFICE}),
     Action.STAFF_EDIT: frozenset({MANAGER, OFFICE}),
     Action.DEVICE_ENROLL: frozenset({MANAGER, OFFICE}),
+    Action.CASE_TAKE: frozenset({AT, MANAGER}),
 }
 
 _ROLE_STANDING = {
@@ -188,4 +190,5 @@ ACTION_LABELS = {
     Action.FOLLOW_UPS_READ: gettext_lazy("read the follow-ups"),
     Action.STAFF_EDIT: gettext_lazy("edit staff profiles"),
     Action.DEVICE_ENROLL: gettext_lazy("enroll or revoke the hall's kiosks and rating pads"),
+    Action.CASE_TAKE: gettext_lazy("take a case from the hall's pool"),
 }

@@ -51,7 +51,7 @@ class Duty(models.Model):
     window = models.ForeignKey(Window, models.PROTECT, related_name="duties", verbose_name=_("window"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="duties", verbose_name=_("staff"))
     started_at = models.DateTimeField(_("signed in at"))
-    ended_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("sign-out time"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
 
     objects = DutyQuerySet.as_manager()
@@ -78,7 +78,7 @@ class Duty(models.Model):
 
 
 class HandoverReason(models.TextChoices):
-    SIGN_OUT = "sign_out", _("Signed out")
+    SIGN_OUT = "sign_out", _("Sign-out")
     SESSION_EXPIRED = "session_expired", _("Session expired")
     END_OF_DAY = "end_of_day", _("End of day")
 

@@ -7,4 +7,5 @@ app_name = "shifts"
 urlpatterns = [
     path("halls/<str:code>/manage/", views.manage, name="manage"),
     path("logistics/<int:item_id>/tick", views.tick, name="tick"),
+    path("halls/<str:code>/pool/<str:number>/assign", views.assign_case, name="assign-case"),
 ]

@@ -218,6 +218,12 @@ def _hand_over(who, w):
     return acted(lambda: cases.hand_over_case(who, case, None, w.now(), window=None, reason="sign_out"))
 
 
+def _take(who, w):
+    case = w.case()
+    cases.hand_over_case(w.huang, case, None, w.now(), window=None, reason="sign_out")
+    return acted(lambda: cases.take_case(who, case, w.now()))
+
+
 def _read_case(who, w):
     return w.api(who, "get", f"/api/cases/{w.case().number}").status_code == 200
 
@@ -294,6 +300,7 @@ SCENARIOS = {
     Action.FOLLOW_UPS_READ: _read_follow_ups,
     Action.STAFF_EDIT: _edit_staff,
     Action.DEVICE_ENROLL: _enroll,
+    Action.CASE_TAKE: _take,
 }
 
 PEOPLE = {

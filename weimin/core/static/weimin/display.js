@@ -79,6 +79,15 @@
       return li;
     });
     fill(el("waiting"), items.length ? items : [node("li", "", "—")]);
+    // Visitors sent to a window by name (a handover, a transfer, the fast lane): told where to go.
+    var sent = (data.sent || []).map(function (s) {
+      var li = node("li");
+      li.dataset.number = s.number;
+      fill(li, [node("span", "number", s.number), node("span", "arrow", "→"), node("span", "window", s.window + " 号窗口")]);
+      return li;
+    });
+    fill(el("sent"), sent);
+    el("sent-section").hidden = sent.length === 0;
     el("clock").textContent = data.now.slice(11, 16);
     el("closed").hidden = data.open !== false;
   }
