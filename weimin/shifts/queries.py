@@ -12,7 +12,6 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from weimin.accounts.models import person_name
-
 from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import HELD_STATUSES

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, may
 from weimin.calendars.rules import CalendarUnknown
-from weimin.core import clock
 from weimin.cases import actions as case_actions
 from weimin.cases import queries as case_queries
+from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
 from weimin.halls.lookups import hall_or_404
 from weimin.ratings.queries import overdue, unresolved

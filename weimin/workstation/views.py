@@ -18,8 +18,8 @@ from django.views.decorators.http import require_POST
 from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, may
 from weimin.cases import actions as case_actions
-from weimin.cases.actions import MaterialCheck
 from weimin.cases import queries as case_queries
+from weimin.cases.actions import MaterialCheck
 from weimin.cases.forms import DecisionForm, IntakeForm, add_checklist
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
