@@ -88,10 +88,10 @@ def leave_window(
     user, window: Window, now: datetime, *, successor=None, to_hall: bool = False, reason: str = HandoverReason.SIGN_OUT
 ) -> SignedOut:
     """Leave the window. Anything in hand goes to a successor on duty who can take it (``successor``,
-    or the first of ``queries.successors``): tickets to the front of the queue for the successor's
-    window, cases to their name. With nobody able to take them, or ``to_hall``, it goes back to the
-    hall — tickets to the front of the queue for their item, cases to the hall's pool — and stays open
-    on the manager's page until someone takes each. Returns the ended duty and the handover (None when
+    or the first of ``queries.successors``): tickets their window serves to the front of its queue,
+    cases their skills cover to their name. What nobody named can take (or everything, ``to_hall``)
+    goes back to the hall — tickets to the front of the queue for their item, cases to the hall's
+    pool — and stays open on the manager's page until someone takes each. Returns the ended duty and the handover (None when
     the clerk held nothing), both read in this transaction."""
     duty = Duty.objects.open().select_for_update().select_related("window", "user").filter(user=user, window=window)
     duty = duty.first()
@@ -114,18 +114,22 @@ def leave_window(
             )
     else:
         successor = able[0].user if able else None
+    takes = next((s.takes for s in able if s.user.pk == successor.pk), ()) if successor else ()
     target = Duty.objects.duty_of(successor).window if successor else None
     handover = Handover.objects.create(
         hall=window.hall, window=window, from_user=user, successor=successor, reason=reason, created_at=now
     )
     for ticket in tickets:
-        serves = target is not None and target.items.filter(pk=ticket.item_id).exists()
+        serves = ticket.number in takes
         transfer(user, ticket, now, window=target if serves else None, item=None if serves else ticket.item)
         kind = HandoverItemKind.TICKET if ticket is current else HandoverItemKind.FAST_LANE_TICKET
-        HandoverItem.objects.create(handover=handover, kind=kind, object_id=ticket.pk, label=ticket.number)
+        HandoverItem.objects.create(handover=handover, kind=kind, object_id=ticket.pk, label=ticket.number,
+                                    to_hall=not serves)  # fmt: skip
     for case in cases:
-        hand_over_case(user, case, successor, now, window=window, reason=reason)
-        HandoverItem.objects.create(handover=handover, kind=HandoverItemKind.CASE, object_id=case.pk, label=case.number)
+        covered = case.number in takes
+        hand_over_case(user, case, successor if covered else None, now, window=window, reason=reason)
+        HandoverItem.objects.create(handover=handover, kind=HandoverItemKind.CASE, object_id=case.pk, label=case.number,
+                                    to_hall=not covered)  # fmt: skip
     end_duty(duty, now)
     return SignedOut(duty, handover)
 

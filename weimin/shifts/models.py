@@ -114,6 +114,7 @@ class Handover(models.Model):
 
     @property
     def open(self) -> bool:
+        """Waiting for the named successor's acknowledgement (items to the hall: ``queries.open_hall_handovers``)."""
         return self.successor_id is not None and self.acknowledged_at is None
 
 
@@ -130,6 +131,11 @@ class HandoverItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=HandoverItemKind.choices)
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(max_length=40)  # the ticket or case number, as people say it
+    to_hall = models.BooleanField(
+        _("to the hall"),
+        default=False,
+        help_text=_("Nobody named could take it: the ticket waits at the front of the queue, the case in the pool."),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
 from weimin.accounts.models import person_name
@@ -123,19 +123,20 @@ class HandedItem:
 
 
 def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
-    """Handovers to the hall (nobody named) with an item nobody has taken yet, each with all its items."""
+    """Handovers with items that went to the hall and that nobody has taken yet, each with those items."""
     pooled = set(case_queries.pool(hall).values_list("pk", flat=True))
     waiting = set(queue.waiting_ids(hall))
     ticket_kinds = [HandoverItemKind.TICKET, HandoverItemKind.FAST_LANE_TICKET]
     still_open = Q(kind=HandoverItemKind.CASE, object_id__in=pooled) | Q(kind__in=ticket_kinds, object_id__in=waiting)
+    to_hall = HandoverItem.objects.filter(to_hall=True)
     handovers = list(
-        Handover.objects.filter(hall=hall, successor__isnull=True, items__in=HandoverItem.objects.filter(still_open))
+        Handover.objects.filter(hall=hall, items__in=to_hall.filter(still_open))
         .distinct()
-        .select_related("from_user__staff_profile", "window")
-        .prefetch_related("items")
+        .select_related("from_user__staff_profile", "successor__staff_profile", "window")
+        .prefetch_related(Prefetch("items", queryset=to_hall, to_attr="hall_items"))
         .order_by("created_at")
     )
-    items = [item for handover in handovers for item in handover.items.all()]
+    items = [item for handover in handovers for item in handover.hall_items]
     cases = case_queries.by_ids([i.object_id for i in items if i.kind == HandoverItemKind.CASE])
     tickets = queue.tickets_by_ids([i.object_id for i in items if i.kind != HandoverItemKind.CASE])
 
@@ -149,4 +150,4 @@ def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
         where = _("window %(n)s") % {"n": ticket.window.number} if taken and ticket.window else ""
         return HandedItem(item, not taken, where or (ticket.get_status_display() if taken else ""))
 
-    return [(handover, [state(item) for item in handover.items.all()]) for handover in handovers]
+    return [(handover, [state(item) for item in handover.hall_items]) for handover in handovers]

@@ -110,25 +110,27 @@ def sign_out(request, window_id):
 
 
 def _signed_out_message(user, window, handover, now) -> str:
+    """签退 says so, with the day's count, and names every item handed over and where it went."""
     served = queue.served_today(user, window.hall, window.hall.local_date(now))
-    done = _("Signed out of window %(n)s; %(served)s visitors served today.") % {"n": window.number, "served": served}
+    parts = [
+        _("Signed out of window %(n)s; %(served)s visitors served today.") % {"n": window.number, "served": served}
+    ]
     if handover is None:
-        return done
-    items = "、".join(item.label for item in handover.items.all())
-    if handover.successor is None:
-        return (
-            done
-            + " "
-            + _("Handed over to the hall: %(items)s. They stay on the hall manager's page until someone takes each.")
-            % {"items": items}
+        return parts[0]
+    items = list(handover.items.all())
+    named = "、".join(item.label for item in items if not item.to_hall)
+    if named:
+        where = Duty.objects.window_held_by(handover.successor.pk, window.hall)
+        parts.append(_("Handed over to %(who)s (window %(n)s): %(items)s.") % {
+            "who": person_name(handover.successor), "n": where.number if where else "—", "items": named
+        })  # fmt: skip
+    to_hall = "、".join(item.label for item in items if item.to_hall)
+    if to_hall:
+        parts.append(
+            _("Handed over to the hall: %(items)s. They stay on the hall manager's page until someone takes each.")
+            % {"items": to_hall}
         )
-    where = Duty.objects.window_held_by(handover.successor.pk, window.hall)
-    return (
-        done
-        + " "
-        + _("Handed over to %(who)s (window %(n)s): %(items)s.")
-        % {"who": person_name(handover.successor), "n": where.number if where else "—", "items": items}
-    )
+    return " ".join(parts)
 
 
 def _visible_window(request, window_id) -> Window:

@@ -13,7 +13,7 @@ APPLICANT_ID = "34052419800101001X"
 
 
 def console_for(new_page, base, username, window_number):
-    page = new_page(viewport={"width": 1280, "height": 1000})
+    page = new_page(viewport={"width": 1366, "height": 768})
     page.goto(base + "/console/")
     page.fill("#id_username", username)
     page.fill("#id_password", data.DEMO_PASSWORD)
@@ -32,6 +32,7 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     from django.contrib.auth.models import User
 
     from weimin.cases.models import Case
+    from weimin.halls.models import ServiceItem
 
     seed_demo()
     freeze("2017-12-08 18:40")
@@ -46,6 +47,7 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     slip_of_b002 = kiosk.url
 
     successor = User.objects.get(username="longgang-district-02")
+    successor.staff_profile.skills.add(*ServiceItem.objects.filter(category__code="fire"))  # can take the case
     colleague = console_for(new_page, base, successor.username, 9)
     clerk = console_for(new_page, base, "clerk", 8)
     # B001: one document missing, a correction notice; the case stays in the clerk's hands.
@@ -67,6 +69,9 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     clerk.click("[data-testid=sign-out]")  # something in hand: asked first, the items named
     clerk.wait_for_url("**/sign-out")
     assert "B002" in clerk.inner_text("[data-testid=in-hand]")
+    offered = clerk.locator("[data-testid=successor] option").all_inner_texts()
+    assert offered[0].startswith(person_name(successor)) and "推荐" in offered[0] and offered[-1].startswith("交给大厅")
+    clerk.screenshot(path=screenshots / "handover-sign-out-successors-1366.png")
     clerk.select_option("[data-testid=successor]", str(successor.pk))
     clerk.click("[data-testid=confirm-sign-out]")
     clerk.wait_for_url("**/console/")

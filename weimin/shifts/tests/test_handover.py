@@ -219,6 +219,21 @@ def test_a_handover_to_the_hall_stays_open_item_by_item_until_someone_takes_each
         case_actions.take_case(three_windows["wang"], case, clock.now())
 
 
+def test_what_the_chosen_successor_cannot_take_goes_to_the_hall(three_windows, hall, item, window):
+    from weimin.shifts.queries import open_hall_handovers
+
+    huang, li = three_windows["huang"], three_windows["li"]
+    li.staff_profile.skills.clear()  # li's window serves the ticket's item; li's skills do not cover the case
+    ticket, case = busy(huang, hall, item, window)
+    handover = actions.sign_out(huang, window, clock.now(), successor=li)
+    assert [(i.label, i.to_hall) for i in handover.items.all()] == [(ticket.number, False), (case.number, True)]
+    ticket.refresh_from_db()
+    case.refresh_from_db()
+    assert ticket.target_window == Window.objects.get(number=6) and case.clerk is None
+    [(found, items)] = open_hall_handovers(hall)
+    assert found == handover and [(i.item.label, i.open) for i in items] == [(case.number, True)]
+
+
 def make_outsider(hall):
     """Window staff of the hall who is not signed in at any window."""
     from django.contrib.auth.models import Group, User

@@ -104,3 +104,15 @@ def test_console_sign_out_to_the_hall_and_the_managers_page(new_page, live_serve
     assert "0.0 h" not in manager.content()
     manager.screenshot(path=screenshots / "issue10-manager-1366.png")
     manager.screenshot(path=screenshots / "issue10-manager-1366-full.png", full_page=True)
+
+    # A colleague signs in; the manager assigns the case to them: the hall's handover closes item by item.
+    colleague = log_in(new_page, base, "longgang-district-02")
+    colleague.click("button[data-window='9']")
+    colleague.wait_for_url("**/console/*/")
+    assert case.number in colleague.inner_text("[data-testid=pool]")  # the console lists the hall's pool too
+    manager.reload()
+    manager.click("[data-testid=assign-case]")
+    manager.wait_for_url("**/manage/")
+    assert "待领池中没有办件" in manager.inner_text("[data-testid=pool]")
+    assert "已接手" in manager.inner_text("[data-hall-handover]")
+    manager.screenshot(path=screenshots / "issue10-manager-assigned-1366.png", full_page=True)
