@@ -91,8 +91,8 @@ def leave_window(
     or the first of ``queries.successors``): tickets their window serves to the front of its queue,
     cases their skills cover to their name. What nobody named can take (or everything, ``to_hall``)
     goes back to the hall — tickets to the front of the queue for their item, cases to the hall's
-    pool — and stays open on the manager's page until someone takes each. Returns the ended duty and the handover (None when
-    the clerk held nothing), both read in this transaction."""
+    pool — and stays open on the manager's page until someone takes each. Returns the ended duty and
+    the handover (None when the clerk held nothing), both read in this transaction."""
     duty = Duty.objects.open().select_for_update().select_related("window", "user").filter(user=user, window=window)
     duty = duty.first()
     if duty is None:
