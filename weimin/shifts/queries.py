@@ -93,18 +93,15 @@ def successors(user, window: Window, tickets: list[Ticket], cases: list[Case]) -
         .select_related("staff_profile")
         .prefetch_related("staff_profile__skills")
     )
-    duties = Duty.objects.holders_of(Window.objects.filter(hall=window.hall).exclude(pk=window.pk))
-    served = {
-        w.pk: {i.pk for i in w.items.all()} for w in Window.objects.filter(pk__in=[*duties]).prefetch_related("items")
-    }
-    windows = {duty.user_id: duty.window for duty in duties.values()}
+    duties = Duty.objects.open().filter(window__hall=window.hall).exclude(window=window).select_related("window")
+    windows = {duty.user_id: duty.window for duty in duties.prefetch_related("window__items")}
     found = []
     for colleague in colleagues:
         if colleague.pk not in windows:
             continue
         profile = getattr(colleague, "staff_profile", None)
         skills = {item.pk for item in profile.skills.all()} if profile else set()
-        serves = served.get(windows[colleague.pk].pk, set())
+        serves = {item.pk for item in windows[colleague.pk].items.all()}
         takes = [t.number for t in tickets if t.item_id in serves] + [c.number for c in cases if c.item_id in skills]
         if takes:
             found.append((colleague, takes))
