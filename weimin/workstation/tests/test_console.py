@@ -105,3 +105,22 @@ def test_a_window_shows_only_to_its_holder_and_the_halls_managers(
         assert client.post(f"/console/{window.pk}/complete").status_code == 404
     client.force_login(make_staff("wu", "hall_manager"))
     assert "B001" in client.get(f"/console/{window.pk}/").content.decode()
+
+
+def test_a_clerk_takes_a_case_from_the_halls_pool_at_the_console(client, clerk, window, at_window, make_clerk):
+    from weimin.cases import actions as case_actions
+    from weimin.cases.tests.conftest import checks
+
+    case = case_actions.open_case(
+        clerk, at_window, clock.now(), kind="person", name="张先生", id_number=ADULT, materials=checks(form="present")
+    )
+    case_actions.hand_over_case(clerk, case, None, clock.now(), window=window, reason="sign_out")
+    client.force_login(clerk)
+    panel = client.get(f"/console/{window.pk}/panel").content.decode()
+    assert "大厅待领办件" in panel and case.number in panel
+    taken = client.post(f"/console/{window.pk}/pool/{case.number}/take", follow=True).content.decode()
+    assert f"办件{case.number}已由您接手" in taken
+    case.refresh_from_db()
+    assert case.clerk == clerk
+    again = client.post(f"/console/{window.pk}/pool/{case.number}/take", follow=True).content.decode()
+    assert "已不在大厅待领池" in again
