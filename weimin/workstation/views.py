@@ -90,6 +90,8 @@ def sign_out(request, window_id):
     tickets, cases, listed = _in_hand(request.user, window)
     logout = request.POST.get("logout") == "1" or request.GET.get("logout") == "1"
     confirmed = not listed or request.POST.get("confirm") == listed
+    if request.method == "POST" and not confirmed and request.POST.get("confirm"):
+        messages.warning(request, _("Something new reached your window meanwhile: check the list again."))
     if request.method == "POST" and confirmed:
         now = clock.now()
         try:

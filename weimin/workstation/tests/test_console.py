@@ -124,3 +124,30 @@ def test_a_clerk_takes_a_case_from_the_halls_pool_at_the_console(client, clerk, 
     assert case.clerk == clerk
     again = client.post(f"/console/{window.pk}/pool/{case.number}/take", follow=True).content.decode()
     assert "已不在大厅待领池" in again
+
+
+def test_the_window_list_names_colleagues_and_a_clean_sign_out_can_log_out(
+    client, clerk, window, hall, item, make_clerk
+):
+    from weimin.accounts.models import StaffProfile
+    from weimin.halls.models import Window
+
+    li = make_clerk("li", Window.objects.create(hall=hall, number=6))
+    StaffProfile.objects.filter(user=li).update(display_name="李明")
+    client.force_login(make_clerk("wang"))
+    cards = client.get("/console/").content.decode()
+    assert "李明在岗" in cards and "li在岗" not in cards
+    client.force_login(clerk)
+    out = client.post(f"/console/{window.pk}/sign-out", {"logout": "1"})
+    assert out.status_code == 302 and out["Location"] == "/login/"
+    assert client.get("/console/").status_code == 302  # logged out: the console asks for a login
+
+
+def test_what_arrives_between_the_question_and_the_answer_is_asked_again(client, clerk, window, hall, item):
+    from weimin.shifts.models import Handover
+
+    actions.issue_ticket(hall, item, clock.now())
+    actions.call_next(clerk, window, clock.now())
+    client.force_login(clerk)
+    again = client.post(f"/console/{window.pk}/sign-out", {"confirm": "B001,B002", "successor": "hall"})
+    assert again.status_code == 200 and "请再核对" in again.content.decode() and not Handover.objects.exists()
