@@ -115,16 +115,19 @@ class HandedItem:
     """One item of a handover to the hall and where it is now."""
 
     item: HandoverItem
-    open: bool  # still nobody's: the case in the pool, the ticket waiting in the queue
+    open: bool  # still nobody's: the case in the pool, the ticket waiting for any window of its item
     now_with: str  # who has it now, once taken
+    windows: tuple[Window, ...] = ()  # for a ticket still open: the staffed windows serving its item
 
 
 def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
     """Handovers with items that went to the hall and that nobody has taken yet, each with those items."""
     pooled = set(case_queries.pool(hall).values_list("pk", flat=True))
-    waiting = set(queue.waiting_ids(hall))
+    unassigned = set(queue.unassigned_waiting_ids(hall))
     ticket_kinds = [HandoverItemKind.TICKET, HandoverItemKind.FAST_LANE_TICKET]
-    still_open = Q(kind=HandoverItemKind.CASE, object_id__in=pooled) | Q(kind__in=ticket_kinds, object_id__in=waiting)
+    still_open = Q(kind=HandoverItemKind.CASE, object_id__in=pooled) | Q(
+        kind__in=ticket_kinds, object_id__in=unassigned
+    )
     to_hall = HandoverItem.objects.filter(to_hall=True)
     handovers = list(
         Handover.objects.filter(hall=hall, items__in=to_hall.filter(still_open))
@@ -136,6 +139,8 @@ def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
     items = [item for handover in handovers for item in handover.hall_items]
     cases = case_queries.by_ids([i.object_id for i in items if i.kind == HandoverItemKind.CASE])
     tickets = queue.tickets_by_ids([i.object_id for i in items if i.kind != HandoverItemKind.CASE])
+    staffed = [d.window for d in Duty.objects.open().filter(window__hall=hall).select_related("window")
+               .prefetch_related("window__items").order_by("window__number")]  # fmt: skip
 
     def state(item: HandoverItem) -> HandedItem:
         if item.kind == HandoverItemKind.CASE:
@@ -143,8 +148,11 @@ def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
             taken = case is not None and item.object_id not in pooled
             return HandedItem(item, not taken, person_name(case.clerk) if taken and case.clerk else "")
         ticket = tickets.get(item.object_id)
-        taken = ticket is not None and item.object_id not in waiting
-        where = _("window %(n)s") % {"n": ticket.window.number} if taken and ticket.window else ""
-        return HandedItem(item, not taken, where or (ticket.get_status_display() if taken else ""))
+        if ticket is not None and item.object_id in unassigned:
+            serving = tuple(w for w in staffed if any(i.pk == ticket.item_id for i in w.items.all()))
+            return HandedItem(item, True, "", serving)
+        window = ticket and (ticket.window or ticket.target_window)
+        where = _("window %(n)s") % {"n": window.number} if window else ""
+        return HandedItem(item, False, where or (ticket.get_status_display() if ticket else ""))
 
     return [(handover, [state(item) for item in handover.hall_items]) for handover in handovers]

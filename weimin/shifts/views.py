@@ -22,6 +22,9 @@ from weimin.halls.lookups import hall_or_404
 from weimin.ratings.queries import overdue, unresolved
 from weimin.shifts import actions, queries
 from weimin.shifts.models import ChecklistItem, Duty, EveningChecklist, Handover
+from weimin.tickets import queue
+from weimin.tickets.actions import transfer
+from weimin.tickets.models import Ticket
 
 
 @login_required
@@ -85,3 +88,26 @@ def tick(request, item_id):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("shifts:manage", code=item.checklist.hall.code)
+
+
+@login_required
+@require_POST
+def send_ticket(request, code, ticket_id):
+    """The manager sends a ticket handed over to the hall to a staffed window: to the front of its queue,
+    and the visitor's page and the display say where to go (``tickets.actions.transfer``)."""
+    hall = hall_or_404(code)
+    chosen = request.POST.get("window", "")
+    window = hall.windows.filter(pk=int(chosen)).first() if chosen.isascii() and chosen.isdigit() else None
+    try:
+        ticket = queue.ticket_by_id(ticket_id)
+        if ticket.hall_id != hall.pk or window is None:
+            raise InvalidInput(_("Choose a window of this hall."), field="window")
+        transfer(request.user, ticket, clock.now(), window=window)
+    except Ticket.DoesNotExist:
+        raise Http404(_("No such ticket.")) from None
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(number)s goes to window %(n)s next.") % {"number": ticket.number,
+                                                                                "n": window.number})  # fmt: skip
+    return redirect("shifts:manage", code=hall.code)

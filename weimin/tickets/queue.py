@@ -31,13 +31,16 @@ def waiting_for_window(window: Window, business_date: date) -> QuerySet[Ticket]:
     )
 
 
-def waiting_ids(hall: Hall):
-    """The ids of the hall's waiting tickets (any day: a past day's are closed by the daily job)."""
-    return Ticket.objects.filter(hall=hall, status=Status.WAITING).values_list("pk", flat=True)
+def unassigned_waiting_ids(hall: Hall):
+    """The ids of the hall's tickets waiting for any window of their item, none named (any day: a past
+    day's are closed by the daily job)."""
+    return Ticket.objects.filter(hall=hall, status=Status.WAITING, target_window__isnull=True).values_list(
+        "pk", flat=True
+    )
 
 
 def tickets_by_ids(ids) -> dict[int, Ticket]:
-    return {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related("window", "item")}
+    return {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related("window", "target_window", "item")}
 
 
 def next_for_window(window: Window, business_date: date, limit: int) -> list[Ticket]:

@@ -62,3 +62,22 @@ def test_the_manager_sees_the_halls_items_the_pool_new_bad_ratings_and_nonzero_b
     page = done.content.decode()
     assert f"办件{case.number}已交由li负责" in page and "待领池中没有办件" in page
     assert "所有交接均已确认" in page
+
+
+def test_the_manager_sends_a_ticket_handed_to_the_hall_to_a_window(client, clerk, hall, item, window, manager):
+    issued = ticket_actions.issue_ticket(hall, item, clock.now())
+    ticket_actions.call_next(clerk, window, clock.now())
+    actions.sign_out(clerk, window, clock.now(), to_hall=True)
+    desk = Window.objects.create(hall=hall, number=6)
+    desk.items.add(item)
+    actions.sign_in(clerk, desk, clock.now())
+    client.force_login(manager)
+    page = client.get(f"/halls/{hall.code}/manage/").content.decode()
+    assert "排在队列最前，等待叫号" in page and 'data-testid="send-ticket"' in page
+    sent = client.post(f"/halls/{hall.code}/handed-tickets/{issued.ticket.pk}/send", {"window": desk.pk}, follow=True)
+    page = sent.content.decode()
+    assert f"{issued.ticket.number}号将在6号窗口下一个办理" in page and "所有交接均已确认" in page
+    issued.ticket.refresh_from_db()
+    assert issued.ticket.target_window == desk and issued.ticket.front
+    refused = client.post(f"/halls/{hall.code}/handed-tickets/{issued.ticket.pk}/send", {"window": "x"}, follow=True)
+    assert "请选择本大厅的窗口" in refused.content.decode()
