@@ -243,6 +243,9 @@ WEIMIN_NOTIFICATION_SENDER = os.environ.get("WEIMIN_NOTIFICATION_SENDER", "weimi
 # Shifts (issue 5). A console that has not been seen for this long signs its clerk out through the
 # handover (a closed browser must not leave work owned by an absent person).
 WEIMIN_DUTY_IDLE_MINUTES = int(os.environ.get("WEIMIN_DUTY_IDLE_MINUTES", "15"))
+# A case handed over to the hall's pool (nobody on duty to take it) that nobody has taken for this many
+# hours is reported by `weimin integrity` (the manager's page lists the pool meanwhile).
+WEIMIN_POOL_CASE_MAX_HOURS = float(os.environ.get("WEIMIN_POOL_CASE_MAX_HOURS", "4"))
 # 好差评 (国办发〔2019〕51号, docs/domain.md): a visit not rated within this many natural days gets the default level
 # (Guangdong: 基本满意 = 3 after 7 days); a bad rating's rater is contacted within N working days (Anyang: 1)
 # and the matter rectified or explained within M (UNVERIFIED: no national figure; 5 as in Dezhou).

@@ -35,6 +35,14 @@ class StaffProfile(models.Model):
         return self.display_name or self.user.get_username()
 
 
+def person_name(user) -> str:
+    """How pages and messages name a staff member: the display name (黄小燕), else the username."""
+    if user is None:
+        return ""
+    profile = getattr(user, "staff_profile", None)
+    return (profile.display_name if profile else "") or user.get_username()
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

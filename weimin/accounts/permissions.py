@@ -58,6 +58,7 @@ class Action(enum.StrEnum):
     STAFF_EDIT = "staff.edit"
     DEVICE_ENROLL = "device.enroll"
     CALENDAR_ENTER = "calendar.enter"
+    CASE_TAKE = "case.take"
 
 
 S = Standing
@@ -101,6 +102,7 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.STAFF_EDIT: frozenset({MANAGER, OFFICE}),
     Action.DEVICE_ENROLL: frozenset({MANAGER, OFFICE}),
     Action.CALENDAR_ENTER: frozenset({OFFICE}),
+    Action.CASE_TAKE: frozenset({AT, MANAGER}),
 }
 
 _ROLE_STANDING = {
@@ -191,4 +193,5 @@ ACTION_LABELS = {
     Action.STAFF_EDIT: gettext_lazy("edit staff profiles"),
     Action.DEVICE_ENROLL: gettext_lazy("enroll or revoke the hall's kiosks and rating pads"),
     Action.CALENDAR_ENTER: gettext_lazy("enter a year's national holidays"),
+    Action.CASE_TAKE: gettext_lazy("take a case from the hall's pool"),
 }

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, authorize, may
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
@@ -336,6 +337,7 @@ def _new_access(case: Case) -> str:
 def _write_notice(case: Case, clerk, now: datetime, decision: Decision, gaps: list[CaseMaterial]) -> CaseNotice:
     """The dated, numbered written notice of the decision, listing every gap at once."""
     kind = DECISION_NOTICE[decision]
+    window = Duty.objects.window_held_by(clerk.pk, case.hall)
     return CaseNotice.objects.create(
         case=case,
         kind=kind,
@@ -348,6 +350,9 @@ def _write_notice(case: Case, clerk, now: datetime, decision: Decision, gaps: li
             "promise_due": case.promise_due.isoformat() if case.promise_due else None,
             "reason": case.refusal_reason,
             "competent_agency": case.competent_agency,
+            # Who signs it, as printed: fixed with the content.
+            "window": window.number if window else None,
+            "clerk": person_name(clerk),
         },
     )
 
@@ -567,6 +572,30 @@ def hand_over_case(actor, case: Case, successor, now: datetime, *, window: Windo
     case.clerk = successor
     _record(case, EventKind.HANDED_OVER, now, actor, window=window,
             to=successor.get_username() if successor else None, reason=reason)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def take_case(actor, case: Case, now: datetime, *, clerk=None) -> Case:
+    """A case waiting in the hall's pool (``clerk`` empty) goes to ``clerk`` (default: ``actor``), who
+    must be signed in at a window of the hall: a clerk there takes it, the hall's manager assigns it."""
+    case = _locked(case)
+    _authorize_at_a_window(actor, Action.CASE_TAKE, case)
+    clerk = clerk or actor
+    if case.clerk_id is not None or case.status not in rules.HELD_STATUSES:
+        raise Refused(
+            _("Case %(number)s is no longer in the hall's pool: %(who)s has it.")
+            % {"number": case.number, "who": person_name(case.clerk) or case.get_status_display()},
+            field="case",
+        )
+    window = Duty.objects.window_held_by(clerk.pk, case.hall)
+    if window is None:
+        raise InvalidInput(
+            _("%(who)s is not signed in at a window of %(hall)s.") % {"who": person_name(clerk), "hall": case.hall},
+            field="clerk",
+        )
+    case.clerk = clerk
+    _record(case, EventKind.HANDED_OVER, now, actor, window=window, to=clerk.get_username(), reason="taken_from_pool")
     return case
 
 

@@ -22,15 +22,17 @@ class IntakeForm(DecisionForm):
 
 
 def add_checklist(form: forms.Form, materials, initial: dict | None = None) -> list[tuple]:
-    """One state and one note field per material; returns (material, state field, note field) rows."""
+    """One state and one note field per material; returns (material, state field, note field) rows.
+    Each starts 未核验 (not checked): the clerk checks every line, nothing is accepted by default."""
     rows = []
     for material in materials:
         state, note = f"state_{material.pk}", f"note_{material.pk}"
         form.fields[state] = forms.ChoiceField(
             label=material.name,
-            choices=MaterialStateChoices.choices,
+            choices=[("", _("Not checked")), *MaterialStateChoices.choices],
             widget=forms.RadioSelect,
-            initial=(initial or {}).get(material.pk, "present"),
+            initial=(initial or {}).get(material.pk, ""),
+            error_messages={"required": _("Check this material: present, missing or non-compliant.")},
         )
         form.fields[note] = forms.CharField(label=_("note"), max_length=200, required=False)
         rows.append((material, form[state], form[note]))

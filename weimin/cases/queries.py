@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +90,20 @@ class DueDates:
 def held_by(user, hall) -> list[Case]:
     """The cases ``user`` holds at ``hall``: awaiting their decision, the supplements, or pick-up."""
     return list(Case.objects.filter(clerk=user, hall=hall, status__in=rules.HELD_STATUSES).select_related("item"))
+
+
+def by_ids(ids) -> dict[int, Case]:
+    return {c.pk: c for c in Case.objects.filter(pk__in=ids).select_related("clerk__staff_profile")}
+
+
+def pool(hall=None):
+    """Cases in a hall's pool (交给大厅): held, with nobody's name on them, oldest first; ``pooled_at`` is
+    when they went there (the last handover; the opening for a case that never had a clerk)."""
+    cases = Case.objects.filter(clerk__isnull=True, status__in=rules.HELD_STATUSES)
+    if hall is not None:
+        cases = cases.filter(hall=hall)
+    handed = Max("events__at", filter=Q(events__kind=rules.EventKind.HANDED_OVER))
+    return cases.annotate(pooled_at=Coalesce(handed, "created_at")).select_related("item", "hall").order_by("pooled_at")
 
 
 def concluded_before(instant: datetime):

@@ -782,7 +782,7 @@ DEMO_ACCOUNTS = [
     AccountSpec("office", "区政务办 欧阳", role="district_office", halls=None),
     AccountSpec("manager", "区大厅负责人", role="hall_manager", halls=("longgang-district",)),
     AccountSpec("pinghu-manager", "平湖大厅负责人", role="hall_manager", halls=("pinghu",)),
-    AccountSpec("clerk", "窗口 黄小燕", role="window_staff", halls=("longgang-district",)),
+    AccountSpec("clerk", "黄小燕", role="window_staff", halls=("longgang-district",)),
     AccountSpec("approver", "后台审批 陈志明", role="approver", halls=("longgang-district",)),
     AccountSpec("campaign", "木古河拆迁二组 刘庆良", role="campaign_team", halls=()),
     AccountSpec("river", "平湖街道治水办", role="river_office", halls=()),

@@ -16,3 +16,13 @@ def overdue(halls, now: datetime) -> list[FollowUp]:
             Q(contacted_at__isnull=True, contact_due__lt=today) | Q(resolved_at__isnull=True, resolve_due__lt=today)
         )
     return list(FollowUp.objects.filter(late).select_related("rating__hall"))
+
+
+def unresolved(hall) -> list[FollowUp]:
+    """Bad ratings of the hall not yet resolved, from the day they arrive: the manager sees them before
+    they are late (``overdue`` is the late ones)."""
+    return list(
+        FollowUp.objects.filter(rating__hall=hall, resolved_at__isnull=True)
+        .select_related("rating__window", "rating__clerk__staff_profile", "rating__ticket", "rating__case")
+        .order_by("contact_due", "pk")
+    )

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, authorize, may
 from weimin.cases.actions import hand_over_case
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
@@ -24,7 +25,7 @@ from weimin.shifts.models import (
     HandoverReason,
     LogisticsTemplate,
 )
-from weimin.shifts.queries import balance, in_hand, is_extended, on_duty_colleagues, propose_successor, worked_minutes
+from weimin.shifts.queries import balance, in_hand, is_extended, successors, worked_minutes
 from weimin.shifts.signals import window_wanted
 from weimin.tickets.actions import transfer
 
@@ -44,7 +45,7 @@ def sign_in(user, window: Window, now: datetime) -> Duty:
         if mine.window_id == window.pk:
             return mine
         raise Refused(
-            _("You are signed in at window %(n)s: sign out there first.") % {"n": mine.window.number}, field="window"
+            _("You are on duty at window %(n)s: sign out there first.") % {"n": mine.window.number}, field="window"
         )
     holder = Duty.objects.open().select_for_update().filter(window=window).first()
     if holder is not None:
@@ -52,7 +53,7 @@ def sign_in(user, window: Window, now: datetime) -> Duty:
         holder = Duty.objects.open().select_for_update().filter(window=window).first()
     if holder is not None:
         raise Refused(
-            _("Window %(n)s is held by %(who)s.") % {"n": window.number, "who": holder.user.get_username()},
+            _("Window %(n)s is held by %(who)s.") % {"n": window.number, "who": person_name(holder.user)},
             field="window",
         )
     try:
@@ -76,20 +77,22 @@ class SignedOut:
 
 
 def sign_out(
-    user, window: Window, now: datetime, *, successor=None, reason: str = HandoverReason.SIGN_OUT
+    user, window: Window, now: datetime, *, successor=None, to_hall: bool = False, reason: str = HandoverReason.SIGN_OUT
 ) -> Handover | None:
     """Leave the window (``leave_window``): the handover, or None when the clerk held nothing."""
-    return leave_window(user, window, now, successor=successor, reason=reason).handover
+    return leave_window(user, window, now, successor=successor, to_hall=to_hall, reason=reason).handover
 
 
 @transaction.atomic
 def leave_window(
-    user, window: Window, now: datetime, *, successor=None, reason: str = HandoverReason.SIGN_OUT
+    user, window: Window, now: datetime, *, successor=None, to_hall: bool = False, reason: str = HandoverReason.SIGN_OUT
 ) -> SignedOut:
-    """Leave the window. Anything in hand goes to a named successor on duty (chosen, or proposed from
-    the items' skills); with nobody on duty it goes back to the hall — tickets to the front of the queue,
-    cases to the hall's pool. Returns the ended duty and the handover (None when the clerk held
-    nothing), both read in this transaction: a caller never reads a duty another request has changed."""
+    """Leave the window. Anything in hand goes to a successor on duty who can take it (``successor``,
+    or the first of ``queries.successors``): tickets their window serves to the front of its queue,
+    cases their skills cover to their name. What nobody named can take (or everything, ``to_hall``)
+    goes back to the hall — tickets to the front of the queue for their item, cases to the hall's
+    pool — and stays open on the manager's page until someone takes each. Returns the ended duty and
+    the handover (None when the clerk held nothing), both read in this transaction."""
     duty = Duty.objects.open().select_for_update().select_related("window", "user").filter(user=user, window=window)
     duty = duty.first()
     if duty is None:
@@ -98,28 +101,35 @@ def leave_window(
     if current is None and not fast_lane and not cases:
         end_duty(duty, now)
         return SignedOut(duty, None)
-    items = {t.item_id for t in [*fast_lane, *([current] if current else [])]} | {c.item_id for c in cases}
-    if successor is not None:
-        if not on_duty_colleagues(user, window).filter(pk=successor.pk).exists():
+    tickets = [*([current] if current else []), *fast_lane]
+    able = successors(user, window, tickets, cases)
+    if to_hall:
+        successor = None
+    elif successor is not None:
+        if successor.pk not in {s.user.pk for s in able}:
             raise InvalidInput(
-                _("%(who)s is not on duty at this hall.") % {"who": successor.get_username()}, field="successor"
+                _("%(who)s is not on duty at this hall or cannot take any of these items.")
+                % {"who": person_name(successor)},
+                field="successor",
             )
     else:
-        successor = propose_successor(user, window, items)
+        successor = able[0].user if able else None
+    takes = next((s.takes for s in able if s.user.pk == successor.pk), ()) if successor else ()
     target = Duty.objects.duty_of(successor).window if successor else None
     handover = Handover.objects.create(
         hall=window.hall, window=window, from_user=user, successor=successor, reason=reason, created_at=now
     )
-    tickets = [(t, HandoverItemKind.FAST_LANE_TICKET) for t in fast_lane]
-    if current is not None:
-        tickets.insert(0, (current, HandoverItemKind.TICKET))
-    for ticket, kind in tickets:
-        serves = target is not None and target.items.filter(pk=ticket.item_id).exists()
+    for ticket in tickets:
+        serves = ticket.number in takes
         transfer(user, ticket, now, window=target if serves else None, item=None if serves else ticket.item)
-        HandoverItem.objects.create(handover=handover, kind=kind, object_id=ticket.pk, label=ticket.number)
+        kind = HandoverItemKind.TICKET if ticket is current else HandoverItemKind.FAST_LANE_TICKET
+        HandoverItem.objects.create(handover=handover, kind=kind, object_id=ticket.pk, label=ticket.number,
+                                    to_hall=not serves)  # fmt: skip
     for case in cases:
-        hand_over_case(user, case, successor, now, window=window, reason=reason)
-        HandoverItem.objects.create(handover=handover, kind=HandoverItemKind.CASE, object_id=case.pk, label=case.number)
+        covered = case.number in takes
+        hand_over_case(user, case, successor if covered else None, now, window=window, reason=reason)
+        HandoverItem.objects.create(handover=handover, kind=HandoverItemKind.CASE, object_id=case.pk, label=case.number,
+                                    to_hall=not covered)  # fmt: skip
     end_duty(duty, now)
     return SignedOut(duty, handover)
 

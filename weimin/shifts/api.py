@@ -1,6 +1,7 @@
 from typing import Literal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -11,7 +12,7 @@ from weimin.core import clock
 from weimin.core.errors import InvalidInput
 from weimin.core.text import Id
 from weimin.halls.lookups import window_or_404
-from weimin.shifts import actions
+from weimin.shifts import actions, queries
 from weimin.shifts.models import Duty, Handover
 from weimin.shifts.schemas import DutyOut, HandoverOut, SignOutIn
 
@@ -32,19 +33,19 @@ def handover_out(handover: Handover) -> dict:
         "successor": handover.successor.get_username() if handover.successor else None,
         "reason": handover.reason, "created_at": handover.created_at,
         "acknowledged": handover.acknowledged_at is not None,
-        "items": [{"kind": i.kind, "id": i.object_id, "label": i.label} for i in handover.items.all()],
+        "items": [{"kind": i.kind, "id": i.object_id, "label": i.label, "to_hall": i.to_hall}
+                  for i in handover.items.all()],
     }  # fmt: skip
 
 
-def signed_out_to(body: bytes) -> str | None:
-    """The optional body: empty, or {"successor": username}."""
+def signed_out_to(body: bytes) -> SignOutIn:
+    """The optional body: empty, {"successor": username} or {"to_hall": true}."""
     if not body.strip():
-        return None
+        return SignOutIn()
     try:
-        data = SignOutIn.model_validate_json(body)
+        return SignOutIn.model_validate_json(body)
     except ValueError:
         raise InvalidInput(_('Send {"successor": "username"} or nothing.'), field="successor") from None
-    return data.successor
 
 
 @router.post("/windows/{window_id}/sign-in", response=DutyOut, auth=staff)
@@ -55,16 +56,17 @@ def sign_in(request, window_id: Id()):
 
 @router.post("/windows/{window_id}/sign-out", response=HandoverOut | DutyOut, auth=staff)
 def sign_out(request, window_id: Id()):
-    """Leave the window. Optional JSON body `{"successor": username}`. Answers the handover when
-    anything was in hand (to that colleague or the one weimin proposes), otherwise the ended duty."""
+    """Leave the window. Optional JSON body `{"successor": username}` or `{"to_hall": true}`. Answers
+    the handover when anything was in hand (to that colleague, the one weimin proposes, or the hall),
+    otherwise the ended duty."""
     window = window_or_404(window_id)
-    name = signed_out_to(request.body) if request.content_type == "application/json" else None
+    body = signed_out_to(request.body) if request.content_type == "application/json" else SignOutIn()
     successor = None
-    if name:
-        successor = get_user_model().objects.filter(username=name, is_active=True).first()
+    if body.successor:
+        successor = get_user_model().objects.filter(username=body.successor, is_active=True).first()
         if successor is None:
-            raise InvalidInput(_("No staff member %(name)s.") % {"name": name}, field="successor")
-    left = actions.leave_window(request.auth, window, clock.now(), successor=successor)
+            raise InvalidInput(_("No staff member %(name)s.") % {"name": body.successor}, field="successor")
+    left = actions.leave_window(request.auth, window, clock.now(), successor=successor, to_hall=body.to_hall)
     return handover_out(left.handover) if left.handover is not None else duty_out(left.duty)
 
 
@@ -82,6 +84,8 @@ def handovers(request, state: Literal["open", "all"] = "open"):
     """Handovers at the halls the token's user manages (all halls for the district office)."""
     found = Handover.objects.select_related("window", "from_user", "successor").prefetch_related("items")
     found = found.filter(hall__in=halls_where(request.auth, Action.HALL_EVENING))
-    if state == "open":
-        found = found.filter(successor__isnull=False, acknowledged_at__isnull=True)
+    if state == "open":  # awaiting the successor's acknowledgement, or with an item the hall has not taken
+        halls = halls_where(request.auth, Action.HALL_EVENING)
+        with_hall_items = [h.pk for hall in halls for h, _items in queries.open_hall_handovers(hall)]
+        found = found.filter(Q(successor__isnull=False, acknowledged_at__isnull=True) | Q(pk__in=with_hall_items))
     return [handover_out(h) for h in found[:200]]

@@ -51,7 +51,7 @@ class Duty(models.Model):
     window = models.ForeignKey(Window, models.PROTECT, related_name="duties", verbose_name=_("window"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="duties", verbose_name=_("staff"))
     started_at = models.DateTimeField(_("signed in at"))
-    ended_at = models.DateTimeField(_("signed out at"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("sign-out time"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen at"), null=True, blank=True)
 
     objects = DutyQuerySet.as_manager()
@@ -78,7 +78,7 @@ class Duty(models.Model):
 
 
 class HandoverReason(models.TextChoices):
-    SIGN_OUT = "sign_out", _("Signed out")
+    SIGN_OUT = "sign_out", _("Sign-out")
     SESSION_EXPIRED = "session_expired", _("Session expired")
     END_OF_DAY = "end_of_day", _("End of day")
 
@@ -114,6 +114,7 @@ class Handover(models.Model):
 
     @property
     def open(self) -> bool:
+        """Waiting for the named successor's acknowledgement (items to the hall: ``queries.open_hall_handovers``)."""
         return self.successor_id is not None and self.acknowledged_at is None
 
 
@@ -130,6 +131,11 @@ class HandoverItem(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=HandoverItemKind.choices)
     object_id = models.PositiveBigIntegerField()
     label = models.CharField(max_length=40)  # the ticket or case number, as people say it
+    to_hall = models.BooleanField(
+        _("to the hall"),
+        default=False,
+        help_text=_("Nobody named could take it: the ticket waits at the front of the queue, the case in the pool."),
+    )
 
     class Meta:
         ordering = ["id"]

@@ -3,17 +3,20 @@ tasks, the 补休 balance. Who holds which window is ``Duty.objects`` (models.Du
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
 
+from weimin.accounts.models import person_name
 from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import HELD_STATUSES
 from weimin.halls.models import Hall, Window
-from weimin.shifts.models import ChecklistItem, CompTimeEntry, Duty
+from weimin.shifts.models import ChecklistItem, CompTimeEntry, Duty, Handover, HandoverItem, HandoverItemKind
 from weimin.tickets import queue
 from weimin.tickets.models import Ticket
 
@@ -42,6 +45,19 @@ def balance(user) -> int:
     return CompTimeEntry.objects.filter(user=user).aggregate(total=Sum("minutes"))["total"] or 0
 
 
+def nonzero_balances(hall: Hall) -> list[tuple[object, float]]:
+    """The hall's staff whose 补休 balance is not zero, with the hours, largest first."""
+    totals = (
+        CompTimeEntry.objects.filter(user__staff_profile__halls=hall)
+        .values("user")
+        .annotate(total=Sum("minutes"))
+        .exclude(total=0)
+    )
+    minutes = {row["user"]: row["total"] for row in totals}
+    people = get_user_model().objects.filter(pk__in=minutes).select_related("staff_profile")
+    return sorted(((p, minutes[p.pk] / 60) for p in people), key=lambda row: (-row[1], row[0].get_username()))
+
+
 def in_hand(user, window: Window) -> tuple[Ticket | None, list[Ticket], list[Case]]:
     """What the clerk at ``window`` is responsible for: the ticket at it, fast-lane tickets sent to it,
     and the cases they own."""
@@ -57,14 +73,86 @@ def on_duty_colleagues(user, window: Window):
     )
 
 
-def propose_successor(user, window: Window, item_ids: set[int]):
-    """The colleague on duty whose skills cover most of the items, then the one with fewest cases."""
-    return (
+@dataclass(frozen=True)
+class Successor:
+    """A colleague on duty who can take some of what a clerk leaving a window holds: their window
+    serves the ticket's item, their skills cover the case's item."""
+
+    user: object
+    window: Window
+    takes: tuple[str, ...]  # the numbers of the tickets and cases they can take
+    takes_all: bool
+
+
+def successors(user, window: Window, tickets: list[Ticket], cases: list[Case]) -> list[Successor]:
+    """Everyone on duty in the hall who can take at least one of the items, best first: those who can
+    take all, then most, then the one holding fewest cases. The first is the proposed successor."""
+    colleagues = (
         on_duty_colleagues(user, window)
-        .annotate(
-            covered=Count("staff_profile__skills", filter=Q(staff_profile__skills__in=item_ids), distinct=True),
-            owned=Count("cases", filter=Q(cases__status__in=HELD_STATUSES), distinct=True),
-        )
-        .order_by("-covered", "owned", "username")
-        .first()
+        .annotate(owned=Count("cases", filter=Q(cases__status__in=HELD_STATUSES), distinct=True))
+        .select_related("staff_profile")
+        .prefetch_related("staff_profile__skills")
     )
+    duties = Duty.objects.open().filter(window__hall=window.hall).exclude(window=window).select_related("window")
+    windows = {duty.user_id: duty.window for duty in duties.prefetch_related("window__items")}
+    found = []
+    for colleague in colleagues:
+        if colleague.pk not in windows:
+            continue
+        profile = getattr(colleague, "staff_profile", None)
+        skills = {item.pk for item in profile.skills.all()} if profile else set()
+        serves = {item.pk for item in windows[colleague.pk].items.all()}
+        takes = [t.number for t in tickets if t.item_id in serves] + [c.number for c in cases if c.item_id in skills]
+        if takes:
+            found.append((colleague, takes))
+    total = len(tickets) + len(cases)
+    found.sort(key=lambda row: (-len(row[1]), row[0].owned, row[0].get_username()))
+    return [Successor(c, windows[c.pk], tuple(takes), len(takes) == total) for c, takes in found]
+
+
+@dataclass(frozen=True)
+class HandedItem:
+    """One item of a handover to the hall and where it is now."""
+
+    item: HandoverItem
+    open: bool  # still nobody's: the case in the pool, the ticket waiting for any window of its item
+    now_with: str  # who has it now, once taken
+    windows: tuple[Window, ...] = ()  # for a ticket still open: the staffed windows serving its item
+
+
+def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
+    """Handovers with items that went to the hall and that nobody has taken yet, each with those items."""
+    pooled = set(case_queries.pool(hall).values_list("pk", flat=True))
+    unassigned = set(queue.unassigned_waiting_ids(hall))
+    ticket_kinds = [HandoverItemKind.TICKET, HandoverItemKind.FAST_LANE_TICKET]
+    still_open = Q(kind=HandoverItemKind.CASE, object_id__in=pooled) | Q(
+        kind__in=ticket_kinds, object_id__in=unassigned
+    )
+    to_hall = HandoverItem.objects.filter(to_hall=True)
+    handovers = list(
+        Handover.objects.filter(hall=hall, items__in=to_hall.filter(still_open))
+        .distinct()
+        .select_related("from_user__staff_profile", "successor__staff_profile", "window")
+        .prefetch_related(Prefetch("items", queryset=to_hall, to_attr="hall_items"))
+        .order_by("created_at")
+    )
+    items = [item for handover in handovers for item in handover.hall_items]
+    cases = case_queries.by_ids([i.object_id for i in items if i.kind == HandoverItemKind.CASE])
+    tickets = queue.tickets_by_ids([i.object_id for i in items if i.kind != HandoverItemKind.CASE])
+    staffed = [d.window for d in Duty.objects.open().filter(window__hall=hall).select_related("window")
+               .prefetch_related("window__items").order_by("window__number")]  # fmt: skip
+
+    def state(item: HandoverItem) -> HandedItem:
+        if item.kind == HandoverItemKind.CASE:
+            case = cases.get(item.object_id)
+            taken = case is not None and item.object_id not in pooled
+            return HandedItem(item, not taken, person_name(case.clerk) if taken and case.clerk else "")
+        ticket = tickets.get(item.object_id)
+        if ticket is not None and item.object_id in unassigned:
+            serving = tuple(w for w in staffed if any(i.pk == ticket.item_id for i in w.items.all()))
+            return HandedItem(item, True, "", serving)
+        window = ticket and (ticket.window or ticket.target_window)
+        where = _("window %(n)s") % {"n": window.number} if window else ""
+        return HandedItem(item, False, where or (ticket.get_status_display() if ticket else ""))
+
+    return [(handover, [state(item) for item in handover.hall_items]) for handover in handovers]

@@ -15,12 +15,14 @@ class DutyOut(Schema):
 
 class SignOutIn(Schema):
     successor: Text(150) | None = Field(None, description="the colleague's username")
+    to_hall: bool = Field(False, description="hand everything to the hall (the manager follows each item)")
 
 
 class HandoverItemOut(Schema):
     kind: str
     id: int
     label: str
+    to_hall: bool
 
 
 class HandoverOut(Schema):

@@ -7,4 +7,6 @@ app_name = "shifts"
 urlpatterns = [
     path("halls/<str:code>/manage/", views.manage, name="manage"),
     path("logistics/<int:item_id>/tick", views.tick, name="tick"),
+    path("halls/<str:code>/pool/<str:number>/assign", views.assign_case, name="assign-case"),
+    path("halls/<str:code>/handed-tickets/<int:ticket_id>/send", views.send_ticket, name="send-ticket"),
 ]

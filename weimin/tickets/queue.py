@@ -31,6 +31,41 @@ def waiting_for_window(window: Window, business_date: date) -> QuerySet[Ticket]:
     )
 
 
+def unassigned_waiting_ids(hall: Hall):
+    """The ids of the hall's tickets waiting for any window of their item, none named (any day: a past
+    day's are closed by the daily job)."""
+    return Ticket.objects.filter(hall=hall, status=Status.WAITING, target_window__isnull=True).values_list(
+        "pk", flat=True
+    )
+
+
+def tickets_by_ids(ids) -> dict[int, Ticket]:
+    return {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related("window", "target_window", "item")}
+
+
+def next_for_window(window: Window, business_date: date, limit: int) -> list[Ticket]:
+    """Who this window will call next, in the order ``call_next`` takes them (rules.call_order over
+    the window's own last calls): the console's list of who is waiting."""
+    tickets = {t.pk: t for t in waiting_for_window(window, business_date).select_related("item")}
+    rows = [rules.Waiting(t.pk, t.item_id, t.target_window_id, t.is_priority, t.front, t.queued_at)
+            for t in tickets.values()]  # fmt: skip
+    recent = recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+    order = rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)
+    return [tickets[w.id] for w in order[:limit]]
+
+
+def served_today(user, hall: Hall, business_date: date) -> int:
+    """Tickets ``user`` completed at ``hall`` on this business day."""
+    return TicketEvent.objects.filter(hall=hall, business_date=business_date, kind=Event.COMPLETED, actor=user).count()
+
+
+def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int]]:
+    """Waiting tickets sent to a window by name (a handover, a transfer, the fast lane), with the
+    window's number: the display tells these visitors where to go."""
+    rows = waiting(hall, business_date).filter(target_window__isnull=False).order_by("queued_at", "id")
+    return list(rows.values_list("number", "target_window__number"))
+
+
 def ticket_by_token(token: str) -> Ticket:
     """The visitor's ticket from the secret in their link; 404 otherwise."""
     ticket = Ticket.objects.select_related("hall", "item", "window").filter(token_hash=secret_hash(token)).first()

@@ -164,6 +164,7 @@ def display_feed(request, code):
                 {**asdict(call), "at": timezone.localtime(call.at, hall.tz).strftime("%H:%M:%S")} for call in calls
             ],
             "waiting": queue.waiting_by_category(hall, today),
+            "sent": [{"number": number, "window": window} for number, window in queue.sent_to_windows(hall, today)],
         }
     )
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:window_id>/sign-out", views.sign_out, name="sign-out"),
     *[path(f"<int:window_id>/{name}", views.act, {"action": name}, name="act") for name in views.CONSOLE_ACTIONS],
     path("handovers/<int:handover_id>/acknowledge", views.acknowledge, name="acknowledge"),
+    path("<int:window_id>/pool/<str:number>/take", views.take_case, name="take-case"),
 ]

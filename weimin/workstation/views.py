@@ -5,7 +5,8 @@ It composes the domain apps below it — tickets, shifts and the cases' intake f
 nothing itself: every change is an action of the app that owns it.
 """
 
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
@@ -14,12 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, may
 from weimin.cases import actions as case_actions
+from weimin.cases import queries as case_queries
 from weimin.cases.actions import MaterialCheck
 from weimin.cases.forms import DecisionForm, IntakeForm, add_checklist
 from weimin.core import clock
-from weimin.core.errors import DomainError
+from weimin.core.errors import DomainError, InvalidInput
 from weimin.halls.lookups import item_or_404, window_or_404
 from weimin.halls.models import Window
 from weimin.shifts import actions as shift_actions
@@ -59,33 +62,77 @@ def sign_in(request, window_id):
     return redirect("workstation:window", window_id=window.pk)
 
 
+def _in_hand(user, window):
+    """What the clerk at ``window`` holds, as (tickets, cases), and the fingerprint the confirmation
+    page posts back: anything new arriving in between asks again."""
+    current, fast_lane, cases = shift_queries.in_hand(user, window)
+    tickets = [*([current] if current else []), *fast_lane]
+    return tickets, cases, ",".join(sorted([t.number for t in tickets] + [c.number for c in cases]))
+
+
+def _successor_choice(user, window, value: str):
+    """The confirmation's choice: "" the proposal, "hall" the hall's pool, else a colleague's id."""
+    if value in ("", "hall"):
+        return None, value == "hall"
+    if not (value.isascii() and value.isdigit()):
+        raise InvalidInput(_("Choose a colleague from the list."), field="successor")
+    return get_user_model().objects.filter(pk=int(value)).first(), False
+
+
 @login_required
-@require_POST
 def sign_out(request, window_id):
-    """Leave the window; anything in hand goes to the chosen (or proposed) colleague on duty."""
+    """签退. With nothing in hand it signs out at once; with a ticket or a case in hand it first shows
+    what will be handed over and to whom (every colleague on duty who can take it; the hall last)."""
     window = window_or_404(window_id)
-    successor = None
-    chosen = request.POST.get("successor", "")
-    if chosen:
-        if not (chosen.isascii() and chosen.isdigit()):
-            messages.error(request, _("Choose a colleague from the list."))
-            return redirect("workstation:window", window_id=window.pk)
-        successor = get_user_model().objects.filter(pk=int(chosen)).first()
-    try:
-        handover = shift_actions.sign_out(request.user, window, clock.now(), successor=successor)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("workstation:window", window_id=window.pk)
-    if handover is not None:
-        messages.info(
-            request,
-            _("Handed over %(n)s items to %(who)s.")
-            % {
-                "n": handover.items.count(),
-                "who": handover.successor.get_username() if handover.successor else _("the hall (nobody on duty)"),
-            },
+    if not Duty.objects.holds(request.user, window):
+        messages.error(request, _("You are not signed in at window %(n)s.") % {"n": window.number})
+        return redirect("workstation:choose")
+    tickets, cases, listed = _in_hand(request.user, window)
+    logout = request.POST.get("logout") == "1" or request.GET.get("logout") == "1"
+    confirmed = not listed or request.POST.get("confirm") == listed
+    if request.method == "POST" and not confirmed and request.POST.get("confirm"):
+        messages.warning(request, _("Something new reached your window meanwhile: check the list again."))
+    if request.method == "POST" and confirmed:
+        now = clock.now()
+        try:
+            successor, to_hall = _successor_choice(request.user, window, request.POST.get("successor", ""))
+            handover = shift_actions.sign_out(request.user, window, now, successor=successor, to_hall=to_hall)
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect(reverse("workstation:sign-out", args=[window.pk]))
+        messages.success(request, _signed_out_message(request.user, window, handover, now))
+        if logout:
+            auth.logout(request)
+            return redirect(settings.LOGIN_URL)
+        return redirect("workstation:choose")
+    found = shift_queries.successors(request.user, window, tickets, cases)
+    context = {"window": window, "tickets": tickets, "cases": cases, "listed": listed, "successors": found,
+               "logout": logout}  # fmt: skip
+    return render(request, "workstation/sign_out.html", context)
+
+
+def _signed_out_message(user, window, handover, now) -> str:
+    """签退 says so, with the day's count, and names every item handed over and where it went."""
+    served = queue.served_today(user, window.hall, window.hall.local_date(now))
+    parts = [
+        _("Signed out of window %(n)s; %(served)s visitors served today.") % {"n": window.number, "served": served}
+    ]
+    if handover is None:
+        return parts[0]
+    items = list(handover.items.all())
+    named = "、".join(item.label for item in items if not item.to_hall)
+    if named:
+        where = Duty.objects.window_held_by(handover.successor.pk, window.hall)
+        parts.append(_("Handed over to %(who)s (window %(n)s): %(items)s.") % {
+            "who": person_name(handover.successor), "n": where.number if where else "—", "items": named
+        })  # fmt: skip
+    to_hall = "、".join(item.label for item in items if item.to_hall)
+    if to_hall:
+        parts.append(
+            _("Handed over to the hall: %(items)s. They stay on the hall manager's page until someone takes each.")
+            % {"items": to_hall}
         )
-    return redirect("workstation:choose")
+    return " ".join(parts)
 
 
 def _visible_window(request, window_id) -> Window:
@@ -98,21 +145,34 @@ def _visible_window(request, window_id) -> Window:
 
 
 def _panel_context(window, user, error=None):
-    today = window.hall.local_date(clock.now())
+    now = clock.now()
+    today = window.hall.local_date(now)
     holder = Duty.objects.holder_of(window)
+    current = queue.ticket_at_window(window)
+    called_for = int((now - current.called_at).total_seconds()) if current and current.called_at else None
     return {
         "window": window,
-        "current": queue.ticket_at_window(window),
+        "current": current,
+        "called_for": called_for,  # seconds since the call: console.js keeps counting
+        "called_for_text": f"{called_for // 60}:{called_for % 60:02d}" if called_for is not None else "",
         "waiting": queue.waiting_for_window(window, today).count(),
+        "next_up": queue.next_for_window(window, today, NEXT_UP_SHOWN),
+        "served": queue.served_today(holder.user, window.hall, today) if holder else 0,
         "holder": holder,
         "mine": holder is not None and holder.user_id == user.pk,
         "items": window.hall.service_items(),
         "windows": window.hall.windows.filter(active=True).exclude(pk=window.pk),
         "error": error,
         "transfer": TransferForm(),
-        "colleagues": shift_queries.on_duty_colleagues(user, window).order_by("username"),
-        "handovers": Handover.objects.filter(successor=user, acknowledged_at__isnull=True).prefetch_related("items"),
+        "pool": list(case_queries.pool(window.hall)[:NEXT_UP_SHOWN]),
+        "handovers": Handover.objects.filter(successor=user, acknowledged_at__isnull=True)
+        .select_related("from_user__staff_profile")
+        .prefetch_related("items"),
     }
+
+
+# How many of the waiting (and of the hall's pool) the console lists.
+NEXT_UP_SHOWN = 6
 
 
 @login_required
@@ -194,6 +254,21 @@ def acknowledge(request, handover_id):
     except DomainError as error:
         messages.error(request, error.message)
     return redirect("workstation:choose")
+
+
+@login_required
+@require_POST
+def take_case(request, window_id, number):
+    """A clerk takes a case from the hall's pool (交给大厅的办件) into their own hands."""
+    window = _visible_window(request, window_id)
+    case = case_queries.case_or_404(number)
+    try:
+        case_actions.take_case(request.user, case, clock.now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Case %(number)s is now yours.") % {"number": case.number})
+    return redirect("workstation:window", window_id=window.pk)
 
 
 # --- the case at the window: intake and decision, or the re-check of returning supplements ---

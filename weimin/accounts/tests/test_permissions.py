@@ -220,6 +220,12 @@ def _hand_over(who, w):
     return acted(lambda: cases.hand_over_case(who, case, None, w.now(), window=None, reason="sign_out"))
 
 
+def _take(who, w):
+    case = w.case()
+    cases.hand_over_case(w.huang, case, None, w.now(), window=None, reason="sign_out")
+    return acted(lambda: cases.take_case(who, case, w.now()))
+
+
 def _read_case(who, w):
     return w.api(who, "get", f"/api/cases/{w.case().number}").status_code == 200
 
@@ -302,6 +308,7 @@ SCENARIOS = {
     Action.STAFF_EDIT: _edit_staff,
     Action.DEVICE_ENROLL: _enroll,
     Action.CALENDAR_ENTER: _enter_calendar_year,
+    Action.CASE_TAKE: _take,
 }
 
 PEOPLE = {

@@ -227,6 +227,7 @@ def test_hand_over_case_is_what_sign_out_records(clerk, at_window, window, make_
     by_sign_out = open_case(clerk, at_window)
     by_action = open_case(clerk, at_window)
     li = make_clerk("li", Window.objects.create(hall=window.hall, number=6))
+    li.staff_profile.skills.add(at_window.item)  # who can take a case: skills cover its item
     actions.hand_over_case(clerk, by_action, li, clock.now(), window=window, reason="sign_out")
     ticket_actions.complete(clerk, at_window, clock.now())
     sign_out(clerk, window, clock.now(), successor=li)

@@ -41,6 +41,8 @@ def test_missing_document_resubmitted_the_same_evening(new_page, live_server, fr
     console.fill("#id_name", "张先生")
     console.fill("#id_id_number", APPLICANT_ID)
     console.fill("#id_phone", "13800138000")
+    for present in console.locator('td.states input[value="present"]').all():  # every line starts 未核验
+        present.check()
     console.locator('tr[data-material="消防设施检测报告"] input[value="missing"]').check()
     console.locator('input[name="decision"][value="correction"]').check()
     console.click("[data-testid=decide]")

@@ -13,6 +13,7 @@ def test_sign_out_with_a_successor_and_acknowledge(client, clerk, window, hall, 
     other = Window.objects.create(hall=hall, number=6)
     other.items.add(item)
     li = make_clerk("li", other)
+    li.staff_profile.skills.add(item)
     me = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerk)}"}
     them = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(li)}"}
     ticket_actions.issue_ticket(hall, item, clock.now())
@@ -35,6 +36,20 @@ def test_sign_out_with_a_successor_and_acknowledge(client, clerk, window, hall, 
     assert client.post(f"/api/handovers/{handover['id']}/acknowledge", **me).status_code == 403
     done = client.post(f"/api/handovers/{handover['id']}/acknowledge", **them).json()
     assert done["acknowledged"] is True
+    assert client.get("/api/handovers?state=open", **manager).json() == []
+
+
+def test_sign_out_to_the_hall_stays_open_until_taken(client, clerk, window, hall, item, manager):
+    me = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerk)}"}
+    ticket_actions.issue_ticket(hall, item, clock.now())
+    ticket = ticket_actions.call_next(clerk, window, clock.now())
+    handover = client.post(
+        f"/api/windows/{window.pk}/sign-out", {"to_hall": True}, content_type="application/json", **me
+    ).json()
+    assert handover["successor"] is None and [i["to_hall"] for i in handover["items"]] == [True]
+    manager = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(manager)}"}
+    assert [h["id"] for h in client.get("/api/handovers?state=open", **manager).json()] == [handover["id"]]
+    ticket_actions.cancel_ticket(ticket, clock.now())  # the visitor gives up: nothing of it is open
     assert client.get("/api/handovers?state=open", **manager).json() == []
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from weimin.accounts.models import person_name
 from weimin.conftest import enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
@@ -12,7 +13,7 @@ APPLICANT_ID = "34052419800101001X"
 
 
 def console_for(new_page, base, username, window_number):
-    page = new_page(viewport={"width": 1280, "height": 1000})
+    page = new_page(viewport={"width": 1366, "height": 768})
     page.goto(base + "/console/")
     page.fill("#id_username", username)
     page.fill("#id_password", data.DEMO_PASSWORD)
@@ -31,6 +32,7 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     from django.contrib.auth.models import User
 
     from weimin.cases.models import Case
+    from weimin.halls.models import ServiceItem
 
     seed_demo()
     freeze("2017-12-08 18:40")
@@ -41,8 +43,11 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
         kiosk.goto(base + "/halls/longgang-district/kiosk/")
         kiosk.get_by_role("link", name="建设工程消防验收").click()
         kiosk.click("[data-testid=confirm]")
+        kiosk.wait_for_url("**/slip/")
+    slip_of_b002 = kiosk.url
 
     successor = User.objects.get(username="longgang-district-02")
+    successor.staff_profile.skills.add(*ServiceItem.objects.filter(category__code="fire"))  # can take the case
     colleague = console_for(new_page, base, successor.username, 9)
     clerk = console_for(new_page, base, "clerk", 8)
     # B001: one document missing, a correction notice; the case stays in the clerk's hands.
@@ -50,6 +55,8 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     clerk.click("[data-testid=open-case]")
     clerk.fill("#id_name", "张先生")
     clerk.fill("#id_id_number", APPLICANT_ID)
+    for present in clerk.locator('td.states input[value="present"]').all():  # every line starts 未核验
+        present.check()
     clerk.locator('tr[data-material="消防设施检测报告"] input[value="missing"]').check()
     clerk.locator('input[name="decision"][value="correction"]').check()
     clerk.click("[data-testid=decide]")
@@ -59,10 +66,27 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     clerk.locator("[data-testid=current-number]").wait_for(state="detached")
     # B002 at the window when the clerk has to leave.
     call(clerk, "B002")
+    clerk.click("[data-testid=sign-out]")  # something in hand: asked first, the items named
+    clerk.wait_for_url("**/sign-out")
+    assert "B002" in clerk.inner_text("[data-testid=in-hand]")
+    offered = clerk.locator("[data-testid=successor] option").all_inner_texts()
+    assert offered[0].startswith(person_name(successor)) and "推荐" in offered[0] and offered[-1].startswith("交给大厅")
+    clerk.screenshot(path=screenshots / "handover-sign-out-successors-1366.png")
     clerk.select_option("[data-testid=successor]", str(successor.pk))
-    clerk.click("[data-testid=sign-out]")
+    clerk.click("[data-testid=confirm-sign-out]")
     clerk.wait_for_url("**/console/")
-    assert "longgang-district-02" in clerk.inner_text(".messages")
+    assert person_name(successor) in clerk.inner_text(".messages") and "B002" in clerk.inner_text(".messages")
+    # B002's visitor is told on the phone and on the hall's display where to go now.
+    phone = new_page(viewport={"width": 390, "height": 844})
+    phone.goto(slip_of_b002.replace("/slip/", "/"))
+    assert "请到9号窗口" in phone.inner_text("[data-testid=go-to-window]")
+    phone.screenshot(path=screenshots / "handover-visitor-phone-390.png", full_page=True)
+    tv = new_page(viewport={"width": 1920, "height": 1080})
+    tv.goto(base + "/halls/longgang-district/display/")
+    tv.locator("#sent li[data-number=B002]").wait_for()
+    assert "9 号窗口" in tv.inner_text("#sent") and "9 号窗口" in tv.inner_text("#latest")
+    tv.screenshot(path=screenshots / "handover-display-1920.png")
+    tv.close()
 
     colleague.reload()
     handover = colleague.locator("[data-testid=handover]")

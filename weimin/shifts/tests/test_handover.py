@@ -163,3 +163,84 @@ def test_the_back_office_cannot_end_or_move_a_duty(client, three_windows, hall):
     assert duty.ended_at is None
     assert client.get(reverse("admin:shifts_duty_add")).status_code == 403
     assert client.get(reverse("admin:shifts_duty_changelist")).status_code == 200
+
+
+# --- issue 10: who can take what, the hall's open items, the pool ---
+
+
+def test_the_successor_list_offers_everyone_who_can_take_the_items_best_first(three_windows, hall, item, window):
+    from weimin.shifts.queries import in_hand, successors
+
+    huang, li, wang = three_windows["huang"], three_windows["li"], three_windows["wang"]
+    Window.objects.get(number=7).items.clear()  # wang's window no longer serves the ticket's item
+    li.staff_profile.skills.clear()  # li cannot take the case
+    ticket, case = busy(huang, hall, item, window)
+    current, fast_lane, cases = in_hand(huang, window)
+    found = successors(huang, window, [current], cases)
+    assert [(s.user, s.takes, s.takes_all) for s in found] == [
+        (li, (ticket.number,), False),
+        (wang, (case.number,), False),
+    ]
+
+
+def test_a_handover_to_the_hall_stays_open_item_by_item_until_someone_takes_each(
+    three_windows, hall, item, window, manager, freeze, settings
+):
+    from weimin.shifts.queries import open_hall_handovers
+
+    huang, li = three_windows["huang"], three_windows["li"]
+    ticket, case = busy(huang, hall, item, window)
+    handover = actions.sign_out(huang, window, clock.now(), to_hall=True)
+    assert handover.successor is None
+    ticket.refresh_from_db()
+    case.refresh_from_db()
+    assert ticket.front and ticket.target_window is None and case.clerk is None
+    [(found, items)] = open_hall_handovers(hall)
+    assert found == handover and [(i.item.label, i.open) for i in items] == [(ticket.number, True), (case.number, True)]
+    # Past WEIMIN_POOL_CASE_MAX_HOURS, `weimin integrity` counts the case still waiting in the pool.
+    settings.WEIMIN_POOL_CASE_MAX_HOURS = 1
+    assert all_problems() == []
+    freeze("2017-12-08 19:31")
+    assert [p["check"] for p in all_problems()] == ["case_pool_waiting"]
+    # li's window calls the ticket first; the manager gives the case to li: the handover closes.
+    li_window = Window.objects.get(number=6)
+    assert ticket_actions.call_next(li, li_window, clock.now()) == ticket
+    [(found, items)] = open_hall_handovers(hall)
+    assert [(i.item.label, i.open, i.now_with) for i in items] == [
+        (ticket.number, False, "6号窗口"),
+        (case.number, True, ""),
+    ]
+    with pytest.raises(NotPermitted):
+        case_actions.take_case(make_outsider(hall), case, clock.now())
+    case_actions.take_case(manager, case, clock.now(), clerk=li)
+    case.refresh_from_db()
+    assert case.clerk == li and open_hall_handovers(hall) == [] and all_problems() == []
+    with pytest.raises(Refused):
+        case_actions.take_case(three_windows["wang"], case, clock.now())
+
+
+def test_what_the_chosen_successor_cannot_take_goes_to_the_hall(three_windows, hall, item, window):
+    from weimin.shifts.queries import open_hall_handovers
+
+    huang, li = three_windows["huang"], three_windows["li"]
+    li.staff_profile.skills.clear()  # li's window serves the ticket's item; li's skills do not cover the case
+    ticket, case = busy(huang, hall, item, window)
+    handover = actions.sign_out(huang, window, clock.now(), successor=li)
+    assert [(i.label, i.to_hall) for i in handover.items.all()] == [(ticket.number, False), (case.number, True)]
+    ticket.refresh_from_db()
+    case.refresh_from_db()
+    assert ticket.target_window == Window.objects.get(number=6) and case.clerk is None
+    [(found, items)] = open_hall_handovers(hall)
+    assert found == handover and [(i.item.label, i.open) for i in items] == [(case.number, True)]
+
+
+def make_outsider(hall):
+    """Window staff of the hall who is not signed in at any window."""
+    from django.contrib.auth.models import Group, User
+
+    from weimin.accounts.models import StaffProfile
+
+    user = User.objects.create(username="off-duty")
+    user.groups.add(Group.objects.get(name="window_staff"))
+    StaffProfile.objects.create(user=user).halls.add(hall)
+    return user

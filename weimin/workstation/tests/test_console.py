@@ -1,5 +1,7 @@
 """The clerk's workstation at /console/: sign in, call and serve, take a case, hand over, acknowledge."""
 
+import re
+
 import pytest
 
 from weimin.cases.models import Case
@@ -23,8 +25,9 @@ def test_console_needs_a_login_then_signs_in_and_calls(client, clerk, window):
     assert "仍有B001号" in panel  # refused, with the reason
     client.post(f"/console/{window.pk}/complete", HTTP_HX_REQUEST="true")
     assert Ticket.objects.get().status == "completed"
-    assert client.post(f"/console/{window.pk}/sign-out").status_code == 302
-    assert "在此上岗" in client.get("/console/").content.decode()
+    signed_out = client.post(f"/console/{window.pk}/sign-out", follow=True).content.decode()
+    assert "已签退5号窗口，今日服务1位。" in signed_out  # a clean sign-out says so
+    assert "在此上岗" in signed_out
 
 
 def test_unknown_console_button_is_not_a_page(client, clerk, window):
@@ -36,6 +39,12 @@ def test_intake_form_decides_and_prints(client, clerk, window, at_window):
     client.force_login(clerk)
     page = client.get(f"/console/{window.pk}/case/").content.decode()
     assert "建设工程消防验收申报表" in page and "补正" in page
+    # Every material starts 未核验: nothing is accepted by default.
+    assert re.search(r'value=""[^>]*checked', page) and not re.search(r'value="present"[^>]*checked', page)
+    unchecked = client.post(
+        f"/console/{window.pk}/case/", {"kind": "person", "name": "张先生", "id_number": ADULT, "decision": "accept"}
+    )
+    assert unchecked.status_code == 200 and "请核验此项材料" in unchecked.content.decode()
     lines = {f"state_{m.pk}": "present" for m in at_window.item.materials.all()}
     bad = client.post(
         f"/console/{window.pk}/case/",
@@ -50,6 +59,7 @@ def test_intake_form_decides_and_prints(client, clerk, window, at_window):
     assert good.status_code == 302
     notice = client.get(good["Location"]).content.decode()
     assert "受理通知书" in notice and "340524********001X" in notice
+    assert "经办窗口：5号窗口　经办人：huang" in notice and "申请人签收" in notice and "返回窗口工作台" in notice
 
 
 def test_the_successor_acknowledges_a_handover(client, clerk, window, hall, item, make_clerk):
@@ -60,8 +70,18 @@ def test_the_successor_acknowledges_a_handover(client, clerk, window, hall, item
     li = make_clerk("li", other)
     actions.issue_ticket(hall, item, clock.now())
     actions.call_next(clerk, window, clock.now())
+    Window.objects.create(hall=hall, number=7)  # wang holds a window that does not serve the item
+    make_clerk("wang", Window.objects.get(number=7))
     client.force_login(clerk)
-    client.post(f"/console/{window.pk}/sign-out", {"successor": li.pk})
+    # Something in hand: the sign-out asks first, naming it and offering who can take it, the hall last.
+    asked = client.post(f"/console/{window.pk}/sign-out")
+    page = asked.content.decode()
+    assert asked.status_code == 200 and not Handover.objects.exists()
+    assert "B001" in page and "交接并签退" in page
+    assert f'value="{li.pk}" selected' in page and "li（6号窗口）" in page and "wang" not in page
+    assert page.index(f'value="{li.pk}"') < page.index('value="hall"')
+    done = client.post(f"/console/{window.pk}/sign-out", {"successor": li.pk, "confirm": "B001"}, follow=True)
+    assert "已交接给li（6号窗口）：B001" in done.content.decode()
     handover = Handover.objects.get()
     assert handover.successor == li and handover.acknowledged_at is None
     client.force_login(li)
@@ -85,3 +105,49 @@ def test_a_window_shows_only_to_its_holder_and_the_halls_managers(
         assert client.post(f"/console/{window.pk}/complete").status_code == 404
     client.force_login(make_staff("wu", "hall_manager"))
     assert "B001" in client.get(f"/console/{window.pk}/").content.decode()
+
+
+def test_a_clerk_takes_a_case_from_the_halls_pool_at_the_console(client, clerk, window, at_window, make_clerk):
+    from weimin.cases import actions as case_actions
+    from weimin.cases.tests.conftest import checks
+
+    case = case_actions.open_case(
+        clerk, at_window, clock.now(), kind="person", name="张先生", id_number=ADULT, materials=checks(form="present")
+    )
+    case_actions.hand_over_case(clerk, case, None, clock.now(), window=window, reason="sign_out")
+    client.force_login(clerk)
+    panel = client.get(f"/console/{window.pk}/panel").content.decode()
+    assert "大厅待领办件" in panel and case.number in panel
+    taken = client.post(f"/console/{window.pk}/pool/{case.number}/take", follow=True).content.decode()
+    assert f"办件{case.number}已由您接手" in taken
+    case.refresh_from_db()
+    assert case.clerk == clerk
+    again = client.post(f"/console/{window.pk}/pool/{case.number}/take", follow=True).content.decode()
+    assert "已不在大厅待领池" in again
+
+
+def test_the_window_list_names_colleagues_and_a_clean_sign_out_can_log_out(
+    client, clerk, window, hall, item, make_clerk
+):
+    from weimin.accounts.models import StaffProfile
+    from weimin.halls.models import Window
+
+    li = make_clerk("li", Window.objects.create(hall=hall, number=6))
+    StaffProfile.objects.filter(user=li).update(display_name="李明")
+    client.force_login(make_clerk("wang"))
+    cards = client.get("/console/").content.decode()
+    assert "李明在岗" in cards and "li在岗" not in cards
+    client.force_login(clerk)
+    out = client.post(f"/console/{window.pk}/sign-out", {"logout": "1"})
+    assert out.status_code == 302 and out["Location"] == "/login/"
+    assert client.get("/console/").status_code == 302  # logged out: the console asks for a login
+
+
+def test_what_arrives_between_the_question_and_the_answer_is_asked_again(client, clerk, window, hall, item):
+    from weimin.shifts.models import Handover
+
+    actions.issue_ticket(hall, item, clock.now())
+    actions.call_next(clerk, window, clock.now())
+    client.force_login(clerk)
+    again = client.post(f"/console/{window.pk}/sign-out", {"confirm": "B001,B002", "successor": "hall"})
+    assert again.status_code == 200 and "请再核对" in again.content.decode() and not Handover.objects.exists()

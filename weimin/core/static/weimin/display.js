@@ -12,7 +12,7 @@
   var feed = document.body.dataset.feed;
   var POLL_MS = 1000, TIMEOUT_MS = 4000, MAX_BACKOFF_MS = 8000, RELOAD_AFTER_FAILING_MS = 120000;
   var lastId = null, failingSince = null, backoff = POLL_MS;
-  var announcements = [], speaking = false;
+  var announcements = [], speaking = false, sentSpoken = {};
   var state = (window.weiminDisplay = { spoken: [], polls: 0, lastId: null });
 
   function el(id) { return document.getElementById(id); }
@@ -79,6 +79,22 @@
       return li;
     });
     fill(el("waiting"), items.length ? items : [node("li", "", "—")]);
+    // Visitors sent to a window by name (a handover, a transfer, the fast lane): told where to go.
+    var sent = (data.sent || []).map(function (s) {
+      var li = node("li");
+      li.dataset.number = s.number;
+      fill(li, [node("span", "number", s.number), node("span", "arrow", "→"), node("span", "window", s.window + " 号窗口")]);
+      return li;
+    });
+    fill(el("sent"), sent);
+    el("sent-section").hidden = sent.length === 0;
+    // The number in large type was sent on to another window since its call: show where it goes now.
+    (data.sent || []).forEach(function (s) {
+      if (el("latest").dataset.number === s.number) {
+        fill(el("latest"), [node("span", "number", s.number), node("span", "arrow", "→"),
+          node("span", "window", s.window + " 号窗口")]);
+      }
+    });
     el("clock").textContent = data.now.slice(11, 16);
     el("closed").hidden = data.open !== false;
   }
@@ -94,6 +110,11 @@
         var first = lastId === null;
         render(data);
         if (!first) data.calls.forEach(announce); // calls made before the screen came on are shown, not spoken
+        (data.sent || []).forEach(function (s) { // a visitor newly sent to a window is told once, aloud
+          var key = s.number + ">" + s.window;
+          if (!first && !sentSpoken[key]) announce(s);
+          sentSpoken[key] = true;
+        });
         if (data.calls.length) lastId = data.calls[data.calls.length - 1].id;
         else if (first) lastId = 0;
         state.lastId = lastId;

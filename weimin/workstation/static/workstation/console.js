@@ -18,4 +18,13 @@
     // not wired up yet.
     htmx.ajax("POST", button.getAttribute("hx-post"), {source: button, target: "#panel", swap: "innerHTML"});
   });
+
+  // The time since the call, counted on from what the server said at each refresh of the panel.
+  setInterval(function () {
+    document.querySelectorAll(".timer[data-seconds]").forEach(function (timer) {
+      var seconds = Number(timer.dataset.seconds) + 1;
+      timer.dataset.seconds = seconds;
+      timer.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    });
+  }, 1000);
 })();
