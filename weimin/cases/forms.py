@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from weimin.cases.choices import ApplicantKind, DecisionChoices, MaterialStateChoices
+from weimin.core.forms import Form
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DecisionChoices.choices, widget=forms.RadioSelect)
     promise_signed = forms.BooleanField(label=_("The applicant signed the written promise (容缺)"), required=False)
     reason = forms.CharField(label=_("Reason (for a refusal)"), max_length=300, required=False)
@@ -37,7 +38,7 @@ def add_checklist(form: forms.Form, materials, initial: dict | None = None) -> l
     return rows
 
 
-class CaseLookupForm(forms.Form):
+class CaseLookupForm(Form):
     """The applicant's typed lookup: the case number and their whole ID number (posted, never in the
     address). Room for spaces and full-width digits: core.inputs normalizes them."""
 
@@ -47,7 +48,7 @@ class CaseLookupForm(forms.Form):
     )
 
 
-class KioskResubmitForm(forms.Form):
+class KioskResubmitForm(Form):
     """The kiosk's fast lane: scan the notice's QR code (its link) or type the number and ID number."""
 
     link = forms.CharField(label=_("Scan the QR code of your notice"), max_length=300, required=False)

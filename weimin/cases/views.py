@@ -16,6 +16,7 @@ from weimin.cases.models import Case, CaseNotice
 from weimin.cases.queries import case_or_404
 from weimin.core import clock
 from weimin.core.errors import DomainError, NotFound, TooManyAttempts
+from weimin.core.forms import all_errors
 from weimin.core.limits import client_address
 from weimin.core.qr import qr_svg
 from weimin.halls.lookups import hall_or_404
@@ -109,7 +110,8 @@ def kiosk_resubmit(request, code):
     hall = hall_or_404(code)
     form = KioskResubmitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        for message in all_errors(form):
+            messages.error(request, message)
         return redirect("tickets:kiosk", code=code)
     # A hall's enrolled kiosk serves everyone from one address: only the per-case count applies there.
     address = None if ticket_limits.exempt(request, hall) else client_address(request)

@@ -49,6 +49,8 @@ TRANSITIONS: dict[Event, tuple[frozenset[Status | None], Status]] = {
 
 OPEN_STATUSES = frozenset({Status.WAITING, Status.CALLED, Status.SERVING})
 AT_WINDOW_STATUSES = frozenset({Status.CALLED, Status.SERVING})
+# The visit is over: nothing about it changes any more (a no-show may still rejoin).
+OVER_STATUSES = frozenset({Status.COMPLETED, Status.CANCELLED, Status.CLOSED})
 
 
 class IllegalTransition(ValueError):
