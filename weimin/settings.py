@@ -141,6 +141,8 @@ STATIC_URL = "/static/"
 # Halls run on closed networks without a separate web server: the app serves its own static files.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "core" / "root"
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/console/"

@@ -89,10 +89,17 @@ class HallStatus:
     current: Session | None
     next_opening: Session | None
     unknown: CalendarUnknown | None = None
+    at: datetime | None = None
 
     @property
     def open_now(self) -> bool:
         return self.current is not None
+
+    @property
+    def tickets_stopped(self) -> bool:
+        """Open, but past the session's last ticket (the kiosk issues no more): still serving those
+        already waiting, nobody new should set out for the hall."""
+        return self.current is not None and self.at is not None and not self.current.accepts_tickets_at(self.at)
 
 
 class HallCalendar:
@@ -176,8 +183,8 @@ class HallCalendar:
         try:
             upcoming = self.next_opening(instant, horizon_days=31)
         except CalendarUnknown as exc:
-            return HallStatus(today, current, None, exc)
-        return HallStatus(today, current, upcoming)
+            return HallStatus(today, current, None, exc, at=instant)
+        return HallStatus(today, current, upcoming, at=instant)
 
     def is_working_day(self, day: date) -> bool:
         """A national working day on which this hall is not closed by its own decision."""
