@@ -41,7 +41,8 @@ def test_status_refreshes_itself_through_htmx(new_page, live_server, freeze, scr
     freeze("2017-12-08 19:29")
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")
-    assert page.locator('.hall-card[data-hall="pinghu"] [data-open="yes"]').is_visible()
+    # Open until 19:30, but past the 19:00 cut-off: no more tickets (issue 10), not "open now".
+    assert page.locator('.hall-card[data-hall="pinghu"] [data-open="stopped"]').is_visible()
     freeze("2017-12-08 19:31")
     # The same request the every-60s trigger makes, issued now instead of waiting a minute.
     page.evaluate("htmx.ajax('GET', '/fragments/hall-status/', {target: '#hall-list', swap: 'innerHTML'})")
