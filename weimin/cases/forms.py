@@ -57,7 +57,7 @@ class KioskResubmitForm(Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("link") and not (data.get("number") and data.get("id_number")):
+        if not self.errors and not data.get("link") and not (data.get("number") and data.get("id_number")):
             raise forms.ValidationError(_("Scan your notice's QR code, or enter the case number and your ID number."))
         return data
 

@@ -36,10 +36,12 @@ class Form(forms.Form):
 
 
 def all_errors(form: forms.Form) -> list[str]:
-    """Every error of a bound form, each with its field's label: a page that shows errors as messages
-    shows them all, not the first one."""
+    """Every error of a bound form, each naming its field: a page that shows errors as messages shows
+    them all, not the first one."""
     found = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        found += [f"{label}: {error}" if label else str(error) for error in errors]
+        label = str(form.fields[name].label or "") if name in form.fields else ""
+        for error in errors:
+            named = not label or str(error).startswith(label)  # NamedMaxLength's errors name it already
+            found.append(str(error) if named else _("%(field)s: %(message)s") % {"field": label, "message": error})
     return found

@@ -34,7 +34,7 @@ class CheckInForm(Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("link") and not data.get("id_number"):
+        if not self.errors and not data.get("link") and not data.get("id_number"):
             raise forms.ValidationError(_("Scan your booking's QR code, or enter the ID number you booked with."))
         return data
 

@@ -138,3 +138,24 @@ def test_the_status_page_lists_the_notices_materials_links_it_and_explains_the_f
     typed = client.post("/cases/status/", {"number": case.number, "id_number": ADULT}).content.decode()
     assert "建设工程消防验收申报表" in typed and "下次开放：12-09 星期六 09:00" in typed
     assert f"/notices/{notice.pk}/" not in typed  # the typed lookup carries no key to the notice
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", ["办件编号最多 40 个字（现有 41 个）。", "身份证号码（完整18位）最多 40 个字（现有 41 个）。"]),
+        ("en", ["Case number can have at most 40 characters (it has 41).",
+                "ID number (all 18 characters) can have at most 40 characters (it has 41)."]),
+    ],
+)  # fmt: skip
+def test_the_kiosk_form_shows_every_error_naming_its_field(client, hall, language, expected):
+    """Issue 10, point 6: a length error was Django's stock "确保该变量…" naming no field, and the
+    English form showed one of its two errors."""
+    client.cookies["django_language"] = language
+    response = client.post("/halls/longgang-district/kiosk/resubmit/", {"number": "1" * 41, "id_number": "2" * 41},
+                           follow=True)  # fmt: skip
+    page = response.content.decode()
+    for message in expected:
+        assert message in page
+    assert "确保" not in page and "Ensure this value" not in page
+    assert page.count('<li class="error"') == 2  # both fields, and no third message blaming the visitor
