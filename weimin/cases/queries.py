@@ -109,6 +109,11 @@ def supplements(case: Case, now: datetime) -> Supplements | None:
     )  # fmt: skip
 
 
+def opened_for(ticket) -> list[Case]:
+    """The cases opened during one visit (the 好差评 pad shows them with the visit at its counter)."""
+    return list(Case.objects.filter(ticket=ticket).select_related("item").order_by("id"))
+
+
 def held_by(user, hall) -> list[Case]:
     """The cases ``user`` holds at ``hall``: awaiting their decision, the supplements, or pick-up."""
     return list(Case.objects.filter(clerk=user, hall=hall, status__in=rules.HELD_STATUSES).select_related("item"))

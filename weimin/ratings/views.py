@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from weimin.accounts import devices
+from weimin.cases import queries as case_queries
 from weimin.core import clock
 from weimin.core.errors import DomainError, Refused
 from weimin.halls.lookups import hall_or_404
@@ -95,7 +96,8 @@ def pad(request, code, number):
                 return redirect("ratings:pad", code=code, number=number)
         rating, status = {**posted, "error": error}, error.status
     context = {"hall": hall, "window": window, "enrolled": True, "screen": screen, "ticket": ticket,
-               "key": _screen_key(screen, ticket), "rating": rating}  # fmt: skip
+               "cases": case_queries.opened_for(ticket) if ticket else [], "key": _screen_key(screen, ticket),
+               "rating": rating}  # fmt: skip
     return render(request, "ratings/pad.html", context, status=status)
 
 

@@ -177,3 +177,15 @@ def test_staff_tokens_cannot_rate_a_case_through_the_api(client, clerk, at_windo
     mine = client.post(f"/api/cases/{case.number}/rating", {"level": 5, "id_number": ADULT},
                        content_type="application/json")  # fmt: skip
     assert mine.status_code == 201 and Rating.objects.get().level == 5
+
+
+def test_the_pad_shows_the_case_opened_during_the_visit(client, at_window, clerk, enroll, window):
+    from weimin.cases import actions as case_actions
+    from weimin.cases.tests.conftest import ADULT, checks
+
+    client.cookies[COOKIE] = enroll("pad", window)
+    case = case_actions.open_case(clerk, at_window, clock.now(), kind="person", name="张先生", id_number=ADULT,
+                                  materials=checks(form="present", product="present", proxy="present"))  # fmt: skip
+    page = client.get(PAD).content.decode()
+    assert 'data-pad-screen="serving"' in page and at_window.number in page and f"办件 {case.number}" in page
+    assert "张先生" not in page and ADULT not in page  # the pad faces the counter: no personal data
