@@ -45,7 +45,14 @@ def test_every_page_links_the_favicon_and_the_root_answers_for_it(client):
     home = client.get("/").content.decode()
     assert 'rel="icon" href="/static/weimin/favicon.svg"' in home
     assert finders.find("weimin/favicon.svg")
-    from django.conf import settings
+    icon = client.get("/favicon.ico")  # WhiteNoise serves core/root/ at the root
+    assert icon.status_code == 200 and b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO
 
-    icon = (settings.WHITENOISE_ROOT / "favicon.ico").read_bytes()
-    assert icon[:4] == b"\x00\x00\x01\x00"  # an ICO file, served at /favicon.ico by WhiteNoise
+
+@pytest.mark.django_db
+def test_an_expired_form_says_so_in_chinese(hall):
+    from django.test import Client
+
+    expired = Client(enforce_csrf_checks=True).post("/cases/status/", {"number": "x", "id_number": "y"})
+    assert expired.status_code == 403
+    assert_friendly(expired.content.decode(), "表单已过期")
