@@ -30,10 +30,15 @@ def _posted_rating(request) -> dict:
 def _rate(request, ticket, posted: dict) -> DomainError | None:
     """Rate, or return the error to show beside the form (what was typed stays in it)."""
     try:
-        actions.rate_ticket(ticket, clock.now(), **posted)
+        rating = actions.rate_ticket(ticket, clock.now(), **posted)
     except DomainError as error:
         return error
-    messages.success(request, _("Thank you for your rating."))
+    if rating.bad:
+        days = settings.WEIMIN_FOLLOW_UP_CONTACT_DAYS
+        messages.success(request, _("Thank you for your rating. The hall will follow it up within %(days)s working "
+                                    "day(s).") % {"days": days})  # fmt: skip
+    else:
+        messages.success(request, _("Thank you for your rating."))
     return None
 
 

@@ -47,7 +47,8 @@ def test_a_bad_rating_offers_a_call_back_and_keeps_what_was_typed(client, issued
     page = wrong.content.decode()
     assert "请输入 11 位手机号码" in page and "窗口人员态度一般" in page and 'value="12345"' in page
     assert not Rating.objects.exists()
-    assert client.post(rate, {**typed, "phone": "+86 139-2233-4455"}).status_code == 302
+    done = client.post(rate, {**typed, "phone": "+86 139-2233-4455"}, follow=True)
+    assert "感谢您的评价，大厅将在 1 个工作日内回访。" in done.content.decode()
     follow_up = FollowUp.objects.get()
     assert follow_up.contact_phone == "13922334455" and follow_up.contact_phone_masked == "139****4455"
     assert follow_up.rating.comment == "窗口人员态度一般"
