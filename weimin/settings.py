@@ -142,6 +142,8 @@ STATIC_URL = "/static/"
 # Halls run on closed networks without a separate web server: the app serves its own static files.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "core" / "root"
 
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/console/"
@@ -253,6 +255,8 @@ WEIMIN_RATING_PERIOD_DAYS = int(os.environ.get("WEIMIN_RATING_PERIOD_DAYS", "7")
 WEIMIN_RATING_DEFAULT_LEVEL = int(os.environ.get("WEIMIN_RATING_DEFAULT_LEVEL", "3"))
 WEIMIN_FOLLOW_UP_CONTACT_DAYS = int(os.environ.get("WEIMIN_FOLLOW_UP_CONTACT_DAYS", "1"))
 WEIMIN_FOLLOW_UP_RESOLVE_DAYS = int(os.environ.get("WEIMIN_FOLLOW_UP_RESOLVE_DAYS", "5"))
+# The 好差评 pad asks about the visit just finished at its window for this long, then goes back to idle.
+WEIMIN_PAD_ASK_MINUTES = float(os.environ.get("WEIMIN_PAD_ASK_MINUTES", "3"))
 # An opening session that ends after this local time, or falls on a weekend, is an extended session
 # with its own logistics checklist (后勤保障).
 WEIMIN_EXTENDED_SESSION_ENDS_AFTER = os.environ.get("WEIMIN_EXTENDED_SESSION_ENDS_AFTER", "18:00")

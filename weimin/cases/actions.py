@@ -25,7 +25,7 @@ from weimin.cases.rules import Decision, EventKind, MaterialState, Status
 from weimin.core.db import serialize_on
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.identity import InvalidCreditCode, fold_typed, parse_credit_code
-from weimin.core.inputs import phone_number, resident_id
+from weimin.core.inputs import number_problem, phone_number, resident_id
 from weimin.halls.hours import HallCalendar, add_working_days
 from weimin.halls.models import Window
 from weimin.shifts.models import Duty
@@ -211,7 +211,7 @@ def open_case(
             legible = len(legacy) == 18 and legacy.isascii() and legacy.isalnum()
             if not (credit_code_override or "").strip() or not legible:
                 raise InvalidInput(
-                    _("Invalid credit code: %(reason)s.") % {"reason": exc}, field="credit_code"
+                    _("Invalid credit code: %(reason)s.") % {"reason": number_problem(exc)}, field="credit_code"
                 ) from exc
             code = legacy
     case = Case(

@@ -24,6 +24,7 @@ from weimin.cases.schemas import (
 )
 from weimin.core import clock
 from weimin.core.identity import InvalidCreditCode, InvalidIdNumber, parse_credit_code, parse_resident_id
+from weimin.core.inputs import number_problem
 from weimin.core.limits import client_address
 from weimin.core.text import Id, Text
 from weimin.core.visitors import refuse_secrets_in_query, visitor_token
@@ -174,7 +175,7 @@ def validate_id_number(request, payload: ValidateIn):
         # No hall here: the date in the halls' default time zone (Asia/Shanghai), not UTC's.
         person = parse_resident_id(payload.value, today=timezone.localdate(clock.now()))
     except InvalidIdNumber as exc:
-        return {"valid": False, "reason": str(exc)}
+        return {"valid": False, "reason": number_problem(exc)}
     return {"valid": True, "reason": "", "birth_date": person.birth_date, "sex": person.sex.value}
 
 
@@ -183,5 +184,5 @@ def validate_credit_code(request, payload: ValidateIn):
     try:
         parse_credit_code(payload.value)
     except InvalidCreditCode as exc:
-        return {"valid": False, "reason": str(exc)}
+        return {"valid": False, "reason": number_problem(exc)}
     return {"valid": True, "reason": ""}

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from weimin.cases.choices import ApplicantKind, DecisionChoices, MaterialStateChoices
+from weimin.core.forms import Form
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DecisionChoices.choices, widget=forms.RadioSelect)
     promise_signed = forms.BooleanField(label=_("The applicant signed the written promise (容缺)"), required=False)
     reason = forms.CharField(label=_("Reason (for a refusal)"), max_length=300, required=False)
@@ -39,7 +40,7 @@ def add_checklist(form: forms.Form, materials, initial: dict | None = None) -> l
     return rows
 
 
-class CaseLookupForm(forms.Form):
+class CaseLookupForm(Form):
     """The applicant's typed lookup: the case number and their whole ID number (posted, never in the
     address). Room for spaces and full-width digits: core.inputs normalizes them."""
 
@@ -49,7 +50,7 @@ class CaseLookupForm(forms.Form):
     )
 
 
-class KioskResubmitForm(forms.Form):
+class KioskResubmitForm(Form):
     """The kiosk's fast lane: scan the notice's QR code (its link) or type the number and ID number."""
 
     link = forms.CharField(label=_("Scan the QR code of your notice"), max_length=300, required=False)
@@ -58,7 +59,7 @@ class KioskResubmitForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("link") and not (data.get("number") and data.get("id_number")):
+        if not self.errors and not data.get("link") and not (data.get("number") and data.get("id_number")):
             raise forms.ValidationError(_("Scan your notice's QR code, or enter the case number and your ID number."))
         return data
 

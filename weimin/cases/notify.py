@@ -6,16 +6,9 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from weimin.cases.models import Notification
+from weimin.core.inputs import mask_phone
 
 log = logging.getLogger("weimin.notifications")
-
-
-def mask_phone(phone: str) -> str:
-    """First 3 and last 4 digits (138****8000): enough to tell two recipients apart in a log."""
-    digits = "".join(c for c in phone if c.isdigit())
-    if len(digits) < 8:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def log_sender(notification: Notification) -> None:

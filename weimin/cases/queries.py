@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
-from weimin.cases.choices import CaseStatus
-from weimin.cases.models import Case
+from weimin.cases.choices import CaseStatus, NoticeKind
+from weimin.cases.models import Case, CaseNotice
 from weimin.core import attempts
 from weimin.core.errors import NotFound
 from weimin.core.identity import fold_typed
@@ -85,6 +85,43 @@ class DueDates:
     @property
     def pending(self) -> bool:
         return self.pending_year is not None
+
+
+@dataclass(frozen=True)
+class Supplements:
+    """What an applicant asked for supplements (补正) needs to know: the materials as the notice listed
+    them (name, state, note), the notice, and when the fast lane (补正回访) at the kiosk takes them."""
+
+    notice: CaseNotice | None
+    materials: list[dict]
+    open_until: datetime | None  # the hall's session now: the fast lane runs until its end, past the cut-off
+    last_ticket: datetime | None  # the session's last ordinary ticket (the fast lane is not bound by it)
+    next_opening: datetime | None  # when the hall is closed now
+
+
+def supplements(case: Case, now: datetime) -> Supplements | None:
+    """For a case awaiting supplements (else None). The notice's list is the one that counts: it is
+    fixed when issued, and nothing outside it can be asked for later."""
+    if case.status != rules.Status.AWAITING_SUPPLEMENT:
+        return None
+    notice = case.notices.filter(kind=NoticeKind.CORRECTION).order_by("-issued_at", "-id").first()
+    if notice is not None:
+        materials = list(notice.body.get("materials", []))
+    else:
+        lines = case.materials.select_related("material")
+        materials = [{"name": line.material.name, "state": line.state, "note": line.note} for line in lines
+                     if rules.is_gap(line.material.required, line.state)]  # fmt: skip
+    status = HallCalendar(case.hall).status_at(now)
+    current, upcoming = status.current, status.next_opening
+    return Supplements(
+        notice, materials, current.end if current else None, current.last_ticket if current else None,
+        None if current or upcoming is None else upcoming.start,
+    )  # fmt: skip
+
+
+def opened_for(ticket) -> list[Case]:
+    """The cases opened during one visit (the 好差评 pad shows them with the visit at its counter)."""
+    return list(Case.objects.filter(ticket=ticket).select_related("item").order_by("id"))
 
 
 def held_by(user, hall) -> list[Case]:

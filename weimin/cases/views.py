@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from weimin.accounts.permissions import Action, may
-from weimin.cases import actions, queries, rules
+from weimin.cases import actions, queries
 from weimin.cases.forms import CaseLookupForm, KioskResubmitForm, token_in
 from weimin.cases.models import Case, CaseNotice
 from weimin.cases.queries import case_or_404
 from weimin.core import clock
 from weimin.core.errors import DomainError, NotFound, TooManyAttempts
+from weimin.core.forms import all_errors
 from weimin.core.limits import client_address
 from weimin.core.qr import qr_svg
 from weimin.halls.lookups import hall_or_404
@@ -70,22 +71,17 @@ def mine(request, token):
         case = _case_by_link(request, token)
     except TooManyAttempts as error:
         return _too_many(request, error.message)
-    dates = queries.due_dates(case, case.hall.local_date(clock.now()))
-    context = {"case": case, "dates": dates, "token": token, "missing": _missing(case), "notices": case.notices.all()}
+    now = clock.now()
+    context = {"case": case, "dates": queries.due_dates(case, case.hall.local_date(now)), "token": token,
+               "supplements": queries.supplements(case, now), "notices": case.notices.all()}  # fmt: skip
     return render(request, "cases/status.html", context)
-
-
-def _missing(case: Case) -> list:
-    """The checklist's gaps: what the applicant still has to bring."""
-    lines = case.materials.select_related("material")
-    return [line for line in lines if rules.is_gap(line.material.required, line.state)]
 
 
 def status(request):
     """The citizen's typed lookup: the case number and the whole ID number, posted (never in the
     address); the same answer for an unknown case and a wrong number, failures limited."""
     form = CaseLookupForm(request.POST or None, initial={"number": request.GET.get("number", "")})
-    case = dates = refusal = None
+    case = dates = refusal = supplements = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -96,9 +92,9 @@ def status(request):
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            dates = queries.due_dates(case, case.hall.local_date(clock.now()))
-    context = {"form": form, "case": case, "dates": dates, "refusal": refusal,
-               "missing": _missing(case) if case else []}  # fmt: skip
+            now = clock.now()
+            dates, supplements = queries.due_dates(case, case.hall.local_date(now)), queries.supplements(case, now)
+    context = {"form": form, "case": case, "dates": dates, "refusal": refusal, "supplements": supplements}
     return render(request, "cases/status.html", context, status=429 if refusal else 200)
 
 
@@ -109,7 +105,8 @@ def kiosk_resubmit(request, code):
     hall = hall_or_404(code)
     form = KioskResubmitForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        for message in all_errors(form):
+            messages.error(request, message)
         return redirect("tickets:kiosk", code=code)
     # A hall's enrolled kiosk serves everyone from one address: only the per-case count applies there.
     address = None if ticket_limits.exempt(request, hall) else client_address(request)

@@ -24,8 +24,29 @@ class Sex(enum.StrEnum):
     FEMALE = "female"
 
 
-class InvalidIdNumber(ValueError):
-    """The reason names what is wrong, in words a clerk can read out."""
+class Problem(enum.StrEnum):
+    """What is wrong with a typed number; ``core.inputs.number_problem`` says it in the visitor's language."""
+
+    CHARACTERS = "characters"  # detail: chars (as ``shown``)
+    LENGTH = "length"  # detail: length
+    X_POSITION = "x_position"  # an X before the last character
+    BIRTH_DATE = "birth_date"  # detail: digits (not a real date)
+    BIRTH_IMPLAUSIBLE = "birth_implausible"  # detail: date (before 1880 or after today)
+    AREA_CODE = "area_code"  # detail: digits (a credit code's area code)
+    CHECK = "check"  # the check character does not match: a character is mistyped
+
+
+class InvalidNumber(ValueError):
+    """A typed number that cannot be right: its ``problem`` and the ``detail`` to name it. The right
+    check character is never part of it (it would let anyone complete a guessed or made-up number)."""
+
+    def __init__(self, problem: Problem, **detail):
+        self.problem, self.detail = problem, detail
+        super().__init__(", ".join([problem.value, *(f"{k}={v}" for k, v in detail.items())]))
+
+
+class InvalidIdNumber(InvalidNumber):
+    """A resident ID number that cannot be right."""
 
 
 @dataclass(frozen=True)
@@ -77,27 +98,26 @@ def id_check_char(first17: str) -> str:
 
 
 def parse_resident_id(value: str, today: date | None = None) -> ResidentId:
-    """Validate an 18-character resident ID number; raise InvalidIdNumber with the reason.
+    """Validate an 18-character resident ID number; raise InvalidIdNumber naming the problem.
 
     With ``today``, a birth date after it is refused too.
     """
     number = fold_typed(value)
     bad = [c for c in number if c not in ID_CHARS]
     if bad:
-        raise InvalidIdNumber(f"not allowed: {shown(bad)} (only the digits 0-9 and a final X)")
+        raise InvalidIdNumber(Problem.CHARACTERS, chars=shown(bad))
     if len(number) != 18:
-        raise InvalidIdNumber(f"must have 18 characters, has {len(number)}")
+        raise InvalidIdNumber(Problem.LENGTH, length=len(number))
     if "X" in number[:17]:
-        raise InvalidIdNumber("the first 17 characters must be digits and the last a digit or X")
+        raise InvalidIdNumber(Problem.X_POSITION)
     try:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
-        raise InvalidIdNumber(f"birth date {number[6:14]} is not a real date") from None
+        raise InvalidIdNumber(Problem.BIRTH_DATE, digits=number[6:14]) from None
     if birth.year < 1880 or (today is not None and birth > today):
-        raise InvalidIdNumber(f"birth date {birth.isoformat()} is not plausible")
-    expected = id_check_char(number[:17])
-    if number[17] != expected:
-        raise InvalidIdNumber(f"check character is {number[17]}, expected {expected}")
+        raise InvalidIdNumber(Problem.BIRTH_IMPLAUSIBLE, date=birth.isoformat())
+    if number[17] != id_check_char(number[:17]):
+        raise InvalidIdNumber(Problem.CHECK)
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return ResidentId(number, birth, sex)
 
@@ -115,8 +135,8 @@ CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 symbols: no I O S V Z
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
-class InvalidCreditCode(ValueError):
-    """The reason names what is wrong."""
+class InvalidCreditCode(InvalidNumber):
+    """A unified social credit code that cannot be right."""
 
 
 def credit_check_char(first17: str) -> str:
@@ -129,12 +149,11 @@ def parse_credit_code(value: str) -> str:
     code = fold_typed(value)
     bad = [c for c in code if c not in CREDIT_CHARSET]
     if bad:
-        raise InvalidCreditCode(f"not allowed: {shown(bad)} (digits and capital letters, never I, O, S, V, Z)")
+        raise InvalidCreditCode(Problem.CHARACTERS, chars=shown(bad))
     if len(code) != 18:
-        raise InvalidCreditCode(f"must have 18 characters, has {len(code)}")
+        raise InvalidCreditCode(Problem.LENGTH, length=len(code))
     if not code[2:8].isdigit():
-        raise InvalidCreditCode(f"area code {code[2:8]} must be 6 digits")
-    expected = credit_check_char(code[:17])
-    if code[17] != expected:
-        raise InvalidCreditCode(f"check character is {code[17]}, expected {expected}")
+        raise InvalidCreditCode(Problem.AREA_CODE, digits=code[2:8])
+    if code[17] != credit_check_char(code[:17]):
+        raise InvalidCreditCode(Problem.CHECK)
     return code

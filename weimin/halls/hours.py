@@ -93,10 +93,17 @@ class HallStatus:
     current: Session | None
     next_opening: Session | None
     provisional: bool = False  # today's or the next opening's hours are provisional
+    at: datetime | None = None
 
     @property
     def open_now(self) -> bool:
         return self.current is not None
+
+    @property
+    def tickets_stopped(self) -> bool:
+        """Open, but past the session's last ticket (the kiosk issues no more): still serving those
+        already waiting, nobody new should set out for the hall."""
+        return self.current is not None and self.at is not None and not self.current.accepts_tickets_at(self.at)
 
 
 class HallCalendar:
@@ -184,6 +191,7 @@ class HallCalendar:
             today.session_at(instant),
             upcoming[1] if upcoming else None,
             today.provisional or bool(upcoming and upcoming[0].provisional),
+            at=instant,
         )
 
     def is_working_day(self, day: date) -> bool:

@@ -13,6 +13,7 @@ from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import RATABLE_STATUSES
 from weimin.core.errors import InvalidInput, Refused
+from weimin.core.inputs import mobile_number
 from weimin.halls.hours import add_working_days
 from weimin.ratings.choices import Level, Resolution
 from weimin.ratings.models import FollowUp, Rating
@@ -27,7 +28,9 @@ def _level(level) -> int:
     return int(level)
 
 
-def _create(now: datetime, level: int, comment: str, by_default: bool = False, **target) -> Rating:
+def _create(now: datetime, level: int, comment: str, by_default: bool = False, phone: str = "", **target) -> Rating:
+    # A number is asked for only with a bad rating, and kept only for its follow-up's call-back.
+    phone = mobile_number(phone) if level <= Level.DISSATISFIED else ""
     try:
         with transaction.atomic():
             rating = Rating.objects.create(level=level, comment=(comment or "").strip()[:500], rated_at=now,
@@ -38,6 +41,7 @@ def _create(now: datetime, level: int, comment: str, by_default: bool = False, *
         today = rating.hall.local_date(now)
         FollowUp.objects.create(
             rating=rating,
+            contact_phone=phone,
             contact_due=add_working_days(today, settings.WEIMIN_FOLLOW_UP_CONTACT_DAYS, rating.hall),
             resolve_due=add_working_days(today, settings.WEIMIN_FOLLOW_UP_RESOLVE_DAYS, rating.hall),
         )
@@ -45,22 +49,24 @@ def _create(now: datetime, level: int, comment: str, by_default: bool = False, *
 
 
 @transaction.atomic
-def rate_ticket(ticket: Ticket, now: datetime, *, level, comment: str = "") -> Rating:
-    """The visitor rates the service of a completed ticket, within the rating period."""
+def rate_ticket(ticket: Ticket, now: datetime, *, level, comment: str = "", phone: str = "") -> Rating:
+    """The visitor rates the service of a completed ticket, within the rating period; with a bad rating,
+    optionally a mobile number for the follow-up's call-back."""
     completed = queue.completion(ticket)
     if ticket.status != Status.COMPLETED or completed is None:
         raise Refused(_("A visit can be rated once it is completed."), field="transition")
     if now - completed.at > timedelta(days=settings.WEIMIN_RATING_PERIOD_DAYS):
         raise Refused(_("The rating period of this visit has ended."), field="transition")
-    return _create(now, _level(level), comment, hall=ticket.hall, ticket=ticket, window=completed.window,
-                   clerk=completed.actor)  # fmt: skip
+    return _create(now, _level(level), comment, phone=phone, hall=ticket.hall, ticket=ticket,
+                   window=completed.window, clerk=completed.actor)  # fmt: skip
 
 
 @transaction.atomic
-def rate_case(case: Case, now: datetime, *, level, comment: str = "") -> Rating:
+def rate_case(case: Case, now: datetime, *, level, comment: str = "", phone: str = "") -> Rating:
     if case.status not in RATABLE_STATUSES:
         raise Refused(_("A case can be rated once it is concluded."), field="transition")
-    return _create(now, _level(level), comment, hall=case.hall, case=case, clerk=case.clerk, window=case.window)
+    return _create(now, _level(level), comment, phone=phone, hall=case.hall, case=case, clerk=case.clerk,
+                   window=case.window)  # fmt: skip
 
 
 @transaction.atomic

@@ -12,6 +12,10 @@ class RatingAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["rating", "contact_due", "contacted_at", "resolve_due", "resolution", "resolved_at"]
+    list_display = ["rating", "contact_phone_masked", "contact_due", "contacted_at", "resolve_due", "resolution",
+                    "resolved_at"]  # fmt: skip
     list_filter = ["resolution"]
+    # The rater's number is shown masked only (the full number serves the call-back system, not the screen).
+    exclude = ["contact_phone"]
+    readonly_fields = ["contact_phone_masked"]
     search_fields = ["rating__comment", "resolution_note", "rater_answer"]

@@ -23,6 +23,7 @@ router = Router(tags=["ratings"])
 class RatingIn(Schema):
     level: int = Field(..., ge=1, le=5, description="5 very satisfied … 1 very dissatisfied")
     comment: Text(500) = ""
+    phone: Text(20) = Field("", description="with a bad rating (1–2), a mobile number for the call-back")
     token: Text(64) = Field("", description="the visitor's token (or the X-Visitor-Token header)")
 
 
@@ -62,7 +63,10 @@ def rate_ticket(request, ticket_id: Id(), payload: RatingIn):
     if not ticket.token_matches(token or ""):
         raise NotPermitted(_("Only the visitor rates a visit: give the ticket's own token."), field="token")
     return Status(
-        201, rating_out(actions.rate_ticket(ticket, clock.now(), level=payload.level, comment=payload.comment))
+        201,
+        rating_out(
+            actions.rate_ticket(ticket, clock.now(), level=payload.level, comment=payload.comment, phone=payload.phone)
+        ),
     )
 
 
@@ -72,7 +76,8 @@ def rate_case(request, number: Text(20), payload: CaseRatingIn):
     ``token``) or the whole ID number."""
     refuse_secrets_in_query(request)
     case = applicant_case(request, number, token=payload.token, id_number=payload.id_number)
-    return Status(201, rating_out(actions.rate_case(case, clock.now(), level=payload.level, comment=payload.comment)))
+    rating = actions.rate_case(case, clock.now(), level=payload.level, comment=payload.comment, phone=payload.phone)
+    return Status(201, rating_out(rating))
 
 
 @router.get("/follow-ups", response=list[FollowUpOut], auth=BearerToken())

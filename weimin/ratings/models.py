@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from weimin.cases.models import Case
+from weimin.core.inputs import mask_phone
 from weimin.halls.models import Hall, Window
 from weimin.ratings.choices import Level, Resolution
 from weimin.tickets.models import Ticket
@@ -46,6 +47,9 @@ class FollowUp(models.Model):
     rating = models.OneToOneField(Rating, models.CASCADE, related_name="follow_up")
     contact_due = models.DateField(_("contact due"))
     resolve_due = models.DateField(_("rectify or explain by"))
+    # The mobile number a bad rater chose to leave for the call-back: used for this follow-up only, shown
+    # masked (``contact_phone_masked``), never in an address or a log.
+    contact_phone = models.CharField(_("rater's mobile number"), max_length=11, blank=True)
     contacted_at = models.DateTimeField(_("rater contacted at"), null=True, blank=True)
     resolution = models.CharField(_("resolution"), max_length=12, choices=Resolution.choices, blank=True)
     resolution_note = models.CharField(_("what was done"), max_length=500, blank=True)
@@ -60,3 +64,7 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating} → {self.resolve_due}"
+
+    @property
+    def contact_phone_masked(self) -> str:
+        return mask_phone(self.contact_phone)

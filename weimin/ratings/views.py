@@ -1,63 +1,119 @@
 """Rating pages: the pad at the window and the visitor's own ticket page."""
 
-from datetime import timedelta
-
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from weimin.accounts import devices
+from weimin.cases import queries as case_queries
 from weimin.core import clock
-from weimin.core.errors import DomainError
+from weimin.core.errors import DomainError, Refused
 from weimin.halls.lookups import hall_or_404
-from weimin.ratings import actions
-from weimin.tickets.models import TicketEvent
+from weimin.ratings import actions, rules
+from weimin.ratings.models import Rating
+from weimin.ratings.rules import PadScreen
+from weimin.tickets import queue
 from weimin.tickets.queue import ticket_by_token
-from weimin.tickets.rules import Event
-
-PAD_MINUTES = 15  # the pad offers the visit just finished at its window, not older ones
 
 
-def _rate(request, ticket):
+def _posted_rating(request) -> dict:
+    """What the visitor chose and typed, to rate with and to show again if something was wrong."""
+    post = request.POST
+    level = post.get("level", "")
+    return {"level": int(level) if level.isdigit() else 0, "comment": post.get("comment", ""),
+            "phone": post.get("phone", "")}  # fmt: skip
+
+
+def _rate(request, ticket, posted: dict) -> DomainError | None:
+    """Rate, or return the error to show beside the form (what was typed stays in it)."""
     try:
-        actions.rate_ticket(ticket, clock.now(), level=int(request.POST.get("level", 0) or 0),
-                            comment=request.POST.get("comment", ""))  # fmt: skip
-    except (DomainError, ValueError) as error:
-        messages.error(request, getattr(error, "message", str(error)))
-        return False
-    messages.success(request, _("Thank you for your rating."))
-    return True
+        rating = actions.rate_ticket(ticket, clock.now(), **posted)
+    except DomainError as error:
+        return error
+    if rating.bad:
+        days = settings.WEIMIN_FOLLOW_UP_CONTACT_DAYS
+        messages.success(request, _("Thank you for your rating. The hall will follow it up within %(days)s working "
+                                    "day(s).") % {"days": days})  # fmt: skip
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return None
 
 
 @require_POST
 def rate_my_ticket(request, token):
-    _rate(request, ticket_by_token(token))
-    return redirect("tickets:mine", token=token)
+    ticket = ticket_by_token(token)
+    posted = _posted_rating(request)
+    error = _rate(request, ticket, posted)
+    if error is None:
+        return redirect("tickets:mine", token=token)
+    context = {"ticket": ticket, "where": queue.position(ticket), "token": token, "rating": {**posted, "error": error}}
+    return render(request, "tickets/mine.html", context, status=error.status)
 
 
-def pad(request, code, number):
-    """好差评 pad beside the window: rate the visit that just ended here. Only on the pad a hall manager
-    enrolled for this window (issue 9: an anonymous POST from anywhere rated a window's last visit)."""
+def _pad_window(request, code, number):
     hall = hall_or_404(code)
     window = hall.windows.filter(number=number).first()
     if window is None:
         raise Http404(_("No window %(n)s.") % {"n": number})
+    return hall, window
+
+
+def _pad_visit(window, now):
+    """What the pad shows now — (screen, ticket): the visit at the counter while it lasts, then that
+    same visit to rate, until rated or the pad's minutes are up; never one that left long ago."""
+    at_counter = queue.ticket_at_window(window)
+    if at_counter is not None:
+        return PadScreen.SERVING, at_counter
+    last = queue.last_at_counter(window)
+    if last is None:
+        return PadScreen.IDLE, None
+    screen = rules.pad_screen(
+        at_counter=False, last_event=last.kind, last_at=last.at, now=now,
+        rated=Rating.objects.filter(ticket_id=last.ticket_id).exists(), ask_minutes=settings.WEIMIN_PAD_ASK_MINUTES,
+    )  # fmt: skip
+    return screen, (last.ticket if screen == PadScreen.ASK else None)
+
+
+def _screen_key(screen, ticket) -> str:
+    return f"{screen}-{ticket.pk if ticket else 0}"
+
+
+def pad(request, code, number):
+    """好差评 pad beside the window: it shows the visit at the counter, waits for it to finish, then asks
+    about exactly that visit. Only on the pad a hall manager enrolled for this window (issue 9: an
+    anonymous POST from anywhere rated a window's last visit)."""
+    hall, window = _pad_window(request, code, number)
     if not devices.is_pad_for(request, window):
         return render(request, "ratings/pad.html", {"hall": hall, "window": window, "enrolled": False}, status=403)
-    since = clock.now() - timedelta(minutes=PAD_MINUTES)
-    last = (
-        TicketEvent.objects.filter(window=window, kind=Event.COMPLETED, at__gte=since, ticket__rating__isnull=True)
-        .select_related("ticket")
-        .order_by("-at")
-        .first()
-    )
+    screen, ticket = _pad_visit(window, clock.now())
+    rating, status = None, 200
     if request.method == "POST":
-        if last is None or request.POST.get("ticket") != str(last.ticket_id):
-            # The visit on the screen is no longer the last one completed here (or was rated).
-            messages.error(request, _("That visit can no longer be rated here."))
-        elif _rate(request, last.ticket):
-            return redirect("ratings:pad", code=code, number=number)
-    context = {"hall": hall, "window": window, "ticket": last.ticket if last else None, "enrolled": True}
-    return render(request, "ratings/pad.html", context)
+        posted = _posted_rating(request)
+        if screen != PadScreen.ASK or request.POST.get("ticket") != str(ticket.pk):
+            # The visit on the screen is no longer the one to ask about (the next one was called, or rated).
+            error = Refused(_("That visit can no longer be rated here."), field="ticket")
+        else:
+            error = _rate(request, ticket, posted)
+            if error is None:
+                return redirect("ratings:pad", code=code, number=number)
+        rating, status = {**posted, "error": error}, error.status
+    context = {"hall": hall, "window": window, "enrolled": True, "screen": screen, "ticket": ticket,
+               "cases": case_queries.opened_for(ticket) if ticket else [], "key": _screen_key(screen, ticket),
+               "rating": rating}  # fmt: skip
+    return render(request, "ratings/pad.html", context, status=status)
+
+
+@require_GET
+def pad_state(request, code, number):
+    """Polled by the pad (HTMX): nothing to swap, so a comment being typed is never wiped; when what
+    the pad should show differs from what it shows (``shown``), it is told to reload."""
+    hall, window = _pad_window(request, code, number)
+    if not devices.is_pad_for(request, window):
+        return HttpResponse(status=403)
+    response = HttpResponse(status=204)
+    if request.GET.get("shown") != _screen_key(*_pad_visit(window, clock.now())):
+        response["HX-Refresh"] = "true"
+    return response

@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from weimin.core.forms import Form
 from weimin.core.text import MAX_ID, instant_validator
 from weimin.tickets.choices import Priority
 
 
-class KioskTicketForm(forms.Form):
+class KioskTicketForm(Form):
     """What the kiosk asks before printing a number; everything optional."""
 
     id_number = forms.CharField(label=_("ID number (optional)"), max_length=18, required=False)
@@ -23,7 +24,7 @@ class KioskTicketForm(forms.Form):
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(Form):
     """Checking in at the kiosk: the reference and a secret — the booking page's QR code scanned, or
     the applicant's whole ID number."""
 
@@ -33,7 +34,7 @@ class CheckInForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("link") and not data.get("id_number"):
+        if not self.errors and not data.get("link") and not data.get("id_number"):
             raise forms.ValidationError(_("Scan your booking's QR code, or enter the ID number you booked with."))
         return data
 
@@ -46,12 +47,12 @@ def token_in_link(scanned: str) -> str:
     return text.split("/", 1)[0].split("?", 1)[0]
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     item = forms.CharField(label=_("To item"), max_length=40, required=False)
     window = forms.IntegerField(label=_("To window"), min_value=1, max_value=MAX_ID, required=False)
 
 
-class BookingForm(forms.Form):
+class BookingForm(Form):
     """A citizen books a slot: who is coming and how to reach them."""
 
     slot_start = forms.DateTimeField(widget=forms.HiddenInput, validators=[instant_validator])

@@ -221,3 +221,17 @@ def recent_priority_calls(window: Window, limit: int) -> list[bool]:
         .values_list("ticket__priority", flat=True)[:limit]
     )
     return [bool(p) for p in priorities]
+
+
+# Events that bring a visit to a window's counter or take it away, in the order they happened there.
+COUNTER_EVENTS = (Event.CALLED, Event.RECALLED, Event.SERVING, Event.COMPLETED, Event.NO_SHOW, Event.TRANSFERRED)
+
+
+def last_at_counter(window: Window) -> TicketEvent | None:
+    """The newest event at the window's counter (with its ticket): what a 好差评 pad beside it follows."""
+    return (
+        TicketEvent.objects.filter(window=window, kind__in=COUNTER_EVENTS)
+        .select_related("ticket")
+        .order_by("-at", "-id")
+        .first()
+    )

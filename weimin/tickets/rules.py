@@ -49,6 +49,8 @@ TRANSITIONS: dict[Event, tuple[frozenset[Status | None], Status]] = {
 
 OPEN_STATUSES = frozenset({Status.WAITING, Status.CALLED, Status.SERVING})
 AT_WINDOW_STATUSES = frozenset({Status.CALLED, Status.SERVING})
+# The visit is over: nothing about it changes any more (a no-show may still rejoin).
+OVER_STATUSES = frozenset({Status.COMPLETED, Status.CANCELLED, Status.CLOSED})
 
 
 class IllegalTransition(ValueError):
@@ -124,7 +126,11 @@ def ticket_number(prefix: str, sequence: int) -> str:
 
 
 def estimated_wait_minutes(ahead: int, handling_minutes: float, windows: int) -> int:
-    """People ahead, served in parallel by ``windows`` windows at the item's handling time."""
+    """People ahead are served in rounds, one per window at a time, each round taking the item's
+    handling time: a full service time per round still ahead. While anyone is ahead it is never 0
+    (more windows than people ahead still means waiting for a window to finish); 0 only when you are
+    next."""
     if ahead <= 0:
         return 0
-    return math.ceil(ahead * handling_minutes / max(1, windows))
+    rounds = math.ceil(ahead / max(1, windows))
+    return max(1, math.ceil(rounds * handling_minutes))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from weimin.core import clock
 from weimin.core.errors import DomainError
+from weimin.core.forms import all_errors
 from weimin.core.limits import client_address
 from weimin.core.qr import qr_svg
 from weimin.halls.hours import HallCalendar
@@ -27,6 +28,7 @@ from weimin.tickets import appointments as appointments_module
 from weimin.tickets import limits as address_limits
 from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, token_in_link
 from weimin.tickets.queue import ticket_by_token
+from weimin.tickets.rules import OVER_STATUSES
 
 # --- kiosk ---
 
@@ -88,7 +90,8 @@ def kiosk_check_in(request, code):
     hall = hall_or_404(code)
     form = CheckInForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        for message in all_errors(form):
+            messages.error(request, message)
         return redirect("tickets:kiosk", code=code)
     data, now = form.cleaned_data, clock.now()
     address = None if address_limits.exempt(request, hall) else client_address(request)
@@ -121,10 +124,14 @@ def my_ticket(request, token):
 
 
 def my_ticket_status(request, token):
-    """HTMX fragment, polled every few seconds."""
+    """HTMX fragment, polled every few seconds. Once the visit is over the whole page is reloaded once
+    (it then offers the rating and polls no more)."""
     ticket = ticket_by_token(token)
     context = {"ticket": ticket, "where": queue.position(ticket), "token": token}
-    return render(request, "tickets/_mine_status.html", context)
+    response = render(request, "tickets/_mine_status.html", context)
+    if ticket.status in OVER_STATUSES:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @require_POST

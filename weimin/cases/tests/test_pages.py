@@ -121,3 +121,41 @@ def test_manager_sees_cases_due(client, clerk, manager, at_window, freeze):
     assert 'data-state="overdue"' in client.get("/halls/longgang-district/cases/due/").content.decode()
     client.force_login(User.objects.create_user("stranger"))
     assert client.get("/halls/longgang-district/cases/due/").status_code == 404
+
+
+def test_the_status_page_lists_the_notices_materials_links_it_and_explains_the_fast_lane(client, clerk, at_window,
+                                                                                           freeze):  # fmt: skip
+    """Issue 10, point 8: "待补正" said nothing of what to bring, linked no notice, never mentioned the
+    same-day fast lane."""
+    case = case_with(clerk, at_window, form="missing", product="non_compliant", proxy="present")
+    notice = actions.decide(clerk, case, clock.now(), "correction")
+    mine = client.get(f"/cases/s/{notice.access_token}/").content.decode()
+    assert "建设工程消防验收申报表</strong> — 缺少" in mine and "消防产品质量合格证明文件</strong> — 不合规" in mine
+    assert "委托书" not in mine  # present: not asked for
+    assert notice.number in mine and f'href="/cases/s/{notice.access_token}/notices/{notice.pk}/"' in mine
+    assert "补正回访" in mine and "今天 19:30 前可办理" in mine and "19:00 停止普通取号后" in mine
+    freeze("2017-12-08 19:40")  # closed for the day: says when it opens next
+    typed = client.post("/cases/status/", {"number": case.number, "id_number": ADULT}).content.decode()
+    assert "建设工程消防验收申报表" in typed and "下次开放：12-09 星期六 09:00" in typed
+    assert f"/notices/{notice.pk}/" not in typed  # the typed lookup carries no key to the notice
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("zh-hans", ["办件编号最多 40 个字（现有 41 个）。", "身份证号码（完整18位）最多 40 个字（现有 41 个）。"]),
+        ("en", ["Case number can have at most 40 characters (it has 41).",
+                "ID number (all 18 characters) can have at most 40 characters (it has 41)."]),
+    ],
+)  # fmt: skip
+def test_the_kiosk_form_shows_every_error_naming_its_field(client, hall, language, expected):
+    """Issue 10, point 6: a length error was Django's stock "确保该变量…" naming no field, and the
+    English form showed one of its two errors."""
+    client.cookies["django_language"] = language
+    response = client.post("/halls/longgang-district/kiosk/resubmit/", {"number": "1" * 41, "id_number": "2" * 41},
+                           follow=True)  # fmt: skip
+    page = response.content.decode()
+    for message in expected:
+        assert message in page
+    assert "确保" not in page and "Ensure this value" not in page
+    assert page.count('<li class="error"') == 2  # both fields, and no third message blaming the visitor

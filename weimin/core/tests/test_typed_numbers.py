@@ -37,7 +37,7 @@ def test_full_width_digits_are_the_same_number():
 
 @pytest.mark.parametrize("table", [ARABIC_INDIC, DEVANAGARI, SUPERSCRIPT], ids=["arabic", "devanagari", "superscript"])
 def test_other_digits_are_refused_naming_the_character(table):
-    with pytest.raises(InvalidIdNumber, match=r"not allowed: U\+"):
+    with pytest.raises(InvalidIdNumber, match=r"chars=U\+"):
         parse_resident_id(ADULT[:16] + ADULT[16:17].translate(table) + ADULT[17])
 
 
@@ -53,7 +53,7 @@ def test_a_superscript_two_no_longer_crashes_the_check_digit():
 def test_look_alikes_outside_the_width_forms_are_refused():
     for text in ("①", "𝟏", "¹", "\u0660", "\ud800", "\x00", "ı"):  # circled, bold, superscript, …
         assert fold_typed(text) == text  # kept as typed: the parser names it
-        with pytest.raises(InvalidCreditCode, match="not allowed"):
+        with pytest.raises(InvalidCreditCode, match="characters"):
             parse_credit_code("91440300MA5F3X123" + text)
     with pytest.raises(InvalidInput) as refused:
         phone_number("١٣٨٠٠١٣٨٠٠٠")

@@ -3,7 +3,10 @@
 import os
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+
+import pytest
 
 from weimin.testing.servers import free_port, wait_for
 
@@ -11,7 +14,9 @@ from weimin.testing.servers import free_port, wait_for
 def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WEIMIN_CLOCK", "WEIMIN_CLOCK_ANCHOR")}
-    env.update({"DEBUG": "1", "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"})
+    env.pop("DEBUG", None)  # as the Makefile runs it: DEBUG off, the clock and a throwaway key allowed
+    env.update({"WEIMIN_ALLOW_CLOCK": "1", "WEIMIN_INSECURE_DEV_KEY": "1", "WEIMIN_VAR_DIR": str(tmp_path),
+                "DJANGO_SETTINGS_MODULE": "weimin.settings"})  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "weimin.manage", "demo", "--addr", f"127.0.0.1:{port}"],
         env=env,
@@ -26,6 +31,13 @@ def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
         assert page.count('data-open="yes"') == 12
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/weimin/site.css", timeout=5) as css:
             assert css.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/favicon.ico", timeout=5) as icon:
+            assert icon.status == 200 and icon.read(4) == b"\x00\x00\x01\x00"
+        # Issue 10: the demo showed Django's debug page to citizens.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/t/no-such-ticket/", timeout=5)
+        page = missing.value.read().decode()
+        assert missing.value.code == 404 and "页面不存在" in page and "Django" not in page and 'href="/"' in page
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)

@@ -41,10 +41,30 @@ def test_status_refreshes_itself_through_htmx(new_page, live_server, freeze, scr
     freeze("2017-12-08 19:29")
     page = new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")
-    assert page.locator('.hall-card[data-hall="pinghu"] [data-open="yes"]').is_visible()
+    # Open until 19:30, but past the 19:00 cut-off: no more tickets (issue 10), not "open now".
+    assert page.locator('.hall-card[data-hall="pinghu"] [data-open="stopped"]').is_visible()
     freeze("2017-12-08 19:31")
     # The same request the every-60s trigger makes, issued now instead of waiting a minute.
     page.evaluate("htmx.ajax('GET', '/fragments/hall-status/', {target: '#hall-list', swap: 'innerHTML'})")
     page.locator('.hall-card[data-hall="pinghu"] [data-open="no"]').wait_for(timeout=5000)
     page.screenshot(path=screenshots / "home-desktop-closed.png", full_page=True)
     page.close()
+
+
+def test_after_the_cut_off_and_a_wrong_address_on_a_phone(new_page, live_server, freeze, screenshots):
+    """Issue 10: a green "正在服务" after 19:00 sent people on their way; a wrong address showed a bare
+    English page with no way home."""
+    seed_demo()
+    freeze("2017-12-08 19:10")
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto(live_server.url + "/")
+    district = page.locator('.hall-card[data-hall="longgang-district"]')
+    assert district.locator('[data-open="stopped"]').is_visible() and page.locator('[data-open="yes"]').count() == 0
+    assert "19:30 关闭" in district.inner_text() and "下次开放 12-09 星期六 09:00" in district.inner_text()
+    page.screenshot(path=screenshots / "home-phone-after-cutoff.png", full_page=True)
+
+    missing = page.goto(live_server.url + "/t/an-old-link/")
+    assert missing.status == 404 and "页面不存在" in page.inner_text("h1")
+    page.screenshot(path=screenshots / "error-404-phone.png", full_page=True)
+    page.click("text=返回首页")
+    page.wait_for_url(live_server.url + "/")

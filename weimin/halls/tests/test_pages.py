@@ -75,3 +75,25 @@ def test_chinese_first_whatever_the_browser_asks_and_english_on_request(client, 
 
 def test_pages_are_phone_friendly(client, hall):
     assert 'name="viewport"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/", "/halls/longgang-district/"])
+def test_after_the_cut_off_the_pages_say_no_more_tickets_not_open_now(client, hall, freeze, path):
+    """Issue 10, point 7: at 19:10 the home and hall pages still showed a green "正在服务"."""
+    freeze("2017-12-08 18:59")
+    assert 'data-open="yes"' in client.get(path).content.decode()
+    freeze("2017-12-08 19:10")
+    page = client.get(path).content.decode()
+    assert 'data-open="yes"' not in page and 'data-open="stopped"' in page
+    assert "今日已停止取号" in page and "19:30 关闭" in page and "下次开放 12-09 星期六 09:00" in page
+    freeze("2017-12-08 19:30")  # closed
+    assert 'data-open="no"' in client.get(path).content.decode()
+
+
+def test_items_decided_on_the_spot_say_so_not_zero_days(client, hall, window, item):
+    """Items without a time limit read "0 个工作日"."""
+    item.promised_days = 0
+    item.save()
+    for path in ("/halls/longgang-district/", "/items/fire-acceptance/"):
+        page = client.get(path).content.decode()
+        assert "即办" in page and not re.search(r"(?<!\d)0 个工作日", page)

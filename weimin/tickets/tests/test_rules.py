@@ -78,6 +78,16 @@ def test_fair_alternation(recent, limit, expected):
 def test_numbers_and_estimates():
     assert ticket_number("A", 23) == "A023"
     assert ticket_number("B", 1234) == "B1234"
-    assert estimated_wait_minutes(0, 30, 4) == 0
-    assert estimated_wait_minutes(5, 30, 4) == 38
+    assert estimated_wait_minutes(0, 30, 4) == 0  # you are next
+    assert estimated_wait_minutes(5, 30, 4) == 60  # two rounds of the four windows
     assert estimated_wait_minutes(5, 12, 0) == 60
+    assert estimated_wait_minutes(1, 10, 20) == 10  # issue 10: "约0分钟" with people ahead
+    assert estimated_wait_minutes(3, 0, 4) == 1  # even an item recorded with no handling time
+
+
+@given(st.integers(1, 500), st.integers(0, 480), st.integers(0, 40))
+def test_nobody_ahead_is_the_only_zero_wait(ahead, handling, windows):
+    """Issue 10: the estimate stayed at "about 0 minutes" for minutes while people were ahead."""
+    wait = estimated_wait_minutes(ahead, handling, windows)
+    assert wait >= max(1, handling)  # at least one service time while anyone is ahead
+    assert estimated_wait_minutes(ahead + 1, handling, windows) >= wait

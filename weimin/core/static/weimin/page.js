@@ -3,7 +3,7 @@
  *
  *   <button data-print>                 prints the page (slips, notices)
  *   <select data-autosubmit>            submits its form when changed
- *   <div data-reload-after="20">        reloads the page after 20 s (the rating pad waits for the next visitor)
+ *   <div data-reload-after="20">        reloads the page after 20 s
  *   <a data-follow-after="45">          follows the link after 45 s (a kiosk returns to its start page)
  */
 (function () {
