@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -37,6 +39,11 @@ class DutyQuerySet(models.QuerySet):
         """The window ``user_id`` holds at ``hall`` now, if any."""
         duty = self.open().filter(user_id=user_id, window__hall=hall).select_related("window").first()
         return duty.window if duty else None
+
+    def idle(self, now):
+        """Open duties whose console has not been seen for WEIMIN_DUTY_IDLE_MINUTES: their clerk has gone."""
+        cutoff = now - timedelta(minutes=settings.WEIMIN_DUTY_IDLE_MINUTES)
+        return self.open().filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, started_at__lt=cutoff))
 
     def staffed_window_ids(self, hall_id: int):
         return self.open().filter(window__hall_id=hall_id).values_list("window_id", flat=True)
