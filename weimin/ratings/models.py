@@ -12,11 +12,19 @@ from weimin.tickets.models import Ticket
 class Rating(models.Model):
     """A visitor's 好差评 of one served ticket or one case, or the default when none was given in time."""
 
-    hall = models.ForeignKey(Hall, models.PROTECT, related_name="ratings")
-    ticket = models.OneToOneField(Ticket, models.PROTECT, null=True, blank=True, related_name="rating")
-    case = models.OneToOneField(Case, models.PROTECT, null=True, blank=True, related_name="rating")
-    window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    hall = models.ForeignKey(Hall, models.PROTECT, related_name="ratings", verbose_name=_("hall"))
+    ticket = models.OneToOneField(
+        Ticket, models.PROTECT, null=True, blank=True, related_name="rating", verbose_name=_("ticket")
+    )
+    case = models.OneToOneField(
+        Case, models.PROTECT, null=True, blank=True, related_name="rating", verbose_name=_("case")
+    )
+    window = models.ForeignKey(
+        Window, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("window")
+    )
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("clerk")
+    )
     level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     rated_at = models.DateTimeField(_("rated at"))
@@ -43,7 +51,7 @@ class Rating(models.Model):
 class FollowUp(models.Model):
     """Every bad rating is followed up: contact the rater, then rectify or explain, in working days."""
 
-    rating = models.OneToOneField(Rating, models.CASCADE, related_name="follow_up")
+    rating = models.OneToOneField(Rating, models.CASCADE, related_name="follow_up", verbose_name=_("rating"))
     contact_due = models.DateField(_("contact due"))
     resolve_due = models.DateField(_("rectify or explain by"))
     contacted_at = models.DateTimeField(_("rater contacted at"), null=True, blank=True)
@@ -51,7 +59,9 @@ class FollowUp(models.Model):
     resolution_note = models.CharField(_("what was done"), max_length=500, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     rater_answer = models.CharField(_("the rater's answer"), max_length=300, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("handled by")
+    )
 
     class Meta:
         ordering = ["resolve_due"]

@@ -140,6 +140,8 @@ class HandoverItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover items")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.label}"
@@ -170,6 +172,8 @@ class LogisticsTemplateItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("logistics task")
+        verbose_name_plural = _("logistics tasks")
 
     def __str__(self) -> str:
         return self.text
@@ -185,6 +189,8 @@ class EveningChecklist(models.Model):
 
     class Meta:
         ordering = ["-session_start"]
+        verbose_name = _("evening checklist")
+        verbose_name_plural = _("evening checklists")
         constraints = [models.UniqueConstraint(fields=["hall", "session_start"], name="one_checklist_per_session")]
 
     def __str__(self) -> str:
@@ -207,6 +213,8 @@ class ChecklistItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("checklist task")
+        verbose_name_plural = _("checklist tasks")
 
     def __str__(self) -> str:
         return self.text
@@ -215,12 +223,16 @@ class ChecklistItem(models.Model):
 class CompTimeEntry(models.Model):
     """补休 ledger: minutes credited for time worked beyond the contract, debited for time off taken."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="comp_time")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="comp_time", verbose_name=_("staff")
+    )
     day = models.DateField(_("day"), help_text=_("For a credit, the Monday of the week it is for."))
     minutes = models.IntegerField(_("minutes"))
     note = models.CharField(_("note"), max_length=120, blank=True)
-    recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
 
     class Meta:
         ordering = ["day", "id"]
