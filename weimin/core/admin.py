@@ -1,5 +1,7 @@
 """The back office (后台管理) as a whole: its name in Chinese, and the width of the page for the lists."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -47,3 +49,15 @@ AXES_STRINGS = [
     gettext_noop("Meta Data"),
     gettext_noop("Clean up expired attempts"),
 ]
+
+
+class SignInAttemptAdmin(AccessAttemptAdmin):
+    """axes' list of sign-in attempts, with its status column named (axes leaves it unnamed)."""
+
+    @admin.display(description=_("Status"))
+    def status(self, obj):
+        return super().status(obj)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, SignInAttemptAdmin)
