@@ -13,7 +13,9 @@ from weimin.halls.models import Hall, ServiceItem, Window
 class StaffProfile(models.Model):
     """A staff member's place in the halls: where they work, what they may handle, their contract."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile", verbose_name=_("account")
+    )
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     halls = models.ManyToManyField(Hall, related_name="staff", blank=True, verbose_name=_("halls"))
     skills = models.ManyToManyField(
@@ -50,8 +52,10 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token itself is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_tokens", verbose_name=_("account")
+    )
+    key_hash = models.CharField(max_length=64, unique=True, verbose_name=_("key hash"))
     prefix = models.CharField(_("prefix"), max_length=12, help_text=_("First characters, to tell tokens apart."))
     label = models.CharField(_("label"), max_length=80, blank=True)
     created_at = models.DateTimeField(_("created at"))

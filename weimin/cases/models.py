@@ -29,8 +29,12 @@ class Case(models.Model):
     number = models.CharField(_("case number"), max_length=20, unique=True)
     hall = models.ForeignKey(Hall, models.PROTECT, related_name="cases", verbose_name=_("hall"))
     item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="cases", verbose_name=_("item"))
-    ticket = models.ForeignKey(Ticket, models.PROTECT, null=True, blank=True, related_name="cases")
-    window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
+    ticket = models.ForeignKey(
+        Ticket, models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("ticket")
+    )
+    window = models.ForeignKey(
+        Window, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("window")
+    )
     # The clerk who owns the case; empty while it waits in the hall's pool (its clerk signed out with
     # nobody on duty to take it over).
     clerk = models.ForeignKey(
@@ -62,7 +66,7 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("opened at"))
     # The applicant's key to the case (the link in the notice's QR code): only its keyed hash is stored,
     # a new one with every notice (cases.actions.decide), the old one then opens nothing.
-    access_hash = models.CharField(max_length=64, unique=True)
+    access_hash = models.CharField(max_length=64, unique=True, verbose_name=_("access link hash"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -94,8 +98,8 @@ class Case(models.Model):
 class CaseMaterial(models.Model):
     """One line of the case's checklist: a material of the item, present, missing or non-compliant."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="materials")
-    material = models.ForeignKey(Material, models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, models.CASCADE, related_name="materials", verbose_name=_("case"))
+    material = models.ForeignKey(Material, models.PROTECT, related_name="+", verbose_name=_("material"))
     state = models.CharField(_("state"), max_length=16, choices=MaterialStateChoices.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     # Listed in the one-time correction notice: only these may be re-checked later.
@@ -103,6 +107,8 @@ class CaseMaterial(models.Model):
 
     class Meta:
         ordering = ["material__position", "id"]
+        verbose_name = _("case material")
+        verbose_name_plural = _("case materials")
         constraints = [models.UniqueConstraint(fields=["case", "material"], name="one_line_per_material")]
 
     def __str__(self) -> str:
@@ -112,15 +118,17 @@ class CaseMaterial(models.Model):
 class CaseNotice(models.Model):
     """A dated, numbered written notice (受理 / 补正材料 / 不予受理通知书), its content fixed when issued."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="notices")
+    case = models.ForeignKey(Case, models.CASCADE, related_name="notices", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=12, choices=NoticeKind.choices)
     number = models.CharField(_("notice number"), max_length=30, unique=True)
     issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(USER, models.PROTECT, related_name="+")
-    body = models.JSONField(default=dict)
+    issued_by = models.ForeignKey(USER, models.PROTECT, related_name="+", verbose_name=_("issued by"))
+    body = models.JSONField(default=dict, verbose_name=_("content"))
 
     class Meta:
         ordering = ["issued_at", "id"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
 
     def __str__(self) -> str:
         return self.number
@@ -129,13 +137,15 @@ class CaseNotice(models.Model):
 class CasePause(models.Model):
     """Time that does not count towards the deadlines (行政许可法 Art. 45)."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="pauses")
+    case = models.ForeignKey(Case, models.CASCADE, related_name="pauses", verbose_name=_("case"))
     kind = models.CharField(_("kind"), max_length=16, choices=PauseKind.choices)
     started_on = models.DateField(_("from"))
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
     class Meta:
         ordering = ["started_on"]
+        verbose_name = _("case pause")
+        verbose_name_plural = _("case pauses")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.started_on}–{self.ended_on or ''}"
@@ -145,15 +155,19 @@ class CaseEvent(models.Model):
     """The audit trail: who did what to the case, when, from which window. ``kind`` is a step of the
     life cycle (rules.TRANSITIONS); ``detail`` says the rest (the decision, the delivery method, …)."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+")
-    window = models.ForeignKey(Window, models.PROTECT, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events", verbose_name=_("case"))
+    at = models.DateTimeField(verbose_name=_("at"))
+    actor = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    window = models.ForeignKey(
+        Window, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("window")
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=CaseEventKind.choices)
-    detail = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.kind}"
@@ -173,9 +187,13 @@ class CaseEvent(models.Model):
 class Resubmission(models.Model):
     """A fast-lane ticket a visitor took to bring the supplements (补正回访)."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="resubmissions")
-    ticket = models.OneToOneField(Ticket, models.PROTECT, related_name="resubmission")
-    created_at = models.DateTimeField()
+    case = models.ForeignKey(Case, models.CASCADE, related_name="resubmissions", verbose_name=_("case"))
+    ticket = models.OneToOneField(Ticket, models.PROTECT, related_name="resubmission", verbose_name=_("ticket"))
+    created_at = models.DateTimeField(verbose_name=_("taken at"))
+
+    class Meta:
+        verbose_name = _("fast-lane resubmission")
+        verbose_name_plural = _("fast-lane resubmissions")
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.ticket.number}"
@@ -184,14 +202,16 @@ class Resubmission(models.Model):
 class Notification(models.Model):
     """Outbox: a message to an applicant, sent by the configured sender (default: the log)."""
 
-    case = models.ForeignKey(Case, models.CASCADE, related_name="notifications")
-    recipient = models.CharField(max_length=40)
-    message = models.CharField(max_length=300)
-    created_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(Case, models.CASCADE, related_name="notifications", verbose_name=_("case"))
+    recipient = models.CharField(max_length=40, verbose_name=_("recipient"))
+    message = models.CharField(max_length=300, verbose_name=_("message"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
 
     class Meta:
         ordering = ["created_at", "id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
 
     def __str__(self) -> str:
         return f"{self.case.number} → {self.recipient}"

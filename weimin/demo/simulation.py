@@ -67,10 +67,16 @@ def yield_window(sender, *, window: Window, holder: Duty, user, now: datetime, *
     it — it finishes the ticket at the window and signs out (handing over anything else it holds)."""
     if not is_simulated_clerk(holder.user, window.hall) or is_simulated_clerk(user, window.hall):
         return  # a person's window, or another simulated clerk asking
-    current = queue.ticket_at_window(window)
+    finish_and_sign_out(holder, now)
+
+
+def finish_and_sign_out(duty: Duty, now: datetime) -> None:
+    """A simulated clerk leaves its window: it completes the ticket there, then signs out (handing over
+    anything else it holds)."""
+    current = queue.ticket_at_window(duty.window)
     if current is not None:
-        actions.complete(holder.user, current, now)
-    shift_actions.sign_out(holder.user, window, now)
+        actions.complete(duty.user, current, now)
+    shift_actions.sign_out(duty.user, duty.window, now)
 
 
 def yields(sender, *, duty: Duty, **kwargs) -> bool:
@@ -220,8 +226,9 @@ class LiveSimulation(threading.Thread):
     def step(self, now: datetime) -> None:
         for hall in Hall.objects.all():
             self._arrivals(hall, now)
+            open_now = HallCalendar(hall).status_at(now).open_now
             for window in serving_windows(hall):
-                self._clerk(hall, window, now)
+                self._clerk(hall, window, now, open_now)
         actions.mark_missed_appointments(now)
 
     def _arrivals(self, hall: Hall, now: datetime) -> None:
@@ -238,9 +245,11 @@ class LiveSimulation(threading.Thread):
             except DomainError:
                 return  # closed or past the cut-off: nobody more today
 
-    def _clerk(self, hall: Hall, window: Window, now: datetime) -> None:
+    def _clerk(self, hall: Hall, window: Window, now: datetime, open_now: bool) -> None:
         duty = Duty.objects.holder_of(window)
         if duty is None:
+            if not open_now:
+                return  # clerks sign in while the hall is open; those on duty serve the queue after closing
             staff = [u for u in simulated_staff(hall) if not Duty.objects.held_by(u).exists()]
             if not staff:
                 return

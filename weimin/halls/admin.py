@@ -76,8 +76,8 @@ class MaterialInline(admin.TabularInline):
 @admin.register(ServiceItem)
 class ServiceItemAdmin(admin.ModelAdmin):
     list_display = [
-        "code",
         "name",
+        "code",
         "department",
         "category",
         "handling_minutes",

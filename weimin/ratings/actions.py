@@ -14,9 +14,8 @@ from weimin.cases.models import Case
 from weimin.cases.rules import RATABLE_STATUSES
 from weimin.core.errors import InvalidInput, Refused
 from weimin.core.inputs import mobile_number
-from weimin.halls.hours import add_working_days
 from weimin.ratings.choices import Level, Resolution
-from weimin.ratings.models import FollowUp, Rating
+from weimin.ratings.models import FollowUp, Rating, working_days_after
 from weimin.tickets import queue
 from weimin.tickets.models import Ticket
 from weimin.tickets.rules import Status
@@ -42,8 +41,8 @@ def _create(now: datetime, level: int, comment: str, by_default: bool = False, p
         FollowUp.objects.create(
             rating=rating,
             contact_phone=phone,
-            contact_due=add_working_days(today, settings.WEIMIN_FOLLOW_UP_CONTACT_DAYS, rating.hall),
-            resolve_due=add_working_days(today, settings.WEIMIN_FOLLOW_UP_RESOLVE_DAYS, rating.hall),
+            contact_due=working_days_after(today, settings.WEIMIN_FOLLOW_UP_CONTACT_DAYS, rating.hall),
+            resolve_due=working_days_after(today, settings.WEIMIN_FOLLOW_UP_RESOLVE_DAYS, rating.hall),
         )
     return rating
 

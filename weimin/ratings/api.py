@@ -43,8 +43,8 @@ class FollowUpOut(Schema):
     hall: str
     level: int
     comment: str
-    contact_due: date
-    resolve_due: date
+    contact_due: date | None = Field(description="empty while pending the national calendar")
+    resolve_due: date | None = Field(description="empty while pending the national calendar")
     contacted: bool
     resolved: bool
 
@@ -90,7 +90,7 @@ def follow_ups(request, state: Literal["overdue", "open"] = "overdue"):
         found = FollowUp.objects.filter(rating__hall__in=halls, resolved_at__isnull=True).select_related("rating__hall")
     return [
         {"id": f.pk, "hall": f.rating.hall.code, "level": f.rating.level, "comment": f.rating.comment,
-         "contact_due": f.contact_due, "resolve_due": f.resolve_due, "contacted": f.contacted_at is not None,
+         "contact_due": f.contact_by, "resolve_due": f.resolve_by, "contacted": f.contacted_at is not None,
          "resolved": f.resolved_at is not None}
         for f in found
     ]  # fmt: skip

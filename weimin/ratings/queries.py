@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from weimin.ratings.models import FollowUp
 
@@ -15,7 +15,13 @@ def overdue(halls, now: datetime) -> list[FollowUp]:
         late |= Q(rating__hall=hall) & (
             Q(contacted_at__isnull=True, contact_due__lt=today) | Q(resolved_at__isnull=True, resolve_due__lt=today)
         )
-    return list(FollowUp.objects.filter(late).select_related("rating__hall"))
+    found = list(FollowUp.objects.filter(late).select_related("rating__hall"))
+    # A due date left pending by an unpublished calendar is counted here once the year is entered.
+    pending = FollowUp.objects.filter(rating__hall__in=halls, resolved_at__isnull=True).filter(
+        Q(contact_due__isnull=True) | Q(resolve_due__isnull=True)
+    )
+    found += [f for f in pending.select_related("rating__hall") if f.late_on(f.rating.hall.local_date(now))]
+    return found
 
 
 def unresolved(hall) -> list[FollowUp]:
@@ -24,5 +30,5 @@ def unresolved(hall) -> list[FollowUp]:
     return list(
         FollowUp.objects.filter(rating__hall=hall, resolved_at__isnull=True)
         .select_related("rating__window", "rating__clerk__staff_profile", "rating__ticket", "rating__case")
-        .order_by("contact_due", "pk")
+        .order_by(F("contact_due").asc(nulls_last=True), "pk")
     )

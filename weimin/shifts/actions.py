@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from weimin.accounts.models import person_name
@@ -153,10 +151,8 @@ def touch(duty: Duty, now: datetime) -> None:
 
 def expire_idle_duties(now: datetime) -> list[Handover]:
     """Consoles not seen for WEIMIN_DUTY_IDLE_MINUTES sign their clerk out through the handover."""
-    cutoff = now - timedelta(minutes=settings.WEIMIN_DUTY_IDLE_MINUTES)
     handovers = []
-    idle = Duty.objects.open().filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, started_at__lt=cutoff))
-    for duty in idle.select_related("user", "window"):
+    for duty in Duty.objects.idle(now).select_related("user", "window"):
         handover = sign_out(duty.user, duty.window, now, reason=HandoverReason.SESSION_EXPIRED)
         if handover is not None:
             handovers.append(handover)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -37,6 +39,11 @@ class DutyQuerySet(models.QuerySet):
         """The window ``user_id`` holds at ``hall`` now, if any."""
         duty = self.open().filter(user_id=user_id, window__hall=hall).select_related("window").first()
         return duty.window if duty else None
+
+    def idle(self, now):
+        """Open duties whose console has not been seen for WEIMIN_DUTY_IDLE_MINUTES: their clerk has gone."""
+        cutoff = now - timedelta(minutes=settings.WEIMIN_DUTY_IDLE_MINUTES)
+        return self.open().filter(Q(last_seen_at__lt=cutoff) | Q(last_seen_at__isnull=True, started_at__lt=cutoff))
 
     def staffed_window_ids(self, hall_id: int):
         return self.open().filter(window__hall_id=hall_id).values_list("window_id", flat=True)
@@ -139,6 +146,8 @@ class HandoverItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("handover item")
+        verbose_name_plural = _("handover items")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.label}"
@@ -169,6 +178,8 @@ class LogisticsTemplateItem(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        verbose_name = _("logistics task")
+        verbose_name_plural = _("logistics tasks")
 
     def __str__(self) -> str:
         return self.text
@@ -184,6 +195,8 @@ class EveningChecklist(models.Model):
 
     class Meta:
         ordering = ["-session_start"]
+        verbose_name = _("evening checklist")
+        verbose_name_plural = _("evening checklists")
         constraints = [models.UniqueConstraint(fields=["hall", "session_start"], name="one_checklist_per_session")]
 
     def __str__(self) -> str:
@@ -206,6 +219,8 @@ class ChecklistItem(models.Model):
 
     class Meta:
         ordering = ["id"]
+        verbose_name = _("checklist task")
+        verbose_name_plural = _("checklist tasks")
 
     def __str__(self) -> str:
         return self.text
@@ -214,12 +229,16 @@ class ChecklistItem(models.Model):
 class CompTimeEntry(models.Model):
     """补休 ledger: minutes credited for time worked beyond the contract, debited for time off taken."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="comp_time")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="comp_time", verbose_name=_("staff")
+    )
     day = models.DateField(_("day"), help_text=_("For a credit, the Monday of the week it is for."))
     minutes = models.IntegerField(_("minutes"))
     note = models.CharField(_("note"), max_length=120, blank=True)
-    recorded_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(verbose_name=_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
 
     class Meta:
         ordering = ["day", "id"]

@@ -1,8 +1,6 @@
 """Shift pages: the hall manager's evening page and its logistics tasks (acknowledging a handover is
 the workstation's)."""
 
-import contextlib
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, may
-from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import actions as case_actions
 from weimin.cases import queries as case_queries
 from weimin.core import clock
@@ -37,8 +34,7 @@ def manage(request, code):
     now = clock.now()
     today = hall.local_date(now)
     # Opening is idempotent: the first look at the page on an extended-session day creates the checklists.
-    with contextlib.suppress(CalendarUnknown):
-        actions.open_evening_checklists(hall, today, now)
+    actions.open_evening_checklists(hall, today, now)
     late = {f.pk for f in overdue([hall], now)}
     context = {
         "hall": hall,

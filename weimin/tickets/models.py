@@ -27,6 +27,8 @@ class TicketCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["hall", "business_date", "prefix"], name="one_counter_per_hall_day_prefix")
         ]
+        verbose_name = _("ticket counter")
+        verbose_name_plural = _("ticket counters")
 
     def __str__(self) -> str:
         return f"{self.hall_id} {self.business_date} {self.prefix}{self.last}"
@@ -104,6 +106,8 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
         indexes = [
             models.Index(fields=["ticket", "at"], name="ticket_event_ticket_idx"),
             models.Index(fields=["window", "kind", "at"], name="ticket_event_window_idx"),

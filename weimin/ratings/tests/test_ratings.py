@@ -69,3 +69,29 @@ def test_bad_rating_follow_up_in_working_days(served, clerk, manager, freeze, ha
         manager, follow_up, clock.now(), resolution="rectified", note="晚高峰增开一个窗口", rater_answer="满意"
     )
     assert queries.overdue([hall], freeze("2017-12-20 07:30")) == []
+
+
+def test_a_follow_up_reaching_an_unpublished_year_is_kept_pending_then_counted(
+    clerk, window, item, manager, make_staff, hall, freeze, client
+):
+    """A bad rating in late December is never lost for want of next year's calendar: its due dates wait
+    for the office to enter the year, and are counted (and chased when late) from then on."""
+    from weimin.calendars import actions as calendar_actions
+    from weimin.calendars.rules import parse_notice
+
+    freeze("2026-12-31 10:00")
+    ticket_actions.issue_ticket(hall, item, clock.now())
+    served = ticket_actions.complete(clerk, ticket_actions.call_next(clerk, window, clock.now()), clock.now())
+    rating = actions.rate_ticket(served, clock.now(), level=1, comment="等太久")
+    follow_up = rating.follow_up
+    assert (follow_up.contact_due, follow_up.resolve_due, follow_up.contact_by) == (None, None, None)
+    client.force_login(manager)
+    page = client.get(f"/halls/{hall.code}/manage/").content.decode()
+    assert "等太久" in page and "待定（节假日未公布）" in page
+    assert queries.overdue([hall], freeze("2027-01-20 10:00")) == []  # pending is never late by a guess
+
+    rows, _ = parse_notice([["2027-01-01", "holiday", "元旦"]], 2027)
+    calendar_actions.enter_year(make_staff("office", "district_office", halls=[]), 2027, "通知", rows, clock.now())
+    follow_up.refresh_from_db()
+    assert (follow_up.contact_by, follow_up.resolve_by) == (date(2027, 1, 4), date(2027, 1, 8))
+    assert queries.overdue([hall], clock.now()) == [follow_up]

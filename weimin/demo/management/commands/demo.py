@@ -7,8 +7,9 @@ from django.utils import timezone
 
 from weimin.core import clock
 from weimin.demo import data
-from weimin.demo.seed import demo_enrollment_links, seed_demo
-from weimin.demo.simulation import LiveSimulation, prepare_day
+from weimin.demo.restart import start_demo
+from weimin.demo.seed import demo_enrollment_links
+from weimin.demo.simulation import LiveSimulation
 
 # The article's moment: Friday evening in the extended session, when the reporter found the hall busy.
 DEFAULT_DEMO_CLOCK = "2017-12-08T18:30"
@@ -33,11 +34,21 @@ class Command(BaseCommand):
         if not os.environ.get(clock.CLOCK_ENV):  # otherwise the clock already runs from WEIMIN_CLOCK
             clock.run_from(clock.parse_clock(DEFAULT_DEMO_CLOCK))
         call_command("migrate", interactive=False, verbosity=0)
-        summary = seed_demo()
-        tickets = prepare_day(clock.now())
+        start = start_demo(clock.now())
+        summary = start.seeded
+        if start.rebuilt:
+            self.stdout.write(
+                "The demo clock is earlier than what the last run recorded: the demo database was rebuilt."
+            )
+        elif start.closed_tickets or start.ended_duties:
+            self.stdout.write(
+                f"Brought the last run up to the clock: {start.closed_tickets} tickets of past days closed, "
+                f"{start.ended_duties} idle duties ended."
+            )
         self.stdout.write(
             f"Demo district ready: {summary.halls} halls, {summary.windows} windows, "
-            f"{summary.items} service items, {summary.staff} staff; {tickets} tickets of today's queue built."
+            f"{summary.items} service items, {summary.staff} staff; "
+            f"{start.built_tickets} tickets of today's queue built."
         )
         if seed_only:
             return
