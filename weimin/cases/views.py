@@ -110,7 +110,7 @@ def kiosk_resubmit(request, code):
     form = KioskResubmitForm(request.POST)
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
-        return redirect("tickets:kiosk", code=code)
+        return redirect("tickets:kiosk-fast-lane", code=code)
     # A hall's enrolled kiosk serves everyone from one address: only the per-case count applies there.
     address = None if ticket_limits.exempt(request, hall) else client_address(request)
     data, now = form.cleaned_data, clock.now()
@@ -122,7 +122,7 @@ def kiosk_resubmit(request, code):
         issued = actions.check_in_resubmission(case, now)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("tickets:kiosk", code=code)
+        return redirect("tickets:kiosk-fast-lane", code=code)
     return redirect("tickets:slip", token=issued.token)
 
 
