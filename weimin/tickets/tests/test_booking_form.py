@@ -53,8 +53,9 @@ def test_a_refused_booking_keeps_the_chosen_day_and_slot(client, hall, window, i
 
 def test_the_confirmation_code_carries_the_key_not_personal_data(client, hall, window, item, freeze):
     freeze("2017-12-08 10:00")
-    booked = client.post(PAGE, {"item": "fire-acceptance", "slot_start": "2017-12-08T18:30:00+08:00",
-                                "name": "黄女士", "id_number": "34052419800101001X", "phone": "13800138000"})  # fmt: skip
+    fields = {"item": "fire-acceptance", "slot_start": "2017-12-08T18:30:00+08:00", "name": "黄女士",
+              "id_number": "34052419800101001X", "phone": "13800138000"}  # fmt: skip
+    booked = client.post(PAGE, fields)
     page = client.get(booked["Location"]).content.decode()
     assert 'data-testid="booking-qr"' in page and "<svg" in page
     assert "34052419800101001X" not in page and "13800138000" not in page
