@@ -109,3 +109,25 @@ def test_it_takes_no_bookable_slot(remote_hall, window, item, freeze):
     before = [s.free for s in appointments.slots(remote_hall, item, clock.now().date(), clock.now())]
     take(remote_hall, item)
     assert [s.free for s in appointments.slots(remote_hall, item, clock.now().date(), clock.now())] == before
+
+
+def test_the_phone_page_limits_numbers_per_address_and_says_why(client, remote_hall, window, item, freeze, settings):
+    from weimin.tickets.tests.test_limits import person
+
+    settings.WEIMIN_REMOTE_TICKETS_PER_ADDRESS_PER_DAY = 2
+    freeze("2017-12-08 10:00")
+    url = "/halls/longgang-district/remote-ticket/"
+    for n in range(2):
+        assert client.post(url, {"item": item.code, "id_number": person(n)}).status_code == 302
+    page = client.post(url, {"item": item.code, "id_number": person(5)})
+    assert page.status_code == 429 and "手机取号过多" in page.content.decode()
+    assert Appointment.objects.count() == 2
+
+
+def test_the_phone_page_is_offered_only_where_the_hall_allows_it(client, hall, window, item, freeze):
+    freeze("2017-12-08 10:00")
+    assert client.get("/halls/longgang-district/remote-ticket/").status_code == 404
+    assert "remote-ticket" not in client.get("/halls/longgang-district/").content.decode()
+    hall.remote_tickets = True
+    hall.save()
+    assert "remote-ticket" in client.get("/halls/longgang-district/").content.decode()
