@@ -97,3 +97,7 @@ class TicketsPerAddress(AddressThrottle):
 
 class BookingsPerAddress(AddressThrottle):
     scope = BOOKINGS
+
+
+class RemoteTicketsPerAddress(AddressThrottle):
+    scope = REMOTE_TICKETS

@@ -131,3 +131,26 @@ def test_the_phone_page_is_offered_only_where_the_hall_allows_it(client, hall, w
     hall.remote_tickets = True
     hall.save()
     assert "remote-ticket" in client.get("/halls/longgang-district/").content.decode()
+
+
+def test_the_api_takes_a_number_on_the_phone_and_checks_it_in_with_its_token(client, remote_hall, window, item, freeze):
+    freeze("2017-12-08 10:00")
+    url = "/api/halls/longgang-district/remote-tickets"
+    taken = client.post(url, {"item": item.code, "id_number": ADULT}, content_type="application/json")
+    assert taken.status_code == 201
+    body = taken.json()
+    assert body["kind"] == "remote" and body["status"] == "booked" and body["ticket"] is None
+    again = client.post(url, {"item": item.code, "id_number": ADULT}, content_type="application/json")
+    assert again.status_code == 409 and again.json()["errors"][0]["field"] == "id_number"
+    freeze("2017-12-08 10:30")
+    checked_in = client.post(f"/api/appointments/{body['reference']}/check-in", {"token": body["token"]},
+                             content_type="application/json")  # fmt: skip
+    assert checked_in.status_code == 201
+    assert Ticket.objects.get().source == "remote"
+
+
+def test_the_api_refuses_where_the_hall_gives_no_numbers_on_the_phone(client, hall, window, item, freeze):
+    freeze("2017-12-08 10:00")
+    refused = client.post("/api/halls/longgang-district/remote-tickets", {"item": item.code, "id_number": ADULT},
+                          content_type="application/json")  # fmt: skip
+    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "hall"
