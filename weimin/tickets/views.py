@@ -273,7 +273,8 @@ def remote_ticket(request, code):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 return redirect("tickets:my-appointment", token=taken.token)
-    context = {"hall": hall, "form": form, "closed": kiosk_status(hall, now)}
+    context = {"hall": hall, "form": form, "closed": kiosk_status(hall, now),
+               "per_person": settings.WEIMIN_REMOTE_TICKETS_PER_PERSON_PER_DAY}  # fmt: skip
     return render(request, "tickets/remote_ticket.html", context, status=status)
 
 
