@@ -28,6 +28,7 @@ from weimin.halls.lookups import hall_or_404, item_or_404
 from weimin.tickets import actions, queue
 from weimin.tickets import appointments as appointments_module
 from weimin.tickets import limits as address_limits
+from weimin.tickets.choices import AppointmentKind, AppointmentStatus, TicketStatus
 from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, RemoteTicketForm, token_in_link
 from weimin.tickets.queue import ticket_by_token
 
@@ -291,5 +292,11 @@ def my_appointment(request, token):
             messages.error(request, error.message)
         found.refresh_from_db()
     url = request.build_absolute_uri(reverse("tickets:my-appointment", args=[token]))
-    where = queue.position(found.ticket) if found.ticket is not None else None
-    return render(request, "tickets/appointment.html", {"appointment": found, "qr": qr_svg(url), "where": where})
+    ticket = found.ticket
+    where = queue.position(ticket) if ticket is not None else None
+    # The page follows the number until it is served: scanned at the kiosk, waiting, called.
+    live = (found.kind == AppointmentKind.REMOTE and found.status == AppointmentStatus.BOOKED) or (
+        ticket is not None and ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED)
+    )
+    context = {"appointment": found, "qr": qr_svg(url), "where": where, "live": live}
+    return render(request, "tickets/appointment.html", context)

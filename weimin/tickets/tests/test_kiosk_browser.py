@@ -178,7 +178,7 @@ def test_number_from_the_phone_then_checked_in_at_the_kiosk(new_page, live_serve
     number = kiosk.inner_text("[data-testid=ticket-number]")
     assert kiosk.evaluate("window.prints") == 1
 
-    phone.reload()
-    assert phone.inner_text("[data-testid=ticket-number]") == number  # the phone follows the ticket now
+    phone.locator("[data-testid=ticket-number]").wait_for(timeout=20000)  # the phone page follows by itself
+    assert phone.inner_text("[data-testid=ticket-number]") == number
     assert phone.locator("[data-testid=booking-qr]").count() == 0 and "尚未排队" not in phone.inner_text("main")
     phone.screenshot(path=screenshots / "remote-ticket-checked-in-390.png", full_page=True)
