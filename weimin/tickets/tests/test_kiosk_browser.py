@@ -116,6 +116,7 @@ def test_booking_on_a_phone_then_check_in_by_scanning(new_page, live_server, fre
     base = live_server.url
     phone = new_page(viewport=PHONE)
     phone.goto(base + "/items/fire-acceptance/")
+    phone.screenshot(path=screenshots / "item-with-booking-links-390.png", full_page=True)
     phone.locator("a[href*='longgang-district/appointments/?item=fire-acceptance']").click()
     assert phone.locator("select[name=item] option:checked").inner_text().endswith("建设工程消防验收")
     assert phone.locator("[data-testid=day] option:checked").get_attribute("value") == "2017-12-09"
