@@ -224,6 +224,12 @@ WEIMIN_APPOINTMENT_SHARE = float(os.environ.get("WEIMIN_APPOINTMENT_SHARE", "0.5
 WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES", "30"))
 WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES = int(os.environ.get("WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES", "15"))
 WEIMIN_APPOINTMENT_BOOKING_DAYS = int(os.environ.get("WEIMIN_APPOINTMENT_BOOKING_DAYS", "14"))
+# Numbers taken from the phone (远程取号) where a hall allows them: per ID number and day, per address and day.
+WEIMIN_REMOTE_TICKETS_PER_PERSON_PER_DAY = int(os.environ.get("WEIMIN_REMOTE_TICKETS_PER_PERSON_PER_DAY", "1"))
+WEIMIN_REMOTE_TICKETS_PER_ADDRESS_PER_DAY = int(os.environ.get("WEIMIN_REMOTE_TICKETS_PER_ADDRESS_PER_DAY", "5"))
+# The kiosk returns to its start page this many seconds after a slip, and after this long untouched.
+WEIMIN_KIOSK_RETURN_SECONDS = int(os.environ.get("WEIMIN_KIOSK_RETURN_SECONDS", "20"))
+WEIMIN_KIOSK_IDLE_SECONDS = int(os.environ.get("WEIMIN_KIOSK_IDLE_SECONDS", "60"))
 
 # Cases (issue 4). Working days an applicant has to supply 容缺 materials after signing the promise
 # (UNVERIFIED: set locally); a missed deadline withdraws the case (Anyang rule).

@@ -107,7 +107,7 @@ def kiosk_resubmit(request, code):
     if not form.is_valid():
         for message in all_errors(form):
             messages.error(request, message)
-        return redirect("tickets:kiosk", code=code)
+        return redirect("tickets:kiosk-fast-lane", code=code)
     # A hall's enrolled kiosk serves everyone from one address: only the per-case count applies there.
     address = None if ticket_limits.exempt(request, hall) else client_address(request)
     data, now = form.cleaned_data, clock.now()
@@ -119,7 +119,7 @@ def kiosk_resubmit(request, code):
         issued = actions.check_in_resubmission(case, now)
     except DomainError as error:
         messages.error(request, error.message)
-        return redirect("tickets:kiosk", code=code)
+        return redirect("tickets:kiosk-fast-lane", code=code)
     return redirect("tickets:slip", token=issued.token)
 
 

@@ -121,6 +121,7 @@ def seed_halls(district: District) -> list[Hall]:
                 "address": spec.address,
                 "phone": spec.phone,
                 "position": 0,
+                "remote_tickets": True,  # the district hall tries numbers taken from the phone
             },
         )[0]
     ]

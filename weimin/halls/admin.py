@@ -49,7 +49,7 @@ class WindowInline(admin.TabularInline):
 
 @admin.register(Hall)
 class HallAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "address", "ticket_cutoff_minutes"]
+    list_display = ["code", "name", "kind", "address", "ticket_cutoff_minutes", "remote_tickets"]
     list_filter = ["kind", "district"]
     search_fields = ["code", "name", "address"]
     inlines = [WindowInline]

@@ -45,6 +45,12 @@ class Hall(models.Model):
         validators=[MaxValueValidator(240)],
         help_text=_("Empty: the district-wide setting."),
     )
+    remote_tickets = models.BooleanField(
+        _("numbers taken from the phone"),
+        default=False,
+        help_text=_("Citizens may take today's number on their phone (远程取号) and join the queue when they "
+                    "scan it at the kiosk on arrival."),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["position", "code"]

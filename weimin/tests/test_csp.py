@@ -67,6 +67,8 @@ def pages(hall, item, window, clerk, at_window):
         (None, f"/items/{item.code}/"),
         (None, f"/halls/{code}/kiosk/"),
         (None, f"/halls/{code}/kiosk/items/{item.code}/"),
+        (None, f"/halls/{code}/kiosk/check-in/"),
+        (None, f"/halls/{code}/kiosk/fast-lane/"),
         (None, f"/t/{issued.token}/"),
         (None, f"/t/{issued.token}/slip/"),
         (None, f"/halls/{code}/display/"),

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import appointments, queue, rules
-from weimin.tickets.choices import EVENT_LABELS, AppointmentStatus, Priority, TicketSource
+from weimin.tickets.choices import EVENT_LABELS, AppointmentKind, AppointmentStatus, Priority, TicketSource
 from weimin.tickets.models import (
     Appointment,
     Ticket,
@@ -402,12 +402,12 @@ def book_appointment(
         raise Refused(_("That slot is fully booked: choose another."), field="slot_start")
     id_hash = secret_hash(person.number)
     if Appointment.objects.filter(
-        item=item, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
+        item=item, kind=AppointmentKind.SLOT, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
     ).exists():
         raise Refused(_("This ID number already has a booking for this item."), field="id_number")
     serialize_on(f"appointments-per-person:{hall.pk}:{id_hash}")
     held = Appointment.objects.filter(
-        hall=hall, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
+        hall=hall, kind=AppointmentKind.SLOT, id_hash=id_hash, status=AppointmentStatus.BOOKED, slot_start__gte=now
     ).count()
     if held >= settings.WEIMIN_BOOKINGS_PER_PERSON:
         raise Refused(
@@ -423,6 +423,50 @@ def book_appointment(
         slot_start=slot.start,
         slot_end=slot.end,
         name=name,
+        id_hash=id_hash,
+        id_masked=person.masked,
+        phone=phone,
+        token_hash=secret_hash(token),
+        booked_at=now,
+        changed_at=now,
+    )
+    return Booking(appointment, token)
+
+
+@transaction.atomic
+def take_remote_ticket(hall: Hall, item: ServiceItem, now: datetime, *, id_number: str, phone: str = "") -> Booking:
+    """Take today's number on the phone (远程取号) where the hall allows it: a booking without a slot, valid
+    until the day's ticket cut-off, limited per ID number and day. It joins the queue only when
+    scanned at the kiosk (``check_in_appointment``): the queue never waits for someone still away."""
+    if not hall.remote_tickets:
+        raise Refused(_("%(hall)s does not give numbers on the phone: take one at its kiosk.") % {"hall": hall},
+                      field="hall")  # fmt: skip
+    _offered_item(hall, item)
+    phone = phone_number(phone)
+    calendar = check_taking_tickets(hall, now)
+    business_date = calendar.hall.local_date(now)
+    person = resident_id(id_number, business_date)
+    id_hash = secret_hash(person.number)
+    serialize_on(f"remote-tickets-per-person:{business_date}:{id_hash}")
+    day_start = min(s.start for s in calendar.day(business_date).sessions)
+    taken = (
+        Appointment.objects.filter(kind=AppointmentKind.REMOTE, id_hash=id_hash, slot_start__gte=day_start)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .count()
+    )
+    if taken >= settings.WEIMIN_REMOTE_TICKETS_PER_PERSON_PER_DAY:
+        raise Refused(
+            _("This ID number has already taken %(n)s numbers on the phone today, the most allowed.") % {"n": taken},
+            field="id_number",
+        )
+    token = secrets.token_urlsafe(18)
+    appointment = Appointment.objects.create(
+        hall=hall,
+        item=item,
+        kind=AppointmentKind.REMOTE,
+        reference=_reference(now),
+        slot_start=now,
+        slot_end=calendar.day(business_date).sessions[-1].last_ticket,
         id_hash=id_hash,
         id_masked=person.masked,
         phone=phone,
@@ -450,6 +494,8 @@ def cancel_appointment(appointment: Appointment, now: datetime) -> Appointment:
 
 
 def _check_in_window(appointment: Appointment) -> tuple[datetime, datetime]:
+    if appointment.kind == AppointmentKind.REMOTE:
+        return appointment.slot_start, appointment.slot_end
     return (
         appointment.slot_start - timedelta(minutes=settings.WEIMIN_APPOINTMENT_CHECKIN_EARLY_MINUTES),
         appointment.slot_start + timedelta(minutes=settings.WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES),
@@ -458,7 +504,9 @@ def _check_in_window(appointment: Appointment) -> tuple[datetime, datetime]:
 
 @transaction.atomic
 def check_in_appointment(appointment: Appointment, now: datetime) -> IssuedTicket:
-    """Arrival within the check-in window turns the appointment into a priority ticket."""
+    """Arrival within the check-in window turns the appointment into a priority ticket; a number taken
+    from the phone into a normal ticket queued from now (behind those already waiting, as if taken at
+    the kiosk on arrival)."""
     appointment = _locked_appointment(appointment)
     if appointment.status != AppointmentStatus.BOOKED:
         raise Refused(
@@ -471,13 +519,14 @@ def check_in_appointment(appointment: Appointment, now: datetime) -> IssuedTicke
             % {"opens": f"{timezone.localtime(opens):%Y-%m-%d %H:%M}", "closes": f"{timezone.localtime(closes):%H:%M}"},
             field="transition",
         )
+    remote = appointment.kind == AppointmentKind.REMOTE
     issued = issue_ticket(
         appointment.hall,
         appointment.item,
         now,
         phone=appointment.phone,
-        source=TicketSource.APPOINTMENT,
-        lane=Priority.APPOINTMENT,
+        source=TicketSource.REMOTE if remote else TicketSource.APPOINTMENT,
+        lane="" if remote else Priority.APPOINTMENT,
     )
     issued.ticket.id_hash, issued.ticket.id_masked = appointment.id_hash, appointment.id_masked
     issued.ticket.save(update_fields=["id_hash", "id_masked"])
@@ -488,9 +537,11 @@ def check_in_appointment(appointment: Appointment, now: datetime) -> IssuedTicke
 
 @transaction.atomic
 def mark_missed_appointments(now: datetime) -> int:
-    """Booked appointments whose check-in window has closed are recorded as missed."""
+    """Booked appointments whose check-in window has closed are recorded as missed (numbers taken from
+    the phone lapse at the cut-off)."""
     late = timedelta(minutes=settings.WEIMIN_APPOINTMENT_CHECKIN_LATE_MINUTES)
-    return Appointment.objects.filter(status=AppointmentStatus.BOOKED, slot_start__lt=now - late).update(
+    closed = Q(kind=AppointmentKind.SLOT, slot_start__lt=now - late) | Q(kind=AppointmentKind.REMOTE, slot_end__lt=now)
+    return Appointment.objects.filter(closed, status=AppointmentStatus.BOOKED).update(
         status=AppointmentStatus.MISSED, changed_at=now
     )
 

@@ -14,13 +14,14 @@ from weimin.halls import reference
 from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
 from weimin.shifts.models import Duty
 from weimin.tickets import actions, appointments, queue
-from weimin.tickets.limits import BookingsPerAddress, TicketsPerAddress
+from weimin.tickets.limits import BookingsPerAddress, RemoteTicketsPerAddress, TicketsPerAddress
 from weimin.tickets.models import Appointment, Ticket
 from weimin.tickets.schemas import (
     AppointmentBookedOut,
     AppointmentIn,
     AppointmentOut,
     QueueOut,
+    RemoteTicketIn,
     SlotOut,
     TicketIn,
     TicketIssuedOut,
@@ -193,6 +194,7 @@ def appointment_or_404(reference: str) -> Appointment:
 def appointment_out(appointment: Appointment) -> dict:
     return {
         "reference": appointment.reference,
+        "kind": appointment.kind,
         "hall": appointment.hall.code,
         "item": appointment.item.code,
         "slot_start": appointment.slot_start,
@@ -215,6 +217,17 @@ def book_appointment(request, code: Text(40), payload: AppointmentIn):
         phone=payload.phone,
     )
     return Status(201, {**appointment_out(booking.appointment), "token": booking.token})
+
+
+@router.post("/halls/{code}/remote-tickets", response={201: AppointmentBookedOut}, throttle=[RemoteTicketsPerAddress()])
+def take_remote_ticket(request, code: Text(40), payload: RemoteTicketIn):
+    """远程取号: today's number on the phone, where the hall allows it (409 elsewhere). Not in the queue
+    until checked in at the kiosk (or ``POST /appointments/{reference}/check-in`` with the token): then
+    a normal ticket queued from that instant. Lapses at the day's ticket cut-off."""
+    taken = actions.take_remote_ticket(
+        hall_or_404(code), item_or_404(payload.item), clock.now(), id_number=payload.id_number, phone=payload.phone
+    )
+    return Status(201, {**appointment_out(taken.appointment), "token": taken.token})
 
 
 def appointment_for(request, reference: str, action: Action, *, token: str = "", id_number: str = "") -> Appointment:

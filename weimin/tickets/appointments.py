@@ -18,7 +18,7 @@ from weimin.core.identity import fold_typed
 from weimin.core.inputs import resident_id
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
-from weimin.tickets.choices import AppointmentStatus
+from weimin.tickets.choices import AppointmentKind, AppointmentStatus
 from weimin.tickets.models import Appointment, secret_hash
 
 LIVE = [AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]
@@ -60,12 +60,35 @@ def slots(hall: Hall, item: ServiceItem, day: date, now: datetime) -> list[Slot]
     first = datetime.combine(day, time.min, tzinfo=starts[0][0].tzinfo) if starts else now
     booked = dict(
         Appointment.objects.filter(
-            hall=hall, item=item, status__in=LIVE, slot_start__gte=first, slot_start__lt=first + timedelta(days=1)
+            hall=hall,
+            item=item,
+            kind=AppointmentKind.SLOT,
+            status__in=LIVE,
+            slot_start__gte=first,
+            slot_start__lt=first + timedelta(days=1),
         )
         .values_list("slot_start")
         .annotate(n=Count("id"))
     )
     return [Slot(s, e, capacity, booked.get(s, 0)) for s, e in starts if s > now]
+
+
+def bookable_days(hall: Hall, now: datetime) -> list[date]:
+    """The days a booking may be for: today and the next WEIMIN_APPOINTMENT_BOOKING_DAYS on which the
+    hall opens (its hours and calendar decide: no Sunday unless it opens; in a year nobody published,
+    its weekly hours, marked provisional)."""
+    calendar, today = HallCalendar(hall), hall.local_date(now)
+    days = []
+    for n in range(settings.WEIMIN_APPOINTMENT_BOOKING_DAYS + 1):
+        day = today + timedelta(days=n)
+        if calendar.day(day).open:
+            days.append(day)
+    return days
+
+
+def first_day_with_free_slots(hall: Hall, item: ServiceItem, days: list[date], now: datetime) -> date | None:
+    """Where the booking form opens: the first of ``days`` with a free slot for ``item``."""
+    return next((day for day in days if any(s.free for s in slots(hall, item, day, now))), None)
 
 
 # --- a visitor's own booking ---
@@ -85,14 +108,16 @@ def appointment_for_visitor(
     reference: str, *, token: str = "", id_number: str = "", address: str | None, now: datetime, hall=None
 ) -> Appointment:
     """The booking with this reference, opened by its token (the booking page's link, its QR code) or
-    the applicant's whole ID number — the reference alone opens nothing (24 random bits). An unknown
-    reference and a wrong secret get the same NotFound; failures are counted per reference and per
-    address as for cases (WEIMIN_LOOKUP_*), wrong tokens per address only. Call outside a transaction."""
+    the applicant's whole ID number — the reference alone opens nothing (24 random bits); the token
+    alone (the QR code scanned at the kiosk) opens its booking. An unknown reference and a wrong
+    secret get the same NotFound; failures are counted per reference and per address as for cases
+    (WEIMIN_LOOKUP_*), wrong tokens per address only. Call outside a transaction."""
     reference = fold_typed(reference or "")[:32]
     per_reference, per_address = attempts.lookup_counters("appointment", reference, address)
     attempts.check((per_reference if id_number else []) + per_address, now)
     id_hash = secret_hash(resident_id(id_number, timezone.localdate(now)).number) if id_number else ""
-    found = Appointment.objects.select_related("hall", "item").filter(reference=reference)
+    found = Appointment.objects.select_related("hall", "item")
+    found = found.filter(reference=reference) if reference else found.filter(token_hash=secret_hash(token))
     appointment = (found.filter(hall=hall) if hall is not None else found).first()
     opened = appointment is not None and (
         (bool(token) and appointment.token_matches(token))

@@ -46,7 +46,15 @@ class TicketSource(models.TextChoices):
     API = "api", _("Phone or API")
     APPOINTMENT = "appointment", _("Appointment check-in")
     RESUBMISSION = "resubmission", _("Case fast lane")
+    REMOTE = "remote", _("Taken from the phone")
     SIMULATION = "simulation", _("Demo simulation")
+
+
+class AppointmentKind(models.TextChoices):
+    """A booked slot, or today's number taken from the phone (远程取号): no slot, queued on arrival."""
+
+    SLOT = "slot", _("Booked slot")
+    REMOTE = "remote", _("Number taken from the phone")
 
 
 class AppointmentStatus(models.TextChoices):

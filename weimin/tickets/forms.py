@@ -25,17 +25,19 @@ class KioskTicketForm(Form):
 
 
 class CheckInForm(Form):
-    """Checking in at the kiosk: the reference and a secret — the booking page's QR code scanned, or
-    the applicant's whole ID number."""
+    """Checking in at the kiosk: the booking's QR code scanned (its link: the kiosk's scanner types it
+    and presses Enter), or the reference with the applicant's whole ID number typed on the keypad."""
 
-    reference = forms.CharField(label=_("Appointment reference"), max_length=32)
     link = forms.CharField(label=_("Scan the QR code of your booking"), max_length=300, required=False)
-    id_number = forms.CharField(label=_("or the ID number you booked with"), max_length=40, required=False)
+    reference = forms.CharField(label=_("Appointment reference"), max_length=32, required=False)
+    id_number = forms.CharField(label=_("ID number you booked with"), max_length=40, required=False)
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not data.get("link") and not data.get("id_number"):
-            raise forms.ValidationError(_("Scan your booking's QR code, or enter the ID number you booked with."))
+        if not self.errors and not data.get("link") and not (data.get("reference") and data.get("id_number")):
+            raise forms.ValidationError(
+                _("Scan your booking's QR code, or enter its reference and the ID number you booked with.")
+            )
         return data
 
 
@@ -59,3 +61,15 @@ class BookingForm(Form):
     name = forms.CharField(label=_("Name"), max_length=40)
     id_number = forms.CharField(label=_("ID number"), max_length=18)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20)
+
+
+class RemoteTicketForm(forms.Form):
+    """远程取号 on the phone: the matter and the ID number (required: the limit per person counts it)."""
+
+    item = forms.ChoiceField(label=_("Matter"))
+    id_number = forms.CharField(label=_("ID number"), max_length=18)
+    phone = forms.CharField(label=_("Mobile phone (optional)"), max_length=20, required=False)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(i.code, f"{i.category.ticket_prefix} {i.name}") for i in items]

@@ -22,11 +22,14 @@ from weimin.halls import reference
 
 TICKETS = "tickets-per-address"
 BOOKINGS = "bookings-per-address"
+REMOTE_TICKETS = "remote-tickets-per-address"
 
 
 def _rate(scope: str) -> str | None:
     if scope == TICKETS:
         return limits.rate(settings.WEIMIN_TICKETS_PER_ADDRESS_PER_HOUR, "h")
+    if scope == REMOTE_TICKETS:
+        return limits.rate(settings.WEIMIN_REMOTE_TICKETS_PER_ADDRESS_PER_DAY, "d")
     return limits.rate(settings.WEIMIN_BOOKINGS_PER_ADDRESS_PER_DAY, "d")
 
 
@@ -34,6 +37,10 @@ def _message(scope: str, over: limits.Over) -> str:
     if scope == TICKETS:
         said = _("Too many tickets were taken from your address in the last hour (at most %(n)s).") % {
             "n": settings.WEIMIN_TICKETS_PER_ADDRESS_PER_HOUR
+        }
+    elif scope == REMOTE_TICKETS:
+        said = _("Too many numbers were taken on the phone from your address today (at most %(n)s).") % {
+            "n": settings.WEIMIN_REMOTE_TICKETS_PER_ADDRESS_PER_DAY
         }
     else:
         said = _("Too many appointments were booked from your address today (at most %(n)s).") % {
@@ -90,3 +97,7 @@ class TicketsPerAddress(AddressThrottle):
 
 class BookingsPerAddress(AddressThrottle):
     scope = BOOKINGS
+
+
+class RemoteTicketsPerAddress(AddressThrottle):
+    scope = REMOTE_TICKETS

@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.tickets import rules
-from weimin.tickets.choices import AppointmentStatus, Priority, TicketEventKind, TicketSource, TicketStatus
+from weimin.tickets.choices import (
+    AppointmentKind,
+    AppointmentStatus,
+    Priority,
+    TicketEventKind,
+    TicketSource,
+    TicketStatus,
+)
 
 
 def secret_hash(value: str) -> str:
@@ -177,10 +184,16 @@ def issued_event(ticket: Ticket, *, actor=None) -> TicketEvent:
 
 
 class Appointment(models.Model):
-    """A booked slot (预约) for one item at one hall; checked in, it becomes a priority ticket."""
+    """A booked slot (预约) for one item at one hall; checked in, it becomes a priority ticket.
+
+    A number taken from the phone (远程取号, ``kind`` remote) is the same booking without a slot: from
+    ``slot_start`` (when it was taken) until ``slot_end`` (the day's ticket cut-off). It is not in the
+    queue until the citizen scans it at the kiosk; then it becomes a normal ticket queued from that
+    instant, so a citizen who never comes blocks no window."""
 
     hall = models.ForeignKey(Hall, models.PROTECT, related_name="appointments", verbose_name=_("hall"))
     item = models.ForeignKey(ServiceItem, models.PROTECT, related_name="appointments", verbose_name=_("item"))
+    kind = models.CharField(_("kind"), max_length=8, choices=AppointmentKind.choices, default=AppointmentKind.SLOT)
     reference = models.CharField(_("reference"), max_length=16, unique=True)
     slot_start = models.DateTimeField(_("slot start"))
     slot_end = models.DateTimeField(_("slot end"))

@@ -75,8 +75,17 @@ class AppointmentIn(Schema):
     phone: Text(20)
 
 
+class RemoteTicketIn(Schema):
+    """远程取号: today's number for an item, taken on the phone where the hall allows it."""
+
+    item: Text(40)
+    id_number: Text(40)
+    phone: Text(20) = ""
+
+
 class AppointmentOut(Schema):
     reference: str
+    kind: str = Field(description="slot: a booked slot; remote: today's number taken on the phone, queued on arrival")
     hall: str
     item: str
     slot_start: datetime

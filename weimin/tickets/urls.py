@@ -7,7 +7,9 @@ app_name = "tickets"
 urlpatterns = [
     path("halls/<str:code>/kiosk/", views.kiosk, name="kiosk"),
     path("halls/<str:code>/kiosk/check-in/", views.kiosk_check_in, name="kiosk-check-in"),
+    path("halls/<str:code>/kiosk/fast-lane/", views.kiosk_fast_lane, name="kiosk-fast-lane"),
     path("halls/<str:code>/kiosk/items/<str:item_code>/", views.kiosk_item, name="kiosk-item"),
+    path("halls/<str:code>/remote-ticket/", views.remote_ticket, name="remote-ticket"),
     path("halls/<str:code>/appointments/", views.appointments, name="appointments"),
     # The booking's link: the token is its key (logs redact it, core/logs.py).
     path("a/<str:token>/", views.my_appointment, name="my-appointment"),

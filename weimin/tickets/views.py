@@ -5,7 +5,7 @@ form errors and messages.
 """
 
 from dataclasses import asdict
-from datetime import date, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from weimin.accounts import devices
+from weimin.accounts.choices import DeviceKind
 from weimin.core import clock
 from weimin.core.errors import DomainError
 from weimin.core.forms import all_errors
@@ -26,11 +28,16 @@ from weimin.halls.lookups import hall_or_404, item_or_404
 from weimin.tickets import actions, queue
 from weimin.tickets import appointments as appointments_module
 from weimin.tickets import limits as address_limits
-from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, token_in_link
+from weimin.tickets.choices import AppointmentKind, AppointmentStatus, TicketStatus
+from weimin.tickets.forms import BookingForm, CheckInForm, KioskTicketForm, RemoteTicketForm, token_in_link
 from weimin.tickets.queue import ticket_by_token
 from weimin.tickets.rules import OVER_STATUSES
 
 # --- kiosk ---
+#
+# The kiosk's pages have their own layout (tickets/kiosk_base.html): one 1080×1920 screen without
+# scrolling, big targets, no staff links, an on-screen keypad, and a return to the start page after a
+# slip and after inactivity (kiosk.js). The hall's enrolled kiosk also prints a slip at once.
 
 
 def kiosk_status(hall, now):
@@ -42,14 +49,15 @@ def kiosk_status(hall, now):
     return None
 
 
+def _kiosk(request, hall, template: str, context: dict, status: int = 200):
+    context = {"hall": hall, "idle_seconds": settings.WEIMIN_KIOSK_IDLE_SECONDS, **context}
+    return render(request, template, context, status=status)
+
+
 def kiosk(request, code):
     hall = hall_or_404(code)
-    now = clock.now()
-    return render(
-        request,
-        "tickets/kiosk.html",
-        {"hall": hall, "items": hall.service_items(), "closed": kiosk_status(hall, now), "checkin": CheckInForm()},
-    )
+    return _kiosk(request, hall, "tickets/kiosk.html", {"items": hall.service_items(),
+                                                        "closed": kiosk_status(hall, clock.now())})  # fmt: skip
 
 
 def kiosk_item(request, code, item_code):
@@ -68,50 +76,54 @@ def kiosk_item(request, code, item_code):
                 form.add_error(error.field if error.field in form.fields else None, error.message)
             else:
                 return redirect("tickets:slip", token=issued.token)
-    return render(
-        request,
-        "tickets/kiosk_item.html",
-        {
-            "hall": hall,
-            "item": item,
-            "materials": item.materials.all(),
-            "form": form,
-            "closed": kiosk_status(hall, clock.now()),
-        },
-        status=status,
-    )
+    context = {"item": item, "materials": item.materials.all(), "form": form, "closed": kiosk_status(hall, clock.now())}
+    return _kiosk(request, hall, "tickets/kiosk_item.html", context, status)
 
 
-@require_POST
 def kiosk_check_in(request, code):
-    """The booking's reference with its QR code scanned (the booking page's link) or the applicant's
-    whole ID number: the reference alone checks nobody in. One answer for an unknown reference and a
-    wrong secret; failures limited per reference (and per address, unless the kiosk is enrolled)."""
+    """已预约签到: a booking's or a phone number's QR code held under the kiosk's scanner (it types the
+    link and presses Enter into the always-focused field), or the reference and the applicant's whole
+    ID number typed on the keypad: the reference alone checks nobody in. One answer for an unknown
+    reference and a wrong secret; failures limited per reference (and per address, unless the kiosk is
+    enrolled)."""
     hall = hall_or_404(code)
-    form = CheckInForm(request.POST)
-    if not form.is_valid():
-        for message in all_errors(form):
-            messages.error(request, message)
-        return redirect("tickets:kiosk", code=code)
-    data, now = form.cleaned_data, clock.now()
-    address = None if address_limits.exempt(request, hall) else client_address(request)
-    try:
-        appointment = appointments_module.appointment_for_visitor(
-            data["reference"], token=token_in_link(data["link"]), id_number=data["id_number"], address=address,
-            now=now, hall=hall,
-        )  # fmt: skip
-        issued = actions.check_in_appointment(appointment, now)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect("tickets:kiosk", code=code)
-    return redirect("tickets:slip", token=issued.token)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            data, now = form.cleaned_data, clock.now()
+            address = None if address_limits.exempt(request, hall) else client_address(request)
+            try:
+                appointment = appointments_module.appointment_for_visitor(
+                    data["reference"], token=token_in_link(data["link"]), id_number=data["id_number"],
+                    address=address, now=now, hall=hall,
+                )  # fmt: skip
+                issued = actions.check_in_appointment(appointment, now)
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                return redirect("tickets:slip", token=issued.token)
+        else:
+            for message in all_errors(form):
+                messages.error(request, message)
+        return redirect("tickets:kiosk-check-in", code=code)
+    return _kiosk(request, hall, "tickets/kiosk_check_in.html", {"form": form})
+
+
+def kiosk_fast_lane(request, code):
+    """补正回访: the screen of the kiosk's fast lane back to the clerk who asked for supplements; the
+    cases app checks the notice in (``cases:kiosk-resubmit``) and comes back here on a refusal."""
+    return _kiosk(request, hall_or_404(code), "tickets/kiosk_fast_lane.html", {})
 
 
 def ticket_slip(request, token):
+    """The slip the kiosk prints: at once on the hall's enrolled kiosk (kiosk mode), then back to the
+    start page. It offers no "follow on this screen": the slip's QR code takes the ticket to a phone."""
     ticket = ticket_by_token(token)
     url = request.build_absolute_uri(reverse("tickets:mine", args=[token]))
-    where = queue.position(ticket)
-    return render(request, "tickets/slip.html", {"ticket": ticket, "where": where, "qr": qr_svg(url), "url": url})
+    context = {"ticket": ticket, "where": queue.position(ticket), "qr": qr_svg(url), "url": url,
+               "print_now": devices.recognised(request, ticket.hall, DeviceKind.KIOSK) is not None,
+               "return_seconds": settings.WEIMIN_KIOSK_RETURN_SECONDS}  # fmt: skip
+    return _kiosk(request, ticket.hall, "tickets/slip.html", context)
 
 
 # --- the visitor's own ticket ---
@@ -179,38 +191,92 @@ def display_feed(request, code):
 # --- appointments for citizens ---
 
 
+def _chosen_day(request, hall, days: list[date]) -> date | None:
+    """The day the citizen chose: the posted slot's day (a refused booking keeps it), else ``?date=``."""
+    posted = _instant(request.POST.get("slot_start", ""))
+    if posted is not None and hall.local_date(posted) in days:
+        return hall.local_date(posted)
+    try:
+        asked = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return None
+    return asked if asked in days else None
+
+
 def appointments(request, code):
-    """Choose an item and a day, see the free slots (evenings and Saturdays included), book one."""
+    """Choose an item and a day, see the free slots (evenings and Saturdays included), book one.
+
+    Opens on the item the citizen came from (``?item=``, the item page's link) and on the first open
+    day with a free slot; a refused booking keeps every value chosen, the slot included."""
     hall = hall_or_404(code)
     now = clock.now()
     items = [item for item in hall.service_items() if item.appointment_allowed]
-    item = next((i for i in items if i.code == request.GET.get("item")), items[0] if items else None)
-    today = hall.local_date(now)
-    days = [today + timedelta(days=n) for n in range(settings.WEIMIN_APPOINTMENT_BOOKING_DAYS + 1)]
-    try:
-        day = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else today
-    except ValueError:
-        day = today
+    wanted = request.POST.get("item") or request.GET.get("item")
+    item = next((i for i in items if i.code == wanted), items[0] if items else None)
+    days = appointments_module.bookable_days(hall, now)
+    day = _chosen_day(request, hall, days) or (
+        appointments_module.first_day_with_free_slots(hall, item, days, now) if item else None
+    )
+    day = day or (days[0] if days else None)
     form = BookingForm(request.POST or None)
     status = 200
-    limited = None
     if request.method == "POST" and item is not None and form.is_valid():
         limited = address_limits.over_limit(request, hall, address_limits.BOOKINGS)
+        data = form.cleaned_data
         if limited is not None:
             form.add_error(None, limited[1])
             status = 429
-    if request.method == "POST" and item is not None and form.is_valid() and limited is None:
-        data = form.cleaned_data
-        try:
-            booking = actions.book_appointment(hall, item, data["slot_start"], now, name=data["name"],
-                                               id_number=data["id_number"], phone=data["phone"])  # fmt: skip
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            return redirect("tickets:my-appointment", token=booking.token)
-    free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item else []
-    context = {"hall": hall, "items": items, "item": item, "days": days, "day": day, "slots": free, "form": form}
+            try:
+                booking = actions.book_appointment(hall, item, data["slot_start"], now, name=data["name"],
+                                                   id_number=data["id_number"], phone=data["phone"])  # fmt: skip
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("tickets:my-appointment", token=booking.token)
+    free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item and day else []
+    posted = _instant(request.POST.get("slot_start", ""))
+    chosen = next((s.start for s in free if s.start == posted), None)
+    context = {"hall": hall, "items": items, "item": item, "days": days, "day": day, "slots": free, "form": form,
+               "chosen": chosen or (free[0].start if free else None)}  # fmt: skip
     return render(request, "tickets/appointments.html", context, status=status)
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return found if found.tzinfo is not None else None
+
+
+def remote_ticket(request, code):
+    """远程取号: today's number on the phone, where the hall allows it. The number joins the queue when
+    its QR code is scanned at the kiosk on arrival (``actions.take_remote_ticket``)."""
+    hall = hall_or_404(code)
+    if not hall.remote_tickets:
+        raise Http404(_("%(hall)s does not give numbers on the phone.") % {"hall": hall})
+    now = clock.now()
+    items = list(hall.service_items())
+    form = RemoteTicketForm(request.POST or None, items=items)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        limited = address_limits.over_limit(request, hall, address_limits.REMOTE_TICKETS)
+        data = form.cleaned_data
+        if limited is not None:
+            form.add_error(None, limited[1])
+            status = 429
+        else:
+            item = next(i for i in items if i.code == data["item"])
+            try:
+                taken = actions.take_remote_ticket(hall, item, now, id_number=data["id_number"], phone=data["phone"])
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                return redirect("tickets:my-appointment", token=taken.token)
+    context = {"hall": hall, "form": form, "closed": kiosk_status(hall, now),
+               "per_person": settings.WEIMIN_REMOTE_TICKETS_PER_PERSON_PER_DAY}  # fmt: skip
+    return render(request, "tickets/remote_ticket.html", context, status=status)
 
 
 def my_appointment(request, token):
@@ -226,4 +292,11 @@ def my_appointment(request, token):
             messages.error(request, error.message)
         found.refresh_from_db()
     url = request.build_absolute_uri(reverse("tickets:my-appointment", args=[token]))
-    return render(request, "tickets/appointment.html", {"appointment": found, "qr": qr_svg(url)})
+    ticket = found.ticket
+    where = queue.position(ticket) if ticket is not None else None
+    # The page follows the number until it is served: scanned at the kiosk, waiting, called.
+    live = (found.kind == AppointmentKind.REMOTE and found.status == AppointmentStatus.BOOKED) or (
+        ticket is not None and ticket.status in (TicketStatus.WAITING, TicketStatus.CALLED)
+    )
+    context = {"appointment": found, "qr": qr_svg(url), "where": where, "live": live}
+    return render(request, "tickets/appointment.html", context)

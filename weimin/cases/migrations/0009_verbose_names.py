@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('cases', '0008_case_access_hash_required'),
         ('halls', '0001_initial'),
-        ('tickets', '0003_verbose_names'),
+        ('tickets', '0003_remote_tickets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -62,8 +62,11 @@ def test_missing_document_resubmitted_the_same_evening(new_page, live_server, fr
     freeze("2017-12-08 19:05")  # after the 19:00 cut-off, before closing
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
     assert "当前暂停取号" in kiosk.inner_text("main")
-    kiosk.fill('input[name="link"]', scanned)  # the kiosk's scanner types the QR code's link
-    kiosk.click("[data-testid=resubmit]")
+    kiosk.click("[data-testid=entry-fast-lane]")  # 补正回访, on the kiosk's first screen
+    kiosk.wait_for_url("**/kiosk/fast-lane/")
+    kiosk.keyboard.type(scanned)  # the kiosk's scanner types the QR code's link into the focused field…
+    kiosk.keyboard.press("Enter")  # …and presses Enter
+    kiosk.wait_for_url("**/slip/")
     fast_number = kiosk.inner_text("[data-testid=ticket-number]")
 
     console.reload()

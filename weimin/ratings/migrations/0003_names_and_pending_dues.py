@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('cases', '0009_verbose_names'),
         ('halls', '0001_initial'),
         ('ratings', '0002_follow_up_contact_phone'),
-        ('tickets', '0003_verbose_names'),
+        ('tickets', '0003_remote_tickets'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
