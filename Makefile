@@ -21,8 +21,9 @@ demo: $(STAMP)
 	WEIMIN_ALLOW_CLOCK=1 WEIMIN_INSECURE_DEV_KEY=1 $(BIN)/weimin demo --addr $(ADDR)
 
 # The whole suite: lint, then every test (browser tests and the API fuzz run included) on SQLite and on a
-# throwaway PostgreSQL cluster.
-test: $(STAMP) lint test-sqlite test-postgres
+# throwaway PostgreSQL cluster, the two side by side (one core each; each prints when it is done).
+test: $(STAMP) lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -33,7 +34,7 @@ test-sqlite: $(STAMP)
 	$(BIN)/pytest -q
 
 test-postgres: $(STAMP)
-	$(BIN)/python -m weimin.testing.pgcluster -- $(BIN)/pytest -q
+	WEIMIN_VAR_DIR=$(CURDIR)/var/test-postgres $(BIN)/python -m weimin.testing.pgcluster -- $(BIN)/pytest -q
 
 test-browser: $(STAMP)
 	$(BIN)/pytest -q -m browser

@@ -188,6 +188,13 @@ def at_window(hall, window, item, clerk):
 
 CHROMIUM = "/usr/bin/chromium"
 
+# Each page is tried at its user's screen size.
+PHONE = {"width": 390, "height": 844}
+KIOSK = {"width": 1080, "height": 1920}  # portrait
+CONSOLE = {"width": 1366, "height": 768}  # the clerk's and the manager's PC
+TV = {"width": 1920, "height": 1080}  # the hall's display
+PAD = {"width": 800, "height": 1280}  # the 好差评 tablet on the counter, portrait
+
 
 @pytest.fixture(scope="session")
 def browser():

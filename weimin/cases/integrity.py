@@ -50,6 +50,7 @@ def pool_cases_taken_in_time():
     for case in pool().filter(pooled_at__lt=since):
         yield {
             "check": "case_pool_waiting",
+            "overdue": True,
             "case": case.number,
             "detail": f"{case.number} has waited in the pool of {case.hall.code} since {case.pooled_at.isoformat()}",
         }

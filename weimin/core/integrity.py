@@ -1,6 +1,9 @@
 """`weimin integrity`: every app may add an ``integrity`` module with ``problems()`` yielding dicts.
 
-Each problem names its check and what is wrong; an empty list means every invariant holds.
+Each problem names its check and what is wrong; an empty list means every invariant holds. A problem
+marked ``"overdue": True`` is work waiting past its time (a past day not yet closed by `weimin close-day`,
+a case left in a hall's pool), not data that breaks a rule: the command lists it and still says ok,
+unless ``--strict``.
 """
 
 from collections.abc import Iterator

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from weimin.ratings.models import FollowUp, Rating
 
@@ -12,10 +13,14 @@ class RatingAdmin(admin.ModelAdmin):
 
 @admin.register(FollowUp)
 class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["rating", "contact_phone_masked", "contact_due", "contacted_at", "resolve_due", "resolution",
+    list_display = ["rating", "rater_phone", "contact_due", "contacted_at", "resolve_due", "resolution",
                     "resolved_at"]  # fmt: skip
     list_filter = ["resolution"]
     # The rater's number is shown masked only (the full number serves the call-back system, not the screen).
     exclude = ["contact_phone"]
-    readonly_fields = ["contact_phone_masked"]
+    readonly_fields = ["rater_phone"]
     search_fields = ["rating__comment", "resolution_note", "rater_answer"]
+
+    @admin.display(description=_("rater's mobile number"))
+    def rater_phone(self, follow_up: FollowUp) -> str:
+        return follow_up.contact_phone_masked

@@ -32,3 +32,8 @@ def unresolved(hall) -> list[FollowUp]:
         .select_related("rating__window", "rating__clerk__staff_profile", "rating__ticket", "rating__case")
         .order_by(F("contact_due").asc(nulls_last=True), "pk")
     )
+
+
+def follow_up_of(hall, pk: int) -> FollowUp | None:
+    """One of the hall's follow-ups, or None."""
+    return FollowUp.objects.filter(pk=pk, rating__hall=hall).select_related("rating__hall").first()

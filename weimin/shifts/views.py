@@ -15,8 +15,12 @@ from weimin.cases import actions as case_actions
 from weimin.cases import queries as case_queries
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
+from weimin.core.forms import all_errors
 from weimin.halls.lookups import hall_or_404
-from weimin.ratings.queries import overdue, unresolved
+from weimin.ratings import actions as rating_actions
+from weimin.ratings.choices import Resolution
+from weimin.ratings.forms import ResolutionForm
+from weimin.ratings.queries import follow_up_of, overdue, unresolved
 from weimin.shifts import actions, queries
 from weimin.shifts.models import ChecklistItem, Duty, EveningChecklist, Handover
 from weimin.tickets import queue
@@ -48,6 +52,9 @@ def manage(request, code):
         .prefetch_related("items__assignee")[:4],
         "missed": queries.missed(hall, now)[:50],
         "follow_ups": [(f, f.pk in late) for f in unresolved(hall)],
+        # Who handles the follow-ups reads the rater's number whole, to call back; anyone else masked.
+        "handles_follow_ups": may(request.user, Action.FOLLOW_UP_HANDLE, hall),
+        "resolutions": Resolution.choices,
         "balances": queries.nonzero_balances(hall),
     }  # fmt: skip
     return render(request, "shifts/manage.html", context)
@@ -106,4 +113,43 @@ def send_ticket(request, code, ticket_id):
     else:
         messages.success(request, _("%(number)s goes to window %(n)s next.") % {"number": ticket.number,
                                                                                 "n": window.number})  # fmt: skip
+    return redirect("shifts:manage", code=hall.code)
+
+
+def _follow_up_or_404(code, pk):
+    hall = hall_or_404(code)
+    follow_up = follow_up_of(hall, pk)
+    if follow_up is None:
+        raise Http404(_("No such follow-up."))
+    return hall, follow_up
+
+
+@login_required
+@require_POST
+def follow_up_contacted(request, code, pk):
+    """The manager has called the rater back (回访)."""
+    hall, follow_up = _follow_up_or_404(code, pk)
+    try:
+        rating_actions.record_contact(request.user, follow_up, clock.now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("shifts:manage", code=hall.code)
+
+
+@login_required
+@require_POST
+def follow_up_resolve(request, code, pk):
+    """Rectified or explained, with what was done and what the rater said: the follow-up closes."""
+    hall, follow_up = _follow_up_or_404(code, pk)
+    form = ResolutionForm(request.POST)
+    if not form.is_valid():
+        for message in all_errors(form):
+            messages.error(request, message)
+        return redirect("shifts:manage", code=hall.code)
+    try:
+        rating_actions.resolve(request.user, follow_up, clock.now(), **form.cleaned_data)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The follow-up of %(rating)s is closed.") % {"rating": follow_up.rating})
     return redirect("shifts:manage", code=hall.code)

@@ -3,6 +3,7 @@ and the main pages run under the Content-Security-Policy without a single violat
 
 import pytest
 
+from weimin.conftest import CONSOLE, TV
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -35,7 +36,7 @@ def test_a_category_name_with_html_is_shown_as_text_on_the_display(new_page, liv
     item.category.save()
     actions.issue_ticket(Hall.objects.get(code="longgang-district"), item, clock.now())
 
-    display = new_page(viewport={"width": 1920, "height": 1080})
+    display = new_page(viewport=TV)
     violations = watch_violations(display)
     display.goto(live_server.url + "/halls/longgang-district/display/")
     display.wait_for_function("() => window.weiminDisplay && window.weiminDisplay.polls > 0")
@@ -66,7 +67,7 @@ def test_the_main_pages_run_without_a_policy_violation(new_page, live_server, fr
     window = Window.objects.get(hall__code="longgang-district", number=8)
     actions.issue_ticket(window.hall, window.items.first(), clock.now())  # someone for the clerk to call
     base = live_server.url
-    page = new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(viewport=CONSOLE)
     violations = watch_violations(page)
     for path in (
         "/",
@@ -95,7 +96,7 @@ def test_the_main_pages_run_without_a_policy_violation(new_page, live_server, fr
     page.keyboard.press("Space")  # the console's shortcuts come from workstation/console.js
     page.locator("[data-testid=current-number]").wait_for(timeout=5000)
 
-    admin = new_page(viewport={"width": 1280, "height": 900})
+    admin = new_page(viewport=CONSOLE)
     violations += watch_violations(admin)
     admin.goto(base + "/admin/login/?next=/admin/")
     admin.fill("#id_username", "admin")

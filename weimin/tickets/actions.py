@@ -415,22 +415,7 @@ def book_appointment(
               "cancel one.") % {"n": held},
             field="id_number",
         )  # fmt: skip
-    token = secrets.token_urlsafe(18)
-    appointment = Appointment.objects.create(
-        hall=hall,
-        item=item,
-        reference=_reference(now),
-        slot_start=slot.start,
-        slot_end=slot.end,
-        name=name,
-        id_hash=id_hash,
-        id_masked=person.masked,
-        phone=phone,
-        token_hash=secret_hash(token),
-        booked_at=now,
-        changed_at=now,
-    )
-    return Booking(appointment, token)
+    return _new_booking(hall, item, person, phone, now, slot_start=slot.start, slot_end=slot.end, name=name)
 
 
 @transaction.atomic
@@ -459,21 +444,20 @@ def take_remote_ticket(hall: Hall, item: ServiceItem, now: datetime, *, id_numbe
             _("This ID number has already taken %(n)s numbers on the phone today, the most allowed.") % {"n": taken},
             field="id_number",
         )
+    return _new_booking(
+        hall, item, person, phone, now, kind=AppointmentKind.REMOTE, slot_start=now,
+        slot_end=calendar.day(business_date).sessions[-1].last_ticket,
+    )  # fmt: skip
+
+
+def _new_booking(hall: Hall, item: ServiceItem, person, phone: str, now: datetime, **fields) -> Booking:
+    """A booking (a slot, or a number taken on the phone) with its reference and the visitor's secret,
+    whose hash alone is kept; the ID number kept as its hash and masked form."""
     token = secrets.token_urlsafe(18)
     appointment = Appointment.objects.create(
-        hall=hall,
-        item=item,
-        kind=AppointmentKind.REMOTE,
-        reference=_reference(now),
-        slot_start=now,
-        slot_end=calendar.day(business_date).sessions[-1].last_ticket,
-        id_hash=id_hash,
-        id_masked=person.masked,
-        phone=phone,
-        token_hash=secret_hash(token),
-        booked_at=now,
-        changed_at=now,
-    )
+        hall=hall, item=item, reference=_reference(now), id_hash=secret_hash(person.number), id_masked=person.masked,
+        phone=phone, token_hash=secret_hash(token), booked_at=now, changed_at=now, **fields,
+    )  # fmt: skip
     return Booking(appointment, token)
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from weimin.accounts import actions
 from weimin.accounts.models import Device
+from weimin.conftest import KIOSK
 from weimin.core import clock
 from weimin.demo.seed import seed_demo
 
@@ -20,7 +21,7 @@ def test_the_link_enrolls_the_kiosk_with_a_cookie_scripts_cannot_read(new_page, 
     manager = User.objects.get(username="manager")
     hall = Hall.objects.get(code="longgang-district")
     link = actions.add_device(manager, Device(hall=hall, kind="kiosk", label="一楼入口"), clock.now())
-    kiosk = new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport=KIOSK)
     kiosk.goto(f"{live_server.url}/devices/enroll/{link.code}/")
     assert "龙岗区行政服务大厅" in kiosk.inner_text("main")
     kiosk.screenshot(path=screenshots / "enroll-kiosk.png")

@@ -5,6 +5,7 @@ import pytest
 
 from weimin.calendars.models import CalendarYear
 from weimin.calendars.tests.test_notice import NOTICE_2027
+from weimin.conftest import CONSOLE, PHONE
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -15,7 +16,7 @@ def test_the_office_pastes_previews_and_saves_next_year(new_page, live_server, f
     seed_demo()
     freeze("2026-12-21 10:00")
     base = live_server.url
-    page = new_page(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = new_page(viewport=CONSOLE, locale="zh-CN")
     page.goto(base + "/login/?next=/cases/status/")
     page.fill("#id_username", "office")
     page.fill("#id_password", data.DEMO_PASSWORD)
@@ -52,7 +53,7 @@ def test_the_office_pastes_previews_and_saves_next_year(new_page, live_server, f
 def test_a_phone_shows_the_provisional_mark(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2027-01-04 10:00")
-    phone = new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    phone = new_page(viewport=PHONE, locale="zh-CN")
     phone.goto(live_server.url + f"/halls/{data.DISTRICT_HALL.code}/")
     mark = phone.locator("[data-provisional=yes]").first
     assert mark.is_visible() and mark.inner_text() == "临时安排（国家节假日安排尚未公布）"

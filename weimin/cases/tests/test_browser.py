@@ -3,7 +3,7 @@
 import pytest
 
 from weimin.cases.models import Case
-from weimin.conftest import enrolled_context
+from weimin.conftest import CONSOLE, KIOSK, enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -23,12 +23,12 @@ def test_missing_document_resubmitted_the_same_evening(new_page, live_server, fr
     seed_demo()
     freeze("2017-12-08 18:30")
     base = live_server.url
-    kiosk = new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport=KIOSK)
     enrolled_context(kiosk.context, base, enroll("kiosk"))  # the hall's enrolled kiosk
     assert take_number(kiosk, base) == "B001"  # Mr. Zhang
     assert take_number(kiosk, base) == "B002"  # someone after him
 
-    console = new_page(viewport={"width": 1280, "height": 1000})
+    console = new_page(viewport=CONSOLE)
     console.goto(base + "/console/")
     console.fill("#id_username", "clerk")
     console.fill("#id_password", data.DEMO_PASSWORD)

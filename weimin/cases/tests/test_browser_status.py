@@ -3,6 +3,7 @@
 import pytest
 
 from weimin.cases.tests.conftest import ADULT, checks
+from weimin.conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,7 @@ def test_the_case_page_says_what_to_bring_and_how_to_come_back_tonight(new_page,
                                                                    proxy="present"))  # fmt: skip
     notice = actions.decide(clerk, case, clock.now(), "correction")
     freeze("2017-12-08 18:50")
-    phone = new_page(viewport={"width": 390, "height": 844})
+    phone = new_page(viewport=PHONE)
     phone.goto(f"{live_server.url}/cases/s/{notice.access_token}/")
     materials = phone.locator("[data-testid=supplements] .notice-materials li").all_inner_texts()
     assert materials == ["建设工程消防验收申报表 — 缺少", "消防产品质量合格证明文件 — 不合规"]

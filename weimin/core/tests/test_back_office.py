@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Field
 from django.utils import translation
 
+from weimin.conftest import CONSOLE
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -63,7 +64,7 @@ def test_the_back_office_is_called_weimin(client):
 @pytest.mark.django_db(transaction=True)
 def test_the_item_list_gives_names_room_at_1366(new_page, live_server, screenshots):
     seed_demo()
-    page = new_page(viewport={"width": 1366, "height": 768})
+    page = new_page(viewport=CONSOLE)
     page.goto(live_server.url + "/login/?next=/admin/")
     page.fill("#id_username", "admin")
     page.fill("#id_password", data.DEMO_PASSWORD)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from weimin.conftest import CONSOLE, PHONE
 from weimin.demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -10,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_citizen_finds_an_open_hall_and_the_full_checklist(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 18:30")
-    page = new_page(viewport={"width": 390, "height": 844}, locale="en-US")  # a phone, English-set
+    page = new_page(viewport=PHONE, locale="en-US")  # a phone, English-set
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "行政服务大厅"  # Chinese first, whatever the phone's language
     cards = page.locator(".hall-card")
@@ -39,7 +40,7 @@ def test_citizen_finds_an_open_hall_and_the_full_checklist(new_page, live_server
 def test_status_refreshes_itself_through_htmx(new_page, live_server, freeze, screenshots):
     seed_demo()
     freeze("2017-12-08 19:29")
-    page = new_page(viewport={"width": 1280, "height": 900})
+    page = new_page(viewport=CONSOLE)
     page.goto(live_server.url + "/")
     # Open until 19:30, but past the 19:00 cut-off: no more tickets (issue 10), not "open now".
     assert page.locator('.hall-card[data-hall="pinghu"] [data-open="stopped"]').is_visible()
@@ -56,7 +57,7 @@ def test_after_the_cut_off_and_a_wrong_address_on_a_phone(new_page, live_server,
     English page with no way home."""
     seed_demo()
     freeze("2017-12-08 19:10")
-    page = new_page(viewport={"width": 390, "height": 844})
+    page = new_page(viewport=PHONE)
     page.goto(live_server.url + "/")
     district = page.locator('.hall-card[data-hall="longgang-district"]')
     assert district.locator('[data-open="stopped"]').is_visible() and page.locator('[data-open="yes"]').count() == 0

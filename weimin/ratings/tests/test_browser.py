@@ -3,13 +3,10 @@ rates, it follows the visit at its counter, and nothing typed is wiped by a refr
 
 import pytest
 
-from weimin.conftest import enrolled_context
+from weimin.conftest import PAD, PHONE, enrolled_context
 from weimin.demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PAD_SIZE = {"width": 800, "height": 1280}  # a 10-inch tablet, portrait, on the counter
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -38,12 +35,12 @@ def test_the_pad_follows_the_counter_and_keeps_the_comment(new_page, live_server
     second = actions.issue_ticket(window.hall, window.items.first(), clock.now()).ticket
     url = live_server.url + "/halls/longgang-district/windows/8/rate/"
 
-    stranger = new_page(viewport=PAD_SIZE)  # anyone else who knows the address
+    stranger = new_page(viewport=PAD)  # anyone else who knows the address
     stranger.goto(url)
     assert "此评价器尚未登记" in stranger.inner_text("main") and stranger.locator("[data-level]").count() == 0
     stranger.screenshot(path=screenshots / "rating-pad-not-enrolled.png")
 
-    pad = new_page(viewport=PAD_SIZE)
+    pad = new_page(viewport=PAD)
     enrolled_context(pad.context, live_server.url, enroll("pad", window))
     pad.goto(url)
     pad.locator("[data-testid=pad-idle]").wait_for()

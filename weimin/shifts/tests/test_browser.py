@@ -3,7 +3,7 @@
 import pytest
 
 from weimin.accounts.models import person_name
-from weimin.conftest import enrolled_context
+from weimin.conftest import CONSOLE, KIOSK, PHONE, TV, enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -13,7 +13,7 @@ APPLICANT_ID = "34052419800101001X"
 
 
 def console_for(new_page, base, username, window_number):
-    page = new_page(viewport={"width": 1366, "height": 768})
+    page = new_page(viewport=CONSOLE)
     page.goto(base + "/console/")
     page.fill("#id_username", username)
     page.fill("#id_password", data.DEMO_PASSWORD)
@@ -37,7 +37,7 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     seed_demo()
     freeze("2017-12-08 18:40")
     base = live_server.url
-    kiosk = new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport=KIOSK)
     enrolled_context(kiosk.context, base, enroll("kiosk"))  # the hall's enrolled kiosk
     for _ in range(2):
         kiosk.goto(base + "/halls/longgang-district/kiosk/")
@@ -77,11 +77,11 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     clerk.wait_for_url("**/console/")
     assert person_name(successor) in clerk.inner_text(".messages") and "B002" in clerk.inner_text(".messages")
     # B002's visitor is told on the phone and on the hall's display where to go now.
-    phone = new_page(viewport={"width": 390, "height": 844})
+    phone = new_page(viewport=PHONE)
     phone.goto(slip_of_b002.replace("/slip/", "/"))
     assert "请到9号窗口" in phone.inner_text("[data-testid=go-to-window]")
     phone.screenshot(path=screenshots / "handover-visitor-phone-390.png", full_page=True)
-    tv = new_page(viewport={"width": 1920, "height": 1080})
+    tv = new_page(viewport=TV)
     tv.goto(base + "/halls/longgang-district/display/")
     tv.locator("#sent li[data-number=B002]").wait_for()
     assert "9 号窗口" in tv.inner_text("#sent") and "9 号窗口" in tv.inner_text("#latest")
@@ -102,8 +102,12 @@ def test_clerk_hands_over_and_the_successor_serves_and_decides(new_page, live_se
     case = Case.objects.get()
     assert case.clerk == successor
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
-    kiosk.fill('input[name="number"]', case.number)
-    kiosk.fill('input[name="id_number"]', APPLICANT_ID)
+    kiosk.click("[data-testid=entry-fast-lane]")  # 补正回访, typed on the keypad's fields
+    kiosk.wait_for_url("**/kiosk/fast-lane/")
+    for field, typed in (("case-number", case.number), ("id-number", APPLICANT_ID)):
+        kiosk.click(f"[data-testid={field}]")  # the kiosk has no keyboard: its keypad types
+        for key in typed:
+            kiosk.click(f"[data-key='{key}']")
     kiosk.click("[data-testid=resubmit]")
     fast_number = kiosk.inner_text("[data-testid=ticket-number]")
     colleague.reload()

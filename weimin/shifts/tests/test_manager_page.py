@@ -81,3 +81,38 @@ def test_the_manager_sends_a_ticket_handed_to_the_hall_to_a_window(client, clerk
     assert issued.ticket.target_window == desk and issued.ticket.front
     refused = client.post(f"/halls/{hall.code}/handed-tickets/{issued.ticket.pk}/send", {"window": "x"}, follow=True)
     assert "请选择本大厅的窗口" in refused.content.decode()
+
+
+def test_the_manager_calls_the_rater_back_and_closes_the_follow_up(
+    client, clerk, hall, item, window, manager, make_staff
+):
+    """A bad rating's call-back number is read whole by whoever handles the follow-up, masked for anyone
+    else; contact and resolution are recorded from the page, a wrong answer loses nothing."""
+    ticket_actions.issue_ticket(hall, item, clock.now())
+    served = ticket_actions.complete(clerk, ticket_actions.call_next(clerk, window, clock.now()), clock.now())
+    follow_up = ratings.rate_ticket(served, clock.now(), level=1, comment="等太久", phone="13912345678").follow_up
+    office = make_staff("office", "district_office", halls=[])
+    client.force_login(office)
+    page = client.get(f"/halls/{hall.code}/manage/").content.decode()
+    assert "13912345678" not in page and "139****5678" in page and 'data-testid="contacted"' not in page
+    assert client.post(f"/halls/{hall.code}/follow-ups/{follow_up.pk}/contacted").status_code == 302
+    follow_up.refresh_from_db()
+    assert follow_up.contacted_at is None  # the office reads, the hall's manager handles
+
+    client.force_login(manager)
+    page = client.get(f"/halls/{hall.code}/manage/").content.decode()
+    assert 'href="tel:13912345678"' in page
+    client.post(f"/halls/{hall.code}/follow-ups/{follow_up.pk}/contacted")
+    follow_up.refresh_from_db()
+    assert follow_up.contacted_at == clock.now() and follow_up.handled_by == manager
+    refused = client.post(f"/halls/{hall.code}/follow-ups/{follow_up.pk}/resolve",
+                          {"resolution": "explained", "note": "x" * 501}, follow=True)  # fmt: skip
+    assert "最多 500 个字" in refused.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.resolved_at is None
+    done = client.post(f"/halls/{hall.code}/follow-ups/{follow_up.pk}/resolve",
+                       {"resolution": "rectified", "note": "晚高峰增开一个窗口", "rater_answer": "满意"}, follow=True)  # fmt: skip
+    follow_up.refresh_from_db()
+    assert (follow_up.resolution, follow_up.rater_answer) == ("rectified", "满意")
+    assert "等太久" not in done.content.decode().split("待跟进的差评", 1)[1]
+    assert client.post(f"/halls/other/follow-ups/{follow_up.pk}/contacted").status_code == 404

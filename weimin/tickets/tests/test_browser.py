@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from weimin.conftest import enrolled_context
+from weimin.conftest import CONSOLE, KIOSK, PHONE, TV, enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
@@ -24,7 +24,7 @@ def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, liv
     freeze("2017-12-08 18:30")
     base = live_server.url
 
-    kiosk = new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport=KIOSK)
     enrolled_context(kiosk.context, base, enroll("kiosk"))  # the hall's enrolled kiosk
     kiosk.goto(base + "/halls/longgang-district/kiosk/")
     kiosk.get_by_role("link", name="建设工程消防验收").click()
@@ -36,15 +36,15 @@ def test_kiosk_ticket_is_called_shown_spoken_and_seen_on_the_phone(new_page, liv
     kiosk.screenshot(path=screenshots / "kiosk-slip.png", full_page=True)
     phone_url = kiosk.get_attribute(".slip .qr", "data-url")  # what the slip's QR code carries
 
-    phone = new_page(viewport={"width": 390, "height": 844})
+    phone = new_page(viewport=PHONE)
     phone.goto(phone_url)
     assert phone.locator("[data-status=waiting]").is_visible()
 
-    display = new_page(viewport={"width": 1920, "height": 1080})
+    display = new_page(viewport=TV)
     display.goto(base + "/halls/longgang-district/display/")
     display.wait_for_function("() => window.weiminDisplay && window.weiminDisplay.polls > 0")
 
-    console = new_page(viewport={"width": 1280, "height": 900})
+    console = new_page(viewport=CONSOLE)
     log_in(console, base, "clerk")
     console.click("button[data-window='8']")  # window 8 serves the fire-safety items
     console.wait_for_url("**/console/*/")
@@ -79,7 +79,7 @@ def test_display_recovers_after_a_network_drop(browser, live_server, freeze, mak
     from weimin.shifts.actions import sign_in
 
     sign_in(clerk, window, clock.now())
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    context = browser.new_context(viewport=TV)
     display = context.new_page()
     display.goto(live_server.url + "/halls/pinghu/display/")
     display.wait_for_function("() => window.weiminDisplay && window.weiminDisplay.polls > 0")

@@ -4,13 +4,11 @@ import re
 
 import pytest
 
-from weimin.conftest import enrolled_context
+from weimin.conftest import KIOSK, PHONE, enrolled_context
 from weimin.demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-KIOSK = {"width": 1080, "height": 1920}
-PHONE = {"width": 390, "height": 844}
 ADULT = "34052419800101001X"
 # A kiosk's print dialog would block a headless browser: count the calls instead.
 COUNT_PRINTS = "window.prints = 0; window.print = function () { window.prints += 1; };"

@@ -72,7 +72,7 @@ def test_integrity_command(clerk, window, capsys, freeze):
     actions.issue_ticket(window.hall, window.items.get(), clock.now())
     actions.call_next(clerk, window, clock.now())
     call_command("integrity", format="json")
-    assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": []}
+    assert json.loads(capsys.readouterr().out) == {"ok": True, "problems": [], "overdue": []}
     Ticket.objects.update(status="waiting")  # the ticket table no longer agrees with its events
     with pytest.raises(SystemExit) as exit_code:
         call_command("integrity", format="json")
@@ -81,14 +81,22 @@ def test_integrity_command(clerk, window, capsys, freeze):
     assert report["ok"] is False and report["problems"][0]["check"] == "ticket_event_sequence"
 
 
-def test_integrity_flags_a_past_day_left_open(clerk, window, capsys, freeze):
-    actions.issue_ticket(window.hall, window.items.get(), clock.now())
+def test_integrity_lists_a_past_day_left_open_as_overdue(clerk, window, capsys, freeze):
+    """A day `close-day` has not closed yet is work waiting, not broken data: ok, with the day listed
+    (one line per hall and day); ``--strict`` fails on it, for monitoring."""
+    for _ in range(3):
+        actions.issue_ticket(window.hall, window.items.get(), clock.now())
     freeze("2017-12-09 09:00")
-    with pytest.raises(SystemExit):
-        call_command("integrity")
-    assert "still waiting" in capsys.readouterr().out
-    call_command("close-day", stdout=None)
     call_command("integrity")
+    out = capsys.readouterr().out
+    assert "overdue · past_day_closed: longgang-district 2017-12-08: 3 tickets still open" in out
+    assert "ok: every invariant holds; 1 overdue" in out
+    with pytest.raises(SystemExit):
+        call_command("integrity", strict=True)
+    call_command("close-day", stdout=None)
+    capsys.readouterr()
+    call_command("integrity", strict=True)
+    assert capsys.readouterr().out.strip() == "ok: every invariant holds"
 
 
 def test_citizen_books_and_cancels_an_evening_slot(client, clerk, freeze):

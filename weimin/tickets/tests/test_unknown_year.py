@@ -45,5 +45,7 @@ def test_appointments_are_bookable_on_provisional_days(client, hall, item, windo
                           "id_number": "34052419800101001X", "phone": "13800138000"})  # fmt: skip
     assert booked.status_code == 302
     assert Appointment.objects.get().slot_start == datetime(2027, 1, 4, 18, 30, tzinfo=SHANGHAI)
-    # A provisional weekend stays closed: nothing to book on Sunday 2027-01-03.
-    assert "18:30–19:00" not in client.get(BOOKING, {"item": item.code, "date": "2027-01-03"}).content.decode()
+    # A provisional weekend stays closed: Sunday 2027-01-03 is not offered, and asking for it opens the
+    # form on a day the hall opens.
+    sunday = client.get(BOOKING, {"item": item.code, "date": "2027-01-03"}).content.decode()
+    assert '<option value="2027-01-02"' in sunday and '<option value="2027-01-03"' not in sunday

@@ -4,18 +4,17 @@ what it hands over, and the hall's handover followed item by item on the manager
 
 import pytest
 
-from weimin.conftest import enrolled_context
+from weimin.conftest import CONSOLE, KIOSK, enrolled_context
 from weimin.demo import data
 from weimin.demo.seed import seed_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREEN = {"width": 1366, "height": 768}
 APPLICANT_ID = "34052419800101001X"
 
 
 def log_in(new_page, base, username):
-    page = new_page(viewport=SCREEN)
+    page = new_page(viewport=CONSOLE)
     page.goto(base + "/console/")
     page.fill("#id_username", username)
     page.fill("#id_password", data.DEMO_PASSWORD)
@@ -30,7 +29,7 @@ def test_console_sign_out_to_the_hall_and_the_managers_page(new_page, live_serve
     seed_demo()
     freeze("2017-12-08 18:40")
     base = live_server.url
-    kiosk = new_page(viewport={"width": 1280, "height": 900})
+    kiosk = new_page(viewport=KIOSK)
     enrolled_context(kiosk.context, base, enroll("kiosk"))
     for _ in range(4):
         kiosk.goto(base + "/halls/longgang-district/kiosk/")
