@@ -110,8 +110,8 @@ def test_the_manager_calls_the_rater_back_and_closes_the_follow_up(
     assert "最多 500 个字" in refused.content.decode()
     follow_up.refresh_from_db()
     assert follow_up.resolved_at is None
-    done = client.post(f"/halls/{hall.code}/follow-ups/{follow_up.pk}/resolve",
-                       {"resolution": "rectified", "note": "晚高峰增开一个窗口", "rater_answer": "满意"}, follow=True)  # fmt: skip
+    answer = {"resolution": "rectified", "note": "晚高峰增开一个窗口", "rater_answer": "满意"}
+    done = client.post(f"/halls/{hall.code}/follow-ups/{follow_up.pk}/resolve", answer, follow=True)
     follow_up.refresh_from_db()
     assert (follow_up.resolution, follow_up.rater_answer) == ("rectified", "满意")
     assert "等太久" not in done.content.decode().split("待跟进的差评", 1)[1]
