@@ -4,8 +4,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from weimin.core import clock
+
+# Machines here are shared and noisy (and make test runs two suites side by side): property tests check
+# what holds, never how fast one example runs.
+hypothesis_settings.register_profile("weimin", deadline=None)
+hypothesis_settings.load_profile("weimin")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
