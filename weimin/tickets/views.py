@@ -237,7 +237,9 @@ def appointments(request, code):
     free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item and day else []
     posted = _instant(request.POST.get("slot_start", ""))
     chosen = next((s.start for s in free if s.start == posted), None)
-    context = {"hall": hall, "items": items, "item": item, "days": days, "day": day, "slots": free, "form": form,
+    calendar = HallCalendar(hall)  # a provisional day (its year's holidays unpublished) is marked in the list
+    day_choices = [(d, calendar.day(d).provisional) for d in days]
+    context = {"hall": hall, "items": items, "item": item, "days": day_choices, "day": day, "slots": free, "form": form,
                "chosen": chosen or (free[0].start if free else None)}  # fmt: skip
     return render(request, "tickets/appointments.html", context, status=status)
 

@@ -1,6 +1,7 @@
 """A year whose national holidays are not entered yet: halls keep their weekly schedule, marked
 provisional, so the kiosk issues tickets and citizens book appointments on those days."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -49,3 +50,5 @@ def test_appointments_are_bookable_on_provisional_days(client, hall, item, windo
     # form on a day the hall opens.
     sunday = client.get(BOOKING, {"item": item.code, "date": "2027-01-03"}).content.decode()
     assert '<option value="2027-01-02"' in sunday and '<option value="2027-01-03"' not in sunday
+    assert re.search(r'<option value="2027-01-02"[^>]*>01-02 星期六 · 临时安排</option>', sunday)
+    assert re.search(r'<option value="2026-12-31"[^>]*>12-31 星期四</option>', sunday)  # 2026 is published
