@@ -54,6 +54,20 @@ def _kiosk(request, hall, template: str, context: dict, status: int = 200):
     return render(request, template, context, status=status)
 
 
+def _within_limit(request, hall, form, limit, act):
+    """For a valid posted ``form``: ``act(cleaned_data)`` unless the client address is over ``limit``.
+    Returns (result, status); a refusal (the limit, or the action's) goes on the form, naming its field."""
+    limited = address_limits.over_limit(request, hall, limit)
+    if limited is not None:
+        form.add_error(None, limited[1])
+        return None, 429
+    try:
+        return act(form.cleaned_data), 200
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return None, 200
+
+
 def kiosk(request, code):
     hall = hall_or_404(code)
     return _kiosk(request, hall, "tickets/kiosk.html", {"items": hall.service_items(),
@@ -65,17 +79,10 @@ def kiosk_item(request, code, item_code):
     form = KioskTicketForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        limited = address_limits.over_limit(request, hall, address_limits.TICKETS)
-        if limited is not None:
-            form.add_error(None, limited[1])
-            status = 429
-        else:
-            try:
-                issued = actions.issue_ticket(hall, item, clock.now(), **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                return redirect("tickets:slip", token=issued.token)
+        issued, status = _within_limit(request, hall, form, address_limits.TICKETS,
+                                       lambda data: actions.issue_ticket(hall, item, clock.now(), **data))  # fmt: skip
+        if issued is not None:
+            return redirect("tickets:slip", token=issued.token)
     context = {"item": item, "materials": item.materials.all(), "form": form, "closed": kiosk_status(hall, clock.now())}
     return _kiosk(request, hall, "tickets/kiosk_item.html", context, status)
 
@@ -221,19 +228,13 @@ def appointments(request, code):
     form = BookingForm(request.POST or None)
     status = 200
     if request.method == "POST" and item is not None and form.is_valid():
-        limited = address_limits.over_limit(request, hall, address_limits.BOOKINGS)
-        data = form.cleaned_data
-        if limited is not None:
-            form.add_error(None, limited[1])
-            status = 429
-        else:
-            try:
-                booking = actions.book_appointment(hall, item, data["slot_start"], now, name=data["name"],
-                                                   id_number=data["id_number"], phone=data["phone"])  # fmt: skip
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                return redirect("tickets:my-appointment", token=booking.token)
+        booking, status = _within_limit(
+            request, hall, form, address_limits.BOOKINGS,
+            lambda data: actions.book_appointment(hall, item, data["slot_start"], now, name=data["name"],
+                                                  id_number=data["id_number"], phone=data["phone"]),
+        )  # fmt: skip
+        if booking is not None:
+            return redirect("tickets:my-appointment", token=booking.token)
     free = [s for s in appointments_module.slots(hall, item, day, now) if s.free] if item and day else []
     posted = _instant(request.POST.get("slot_start", ""))
     chosen = next((s.start for s in free if s.start == posted), None)
@@ -263,19 +264,13 @@ def remote_ticket(request, code):
     form = RemoteTicketForm(request.POST or None, items=items)
     status = 200
     if request.method == "POST" and form.is_valid():
-        limited = address_limits.over_limit(request, hall, address_limits.REMOTE_TICKETS)
-        data = form.cleaned_data
-        if limited is not None:
-            form.add_error(None, limited[1])
-            status = 429
-        else:
-            item = next(i for i in items if i.code == data["item"])
-            try:
-                taken = actions.take_remote_ticket(hall, item, now, id_number=data["id_number"], phone=data["phone"])
-            except DomainError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-            else:
-                return redirect("tickets:my-appointment", token=taken.token)
+        taken, status = _within_limit(
+            request, hall, form, address_limits.REMOTE_TICKETS,
+            lambda data: actions.take_remote_ticket(hall, next(i for i in items if i.code == data["item"]), now,
+                                                    id_number=data["id_number"], phone=data["phone"]),
+        )  # fmt: skip
+        if taken is not None:
+            return redirect("tickets:my-appointment", token=taken.token)
     context = {"hall": hall, "form": form, "closed": kiosk_status(hall, now),
                "per_person": settings.WEIMIN_REMOTE_TICKETS_PER_PERSON_PER_DAY}  # fmt: skip
     return render(request, "tickets/remote_ticket.html", context, status=status)
