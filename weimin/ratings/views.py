@@ -65,16 +65,13 @@ def _pad_visit(window, now):
     """What the pad shows now — (screen, ticket): the visit at the counter while it lasts, then that
     same visit to rate, until rated or the pad's minutes are up; never one that left long ago."""
     at_counter = queue.ticket_at_window(window)
-    if at_counter is not None:
-        return PadScreen.SERVING, at_counter
-    last = queue.last_at_counter(window)
-    if last is None:
-        return PadScreen.IDLE, None
+    last = queue.last_at_counter(window) if at_counter is None else None
     screen = rules.pad_screen(
-        at_counter=False, last_event=last.kind, last_at=last.at, now=now,
-        rated=Rating.objects.filter(ticket_id=last.ticket_id).exists(), ask_minutes=settings.WEIMIN_PAD_ASK_MINUTES,
+        at_counter=at_counter is not None, last_event=last.kind if last else None, last_at=last.at if last else None,
+        rated=last is not None and Rating.objects.filter(ticket_id=last.ticket_id).exists(), now=now,
+        ask_minutes=settings.WEIMIN_PAD_ASK_MINUTES,
     )  # fmt: skip
-    return screen, (last.ticket if screen == PadScreen.ASK else None)
+    return screen, {PadScreen.SERVING: at_counter, PadScreen.ASK: last and last.ticket}.get(screen)
 
 
 def _screen_key(screen, ticket) -> str:
