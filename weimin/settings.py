@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "weimin.cases",
     "weimin.ratings",
     "weimin.shifts",
+    "weimin.analytics",
     "weimin.workstation",
     "weimin.demo",  # last: the demo sits outside the domain and answers its hooks (shifts.signals)
 ]
@@ -266,6 +267,14 @@ WEIMIN_PAD_ASK_MINUTES = float(os.environ.get("WEIMIN_PAD_ASK_MINUTES", "3"))
 # An opening session that ends after this local time, or falls on a weekend, is an extended session
 # with its own logistics checklist (后勤保障).
 WEIMIN_EXTENDED_SESSION_ENDS_AFTER = os.environ.get("WEIMIN_EXTENDED_SESSION_ENDS_AFTER", "18:00")
+
+# Analytics (issue 11, weimin/analytics/rules.py). Visits issued at or after this hall-local time are the
+# evening's (the halls' former 18:00 closing); a wait within the target counts towards the service level.
+WEIMIN_ANALYTICS_EVENING_FROM = os.environ.get("WEIMIN_ANALYTICS_EVENING_FROM", "18:00")
+WEIMIN_ANALYTICS_WAIT_TARGET_MINUTES = int(os.environ.get("WEIMIN_ANALYTICS_WAIT_TARGET_MINUTES", "15"))
+# Pages bring the rollups up to date when the last refresh is older than this (weimin analytics refresh
+# does it on demand, e.g. from cron every minute).
+WEIMIN_ANALYTICS_REFRESH_SECONDS = int(os.environ.get("WEIMIN_ANALYTICS_REFRESH_SECONDS", "60"))
 
 # Limits on abuse (issue 9, docs/security.md "Limits on abuse and enrolled devices"), counted in CACHES
 # above, the database cache every process shares.

@@ -59,6 +59,7 @@ class Action(enum.StrEnum):
     DEVICE_ENROLL = "device.enroll"
     CALENDAR_ENTER = "calendar.enter"
     CASE_TAKE = "case.take"
+    ANALYTICS_VIEW = "analytics.view"
 
 
 S = Standing
@@ -103,6 +104,7 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.DEVICE_ENROLL: frozenset({MANAGER, OFFICE}),
     Action.CALENDAR_ENTER: frozenset({OFFICE}),
     Action.CASE_TAKE: frozenset({AT, MANAGER}),
+    Action.ANALYTICS_VIEW: frozenset({MANAGER, OFFICE}),
 }
 
 _ROLE_STANDING = {
@@ -194,4 +196,5 @@ ACTION_LABELS = {
     Action.DEVICE_ENROLL: gettext_lazy("enroll or revoke the hall's kiosks and rating pads"),
     Action.CALENDAR_ENTER: gettext_lazy("enter a year's national holidays"),
     Action.CASE_TAKE: gettext_lazy("take a case from the hall's pool"),
+    Action.ANALYTICS_VIEW: gettext_lazy("see the hall's figures"),
 }

@@ -166,6 +166,8 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # Statistics read a hall's case events day by day (analytics).
+        indexes = [models.Index(fields=["at"], name="case_event_at_idx")]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
 from weimin.cases.choices import CaseStatus, NoticeKind
-from weimin.cases.models import Case, CaseNotice
+from weimin.cases.models import Case, CaseEvent, CaseNotice
 from weimin.core import attempts
 from weimin.core.errors import NotFound
 from weimin.core.identity import fold_typed
@@ -188,3 +188,36 @@ def due_list(hall, today: date) -> list[tuple[Case, DueDates, str]]:
             pending.append((case, dates, "pending_calendar"))
     rows.sort(key=lambda row: row[1].promised)
     return rows + sorted(pending, key=lambda row: row[0].accepted_on)
+
+
+def events_between(hall_id: int, start: datetime, end: datetime) -> list:
+    """The hall's case events in [start, end), oldest first, with their case and its item: what
+    statistics read."""
+    return list(
+        CaseEvent.objects.filter(case__hall_id=hall_id, at__gte=start, at__lt=end)
+        .select_related("case__item", "case__hall")
+        .prefetch_related("case__pauses")
+        .order_by("at", "id")
+    )
+
+
+def corrections_before(case_ids, instant: datetime) -> dict[int, int]:
+    """How many 补正 decisions each case had before ``instant``."""
+    rows = (
+        CaseEvent.objects.filter(
+            case_id__in=case_ids,
+            at__lt=instant,
+            kind=rules.EventKind.DECIDED,
+            detail__decision=rules.Decision.CORRECTION,
+        )
+        .values("case_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["case_id"]: row["n"] for row in rows}
+
+
+def event_instants_after(event_id: int) -> tuple[int, set[tuple[int, datetime]]]:
+    """The newest case event id and the (hall id, instant) of every case event after ``event_id``."""
+    rows = CaseEvent.objects.filter(id__gt=event_id)
+    newest = rows.order_by("-id").values_list("id", flat=True).first()
+    return newest or event_id, set(rows.values_list("case__hall_id", "at"))

@@ -44,6 +44,8 @@ class Rating(models.Model):
                 condition=Q(ticket__isnull=False) | Q(case__isnull=False), name="rating_of_something"
             )
         ]
+        # Statistics read a hall's ratings day by day (analytics).
+        indexes = [models.Index(fields=["hall", "rated_at"], name="rating_hall_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} {self.ticket or self.case}"

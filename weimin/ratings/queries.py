@@ -4,7 +4,7 @@ from datetime import datetime
 
 from django.db.models import F, Q
 
-from weimin.ratings.models import FollowUp
+from weimin.ratings.models import FollowUp, Rating
 
 
 def overdue(halls, now: datetime) -> list[FollowUp]:
@@ -37,3 +37,22 @@ def unresolved(hall) -> list[FollowUp]:
 def follow_up_of(hall, pk: int) -> FollowUp | None:
     """One of the hall's follow-ups, or None."""
     return FollowUp.objects.filter(pk=pk, rating__hall=hall).select_related("rating__hall").first()
+
+
+def rated_between(hall_id: int, start: datetime, end: datetime) -> list[tuple]:
+    """The hall's ratings in [start, end): ``(level, window_id, clerk_id, item_id, rated_at)``, the item
+    being the rated ticket's or case's."""
+    rows = Rating.objects.filter(hall_id=hall_id, rated_at__gte=start, rated_at__lt=end).values_list(
+        "level", "window_id", "clerk_id", "ticket__item_id", "case__item_id", "rated_at"
+    )
+    return [
+        (level, window, clerk, ticket_item or case_item, at)
+        for level, window, clerk, ticket_item, case_item, at in rows
+    ]
+
+
+def rating_instants_after(rating_id: int) -> tuple[int, set[tuple[int, datetime]]]:
+    """The newest rating id and the (hall id, instant) of every rating after ``rating_id``."""
+    rows = Rating.objects.filter(id__gt=rating_id)
+    newest = rows.order_by("-id").values_list("id", flat=True).first()
+    return newest or rating_id, set(rows.values_list("hall_id", "rated_at"))

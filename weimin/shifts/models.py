@@ -73,6 +73,11 @@ class Duty(models.Model):
             ),
             models.UniqueConstraint(fields=["user"], condition=Q(ended_at__isnull=True), name="one_window_per_person"),
         ]
+        # Statistics read a day's duties (time held) and those ended since the last refresh (analytics).
+        indexes = [
+            models.Index(fields=["started_at"], name="duty_started_idx"),
+            models.Index(fields=["ended_at"], name="duty_ended_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.window}"

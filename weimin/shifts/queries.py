@@ -156,3 +156,23 @@ def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:
         return HandedItem(item, False, where or (ticket.get_status_display() if ticket else ""))
 
     return [(handover, [state(item) for item in handover.hall_items]) for handover in handovers]
+
+
+def duties_between(hall_id: int, start: datetime, end: datetime) -> list[tuple]:
+    """Duties at the hall's windows that began in [start, end): ``(window_id, user_id, started_at,
+    ended_at)``, ``ended_at`` None while the window is still held."""
+    return list(
+        Duty.objects.filter(window__hall_id=hall_id, started_at__gte=start, started_at__lt=end).values_list(
+            "window_id", "user_id", "started_at", "ended_at"
+        )
+    )
+
+
+def duties_changed_since(duty_id: int, instant: datetime | None) -> tuple[int, set[tuple[int, datetime]]]:
+    """The newest duty id and the (hall id, start) of every duty begun after ``duty_id`` or ended at or
+    after ``instant``: the days whose time held changed."""
+    changed = Q(id__gt=duty_id)
+    if instant is not None:
+        changed |= Q(ended_at__gte=instant)
+    newest = Duty.objects.order_by("-id").values_list("id", flat=True).first()
+    return newest or duty_id, set(Duty.objects.filter(changed).values_list("window__hall_id", "started_at"))

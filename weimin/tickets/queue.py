@@ -235,3 +235,22 @@ def last_at_counter(window: Window) -> TicketEvent | None:
         .order_by("-at", "-id")
         .first()
     )
+
+
+def day_records(hall_id: int, day: date) -> tuple[list[tuple], list[tuple]]:
+    """What statistics read of a hall's business day: its tickets ``(id, item_id, issued_at)`` and
+    their events ``(ticket_id, kind, at, window_id, actor_id)`` in the order they happened."""
+    tickets = list(Ticket.objects.filter(hall_id=hall_id, business_date=day).values_list("id", "item_id", "issued_at"))
+    events = list(
+        TicketEvent.objects.filter(hall_id=hall_id, business_date=day)
+        .order_by("at", "id")
+        .values_list("ticket_id", "kind", "at", "window_id", "actor_id")
+    )
+    return tickets, events
+
+
+def days_with_events_after(event_id: int) -> tuple[int, set[tuple[int, date]]]:
+    """The newest event id and every (hall id, business day) with an event after ``event_id``."""
+    rows = TicketEvent.objects.filter(id__gt=event_id)
+    newest = rows.order_by("-id").values_list("id", flat=True).first()
+    return newest or event_id, set(rows.values_list("hall_id", "business_date").distinct())

@@ -18,6 +18,7 @@ from weimin.accounts.actions import issue_token
 from weimin.accounts.choices import DeviceKind
 from weimin.accounts.models import Device
 from weimin.accounts.permissions import MATRIX, Action, Standing
+from weimin.analytics import queries as analytics
 from weimin.calendars import actions as calendars
 from weimin.calendars.rules import parse_notice
 from weimin.cases import actions as cases
@@ -278,6 +279,10 @@ def _enter_calendar_year(who, w):
     return acted(lambda: calendars.enter_year(who, 2027, "国务院办公厅通知", rows, w.now()))
 
 
+def _view_analytics(who, w):
+    return acted(lambda: analytics.hall_for(who, w.hall.code))
+
+
 SCENARIOS = {
     Action.TICKET_CALL: _call,
     Action.TICKET_SERVE: _serve,
@@ -309,6 +314,7 @@ SCENARIOS = {
     Action.DEVICE_ENROLL: _enroll,
     Action.CALENDAR_ENTER: _enter_calendar_year,
     Action.CASE_TAKE: _take,
+    Action.ANALYTICS_VIEW: _view_analytics,
 }
 
 PEOPLE = {

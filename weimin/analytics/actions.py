@@ -1,0 +1,94 @@
+"""Keeping the rollups up to date: ``refresh`` rebuilds every hall day whose records changed.
+
+**Refreshed incrementally, not maintained as events are recorded.** Each refresh asks the record
+tables what is new since the ids it read last time (``RefreshMark``) — ticket events (by their hall
+and business day), case events and ratings (by their hall-local day), duties begun or ended — and
+rebuilds each such hall day *whole* from its records (``records.day_totals``). Why:
+
+- the queue's hot path (call, complete, issue) writes nothing more: analytics costs the window
+  clerk no time and no lock, which the performance issue needs;
+- rebuilding a whole day from its records is idempotent, so a late event (日结 closing yesterday's
+  tickets this morning), a transfer (the serving window changes), a rejoin or a case concluded weeks
+  after it was opened needs no special case: it makes its day dirty and the day is recounted;
+- today's halls are always recounted (their duties are still running, and an event committed by a
+  transaction that began before the previous refresh may carry an older id); the last
+  ``LOOKBACK_IDS`` ids of each table are read again for the same reason.
+
+Pages call ``refresh_if_stale`` (at most once per ``WEIMIN_ANALYTICS_REFRESH_SECONDS``);
+``weimin analytics refresh`` runs it on demand (cron). Totals are computed outside any transaction
+and each day is written in its own short transaction, so the halls' writers never wait behind a
+long refresh; one refresh runs at a time (a lock in the shared cache).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from weimin.analytics.models import RefreshMark, Rollup
+from weimin.analytics.records import day_totals
+from weimin.cases import queries as case_queries
+from weimin.halls.models import Hall
+from weimin.ratings import queries as rating_queries
+from weimin.shifts import queries as shift_queries
+from weimin.tickets import queue
+
+LOOKBACK_IDS = 1000
+LOCK = "weimin-analytics-refresh"
+LOCK_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class RefreshSummary:
+    days: int  # hall days rebuilt
+    rows: int  # rollup rows written
+    skipped: bool = False  # another refresh was running
+
+
+def refresh(now: datetime) -> RefreshSummary:
+    """Rebuild the rollups of every hall day whose records changed since the last refresh."""
+    if not cache.add(LOCK, now.isoformat(), LOCK_SECONDS):
+        return RefreshSummary(0, 0, skipped=True)
+    try:
+        mark = RefreshMark.objects.first() or RefreshMark()
+        halls = {hall.pk: hall for hall in Hall.objects.all()}
+        ticket_id, dirty = queue.days_with_events_after(max(mark.ticket_event_id - LOOKBACK_IDS, 0))
+        case_id, case_instants = case_queries.event_instants_after(max(mark.case_event_id - LOOKBACK_IDS, 0))
+        rating_id, rated = rating_queries.rating_instants_after(max(mark.rating_id - LOOKBACK_IDS, 0))
+        duty_id, duties = shift_queries.duties_changed_since(max(mark.duty_id - LOOKBACK_IDS, 0), mark.refreshed_at)
+        for hall_id, instant in case_instants | rated | duties:
+            dirty.add((hall_id, halls[hall_id].local_date(instant)))
+        dirty |= {(hall.pk, hall.local_date(now)) for hall in halls.values()}
+        rows = sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in sorted(dirty))
+        mark.ticket_event_id, mark.case_event_id, mark.rating_id, mark.duty_id = ticket_id, case_id, rating_id, duty_id
+        mark.refreshed_at = now
+        mark.save()
+        return RefreshSummary(len(dirty), rows)
+    finally:
+        cache.delete(LOCK)
+
+
+def refresh_if_stale(now: datetime) -> RefreshSummary | None:
+    """``refresh`` when the last one is older than ``WEIMIN_ANALYTICS_REFRESH_SECONDS`` (or in the future:
+    a demo clock moved back)."""
+    last = RefreshMark.objects.values_list("refreshed_at", flat=True).first()
+    limit = timedelta(seconds=settings.WEIMIN_ANALYTICS_REFRESH_SECONDS)
+    if last is not None and timedelta(0) <= now - last < limit:
+        return None
+    return refresh(now)
+
+
+def rebuild_day(hall: Hall, day: date, now: datetime) -> int:
+    """Replace the hall day's rollup rows by a recount of its records; returns the rows written."""
+    rows = [
+        Rollup.of(hall.pk, day, dimension, key, totals)
+        for (dimension, key), totals in day_totals(hall, day, now).items()
+    ]
+    with transaction.atomic():
+        Rollup.objects.filter(hall=hall, business_date=day).delete()
+        Rollup.objects.bulk_create(rows, batch_size=500)
+    return len(rows)

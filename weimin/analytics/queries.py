@@ -1,0 +1,199 @@
+"""Reading the measures: totals and breakdowns over halls and days, from the rollups only.
+
+Every page, export, API call and command reads its figures here, so they agree to the digit. A
+district's figures are its halls' rows added up, so the halls' figures add up to the district.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from weimin.accounts.models import person_name
+from weimin.accounts.permissions import Action, authorize, halls_where, may
+from weimin.analytics import rules
+from weimin.analytics.choices import Dimension
+from weimin.analytics.models import Rollup
+from weimin.analytics.records import day_totals
+from weimin.halls.models import Hall, ServiceItem, Window
+
+_VALUES = ("hall_id", "business_date", "key", *rules.COUNTERS, "wait_histogram", "service_histogram")
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+class By:
+    """What a breakdown groups by (the dimensions of issue 11)."""
+
+    HALL = "hall"
+    ITEM = "item"
+    CATEGORY = "category"
+    WINDOW = "window"
+    STAFF = "staff"
+    HOUR = "hour"
+    WEEKDAY = "weekday"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    ALL = (HALL, ITEM, CATEGORY, WINDOW, STAFF, HOUR, WEEKDAY, DAY, WEEK, MONTH)
+
+
+# Which rollup rows each breakdown reads.
+_DIMENSION_OF = {
+    By.HALL: Dimension.HALL,
+    By.ITEM: Dimension.ITEM,
+    By.CATEGORY: Dimension.ITEM,
+    By.WINDOW: Dimension.WINDOW,
+    By.STAFF: Dimension.STAFF,
+    By.HOUR: Dimension.SLOT,
+    By.WEEKDAY: Dimension.HALL,
+    By.DAY: Dimension.HALL,
+    By.WEEK: Dimension.HALL,
+    By.MONTH: Dimension.HALL,
+}
+
+
+def hall_for(user, code: str) -> Hall:
+    """The hall whose figures ``user`` asks for: 404 for an unknown code, NotPermitted unless they may."""
+    hall = Hall.objects.filter(code=code).first()
+    if hall is None:
+        raise Http404(code)
+    authorize(user, Action.ANALYTICS_VIEW, hall)
+    return hall
+
+
+def halls_for(user) -> list[Hall]:
+    """Every hall whose figures ``user`` may see (the district office: all of them)."""
+    return list(halls_where(user, Action.ANALYTICS_VIEW).order_by("position", "code"))
+
+
+def sees_district(user) -> bool:
+    """The district's comparison of its halls is the office's (and a superuser's)."""
+    return may(user, Action.ANALYTICS_VIEW, None)
+
+
+def wait_target() -> int:
+    return settings.WEIMIN_ANALYTICS_WAIT_TARGET_MINUTES
+
+
+def figures(totals: rules.Totals) -> dict:
+    return totals.figures(wait_target())
+
+
+def _totals(row: tuple) -> rules.Totals:
+    counters = row[3 : 3 + len(rules.COUNTERS)]
+    waits, services = row[-2], row[-1]
+    return rules.Totals(
+        **dict(zip(rules.COUNTERS, counters, strict=True)),
+        wait_histogram=Counter({int(m): n for m, n in waits.items()}),
+        service_histogram=Counter({int(m): n for m, n in services.items()}),
+    )
+
+
+def _rows(halls: Iterable[Hall], first: date, last: date, dimension: str):
+    return Rollup.objects.filter(
+        dimension=dimension, hall__in=[h.pk for h in halls], business_date__gte=first, business_date__lte=last
+    ).values_list(*_VALUES)
+
+
+def total(halls: Iterable[Hall], first: date, last: date) -> rules.Totals:
+    """The halls' totals over [first, last]."""
+    result = rules.Totals()
+    for row in _rows(halls, first, last, Dimension.HALL):
+        result += _totals(row)
+    return result
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _group(by: str, row: tuple, items: dict[int, ServiceItem]):
+    hall_id, day, key = row[0], row[1], row[2]
+    match by:
+        case By.HALL:
+            return hall_id
+        case By.CATEGORY:
+            return items[key].category_id if key in items else None
+        case By.HOUR:
+            return key // 2
+        case By.WEEKDAY:
+            return day.weekday()
+        case By.DAY:
+            return day
+        case By.WEEK:
+            return week_start(day)
+        case By.MONTH:
+            return day.replace(day=1)
+    return key  # item, window, staff
+
+
+@dataclass(frozen=True)
+class Group:
+    key: object
+    label: str
+    totals: rules.Totals
+
+    @property
+    def figures(self) -> dict:
+        return figures(self.totals)
+
+
+def breakdown(halls: Iterable[Hall], first: date, last: date, by: str) -> list[Group]:
+    """The halls' totals over [first, last] by ``by`` (one of ``By.ALL``), in the dimension's natural order."""
+    halls = list(halls)
+    items = {item.pk: item for item in ServiceItem.objects.select_related("category")}
+    groups: dict[object, rules.Totals] = defaultdict(rules.Totals)
+    for row in _rows(halls, first, last, _DIMENSION_OF[by]):
+        groups[_group(by, row, items)] += _totals(row)
+    labels = _labels(by, list(groups), halls, items)
+    return [Group(key, labels.get(key, str(key)), groups[key]) for key in sorted(groups, key=_order)]
+
+
+def _order(key):
+    return (key is None, key if key is not None else 0)
+
+
+def _labels(by: str, keys: list, halls: list[Hall], items: dict[int, ServiceItem]) -> dict:
+    match by:
+        case By.HALL:
+            return {hall.pk: hall.name for hall in halls}
+        case By.ITEM:
+            return {key: items[key].name for key in keys if key in items}
+        case By.CATEGORY:
+            return {item.category_id: item.category.name for item in items.values()} | {None: _("Other")}
+        case By.WINDOW:
+            windows = Window.objects.filter(pk__in=keys).select_related("hall")
+            several = len(halls) > 1
+            return {w.pk: _window_label(w, several) for w in windows}
+        case By.STAFF:
+            return {user.pk: person_name(user) for user in get_user_model().objects.filter(pk__in=keys)}
+        case By.HOUR:
+            return {hour: f"{hour:02d}:00" for hour in keys}
+        case By.WEEKDAY:
+            return {day: WEEKDAYS[day] for day in keys}
+        case By.DAY:
+            return {day: day.isoformat() for day in keys}
+        case By.WEEK:
+            return {day: _("Week of %(day)s") % {"day": day.isoformat()} for day in keys}
+        case By.MONTH:
+            return {day: f"{day:%Y-%m}" for day in keys}
+    return {}
+
+
+def _window_label(window: Window, with_hall: bool) -> str:
+    name = _("Window %(number)s") % {"number": window.number}
+    if window.label:
+        name = f"{name} {window.label}"
+    return f"{window.hall.name} {name}" if with_hall else name
+
+
+def today_so_far(hall: Hall, now: datetime) -> rules.Totals:
+    """The hall's totals of today up to ``now``, counted live from the records (not the rollups)."""
+    return day_totals(hall, hall.local_date(now), now).get((Dimension.HALL, 0), rules.Totals())
