@@ -1,0 +1,5 @@
+"""The analytics pages, mounted at /analytics/."""
+
+app_name = "analytics"
+
+urlpatterns: list = []
