@@ -53,10 +53,22 @@ def day_totals(hall: Hall, day: date, now: datetime) -> DayTotals:
         for key in _keys(item_id, window_id, clerk_id, slot):
             rules.add_rating(totals[key], level)
     for window_id, user_id, started_at, ended_at in shift_queries.duties_between(hall.pk, start, end):
-        held = (min(ended_at or now, end) - started_at).total_seconds()
+        until = min(ended_at or now, end)
+        held = max((until - started_at).total_seconds(), 0)
         for key in ((Dimension.HALL, 0), (Dimension.WINDOW, window_id), (Dimension.STAFF, user_id)):
-            totals[key].held_seconds += max(held, 0)
+            totals[key].held_seconds += held
+        for slot, seconds in _held_by_half_hour(start, started_at, until):
+            totals[Dimension.SLOT, slot].held_seconds += seconds
     return dict(totals)
+
+
+def _held_by_half_hour(day_start: datetime, started_at: datetime, until: datetime):
+    """(half-hour, seconds) a window was held in each half-hour of the day: open window-hours per slot."""
+    for slot in range(SLOTS):
+        slot_start = day_start + timedelta(minutes=30 * slot)
+        overlap = (min(until, slot_start + timedelta(minutes=30)) - max(started_at, slot_start)).total_seconds()
+        if overlap > 0:
+            yield slot, overlap
 
 
 def _keys(item_id, window_id, staff_id, slot):
