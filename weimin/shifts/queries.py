@@ -169,9 +169,9 @@ def duties_between(hall_id: int, start: datetime, end: datetime) -> list[tuple]:
 
 
 def duties_changed_since(duty_id: int, instant: datetime | None) -> tuple[int, set[tuple[int, datetime]]]:
-    """The newest duty id and the (hall id, start) of every duty begun after ``duty_id`` or ended at or
-    after ``instant``: the days whose time held changed."""
-    changed = Q(id__gt=duty_id)
+    """The newest duty id and the (hall id, start) of every duty begun after ``duty_id``, ended at or
+    after ``instant`` or still running: the days whose time held changed or may have."""
+    changed = Q(id__gt=duty_id) | Q(ended_at__isnull=True)
     if instant is not None:
         changed |= Q(ended_at__gte=instant)
     newest = Duty.objects.order_by("-id").values_list("id", flat=True).first()

@@ -27,6 +27,7 @@ from weimin.analytics.queries import By
 from weimin.cases import actions as case_actions
 from weimin.cases.tests.conftest import ADULT, COMPANY, checks
 from weimin.core import clock
+from weimin.core.errors import DomainError
 from weimin.halls.models import Window
 from weimin.ratings import actions as rating_actions
 from weimin.shifts.actions import sign_out
@@ -161,3 +162,28 @@ def test_summary_command_matches_the_queries(hall, friday, freeze, capsys):
     assert (printed["visits"], printed["cases"], printed["evening_share"]) == (5, 2, 0.2)
     assert printed["mean_wait_minutes"] == round(68 / 5, 4)
     assert Rollup.objects.filter(dimension=Dimension.HALL, business_date=FRIDAY).count() == 1
+
+
+def test_holidays_saturdays_and_a_hall_without_evening_hours(hall, item, window, make_clerk, freeze):
+    """Before 2017-10-23 the hall closed at 18:00 and on Saturdays; National Day week it was closed."""
+    freeze("2017-09-29 17:00")
+    huang = make_clerk("huang", window)
+
+    def visit(issued, called, done):
+        ticket = ticket_actions.issue_ticket(hall, item, freeze(issued)).ticket
+        ticket_actions.call_next(huang, window, freeze(called))
+        ticket_actions.complete(huang, ticket, freeze(done))
+
+    visit("2017-09-29 17:00", "2017-09-29 17:05", "2017-09-29 17:20")
+    with pytest.raises(DomainError):
+        ticket_actions.issue_ticket(hall, item, freeze("2017-10-02 10:00"))
+    visit("2017-12-09 09:30", "2017-12-09 09:40", "2017-12-09 09:50")  # a Saturday of the extended service
+    actions.refresh(freeze("2017-12-11 08:00"))
+    before = queries.figures(queries.total([hall], date(2017, 9, 29), date(2017, 10, 8)))
+    assert (before["visits"], before["evening_share"], before["saturday_share"]) == (1, 0.0, 0.0)
+    days = [g.key for g in queries.breakdown([hall], date(2017, 9, 29), date(2017, 10, 8), By.DAY)]
+    assert days == [date(2017, 9, 29)]  # the holiday week counts no day at all
+    saturday = queries.figures(queries.total([hall], date(2017, 12, 9), date(2017, 12, 9)))
+    assert (saturday["visits"], saturday["saturday_share"], saturday["mean_wait_minutes"]) == (1, 1.0, 10.0)
+    by_weekday = {g.label: g.totals.served for g in queries.breakdown([hall], date(2017, 9, 1), MONDAY, By.WEEKDAY)}
+    assert by_weekday == {"周五": 1, "周六": 1}
