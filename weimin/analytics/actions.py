@@ -56,20 +56,27 @@ def refresh(now: datetime) -> RefreshSummary:
     try:
         mark = RefreshMark.objects.first() or RefreshMark()
         halls = {hall.pk: hall for hall in Hall.objects.all()}
-        ticket_id, dirty = queue.days_with_events_after(max(mark.ticket_event_id - LOOKBACK_IDS, 0))
-        case_id, case_instants = case_queries.event_instants_after(max(mark.case_event_id - LOOKBACK_IDS, 0))
-        rating_id, rated = rating_queries.rating_instants_after(max(mark.rating_id - LOOKBACK_IDS, 0))
-        duty_id, duties = shift_queries.duties_changed_since(max(mark.duty_id - LOOKBACK_IDS, 0), mark.refreshed_at)
-        for hall_id, instant in case_instants | rated | duties:
-            dirty.add((hall_id, halls[hall_id].local_date(instant)))
+        newest, dirty = changed_days(mark, halls, LOOKBACK_IDS)
         dirty |= {(hall.pk, hall.local_date(now)) for hall in halls.values()}
         rows = sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in sorted(dirty))
-        mark.ticket_event_id, mark.case_event_id, mark.rating_id, mark.duty_id = ticket_id, case_id, rating_id, duty_id
+        mark.ticket_event_id, mark.case_event_id, mark.rating_id, mark.duty_id = newest
         mark.refreshed_at = now
         mark.save()
         return RefreshSummary(len(dirty), rows)
     finally:
         cache.delete(LOCK)
+
+
+def changed_days(mark: RefreshMark, halls: dict[int, Hall], lookback: int):
+    """The newest ids of the record tables, and the (hall id, day) of every record after the mark's ids
+    (less ``lookback``) — a case event, rating or duty counts on its hall-local day."""
+    ticket_id, dirty = queue.days_with_events_after(max(mark.ticket_event_id - lookback, 0))
+    case_id, case_instants = case_queries.event_instants_after(max(mark.case_event_id - lookback, 0))
+    rating_id, rated = rating_queries.rating_instants_after(max(mark.rating_id - lookback, 0))
+    duty_id, duties = shift_queries.duties_changed_since(max(mark.duty_id - lookback, 0), mark.refreshed_at)
+    for hall_id, instant in case_instants | rated | duties:
+        dirty.add((hall_id, halls[hall_id].local_date(instant)))
+    return (ticket_id, case_id, rating_id, duty_id), dirty
 
 
 def refresh_if_stale(now: datetime) -> RefreshSummary | None:

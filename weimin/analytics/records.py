@@ -17,6 +17,7 @@ from weimin.analytics import rules
 from weimin.analytics.choices import Dimension
 from weimin.cases import queries as case_queries
 from weimin.cases.rules import EventKind
+from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall
 from weimin.ratings import queries as rating_queries
 from weimin.shifts import queries as shift_queries
@@ -103,6 +104,7 @@ def _add_cases(totals: DayTotals, hall: Hall, start: datetime, end: datetime, ev
     for event in events:
         by_case[event.case_id].append(event)
     earlier = case_queries.corrections_before(list(by_case), start)
+    calendar = HallCalendar(hall)
     for case_id, case_events in by_case.items():
         case = case_events[0].case
         first = case_events[0]
@@ -111,7 +113,7 @@ def _add_cases(totals: DayTotals, hall: Hall, start: datetime, end: datetime, ev
         concluded = next((e for e in case_events if e.kind == EventKind.CONCLUDED), None)
         due = None
         if concluded is not None:
-            due = case_queries.due_dates(case, concluded.at.astimezone(hall.tz).date()).promised
+            due = case_queries.due_dates(case, concluded.at.astimezone(hall.tz).date(), calendar).promised
         anchor = decided[0] if decided else first  # the window and clerk the day's work is counted for
         record = rules.CaseDayRecord(
             opened=opened is not None,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from weimin.analytics import actions, records
+from weimin.analytics import actions, integrity, records
 from weimin.analytics.models import RefreshMark, Rollup
 from weimin.core import clock
 from weimin.core.errors import DomainError
@@ -115,3 +115,12 @@ def test_rollups_equal_a_full_recount(hall, item, window, make_clerk, freeze, mo
             pass
     actions.refresh(now)
     assert stored(hall) == recounted(hall, now)
+    assert list(integrity.problems()) == []
+
+
+def test_integrity_reports_a_rollup_that_differs_from_its_records(hall, item, window, freeze):
+    ticket_actions.issue_ticket(hall, item, freeze("2017-12-08 09:00"))
+    actions.refresh(freeze("2017-12-08 10:00"))
+    assert list(integrity.problems()) == []
+    Rollup.objects.filter(hall=hall, dimension="hall").update(issued=5)
+    assert [p["check"] for p in integrity.problems()] == ["analytics_rollup"]
