@@ -187,3 +187,29 @@ def test_holidays_saturdays_and_a_hall_without_evening_hours(hall, item, window,
     assert (saturday["visits"], saturday["saturday_share"], saturday["mean_wait_minutes"]) == (1, 1.0, 10.0)
     by_weekday = {g.label: g.totals.served for g in queries.breakdown([hall], date(2017, 9, 1), MONDAY, By.WEEKDAY)}
     assert by_weekday == {"周五": 1, "周六": 1}
+
+
+def test_the_district_is_its_halls_added_up(hall, item, friday, district, freeze, capsys):
+    import json
+
+    from weimin.demo.seed import seed_schedules
+    from weimin.halls.choices import HallKind
+    from weimin.halls.models import Hall
+
+    pinghu = Hall.objects.create(
+        district=district, code="pinghu", name="平湖街道行政服务大厅", kind=HallKind.SUBDISTRICT
+    )
+    seed_schedules(pinghu)
+    Window.objects.create(hall=pinghu, number=1).items.add(item)
+    ticket_actions.issue_ticket(pinghu, item, freeze("2017-12-08 18:40"))
+    freeze("2017-12-09 08:00")
+
+    def summary(*hall_option):
+        call_command("analytics", "summary", "--from", "2017-12-08", "--to", "2017-12-08", *hall_option)
+        return json.loads(capsys.readouterr().out)
+
+    halls, whole = [summary("--hall", hall.code), summary("--hall", "pinghu")], summary()
+    assert whole["hall"] is None
+    for key in ("visits", "issued", "cases", "still_open", "ratings"):
+        assert whole[key] == sum(h[key] for h in halls), key
+    assert (whole["issued"], whole["visits"]) == (8, 5)
