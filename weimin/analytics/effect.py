@@ -62,9 +62,9 @@ RATIOS = (
     "company_share_evening",
     "company_share_daytime",
 )
-UNITS = {key: Unit.PER_WEEK for key in COUNTS} | {key: Unit.SHARE for key in RATIOS} | {
-    "mean_wait_minutes": Unit.MINUTES
-}
+UNITS = (
+    {key: Unit.PER_WEEK for key in COUNTS} | {key: Unit.SHARE for key in RATIOS} | {"mean_wait_minutes": Unit.MINUTES}
+)
 KEYS = (*COUNTS, *RATIOS)
 
 
@@ -134,8 +134,7 @@ def compare(
                 if drawn_before[key] is not None and drawn_after[key] is not None:
                     draws[key].append(drawn_after[key] - drawn_before[key])
     changes = {
-        key: _change(key, point_before[key], point_after[key], draws[key] if judged else [], resamples)
-        for key in KEYS
+        key: _change(key, point_before[key], point_after[key], draws[key] if judged else [], resamples) for key in KEYS
     }
     return Effect(len(before_rows), len(after_rows), changes)
 

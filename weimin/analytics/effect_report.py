@@ -93,9 +93,13 @@ class EffectReport:
                 "after it %(first_after)s to %(last_after)s (%(weeks_after)s weeks)."
             )
             % {
-                "first": self.before.first, "last": self.before.last, "weeks": len(self.before.mondays),
-                "first_after": self.after.first, "last_after": self.after.last, "weeks_after": len(self.after.mondays),
-            }  # fmt: skip
+                "first": self.before.first,
+                "last": self.before.last,
+                "weeks": len(self.before.mondays),
+                "first_after": self.after.first,
+                "last_after": self.after.last,
+                "weeks_after": len(self.after.mondays),
+            }
         ]
         if self.periods.before_too_early:
             notes.append(
@@ -233,8 +237,10 @@ def build(halls: list[Hall], start: date, weeks: int, now: datetime, *, hall: Ha
     first_recorded = first_recorded_day(halls)
     found = effect.periods(start, weeks, first_recorded, last_closed)
     if not found.before:
-        raise InvalidInput(_("No closed week with records in the %(weeks)s weeks before the start.") % {"weeks": weeks},
-                           field="start")  # fmt: skip
+        raise InvalidInput(
+            _("No closed week with records in the %(weeks)s weeks before the start.") % {"weeks": weeks},
+            field="start",
+        )
     if not found.after:
         raise InvalidInput(
             _("No week from the start on is over yet (the last closed day is %(day)s).") % {"day": last_closed},
@@ -311,6 +317,5 @@ def finding(change: effect.Change) -> str:
     if change.low is None:
         return _("%(measure)s: %(before)s before, %(after)s after (%(change)s): %(verdict)s.") % values
     return _(
-        "%(measure)s: %(before)s before, %(after)s after (%(change)s; 95%% interval %(low)s to %(high)s): "
-        "%(verdict)s."
+        "%(measure)s: %(before)s before, %(after)s after (%(change)s; 95%% interval %(low)s to %(high)s): %(verdict)s."
     ) % (values | {"low": shown_change(change.unit, change.low), "high": shown_change(change.unit, change.high)})

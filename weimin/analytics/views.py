@@ -80,11 +80,16 @@ def _effect_tables(report: effect_report.EffectReport) -> list[Table]:
         change = report.effect.changes[key]
         changes.rows.append(
             {
-                "kind": _KIND_OF_UNIT[UNITS[key]], "measure": effect_report.measure_label(key),
-                "before": change.before, "after": change.after, "absolute": change.absolute,
+                "kind": _KIND_OF_UNIT[UNITS[key]],
+                "measure": effect_report.measure_label(key),
+                "before": change.before,
+                "after": change.after,
+                "absolute": change.absolute,
                 "relative": change.relative if change.unit != Unit.SHARE else None,
-                "low": change.low, "high": change.high, "verdict": effect_report.verdict_words(change.verdict),
-            }  # fmt: skip
+                "low": change.low,
+                "high": change.high,
+                "verdict": effect_report.verdict_words(change.verdict),
+            }
         )
     users = Table(
         "evening-users",
@@ -121,7 +126,8 @@ def _effect_tables(report: effect_report.EffectReport) -> list[Table]:
             | {key: found[key] for key in ("company_share_evening", "company_share_daytime")}
         )
         for monday, totals in zip(period.mondays, period.weeks, strict=True):
-            weekly.rows.append({"week": monday, "period": name} | {c.key: queries.figures(totals).get(c.key) for c in weekly.columns[2:]})
+            found = queries.figures(totals)
+            weekly.rows.append({"week": monday, "period": name} | {c.key: found[c.key] for c in weekly.columns[2:]})
     return [changes, users, weekly]
 
 
@@ -141,16 +147,17 @@ def _effect_chart(report: effect_report.EffectReport) -> dict:
         "xAxis": {"type": "category", "data": labels},
         "yAxis": [
             {"type": "value", "name": _("Visits a week")},
-            {"type": "value", "name": _("Evening share"), "axisLabel": {"formatter": "{value}%"}, "splitLine": {"show": False}},
+            {"type": "value", "name": _("Evening share"), "axisLabel": {"formatter": "{value}%"},
+             "splitLine": {"show": False}},
         ],
         "series": [
             {"name": _("Visits before"), "type": "bar", "stack": "visits", "itemStyle": {"color": "#9aa5b1"},
              "data": [w.served for w in before.weeks] + gap[1]},
             {"name": _("Visits after"), "type": "bar", "stack": "visits", "itemStyle": {"color": "#1f6feb"},
              "data": gap[0] + [w.served for w in after.weeks],
-             "markLine": {"symbol": "none", "silent": True, "lineStyle": {"color": "#c0392b", "type": "dashed", "width": 2},
-                          "label": {"formatter": _("Start %(day)s") % {"day": report.start}},
-                          "data": [{"xAxis": labels[len(before.mondays)]}]}},
+             "markLine": {"symbol": "none", "silent": True, "data": [{"xAxis": labels[len(before.mondays)]}],
+                          "lineStyle": {"color": "#c0392b", "type": "dashed", "width": 2},
+                          "label": {"formatter": _("Start %(day)s") % {"day": report.start}}}},
             {"name": _("Evening share"), "type": "line", "yAxisIndex": 1, "itemStyle": {"color": "#d9822b"},
              "data": evening},
         ],

@@ -73,8 +73,10 @@ class Command(BaseCommand):
         )
         report.add_argument("--hall", metavar="CODE", help="a hall's code; omitted: the whole district")
         report.add_argument("--start", required=True, metavar="YYYY-MM-DD", help="a Monday: the first day after")
-        report.add_argument("--weeks", type=int, default=effect_report.DEFAULT_WEEKS, metavar="N",
-                            help=f"weeks on each side, 1–{MAX_WEEKS} (default {effect_report.DEFAULT_WEEKS})")  # fmt: skip
+        weeks = effect_report.DEFAULT_WEEKS
+        report.add_argument(
+            "--weeks", type=int, default=weeks, metavar="N", help=f"weeks on each side, 1–{MAX_WEEKS} (default {weeks})"
+        )
         report.add_argument("--format", choices=["json"], default="json")
 
     def handle(self, command, **options):
@@ -104,7 +106,8 @@ class Command(BaseCommand):
             effect_report.check_start(start)
             effect_report.check_weeks(options["weeks"])
             actions.refresh(now)
-            report = effect_report.build(halls, start, options["weeks"], now, hall=halls[0] if options["hall"] else None)
+            hall = halls[0] if options["hall"] else None
+            report = effect_report.build(halls, start, options["weeks"], now, hall=hall)
         except InvalidInput as error:
             raise CommandError(f"--{error.field}: {error.message}", returncode=2) from None
         self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
