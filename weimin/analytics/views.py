@@ -142,8 +142,8 @@ def _effect_chart(report: effect_report.EffectReport) -> dict:
     ]
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0},
-        "grid": {"left": 8, "right": 8, "top": 56, "bottom": 8, "containLabel": True},
+        "legend": {"bottom": 0},
+        "grid": {"left": 8, "right": 8, "top": 40, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": labels},
         "yAxis": [
             {"type": "value", "name": _("Visits a week")},

@@ -125,3 +125,61 @@ def test_bad_input_names_the_option(history):
 
 def test_the_default_start_is_the_latest_change_of_hours(history):
     assert effect_report.default_start(list(Hall.objects.all()), clock.now()) == START
+
+
+# The page ----------------------------------------------------------------------------------------------
+
+PAGE = "/analytics/effect/"
+
+
+def test_a_window_clerk_may_not_see_it(history, client, make_staff):
+    client.force_login(make_staff("huang", "window_staff"))
+    assert client.get(PAGE).status_code == 403
+
+
+def test_the_manager_sees_their_hall_and_no_other(history, district, client, manager):
+    client.force_login(manager)
+    page = client.get(PAGE, {"start": "2017-10-23", "weeks": WEEKS})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert history.name in text and "全区" not in text  # no district option for a hall's manager
+    assert "服务人次：开始前每周" in text and "升幅超出正常波动" in text
+    other = Hall.objects.create(district=district, code="pinghu", name="平湖街道行政服务大厅")
+    refused = client.get(PAGE, {"hall": other.code, "start": "2017-10-23"})
+    assert refused.status_code == 422 and "平湖街道行政服务大厅" not in refused.content.decode()
+    assert "大厅" in refused.context["errors"][0]
+
+
+def test_the_office_compares_the_district_by_default(history, client, make_staff):
+    client.force_login(make_staff("chen", "district_office"))
+    page = client.get(PAGE)  # the defaults: the whole district, from the latest change of hours, 8 weeks
+    assert page.status_code == 200
+    report = page.context["report"]
+    assert (report.hall, report.start, report.weeks) == (None, START, 8)
+    assert "全区" in page.content.decode() and 'data-chart="chart-effect"' in page.content.decode()
+
+
+def test_bad_input_names_the_field(history, client, manager):
+    client.force_login(manager)
+    for query, field in (({"start": "2017-10-25"}, "开始日期"), ({"start": "2017-10-23", "weeks": "99"}, "前后各几周"),
+                         ({"start": "2016-10-24"}, "开始日期"), ({"start": "someday"}, "开始日期")):  # fmt: skip
+        page = client.get(PAGE, query)
+        assert page.status_code == 422 and page.context["report"] is None
+        assert page.context["errors"][0].startswith(field), (query, page.context["errors"])
+
+
+def test_the_download_has_the_page_figures(history, client, manager):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(manager)
+    query = {"hall": history.code, "start": "2017-10-23", "weeks": WEEKS}
+    page = client.get(PAGE, query)
+    changes = page.context["tables"][0]
+    xlsx = client.get(PAGE, query | {"download": "changes", "format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(column.label for column in changes.columns)
+    assert rows[1][:3] == ("服务人次", changes.rows[0]["before"], changes.rows[0]["after"])
+    csv = client.get(PAGE, query | {"download": "evening-users", "format": "csv"}).content.decode()
+    assert csv.splitlines()[1].startswith("开始前,4,0,0,0,0")
