@@ -183,3 +183,23 @@ def test_the_download_has_the_page_figures(history, client, manager):
     assert rows[1][:3] == ("服务人次", changes.rows[0]["before"], changes.rows[0]["after"])
     csv = client.get(PAGE, query | {"download": "evening-users", "format": "csv"}).content.decode()
     assert csv.splitlines()[1].startswith("开始前,4,0,0,0,0")
+
+
+def test_the_api_answers_as_the_command_does(history, client, manager, make_staff, capsys):
+    from weimin.accounts.actions import issue_token
+
+    as_manager = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(manager)}"}
+    query = {"hall": history.code, "start": "2017-10-23", "weeks": WEEKS}
+    answer = client.get("/api/analytics/effect", query, **as_manager)
+    assert answer.status_code == 200
+    printed = effect_json(capsys, "--hall", history.code, "--start", "2017-10-23", "--weeks", str(WEEKS))
+    assert answer.json() == printed
+    # The district is the office's; a bad start names its field; a clerk sees nothing.
+    assert client.get("/api/analytics/effect", {"start": "2017-10-23"}, **as_manager).status_code == 403
+    wednesday = client.get("/api/analytics/effect", query | {"start": "2017-10-25"}, **as_manager)
+    assert wednesday.status_code == 422 and wednesday.json()["errors"][0]["field"] == "start"
+    assert client.get("/api/analytics/effect", query | {"weeks": 60}, **as_manager).json()["errors"][0]["field"] == (
+        "weeks"
+    )
+    clerk = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(make_staff('huang', 'window_staff'))}"}
+    assert client.get("/api/analytics/effect", query, **clerk).status_code == 403
