@@ -24,6 +24,11 @@ class Kind:
     SHARE = "share"  # a fraction 0–1, shown as a percentage
     MINUTES = "minutes"  # one decimal
     NUMBER = "number"  # two decimals (a mean rating, a rate per hour)
+    BY_ROW = "by_row"  # the row's "kind" cell says (a table of measures in different units)
+
+
+def kind_of(row: dict, column: Column) -> str:
+    return row.get("kind", Kind.TEXT) if column.kind == Kind.BY_ROW else column.kind
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class Table:
 
     def shown(self, row: dict, column: Column) -> str:
         """A cell as the page and the CSV show it."""
-        return display(row.get(column.key), column.kind)
+        return display(row.get(column.key), kind_of(row, column))
 
     def cells(self):
         """Rows of (column, shown value) for the template."""
@@ -91,12 +96,12 @@ def as_xlsx(table: Table) -> bytes:
             value = row.get(column.key)
             values.append(display(value, column.kind) if column.kind == Kind.TEXT and value is not None else value)
         sheet.append(values)
+        for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
+            if kind_of(row, column) in _EXCEL_FORMAT:
+                cell.number_format = _EXCEL_FORMAT[kind_of(row, column)]
     for index, column in enumerate(table.columns, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(10, min(40, 2 * len(column.label) + 4))
-        if column.kind in _EXCEL_FORMAT:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = _EXCEL_FORMAT[column.kind]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
