@@ -24,7 +24,7 @@ import enum
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from weimin.analytics.rules import COUNTERS, Totals
@@ -98,6 +98,7 @@ class Periods:
     after: list[date]
     before_too_early: int  # weeks before the first day with records: not counted
     after_not_over: int  # weeks not over by the last closed day: not counted
+    closed: list[date] = field(default_factory=list)  # the Mondays of weeks without service, left out
 
 
 def periods(start: date, weeks: int, first_recorded: date | None, last_closed: date) -> Periods:

@@ -20,6 +20,7 @@ from weimin.analytics.effect import Unit, Verdict
 from weimin.analytics.models import Rollup
 from weimin.analytics.queries import By, breakdown, figures, wait_target, week_start
 from weimin.core.errors import InvalidInput
+from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, OpeningSchedule
 
 DEFAULT_WEEKS = 8
@@ -106,6 +107,11 @@ class EffectReport:
                 _("%(weeks)s of the weeks before the start precede the first records (%(day)s) and are not counted.")
                 % {"weeks": self.periods.before_too_early, "day": self.first_recorded}
             )
+        if self.periods.closed:
+            notes.append(
+                _("Weeks in which the halls were closed every day are not counted: %(weeks)s.")
+                % {"weeks": "、".join(_("week of %(day)s") % {"day": m} for m in self.periods.closed)}
+            )
         if self.periods.after_not_over:
             notes.append(
                 _(
@@ -143,6 +149,7 @@ class EffectReport:
             "not_counted": {
                 "before_too_early": self.periods.before_too_early,
                 "after_not_over": self.periods.after_not_over,
+                "closed_weeks": [monday.isoformat() for monday in self.periods.closed],
             },
             "confidence": effect.CONFIDENCE,
             "resamples": effect.RESAMPLES,
@@ -250,13 +257,35 @@ def build(halls: list[Hall], start: date, weeks: int, now: datetime, *, hall: Ha
         group.key: group.totals
         for group in breakdown(halls, found.before[0], found.after[-1] + timedelta(days=6), By.WEEK)
     }
+    closed = closed_weeks(halls, [m for m in found.before + found.after if m not in by_week])
+    found = effect.Periods(
+        [m for m in found.before if m not in closed],
+        [m for m in found.after if m not in closed],
+        found.before_too_early,
+        found.after_not_over,
+        sorted(closed),
+    )
+    if not found.before or not found.after:
+        raise InvalidInput(_("Every week on one side of the start was a closed week."), field="start")
     before, after = (_period(mondays, by_week) for mondays in (found.before, found.after))
     compared = effect.compare(before.weeks, after.weeks, wait_target())
     return EffectReport(hall, start, weeks, before, after, found, last_closed, first_recorded, compared)
 
 
+def closed_weeks(halls: list[Hall], mondays: list[date]) -> set[date]:
+    """Of ``mondays`` (weeks without records), those in which none of the halls opened on any day (a
+    holiday week such as National Day's): a week without service says nothing about the service, so it
+    is left out and named."""
+    calendars = [HallCalendar(hall) for hall in halls]
+    return {
+        monday
+        for monday in mondays
+        if not any(c.day(monday + timedelta(days=n)).open for c in calendars for n in range(7))
+    }
+
+
 def _period(mondays: list[date], by_week: dict) -> Period:
-    # A week with no rollup row at all had no records: the hall was closed (a holiday week), a real zero.
+    # A week the halls were open without any record is a real zero (closed weeks are left out before).
     weeks = [by_week.get(monday, rules.Totals()) for monday in mondays]
     return Period(mondays, weeks, sum(weeks, rules.Totals()))
 

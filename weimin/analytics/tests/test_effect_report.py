@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from weimin.analytics import actions, effect_report
 from weimin.conftest import SHANGHAI
 from weimin.core import clock
+from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall
 from weimin.tickets import rules
 from weimin.tickets.models import Ticket, TicketEvent, issued_event, new_ticket, secret_hash
@@ -40,12 +41,13 @@ def served_visits(hall, item, window, day: date, count: int, *, evening: int = 0
 
 @pytest.fixture
 def history(hall, item, window, freeze):
-    """Four weeks of some 8 visits a weekday before 2017-10-23, and some 12 after with 3 in the evening;
-    refreshed on Wednesday 2017-11-22 (the week of 11-20 is not over)."""
+    """Four weeks of some 8 visits an open weekday before 2017-10-23 (National Day week closed), and some
+    12 after with 3 in the evening; refreshed on Wednesday 2017-11-22 (the week of 11-20 is not over)."""
     rng = random.Random(4)
     day = START - timedelta(weeks=WEEKS)
+    calendar = HallCalendar(hall)
     while day < START + timedelta(weeks=WEEKS):
-        if day.weekday() < 5:
+        if day.weekday() < 5 and calendar.day(day).open:
             after = day >= START
             served_visits(hall, item, window, day, rng.randint(11, 13) if after else rng.randint(7, 9),
                           evening=3 if after else 0, wait_minutes=8 if after else 10)  # fmt: skip
@@ -63,20 +65,22 @@ def test_the_command_prints_the_weeks_before_and_after(history, capsys):
     printed = effect_json(capsys, "--hall", history.code, "--start", "2017-10-23", "--weeks", str(WEEKS))
     assert (printed["hall"], printed["start"], printed["weeks"]) == (history.code, "2017-10-23", WEEKS)
     before, after = printed["before"], printed["after"]
-    assert (before["first"], before["last"], before["weeks"]) == ("2017-09-25", "2017-10-22", 4)
+    # National Day week (10-02 to 10-08) had no service: it is left out, and said so.
+    assert (before["first"], before["last"], before["weeks"]) == ("2017-09-25", "2017-10-22", 3)
     assert (after["first"], after["last"], after["weeks"]) == ("2017-10-23", "2017-11-19", 4)
     assert {"visits", "cases", "mean_wait_minutes", "evening_share"} <= set(before) & set(after)
     assert (before["mean_wait_minutes"], after["mean_wait_minutes"]) == (10.0, 8.0)
     assert before["evening_share"] == 0.0 and after["evening_share"] == round(60 / after["visits"], 4)
     visits = printed["change"]["visits"]
-    assert visits["unit"] == "per_week" and visits["before"] == before["visits"] / 4
-    assert visits["absolute"] == round((after["visits"] - before["visits"]) / 4, 4)
+    assert visits["unit"] == "per_week" and visits["before"] == round(before["visits"] / 3, 4)
+    assert visits["absolute"] == round(after["visits"] / 4 - before["visits"] / 3, 4)
     assert 0 < visits["low"] <= visits["absolute"] <= visits["high"]
     assert visits["significant"] and visits["verdict"] == "rise"
     wait = printed["change"]["mean_wait_minutes"]
     assert (wait["absolute"], wait["verdict"]) == (-2.0, "fall")
     assert printed["change"]["company_share_evening"]["verdict"] == "not_judged"  # no cases at all
-    assert printed["not_counted"] == {"before_too_early": 0, "after_not_over": 0}
+    assert printed["not_counted"] == {"before_too_early": 0, "after_not_over": 0, "closed_weeks": ["2017-10-02"]}
+    assert "2017-10-02" in printed["summary"]
     assert "服务人次" in printed["summary"] and "95% 置信区间" in printed["summary"]
 
 
@@ -89,8 +93,8 @@ def test_the_district_is_its_halls_added_up(history, capsys):
 
 def test_weeks_not_over_or_before_the_records_are_not_counted(history, capsys):
     printed = effect_json(capsys, "--hall", history.code, "--start", "2017-10-23", "--weeks", "6")
-    assert printed["before"]["weeks"] == 4 and printed["after"]["weeks"] == 4
-    assert printed["not_counted"] == {"before_too_early": 2, "after_not_over": 2}
+    assert printed["before"]["weeks"] == 3 and printed["after"]["weeks"] == 4
+    assert printed["not_counted"] == {"before_too_early": 2, "after_not_over": 2, "closed_weeks": ["2017-10-02"]}
     assert "2 周尚未结束" in printed["summary"] and "早于最早的记录" in printed["summary"]
 
 
@@ -182,7 +186,7 @@ def test_the_download_has_the_page_figures(history, client, manager):
     assert rows[0] == tuple(column.label for column in changes.columns)
     assert rows[1][:3] == ("服务人次", changes.rows[0]["before"], changes.rows[0]["after"])
     csv = client.get(PAGE, query | {"download": "evening-users", "format": "csv"}).content.decode()
-    assert csv.splitlines()[1].startswith("开始前,4,0,0,0,0")
+    assert csv.splitlines()[1].startswith("开始前,3,0,0,0,0")  # 3 weeks: National Day week left out
 
 
 def test_the_api_answers_as_the_command_does(history, client, manager, make_staff, capsys):
