@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from weimin.accounts.api import router as accounts_router
+from weimin.analytics.api import router as analytics_router
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases.api import router as cases_router
 from weimin.core.errors import DomainError
@@ -120,5 +121,13 @@ def not_found(request: HttpRequest, exception: Exception):
     return page_not_found(request, exception)
 
 
-for router in (halls_router, accounts_router, tickets_router, cases_router, ratings_router, shifts_router):
+for router in (
+    halls_router,
+    accounts_router,
+    tickets_router,
+    cases_router,
+    ratings_router,
+    shifts_router,
+    analytics_router,
+):
     api.add_router("/", router)
