@@ -81,7 +81,7 @@ def _along(labels, series, chart_type, font_size) -> dict:
                 "type": chart_type,
                 "yAxisIndex": min(kinds.index(kind), 1),
                 "data": [plotted(v, kind) for v in values],
-                **({"smooth": True, "symbolSize": 6} if chart_type == "line" else {}),
+                **({"symbolSize": 6} if chart_type == "line" else {}),
             }
             for name, values, kind in series
         ],
