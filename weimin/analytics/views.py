@@ -207,21 +207,18 @@ def district_dashboard(request):
 
 
 def _over_time(halls, first, last, by: str) -> list[Group]:
-    """The breakdown by day or week with every day or week of the period, empty ones included (a line
-    with gaps would hide a closed week)."""
+    """The breakdown by day, week or month with every one of the period, empty ones included (a line
+    that skipped them would hide a closed week)."""
     found = {group.key: group for group in queries.breakdown(halls, first, last, by)}
-    step = timedelta(days=1 if by == By.DAY else 7)
-    key = first if by == By.DAY else queries.week_start(first)
+    key = {By.DAY: first, By.WEEK: queries.week_start(first), By.MONTH: first.replace(day=1)}[by]
     groups = []
     while key <= last:
-        label = key.isoformat() if by == By.DAY else _week_label(key)
-        groups.append(found.get(key) or Group(key, label, rules.Totals()))
-        key += step
+        groups.append(found.get(key) or Group(key, queries.time_label(by, key), rules.Totals()))
+        if by == By.MONTH:
+            key = (key + timedelta(days=32)).replace(day=1)
+        else:
+            key += timedelta(days=1 if by == By.DAY else 7)
     return groups
-
-
-def _week_label(monday) -> str:
-    return _("Week of %(day)s") % {"day": monday.isoformat()}
 
 
 def _trend_chart(groups: list[Group], font: int) -> dict:
@@ -336,7 +333,10 @@ def report(request):
     period, errors = _period(request, today)
     by = _choice(request, "by", By.ALL, By.MONTH, errors, _("Group by one of the dimensions offered."))
     shown = _choice(request, "measure", REPORT_COLUMNS, "visits", errors, _("Chart one of the measures offered."))
-    groups = queries.breakdown(halls, period.first, period.last, by)
+    if by in OVER_TIME:
+        groups = _over_time(halls, period.first, period.last, by)
+    else:
+        groups = queries.breakdown(halls, period.first, period.last, by)
     total = queries.total(halls, period.first, period.last)
     scope = halls[0].name if code else (_("District") if whole_district else _("My halls"))
     table = Table(

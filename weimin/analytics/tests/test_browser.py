@@ -149,4 +149,10 @@ def test_the_dashboards_at_their_screen_sizes(new_page, live_server, district_hi
         page.clock.run_for(31000)
     assert answer.value.status == 200
     page.locator("#live [data-live=waiting]").wait_for()
+    # The hall's year by month, from the dashboard's link.
+    page.click("text=近一年按月报表")
+    page.wait_for_url("**/analytics/report/**")
+    charts_drawn(page, 1)
+    assert page.locator("#table-report tbody tr").count() == 14  # 2016-12 to 2017-12, and the total
+    page.screenshot(path=screenshots / "analytics-report-year-1366x768.png", full_page=True)
     assert errors == []
