@@ -47,6 +47,8 @@ DIMENSIONS = {
     By.WEEK: gettext_lazy("Week"),
     By.MONTH: gettext_lazy("Month"),
 }
+# The trend tables' figures.
+TREND_COLUMNS = ("visits", "cases", "mean_wait_minutes", "under_target_share", "evening_share")
 OVER_TIME = (By.DAY, By.WEEK, By.MONTH)
 TREND_WEEKS = 8
 
@@ -198,7 +200,7 @@ def district_dashboard(request):
             font_size=font,
         ),  # fmt: skip
         "trend_chart": _trend_chart(trend, font),
-        "definitions": measures.definitions(KEY_MEASURES),
+        "definitions": measures.definitions((*KEY_MEASURES, *TREND_COLUMNS)),
         "refreshed_at": now,
         **_period_context(request, period, errors, today),
     }
@@ -234,11 +236,10 @@ def _trend_chart(groups: list[Group], font: int) -> dict:
 
 
 def _trend_table(groups: list[Group], by: str) -> Table:
-    keys = ("visits", "cases", "mean_wait_minutes", "under_target_share", "evening_share")
     return Table(
         "trend",
         _("Trend by %(dimension)s") % {"dimension": DIMENSIONS[by]},
-        [Column("period", str(DIMENSIONS[by]), Kind.TEXT), *(column(key) for key in keys)],
+        [Column("period", str(DIMENSIONS[by]), Kind.TEXT), *(column(key) for key in TREND_COLUMNS)],
         [{"period": group.label, **group.figures} for group in groups],
     )
 
@@ -291,7 +292,7 @@ def hall_dashboard(request, code):
                 (measures.label("mean_wait_minutes"), [g.figures["mean_wait_minutes"] for g in hours], Kind.MINUTES),
             ],
         ),
-        "definitions": measures.definitions(("issued", *HALL_COLUMNS)),
+        "definitions": measures.definitions(("issued", *HALL_COLUMNS, *TREND_COLUMNS)),
         "trend_weeks": TREND_WEEKS,
         "year_report": f"{reverse('analytics:report')}?by=month&hall={hall.code}"
         f"&from={today - timedelta(days=364)}&to={today}",

@@ -79,7 +79,7 @@ def this_morning(hall: Hall, now: datetime) -> None:
 def district_history(freeze):
     seed_demo()
     now = freeze(NOW)
-    past_visits(now.date(), 10, random.Random(11))
+    past_visits(now.date(), 7, random.Random(11))
     this_morning(Hall.objects.get(code=data.DISTRICT_HALL.code), now)
     actions.refresh(now)
     return now

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from weimin.analytics import actions
+from weimin.analytics.measures import MEASURES
 from weimin.core import clock
 from weimin.tickets import actions as ticket_actions
 
@@ -161,3 +162,12 @@ def test_a_one_year_report_by_month(client, friday, office, hall):
                           "&download=report&format=xlsx")  # fmt: skip
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert rows[-2][:2] == ("2017-12", 3)
+
+
+def test_every_page_explains_the_measures_it_shows(client, friday, office, hall):
+    logged_in(client, office)
+    for url in ("/analytics/", f"/analytics/halls/{hall.code}/", "/analytics/report/?by=item"):
+        context = client.get(f"{url}{'&' if '?' in url else '?'}{PERIOD}").context
+        explained = {name for name, _definition in context["definitions"]}
+        shown = {column.label for table in context["tables"] for column in table.columns if column.key in MEASURES}
+        assert shown <= explained, url
