@@ -128,6 +128,8 @@ def test_the_dashboards_at_their_screen_sizes(new_page, live_server, district_hi
     assert phone.evaluate("(() => { const box = document.querySelector('#table-halls .table-scroll');"
                           " return box.scrollWidth > box.clientWidth; })()")  # fmt: skip
     phone.screenshot(path=screenshots / "analytics-district-phone-top.png")
+    phone.locator("#table-halls").scroll_into_view_if_needed()
+    phone.screenshot(path=screenshots / "analytics-district-phone-table.png")
     phone.click(".definitions summary")
     assert "取号后 15 分钟内被叫号的比例" in phone.inner_text(".definitions")
     phone.screenshot(path=screenshots / "analytics-district-phone.png", full_page=True)
