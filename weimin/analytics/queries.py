@@ -178,13 +178,19 @@ def _labels(by: str, keys: list, halls: list[Hall], items: dict[int, ServiceItem
             return {hour: f"{hour:02d}:00" for hour in keys}
         case By.WEEKDAY:
             return {day: WEEKDAYS[day] for day in keys}
-        case By.DAY:
-            return {day: day.isoformat() for day in keys}
-        case By.WEEK:
-            return {day: _("Week of %(day)s") % {"day": day.isoformat()} for day in keys}
-        case By.MONTH:
-            return {day: f"{day:%Y-%m}" for day in keys}
+        case By.DAY | By.WEEK | By.MONTH:
+            return {day: time_label(by, day) for day in keys}
     return {}
+
+
+def time_label(by: str, day: date) -> str:
+    """The label of a day, a week (its Monday) or a month (its first day)."""
+    match by:
+        case By.WEEK:
+            return _("Week of %(day)s") % {"day": day.isoformat()}
+        case By.MONTH:
+            return f"{day:%Y-%m}"
+    return day.isoformat()
 
 
 def _window_label(window: Window, with_hall: bool) -> str:

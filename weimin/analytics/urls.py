@@ -6,6 +6,10 @@ from weimin.analytics import views
 
 app_name = "analytics"
 
-urlpatterns: list = [
+urlpatterns = [
     path("effect/", views.effect, name="effect"),
+    path("", views.district_dashboard, name="district"),
+    path("halls/<str:code>/", views.hall_dashboard, name="hall"),
+    path("halls/<str:code>/live", views.hall_live, name="hall-live"),
+    path("report/", views.report, name="report"),
 ]

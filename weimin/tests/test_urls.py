@@ -44,6 +44,11 @@ def test_no_pattern_answers_another_patterns_path():
     urlpatterns = get_resolver().url_patterns
     routes = [route for route, _ in leaves(urlpatterns)]
     assert any(r.startswith("api/tickets/") for r in routes) and any(r.startswith("console/") for r in routes)
+    assert {"analytics/", "analytics/halls/<str:code>/", "analytics/halls/<str:code>/live", "analytics/report/"} <= set(
+        routes
+    )
+    assert any(r.startswith("api/analytics/summary") for r in routes)
+    assert any(r.startswith("api/analytics/breakdown") for r in routes)
     assert clashes(urlpatterns) == []
 
 

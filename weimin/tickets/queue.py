@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -126,6 +126,21 @@ def snapshot(hall_id: int, business_date: date) -> QueueSnapshot:
         return QueueSnapshot(waiting, frozenset(staffed))
 
     return _snapshots.get(load, key=(hall_id, business_date))
+
+
+@dataclass(frozen=True)
+class Floor:
+    """The hall floor now, for the manager's dashboard: who waits, since when, how many windows are held."""
+
+    waiting: int
+    oldest_issued_at: datetime | None  # the longest current wait started then
+    staffed_windows: int
+
+
+def floor(hall: Hall, business_date: date) -> Floor:
+    """Read from the tables (two small aggregates), not the shared snapshot: the dashboard polls every 30 s."""
+    found = waiting(hall, business_date).aggregate(count=Count("id"), oldest=Min("issued_at"))
+    return Floor(found["count"], found["oldest"], Duty.objects.staffed_window_ids(hall.pk).count())
 
 
 def forget_snapshots() -> None:
