@@ -102,6 +102,17 @@ def _rows(halls: Iterable[Hall], first: date, last: date, dimension: str):
     ).values_list(*_VALUES)
 
 
+def rollups(halls: Iterable[Hall], first: date, last: date, dimension: str, keys: tuple[int, int] | None = None):
+    """(hall id, business day, key, totals) of each rollup row of the halls over [first, last] along
+    ``dimension``, keys within [low, high] when given: what analyses finer than a breakdown read
+    (``analytics.demand``: half-hours by weekday, one item's half-hours)."""
+    rows = _rows(halls, first, last, dimension)
+    if keys is not None:
+        rows = rows.filter(key__gte=keys[0], key__lte=keys[1])
+    for row in rows:
+        yield row[0], row[1], row[2], _totals(row)
+
+
 def total(halls: Iterable[Hall], first: date, last: date) -> rules.Totals:
     """The halls' totals over [first, last]."""
     result = rules.Totals()

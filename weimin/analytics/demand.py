@@ -1,0 +1,400 @@
+"""Demand analysis (需求分析): when visitors come, what brings them in the evening and on Saturday, which
+sessions have too many or too few windows for them, and what the district office could change.
+
+Read from the rollups only (``queries.rollups``: half-hour rows, item × half-hour rows, item rows) and
+the halls' opening hours (``halls.hours.HallCalendar``):
+
+- **arrival heat map**: tickets issued per weekday and half-hour of arrival, divided by the number of
+  that weekday's dates in the period on which the hall was open (or issued tickets anyway): the
+  visitors to expect in that half-hour on an open day. A district's cell is its halls' cells added up.
+- **evening and Saturday drivers**: per item, visits (服务人次) issued at or after the evening hour
+  (``WEIMIN_ANALYTICS_EVENING_FROM``) and on Saturdays, their share of the item's visits and the
+  item's share of all evening / Saturday visits.
+- **sessions** (时段): each open half-hour of a day belongs to one kind, by its start — on a weekend
+  day that is not a make-up working day (调休), *Saturday* (a Sunday session, should a hall open one,
+  counts with it); otherwise *morning* before 12:00, *afternoon* from 12:00 until the evening hour,
+  *evening* from the evening hour. A hall without an evening or Saturday session has no such row.
+  A session kind's use is its visitors per open window-hour: tickets issued in its half-hours ÷ the
+  window time held (signed in) in them. It is under-used below ``WEIMIN_ANALYTICS_UNDER_USED`` × the
+  hall's median over its session kinds and over-used above ``WEIMIN_ANALYTICS_OVER_USED`` × it.
+- **recommendations**: for each flagged session, its arrival rate (visitors per open hour), the
+  windows open on average (window-hours held ÷ open hours), the mean service time of its visitors
+  (the hall's over the period when none was served), and the windows Erlang C
+  (``analytics.queueing``) says would call ``WEIMIN_ANALYTICS_TARGET_SHARE`` of visitors within the
+  wait target; ranked by the window-hours a week the change adds or frees.
+"""
+
+from __future__ import annotations
+
+import enum
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from weimin.analytics import queries, queueing, rules
+from weimin.analytics.choices import Dimension
+from weimin.analytics.queries import By
+from weimin.analytics.records import SLOTS, day_bounds, evening_from, item_slot_key, seconds_by_half_hour
+from weimin.halls.choices import DayReason
+from weimin.halls.hours import HallCalendar, HallDay
+from weimin.halls.models import Hall, ServiceItem
+
+NOON = time(12)
+# The half-hours a heat map shows when the period has no opening hours at all: 08:00–20:00.
+DEFAULT_SLOTS = range(16, 40)
+
+
+class SessionKind(enum.StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+    SATURDAY = "saturday"
+
+    @property
+    def label(self) -> str:
+        return str(SESSION_LABELS[self])
+
+
+SESSION_LABELS = {
+    SessionKind.MORNING: gettext_lazy("Weekday morning"),
+    SessionKind.AFTERNOON: gettext_lazy("Weekday afternoon"),
+    SessionKind.EVENING: gettext_lazy("Weekday evening"),
+    SessionKind.SATURDAY: gettext_lazy("Saturday session"),
+}
+
+
+def session_kind(weekend: bool, slot_start: time, evening: time) -> SessionKind:
+    """The kind of session an open half-hour starting at ``slot_start`` belongs to (rule above)."""
+    if weekend:
+        return SessionKind.SATURDAY
+    if slot_start < NOON:
+        return SessionKind.MORNING
+    return SessionKind.AFTERNOON if slot_start < evening else SessionKind.EVENING
+
+
+def slot_start(slot: int) -> time:
+    return time(slot // 2, 30 * (slot % 2))
+
+
+def slot_label(slot: int) -> str:
+    return f"{slot_start(slot):%H:%M}"
+
+
+def _period(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def open_seconds(hall: Hall, hall_day: HallDay) -> dict[int, float]:
+    """Seconds the hall is open in each half-hour of the day."""
+    day_start, _end = day_bounds(hall, hall_day.date)
+    seconds: dict[int, float] = defaultdict(float)
+    for session in hall_day.sessions:
+        for slot, overlap in seconds_by_half_hour(day_start, session.start, session.end):
+            seconds[slot] += overlap
+    return seconds
+
+
+def _open_days(halls: list[Hall], first: date, last: date) -> dict[int, list[HallDay]]:
+    """Each hall's open days in the period, from its calendar."""
+    days = {}
+    for hall in halls:
+        calendar = HallCalendar(hall)
+        days[hall.pk] = [d for d in (calendar.day(day) for day in _period(first, last)) if d.open]
+    return days
+
+
+# The arrival heat map --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """Mean tickets issued per (weekday 0–6, half-hour 0–47) on an open day of that weekday."""
+
+    cells: dict[tuple[int, int], float]
+    slots: range  # the half-hours worth showing: every open one and every one with arrivals
+
+    @property
+    def peak(self) -> float:
+        return max(self.cells.values(), default=0.0)
+
+    def weekdays(self) -> list[int]:
+        """Weekdays with any opening or arrival (Sunday only when some hall opened on one)."""
+        return sorted({weekday for weekday, _slot in self.cells} | {0, 1, 2, 3, 4})
+
+
+def heat_map(halls: Iterable[Hall], first: date, last: date, item: ServiceItem | None = None) -> HeatMap:
+    halls = list(halls)
+    open_days = _open_days(halls, first, last)
+    if item is None:
+        rows = queries.rollups(halls, first, last, Dimension.SLOT)
+    else:
+        keys = (item_slot_key(item.pk, 0), item_slot_key(item.pk, SLOTS - 1))
+        rows = queries.rollups(halls, first, last, Dimension.ITEM_SLOT, keys)
+    issued: dict[tuple[int, int, int], int] = defaultdict(int)  # (hall, weekday, slot) → tickets
+    dates: dict[tuple[int, int], set[date]] = defaultdict(set)  # (hall, weekday) → days counted
+    for hall_id, day, key, totals in rows:
+        if totals.issued:
+            issued[hall_id, day.weekday(), key % SLOTS] += totals.issued
+            dates[hall_id, day.weekday()].add(day)
+    shown = set()
+    for hall in halls:
+        for hall_day in open_days[hall.pk]:
+            dates[hall.pk, hall_day.date.weekday()].add(hall_day.date)
+            shown.update(open_seconds(hall, hall_day))
+    cells: dict[tuple[int, int], float] = defaultdict(float)
+    for (hall_id, weekday, slot), count in issued.items():
+        cells[weekday, slot] += count / len(dates[hall_id, weekday])
+        shown.add(slot)
+    for weekday in {weekday for _hall, weekday in dates}:  # an open weekday without arrivals shows zeros
+        for slot in shown:
+            cells.setdefault((weekday, slot), 0.0)
+    slots = range(min(shown), max(shown) + 1) if shown else DEFAULT_SLOTS
+    return HeatMap(dict(cells), slots)
+
+
+# Evening and Saturday drivers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Driver:
+    """One item's evening and Saturday visits."""
+
+    item_id: int
+    label: str
+    visits: int
+    evening: int
+    saturday: int
+    evening_of_item: float | None  # share of the item's visits in the evening
+    saturday_of_item: float | None
+    evening_of_all: float | None  # the item's share of all evening visits
+    saturday_of_all: float | None
+
+
+def drivers(halls: Iterable[Hall], first: date, last: date) -> list[Driver]:
+    """Items with evening or Saturday visits, those bringing the most first."""
+    groups = [g for g in queries.breakdown(halls, first, last, By.ITEM) if g.key is not None]
+    evening = sum(g.totals.evening_served for g in groups)
+    saturday = sum(g.totals.saturday_served for g in groups)
+    found = [
+        Driver(
+            item_id=g.key,
+            label=g.label,
+            visits=g.totals.served,
+            evening=g.totals.evening_served,
+            saturday=g.totals.saturday_served,
+            evening_of_item=rules.share(g.totals.evening_served, g.totals.served),
+            saturday_of_item=rules.share(g.totals.saturday_served, g.totals.served),
+            evening_of_all=rules.share(g.totals.evening_served, evening),
+            saturday_of_all=rules.share(g.totals.saturday_served, saturday),
+        )
+        for g in groups
+        if g.totals.evening_served or g.totals.saturday_served
+    ]
+    return sorted(found, key=lambda d: (-(d.evening + d.saturday), -d.evening, d.label))
+
+
+# Sessions --------------------------------------------------------------------------------------------
+
+
+class Use(enum.StrEnum):
+    UNDER = "under"
+    NORMAL = ""
+    OVER = "over"
+
+
+USE_LABELS = {Use.UNDER: gettext_lazy("Under-used"), Use.NORMAL: "", Use.OVER: gettext_lazy("Over-used")}
+
+
+@dataclass
+class SessionUse:
+    """One hall's session kind over the period."""
+
+    hall: Hall
+    kind: SessionKind
+    days: int = 0  # open days with this session
+    open_hours: float = 0.0  # time open, added over those days
+    totals: rules.Totals = field(default_factory=rules.Totals)  # its half-hours' rows: arrivals, window time
+    median: float | None = None  # the hall's median visitors per open window-hour
+    use: Use = Use.NORMAL
+
+    @property
+    def arrivals(self) -> int:
+        return self.totals.issued
+
+    @property
+    def held_hours(self) -> float:
+        return self.totals.held_seconds / 3600
+
+    @property
+    def per_window_hour(self) -> float | None:
+        """Visitors per open window-hour."""
+        return self.arrivals / self.held_hours if self.held_hours else None
+
+    @property
+    def arrivals_per_hour(self) -> float | None:
+        return self.arrivals / self.open_hours if self.open_hours else None
+
+    @property
+    def windows_open(self) -> float | None:
+        """Windows open on average while the hall is open."""
+        return self.held_hours / self.open_hours if self.open_hours else None
+
+    @property
+    def ratio(self) -> float | None:
+        """Visitors per open window-hour against the hall's median."""
+        if self.per_window_hour is None or not self.median:
+            return None
+        return self.per_window_hour / self.median
+
+
+def sessions(halls: Iterable[Hall], first: date, last: date) -> list[SessionUse]:
+    """Each hall's session kinds over the period, flagged against the hall's median (module docstring)."""
+    halls = list(halls)
+    evening = evening_from()
+    found: dict[tuple[int, SessionKind], SessionUse] = {}
+    kind_of_slot: dict[tuple[int, date], dict[int, SessionKind]] = {}
+    for hall in halls:
+        for hall_day in _open_days([hall], first, last)[hall.pk]:
+            weekend = hall_day.date.weekday() >= 5 and hall_day.reason != DayReason.MAKEUP_WORKDAY
+            kinds = kind_of_slot[hall.pk, hall_day.date] = {}
+            seen = set()
+            for slot, seconds in open_seconds(hall, hall_day).items():
+                kind = kinds[slot] = session_kind(weekend, slot_start(slot), evening)
+                use = found.setdefault((hall.pk, kind), SessionUse(hall, kind))
+                use.open_hours += seconds / 3600
+                seen.add(kind)
+            for kind in seen:
+                found[hall.pk, kind].days += 1
+    for hall_id, day, slot, totals in queries.rollups(halls, first, last, Dimension.SLOT):
+        kind = kind_of_slot.get((hall_id, day), {}).get(slot)
+        if kind is not None:
+            found[hall_id, kind].totals += totals
+    ordered = [found[hall.pk, kind] for hall in halls for kind in SessionKind if (hall.pk, kind) in found]
+    _flag(ordered)
+    return ordered
+
+
+def _flag(uses: list[SessionUse]) -> None:
+    by_hall: dict[int, list[SessionUse]] = defaultdict(list)
+    for use in uses:
+        by_hall[use.hall.pk].append(use)
+    for hall_uses in by_hall.values():
+        rates = [u.per_window_hour for u in hall_uses if u.per_window_hour is not None]
+        median = statistics.median(rates) if rates else None
+        for use in hall_uses:
+            use.median = median
+            ratio = use.ratio
+            if ratio is not None and ratio < settings.WEIMIN_ANALYTICS_UNDER_USED:
+                use.use = Use.UNDER
+            elif ratio is not None and ratio > settings.WEIMIN_ANALYTICS_OVER_USED:
+                use.use = Use.OVER
+
+
+# Recommendations -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    session: SessionUse
+    arrivals_per_hour: float
+    windows_open: float
+    mean_service_minutes: float
+    windows_needed: int
+    open_hours_per_week: float
+    target_minutes: int
+    target_share: float
+
+    @property
+    def change(self) -> float:
+        """Windows to add (positive) or that could close (negative) on average."""
+        return self.windows_needed - self.windows_open
+
+    @property
+    def window_hours_per_week(self) -> float:
+        """The change's size: window-hours a week added or freed (the ranking)."""
+        return self.change * self.open_hours_per_week
+
+    def action(self) -> str:
+        if self.change >= 0.5:
+            return _("Open %(n)s windows (now %(open).1f).") % {"n": self.windows_needed, "open": self.windows_open}
+        if self.change <= -0.5:
+            return _("Reduce to %(n)s windows (now %(open).1f).") % {
+                "n": self.windows_needed,
+                "open": self.windows_open,
+            }
+        return _("Keep the windows as they are.")
+
+    def sentence(self) -> str:
+        """The figures in one actionable sentence (the issue's example)."""
+        text = _(
+            "%(hall)s, %(session)s: %(rate).1f visitors an hour with %(open).1f windows open; %(needed)s windows "
+            "would keep %(share)s of waits under %(target)s minutes."
+        ) % {
+            "hall": self.session.hall.name,
+            "session": self.session.kind.label,
+            "rate": self.arrivals_per_hour,
+            "open": self.windows_open,
+            "needed": self.windows_needed,
+            "share": f"{self.target_share * 100:.0f}%",
+            "target": self.target_minutes,
+        }
+        return _("%(figures)s %(action)s") % {"figures": text, "action": self.action()}
+
+
+def recommendations(uses: list[SessionUse], first: date, last: date) -> list[Recommendation]:
+    """For each flagged session with visitors, the windows Erlang C asks for; the biggest change first."""
+    weeks = ((last - first).days + 1) / 7
+    target, target_share = queries.wait_target(), settings.WEIMIN_ANALYTICS_TARGET_SHARE
+    hall_service: dict[int, rules.Totals] = defaultdict(rules.Totals)
+    for use in uses:
+        hall_service[use.hall.pk] += use.totals
+    found = []
+    for use in uses:
+        if use.use == Use.NORMAL or not use.arrivals or not use.open_hours:
+            continue
+        service = use.totals.mean_service_minutes() or hall_service[use.hall.pk].mean_service_minutes()
+        if not service:
+            continue  # nobody served: no service time to plan with
+        rate = use.arrivals_per_hour
+        found.append(
+            Recommendation(
+                session=use,
+                arrivals_per_hour=rate,
+                windows_open=use.windows_open,
+                mean_service_minutes=service,
+                windows_needed=queueing.windows_needed(rate, service, target, target_share),
+                open_hours_per_week=use.open_hours / weeks,
+                target_minutes=target,
+                target_share=target_share,
+            )
+        )
+    return sorted(found, key=lambda r: (-abs(r.window_hours_per_week), r.session.hall.position, r.session.kind))
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Everything the demand page shows for a set of halls and a period."""
+
+    heat_map: HeatMap
+    drivers: list[Driver]
+    sessions: list[SessionUse]
+    recommendations: list[Recommendation]
+
+
+def demand(halls: Iterable[Hall], first: date, last: date, item: ServiceItem | None = None) -> Demand:
+    halls = list(halls)
+    uses = sessions(halls, first, last)
+    return Demand(
+        heat_map(halls, first, last, item), drivers(halls, first, last), uses, recommendations(uses, first, last)
+    )
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """Four whole weeks up to yesterday (closed days only)."""
+    return today - timedelta(days=28), today - timedelta(days=1)
