@@ -116,7 +116,7 @@ def _open_days(halls: list[Hall], first: date, last: date) -> dict[int, list[Hal
 class HeatMap:
     """Mean tickets issued per (weekday 0–6, half-hour 0–47) on an open day of that weekday."""
 
-    cells: dict[tuple[int, int], float]
+    cells: dict[tuple[int, int], float]  # open or with arrivals; closed half-hours have no cell
     slots: range  # the half-hours worth showing: every open one and every one with arrivals
 
     @property
@@ -142,18 +142,15 @@ def heat_map(halls: Iterable[Hall], first: date, last: date, item: ServiceItem |
         if totals.issued:
             issued[hall_id, day.weekday(), key % SLOTS] += totals.issued
             dates[hall_id, day.weekday()].add(day)
-    shown = set()
+    cells: dict[tuple[int, int], float] = defaultdict(float)
     for hall in halls:
         for hall_day in open_days[hall.pk]:
             dates[hall.pk, hall_day.date.weekday()].add(hall_day.date)
-            shown.update(open_seconds(hall, hall_day))
-    cells: dict[tuple[int, int], float] = defaultdict(float)
+            for slot in open_seconds(hall, hall_day):
+                cells[hall_day.date.weekday(), slot] += 0  # open without arrivals: 0, not blank like closed
     for (hall_id, weekday, slot), count in issued.items():
         cells[weekday, slot] += count / len(dates[hall_id, weekday])
-        shown.add(slot)
-    for weekday in {weekday for _hall, weekday in dates}:  # an open weekday without arrivals shows zeros
-        for slot in shown:
-            cells.setdefault((weekday, slot), 0.0)
+    shown = {slot for _weekday, slot in cells}
     slots = range(min(shown), max(shown) + 1) if shown else DEFAULT_SLOTS
     return HeatMap(dict(cells), slots)
 

@@ -123,7 +123,7 @@ def heat_map_option(heat: demand.HeatMap) -> dict:
         "media": [
             {
                 "query": {"maxWidth": 600},
-                "option": {"grid": {"left": 36, "right": 6}, "xAxis": {"axisLabel": {"interval": 3}}},
+                "option": {"grid": {"left": 36, "right": 18}, "xAxis": {"axisLabel": {"interval": 3}}},
             }
         ],
     }

@@ -94,6 +94,7 @@ def test_heat_map_means_per_open_day_of_the_weekday(hall, item, other_item, wind
     assert (whole.cells[0, 18], whole.cells[0, 19], whole.cells[5, 18], whole.cells[1, 18]) == (2.0, 0, 1.5, 0)
     assert whole.slots == range(18, 39)  # 09:00 up to the half-hour ending at 19:30
     assert whole.weekdays() == [0, 1, 2, 3, 4, 5]  # Sundays closed
+    assert (0, 26) not in whole.cells and (5, 28) not in whole.cells  # 13:00 on Monday, 14:00 on Saturday: closed
     assert whole.peak == 2.0
     assert demand.heat_map([hall], first, last, item).cells[0, 18] == 1.5
     assert demand.heat_map([hall], first, last, other_item).cells[0, 18] == 0.5
