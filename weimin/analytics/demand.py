@@ -100,8 +100,11 @@ def open_seconds(hall: Hall, hall_day: HallDay) -> dict[int, float]:
     return seconds
 
 
-def _open_days(halls: list[Hall], first: date, last: date) -> dict[int, list[HallDay]]:
-    """Each hall's open days in the period, from its calendar."""
+OpenDays = dict[int, list[HallDay]]  # hall id → its open days in the period
+
+
+def open_days(halls: list[Hall], first: date, last: date) -> OpenDays:
+    """Each hall's open days in the period, from its calendar (read once per analysis)."""
     days = {}
     for hall in halls:
         calendar = HallCalendar(hall)
@@ -128,9 +131,11 @@ class HeatMap:
         return sorted({weekday for weekday, _slot in self.cells} | {0, 1, 2, 3, 4})
 
 
-def heat_map(halls: Iterable[Hall], first: date, last: date, item: ServiceItem | None = None) -> HeatMap:
+def heat_map(
+    halls: Iterable[Hall], first: date, last: date, item: ServiceItem | None = None, opening: OpenDays | None = None
+) -> HeatMap:
     halls = list(halls)
-    open_days = _open_days(halls, first, last)
+    opening = opening or open_days(halls, first, last)
     if item is None:
         rows = queries.rollups(halls, first, last, Dimension.SLOT)
     else:
@@ -144,7 +149,7 @@ def heat_map(halls: Iterable[Hall], first: date, last: date, item: ServiceItem |
             dates[hall_id, day.weekday()].add(day)
     cells: dict[tuple[int, int], float] = defaultdict(float)
     for hall in halls:
-        for hall_day in open_days[hall.pk]:
+        for hall_day in opening[hall.pk]:
             dates[hall.pk, hall_day.date.weekday()].add(hall_day.date)
             for slot in open_seconds(hall, hall_day):
                 cells[hall_day.date.weekday(), slot] += 0  # open without arrivals: 0, not blank like closed
@@ -205,7 +210,11 @@ class Use(enum.StrEnum):
     OVER = "over"
 
 
-USE_LABELS = {Use.UNDER: gettext_lazy("Under-used"), Use.NORMAL: "", Use.OVER: gettext_lazy("Over-used")}
+USE_LABELS = {
+    Use.UNDER: gettext_lazy("Under-used"),
+    Use.NORMAL: gettext_lazy("As usual"),
+    Use.OVER: gettext_lazy("Over-used"),
+}
 
 
 @dataclass
@@ -250,14 +259,15 @@ class SessionUse:
         return self.per_window_hour / self.median
 
 
-def sessions(halls: Iterable[Hall], first: date, last: date) -> list[SessionUse]:
+def sessions(halls: Iterable[Hall], first: date, last: date, opening: OpenDays | None = None) -> list[SessionUse]:
     """Each hall's session kinds over the period, flagged against the hall's median (module docstring)."""
     halls = list(halls)
+    opening = opening or open_days(halls, first, last)
     evening = evening_from()
     found: dict[tuple[int, SessionKind], SessionUse] = {}
     kind_of_slot: dict[tuple[int, date], dict[int, SessionKind]] = {}
     for hall in halls:
-        for hall_day in _open_days([hall], first, last)[hall.pk]:
+        for hall_day in opening[hall.pk]:
             weekend = hall_day.date.weekday() >= 5 and hall_day.reason != DayReason.MAKEUP_WORKDAY
             kinds = kind_of_slot[hall.pk, hall_day.date] = {}
             seen = set()
@@ -383,12 +393,21 @@ class Demand:
     sessions: list[SessionUse]
     recommendations: list[Recommendation]
 
+    @property
+    def window_time_missing(self) -> bool:
+        """Visitors came but no window was signed in: the sessions' use cannot be measured."""
+        return any(u.arrivals for u in self.sessions) and not any(u.held_hours for u in self.sessions)
+
 
 def demand(halls: Iterable[Hall], first: date, last: date, item: ServiceItem | None = None) -> Demand:
     halls = list(halls)
-    uses = sessions(halls, first, last)
+    opening = open_days(halls, first, last)
+    uses = sessions(halls, first, last, opening)
     return Demand(
-        heat_map(halls, first, last, item), drivers(halls, first, last), uses, recommendations(uses, first, last)
+        heat_map(halls, first, last, item, opening),
+        drivers(halls, first, last),
+        uses,
+        recommendations(uses, first, last),
     )
 
 

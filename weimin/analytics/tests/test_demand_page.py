@@ -76,3 +76,19 @@ def test_downloads_carry_the_page_figures(client, manager, hall, busy_saturday):
     assert "周六,1,4.0,40,4.0,10.00,2.00,使用过度,100.0%" in csv
     assert get(client, manager, **PERIOD, download="arrivals", format="csv").status_code == 200
     assert get(client, manager, **PERIOD, download="nothing", format="csv").status_code == 404
+
+
+def test_without_sign_ins_the_page_says_why_there_is_no_recommendation(client, manager, hall, item, window, freeze):
+    from weimin.analytics import actions
+    from weimin.analytics.tests.history import served
+
+    freeze("2017-12-08 08:00")
+    served(hall, item, window, None, "2017-12-08", ["09:00", "18:10"], service_minutes=10)
+    actions.refresh(freeze("2017-12-10 08:00"))
+    body = get(client, manager, **PERIOD).content.decode()
+    assert "本期间没有窗口签到记录" in body and "本期间没有使用不足或过度的时段" not in body
+
+
+def test_sessions_as_usual_are_named(client, manager, hall, busy_saturday):
+    csv = get(client, manager, **PERIOD, download="sessions", format="csv").content.decode()
+    assert "工作日上午,1,3.0,6,3.0,2.00,2.00,正常," in csv
