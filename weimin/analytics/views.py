@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from weimin.analytics import actions, demand, queries
 from weimin.analytics.forms import DemandForm
-from weimin.analytics.tables import Column, Kind, Table, download, wanted_download
+from weimin.analytics.tables import Column, Kind, Table, display, download, wanted_download
 from weimin.core import clock
 from weimin.core.forms import all_errors
 from weimin.halls.models import Hall
@@ -84,14 +84,19 @@ def heat_map_option(heat: demand.HeatMap) -> dict:
     ``media`` part thins the labels on a phone."""
     slots, weekdays = list(heat.slots), heat.weekdays()
     data = [
-        [x, y, round(heat.cells.get((day, slot), 0), 2)]
+        # The name is what the tooltip shows: weekday, half-hour and the mean, as in the table.
+        {
+            "name": f"{queries.WEEKDAYS[day]} {demand.slot_label(slot)}  {display(heat.cells[day, slot], Kind.NUMBER)}",
+            "value": [x, y, round(heat.cells[day, slot], 2)],
+        }
         for y, day in enumerate(weekdays)
         for x, slot in enumerate(slots)
         if (day, slot) in heat.cells
     ]
     return {
         "baseOption": {
-            "tooltip": {"position": "top"},
+            # Drawn on the canvas: an HTML tooltip carries style attributes, which the CSP blocks.
+            "tooltip": {"position": "top", "renderMode": "richText", "formatter": "{a}\n{b}"},
             "grid": {"left": 44, "right": 12, "top": 10, "bottom": 78},
             "xAxis": {
                 "type": "category",
