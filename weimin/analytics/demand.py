@@ -39,7 +39,6 @@ from django.utils.translation import gettext_lazy
 
 from weimin.analytics import queries, queueing, rules
 from weimin.analytics.choices import Dimension
-from weimin.analytics.queries import By
 from weimin.analytics.records import SLOTS, day_bounds, evening_from, item_slot_key, seconds_by_half_hour
 from weimin.halls.choices import DayReason
 from weimin.halls.hours import HallCalendar, HallDay
@@ -100,15 +99,34 @@ def open_seconds(hall: Hall, hall_day: HallDay) -> dict[int, float]:
     return seconds
 
 
-OpenDays = dict[int, list[HallDay]]  # hall id → its open days in the period
+@dataclass(frozen=True)
+class OpenDay:
+    day: HallDay
+    seconds: dict[int, float]  # seconds open in each half-hour
+
+    @property
+    def weekday(self) -> int:
+        return self.day.date.weekday()
+
+
+OpenDays = dict[int, list[OpenDay]]  # hall id → its open days in the period
 
 
 def open_days(halls: list[Hall], first: date, last: date) -> OpenDays:
-    """Each hall's open days in the period, from its calendar (read once per analysis)."""
+    """Each hall's open days in the period, from its calendar (read once per analysis). The same hours
+    recur day after day, so each set of hours is cut into half-hours once."""
+    cut: dict[tuple, dict[int, float]] = {}
     days = {}
     for hall in halls:
         calendar = HallCalendar(hall)
-        days[hall.pk] = [d for d in (calendar.day(day) for day in _period(first, last)) if d.open]
+        days[hall.pk] = found = []
+        for day in _period(first, last):
+            hall_day = calendar.day(day)
+            if hall_day.open:
+                hours = tuple((s.start.time(), s.end.time()) for s in hall_day.sessions)
+                if hours not in cut:
+                    cut[hours] = open_seconds(hall, hall_day)
+                found.append(OpenDay(hall_day, cut[hours]))
     return days
 
 
@@ -137,22 +155,22 @@ def heat_map(
     halls = list(halls)
     opening = opening or open_days(halls, first, last)
     if item is None:
-        rows = queries.rollups(halls, first, last, Dimension.SLOT)
+        rows = queries.counters(halls, first, last, Dimension.SLOT, ("issued",))
     else:
         keys = (item_slot_key(item.pk, 0), item_slot_key(item.pk, SLOTS - 1))
-        rows = queries.rollups(halls, first, last, Dimension.ITEM_SLOT, keys)
+        rows = queries.counters(halls, first, last, Dimension.ITEM_SLOT, ("issued",), keys)
     issued: dict[tuple[int, int, int], int] = defaultdict(int)  # (hall, weekday, slot) → tickets
     dates: dict[tuple[int, int], set[date]] = defaultdict(set)  # (hall, weekday) → days counted
-    for hall_id, day, key, totals in rows:
-        if totals.issued:
-            issued[hall_id, day.weekday(), key % SLOTS] += totals.issued
+    for hall_id, day, key, count in rows:
+        if count:
+            issued[hall_id, day.weekday(), key % SLOTS] += count
             dates[hall_id, day.weekday()].add(day)
     cells: dict[tuple[int, int], float] = defaultdict(float)
     for hall in halls:
-        for hall_day in opening[hall.pk]:
-            dates[hall.pk, hall_day.date.weekday()].add(hall_day.date)
-            for slot in open_seconds(hall, hall_day):
-                cells[hall_day.date.weekday(), slot] += 0  # open without arrivals: 0, not blank like closed
+        for open_day in opening[hall.pk]:
+            dates[hall.pk, open_day.weekday].add(open_day.day.date)
+            for slot in open_day.seconds:
+                cells[open_day.weekday, slot] += 0  # open without arrivals: 0, not blank like closed
     for (hall_id, weekday, slot), count in issued.items():
         cells[weekday, slot] += count / len(dates[hall_id, weekday])
     shown = {slot for _weekday, slot in cells}
@@ -180,23 +198,24 @@ class Driver:
 
 def drivers(halls: Iterable[Hall], first: date, last: date) -> list[Driver]:
     """Items with evening or Saturday visits, those bringing the most first."""
-    groups = [g for g in queries.breakdown(halls, first, last, By.ITEM) if g.key is not None]
-    evening = sum(g.totals.evening_served for g in groups)
-    saturday = sum(g.totals.saturday_served for g in groups)
+    sums = queries.sums_by_key(halls, first, last, Dimension.ITEM, ("served", "evening_served", "saturday_served"))
+    sums = {key: row for key, row in sums.items() if row["evening_served"] or row["saturday_served"]}
+    names = dict(ServiceItem.objects.filter(pk__in=list(sums)).values_list("pk", "name"))
+    evening = sum(row["evening_served"] for row in sums.values())
+    saturday = sum(row["saturday_served"] for row in sums.values())
     found = [
         Driver(
-            item_id=g.key,
-            label=g.label,
-            visits=g.totals.served,
-            evening=g.totals.evening_served,
-            saturday=g.totals.saturday_served,
-            evening_of_item=rules.share(g.totals.evening_served, g.totals.served),
-            saturday_of_item=rules.share(g.totals.saturday_served, g.totals.served),
-            evening_of_all=rules.share(g.totals.evening_served, evening),
-            saturday_of_all=rules.share(g.totals.saturday_served, saturday),
+            item_id=key,
+            label=names.get(key, str(key)),
+            visits=row["served"],
+            evening=row["evening_served"],
+            saturday=row["saturday_served"],
+            evening_of_item=rules.share(row["evening_served"], row["served"]),
+            saturday_of_item=rules.share(row["saturday_served"], row["served"]),
+            evening_of_all=rules.share(row["evening_served"], evening),
+            saturday_of_all=rules.share(row["saturday_served"], saturday),
         )
-        for g in groups
-        if g.totals.evening_served or g.totals.saturday_served
+        for key, row in sums.items()
     ]
     return sorted(found, key=lambda d: (-(d.evening + d.saturday), -d.evening, d.label))
 
@@ -225,7 +244,8 @@ class SessionUse:
     kind: SessionKind
     days: int = 0  # open days with this session
     open_hours: float = 0.0  # time open, added over those days
-    totals: rules.Totals = field(default_factory=rules.Totals)  # its half-hours' rows: arrivals, window time
+    # Its half-hours' SESSION_COUNTERS: arrivals, window time held, service and wait times.
+    totals: rules.Totals = field(default_factory=rules.Totals)
     median: float | None = None  # the hall's median visitors per open window-hour
     use: Use = Use.NORMAL
 
@@ -259,6 +279,10 @@ class SessionUse:
         return self.per_window_hour / self.median
 
 
+# What a session's use and its recommendation read of its half-hours (counters only: no histogram to decode).
+SESSION_COUNTERS = ("issued", "held_seconds", "services", "service_seconds", "waits", "wait_seconds")
+
+
 def sessions(halls: Iterable[Hall], first: date, last: date, opening: OpenDays | None = None) -> list[SessionUse]:
     """Each hall's session kinds over the period, flagged against the hall's median (module docstring)."""
     halls = list(halls)
@@ -267,21 +291,21 @@ def sessions(halls: Iterable[Hall], first: date, last: date, opening: OpenDays |
     found: dict[tuple[int, SessionKind], SessionUse] = {}
     kind_of_slot: dict[tuple[int, date], dict[int, SessionKind]] = {}
     for hall in halls:
-        for hall_day in opening[hall.pk]:
-            weekend = hall_day.date.weekday() >= 5 and hall_day.reason != DayReason.MAKEUP_WORKDAY
-            kinds = kind_of_slot[hall.pk, hall_day.date] = {}
-            seen = set()
-            for slot, seconds in open_seconds(hall, hall_day).items():
+        for open_day in opening[hall.pk]:
+            weekend = open_day.weekday >= 5 and open_day.day.reason != DayReason.MAKEUP_WORKDAY
+            kinds = kind_of_slot[hall.pk, open_day.day.date] = {}
+            for slot, seconds in open_day.seconds.items():
                 kind = kinds[slot] = session_kind(weekend, slot_start(slot), evening)
                 use = found.setdefault((hall.pk, kind), SessionUse(hall, kind))
                 use.open_hours += seconds / 3600
-                seen.add(kind)
-            for kind in seen:
+            for kind in set(kinds.values()):
                 found[hall.pk, kind].days += 1
-    for hall_id, day, slot, totals in queries.rollups(halls, first, last, Dimension.SLOT):
+    for hall_id, day, slot, *values in queries.counters(halls, first, last, Dimension.SLOT, SESSION_COUNTERS):
         kind = kind_of_slot.get((hall_id, day), {}).get(slot)
         if kind is not None:
-            found[hall_id, kind].totals += totals
+            totals = found[hall_id, kind].totals
+            for name, value in zip(SESSION_COUNTERS, values, strict=True):
+                setattr(totals, name, getattr(totals, name) + value)
     ordered = [found[hall.pk, kind] for hall in halls for kind in SessionKind if (hall.pk, kind) in found]
     _flag(ordered)
     return ordered

@@ -165,7 +165,6 @@ def recommendations_table(found: list[demand.Recommendation], several: bool) -> 
 
 
 def sessions_table(uses: list[demand.SessionUse], several: bool) -> Table:
-    target = queries.wait_target()
     columns = _hall_column(several) + [
         Column("session", _("Session"), Kind.TEXT),
         Column("days", _("Open days")),
@@ -175,7 +174,7 @@ def sessions_table(uses: list[demand.SessionUse], several: bool) -> Table:
         Column("per_window_hour", _("Visitors per window-hour"), Kind.NUMBER),
         Column("median", _("Hall median"), Kind.NUMBER),
         Column("use", _("Use"), Kind.TEXT),
-        Column("under_target", _("Waits under %(minutes)s min") % {"minutes": target}, Kind.SHARE),
+        Column("mean_wait", _("Mean wait (min)"), Kind.MINUTES),
     ]
     rows = [
         {
@@ -188,7 +187,7 @@ def sessions_table(uses: list[demand.SessionUse], several: bool) -> Table:
             "per_window_hour": u.per_window_hour,
             "median": u.median,
             "use": str(demand.USE_LABELS[u.use]),
-            "under_target": u.totals.under_target_share(target),
+            "mean_wait": u.totals.mean_wait_minutes(),
         }
         for u in uses
     ]
