@@ -10,6 +10,8 @@ from weimin.halls.models import Hall, ServiceItem
 
 DISTRICT = ""  # the hall choice that means every hall of the district
 MAX_DAYS = 366
+# Dates a period may cover: bounded, so that no date arithmetic runs off the calendar's ends.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class DemandForm(Form):
@@ -36,6 +38,20 @@ class DemandForm(Form):
 
     def add_prefix(self, field_name):
         return self.PARAMETERS.get(field_name, field_name)
+
+    def _within_bounds(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s.") % {"earliest": EARLIEST, "latest": LATEST}
+            )
+        return day
+
+    def clean_start(self):
+        return self._within_bounds("start")
+
+    def clean_end(self):
+        return self._within_bounds("end")
 
     def clean(self):
         data = super().clean()

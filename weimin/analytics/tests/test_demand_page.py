@@ -58,6 +58,7 @@ def test_the_office_sees_the_district_and_every_hall(client, office, hall, other
         ({"from": "2016-01-01", "to": "2017-12-08"}, "截止日期：统计期间最长 366 天。"),
         ({"item": "no-such-item"}, "事项"),
         ({"hall": "no-such-hall"}, "大厅"),
+        ({"from": "9999-12-30", "to": "9999-12-31"}, "起始日期：请选择 2000-01-01 至 2099-12-31 之间的日期。"),
     ],
 )
 def test_bad_input_names_the_field(client, manager, hall, params, named):
@@ -92,3 +93,16 @@ def test_without_sign_ins_the_page_says_why_there_is_no_recommendation(client, m
 def test_sessions_as_usual_are_named(client, manager, hall, busy_saturday):
     csv = get(client, manager, **PERIOD, download="sessions", format="csv").content.decode()
     assert "工作日上午,1,3.0,6,3.0,2.00,2.00,正常," in csv
+
+
+def test_odd_values_never_answer_5xx(client, manager, hall, busy_saturday):
+    from weimin.tests.test_page_inputs import ODD
+
+    client.force_login(manager)
+    failures = []
+    for field in ("hall", "item", "from", "to", "download", "format"):
+        for value in ODD:
+            status = client.get("/analytics/demand/", {field: value}).status_code
+            if status >= 500:
+                failures.append(f"{field}={value[:20]!r}: {status}")
+    assert failures == []
