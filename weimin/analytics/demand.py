@@ -379,7 +379,8 @@ class Recommendation:
 
 
 def recommendations(uses: list[SessionUse], first: date, last: date) -> list[Recommendation]:
-    """For each flagged session with visitors, the windows Erlang C asks for; the biggest change first."""
+    """For each flagged session (one with windows open and nobody coming too), the windows Erlang C asks
+    for; the biggest change first."""
     weeks = ((last - first).days + 1) / 7
     target, target_share = queries.wait_target(), settings.WEIMIN_ANALYTICS_TARGET_SHARE
     hall_service: dict[int, rules.Totals] = defaultdict(rules.Totals)
@@ -387,7 +388,7 @@ def recommendations(uses: list[SessionUse], first: date, last: date) -> list[Rec
         hall_service[use.hall.pk] += use.totals
     found = []
     for use in uses:
-        if use.use == Use.NORMAL or not use.arrivals or not use.open_hours:
+        if use.use == Use.NORMAL or not use.open_hours:
             continue
         service = use.totals.mean_service_minutes() or hall_service[use.hall.pk].mean_service_minutes()
         if not service:

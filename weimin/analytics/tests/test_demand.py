@@ -24,7 +24,8 @@ import pytest
 from weimin.analytics import actions, demand
 from weimin.analytics.demand import SessionKind, Use
 from weimin.analytics.tests.conftest import FRIDAY, SATURDAY
-from weimin.analytics.tests.history import hold, served
+from weimin.analytics.tests.history import every, hold, served
+from weimin.halls.models import Window
 
 
 def test_sessions_per_open_window_hour(hall, busy_saturday):
@@ -140,3 +141,24 @@ def test_a_district_adds_its_halls(hall, busy_saturday, district):
     both = demand.demand([hall, quiet], FRIDAY, SATURDAY)
     assert both.heat_map.cells[5, 18] == demand.heat_map([hall], FRIDAY, SATURDAY).cells[5, 18] == 5
     assert {u.hall for u in both.sessions} == {hall}  # the quiet hall has no schedule: no sessions
+
+
+def test_windows_open_for_nobody_are_the_most_under_used(hall, item, window, make_clerk, freeze):
+    """Friday: one window for 6 visitors in the morning and 8 in the afternoon (2 a window-hour each), two
+    windows 18:00–19:30 for nobody (0): under-used, and one window is enough (service 10 minutes, the hall's)."""
+    freeze("2017-12-08 08:00")
+    huang, li = make_clerk("huang"), make_clerk("li")
+    six = Window.objects.create(hall=hall, number=6)
+    hold(huang, window, "2017-12-08", ("09:00", "12:00"), ("14:00", "19:30"))
+    hold(li, six, "2017-12-08", ("18:00", "19:30"))
+    served(hall, item, window, huang, "2017-12-08", every("09:00", 30, 6) + every("14:00", 30, 8), service_minutes=10)
+    actions.refresh(freeze("2017-12-09 08:00"))
+    uses = demand.sessions([hall], FRIDAY, FRIDAY)
+    assert [(u.kind, u.per_window_hour, u.use) for u in uses] == [
+        (SessionKind.MORNING, 2, Use.NORMAL),
+        (SessionKind.AFTERNOON, 2, Use.NORMAL),
+        (SessionKind.EVENING, 0, Use.UNDER),
+    ]
+    (evening,) = demand.recommendations(uses, FRIDAY, FRIDAY)
+    assert (evening.arrivals_per_hour, evening.windows_open, evening.mean_service_minutes) == (0, 2, 10)
+    assert evening.windows_needed == 1 and evening.action() == "建议减至 1 个窗口（现为 2.0 个）。"
