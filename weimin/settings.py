@@ -275,6 +275,12 @@ WEIMIN_ANALYTICS_WAIT_TARGET_MINUTES = int(os.environ.get("WEIMIN_ANALYTICS_WAIT
 # Pages bring the rollups up to date when the last refresh is older than this (weimin analytics refresh
 # does it on demand, e.g. from cron every minute).
 WEIMIN_ANALYTICS_REFRESH_SECONDS = int(os.environ.get("WEIMIN_ANALYTICS_REFRESH_SECONDS", "60"))
+# Demand analysis (weimin/analytics/demand.py): a session kind whose visitors per open window-hour fall below
+# UNDER_USED × the hall's median over its sessions is under-used, above OVER_USED × it over-used; the
+# recommendations ask Erlang C for the windows that call TARGET_SHARE of visitors within the wait target.
+WEIMIN_ANALYTICS_UNDER_USED = float(os.environ.get("WEIMIN_ANALYTICS_UNDER_USED", "0.5"))
+WEIMIN_ANALYTICS_OVER_USED = float(os.environ.get("WEIMIN_ANALYTICS_OVER_USED", "1.5"))
+WEIMIN_ANALYTICS_TARGET_SHARE = float(os.environ.get("WEIMIN_ANALYTICS_TARGET_SHARE", "0.8"))
 
 # Limits on abuse (issue 9, docs/security.md "Limits on abuse and enrolled devices"), counted in CACHES
 # above, the database cache every process shares.

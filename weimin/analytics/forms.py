@@ -1,9 +1,87 @@
+"""The analytics pages' choices: which hall (or the district), which item, which period; the effect
+report's start and weeks."""
+
+from datetime import date, timedelta
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from weimin.analytics import effect, effect_report
 from weimin.core.errors import InvalidInput
 from weimin.core.forms import Form
+from weimin.halls.models import Hall, ServiceItem
+
+DISTRICT = ""  # the hall choice that means every hall of the district
+MAX_DAYS = 366
+# Dates a period may cover: bounded, so that no date arithmetic runs off the calendar's ends.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+class DemandForm(Form):
+    """``?hall=&item=&from=&to=`` of the demand page, bounded: the user's halls only, a known item, a
+    period of at most a year."""
+
+    hall = forms.ChoiceField(label=_("Hall"), required=False)
+    item = forms.ChoiceField(label=_("Item"), required=False)
+    # ``from`` is a Python keyword: ``add_prefix`` gives these two fields their query parameters' names.
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    PARAMETERS = {"start": "from", "end": "to"}
+
+    def __init__(self, data, *, halls: list[Hall], district: bool, default_period: tuple[date, date]):
+        super().__init__(data)
+        choices = [(DISTRICT, _("Whole district"))] if district else []
+        self.fields["hall"].choices = choices + [(hall.code, hall.name) for hall in halls]
+        self.fields["hall"].initial = DISTRICT if district else halls[0].code
+        items = ServiceItem.objects.order_by("category__code", "code").values_list("code", "name")
+        self.fields["item"].choices = [("", _("All items")), *items]
+        self.fields["start"].initial, self.fields["end"].initial = default_period
+        self.halls = {hall.code: hall for hall in halls}
+
+    def add_prefix(self, field_name):
+        return self.PARAMETERS.get(field_name, field_name)
+
+    def _within_bounds(self, name: str):
+        day = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s.") % {"earliest": EARLIEST, "latest": LATEST}
+            )
+        return day
+
+    def clean_start(self):
+        return self._within_bounds("start")
+
+    def clean_end(self):
+        return self._within_bounds("end")
+
+    def clean(self):
+        data = super().clean()
+        for name in self.fields:
+            if data.get(name) in (None, "") and not self.has_error(name):
+                data[name] = self.fields[name].initial
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                self.add_error("end", _("The end of the period is before its start."))
+            elif end - start >= timedelta(days=MAX_DAYS):
+                self.add_error("end", _("A period can be at most %(days)s days.") % {"days": MAX_DAYS})
+        return data
+
+    def chosen_halls(self) -> list[Hall]:
+        code = self.cleaned_data["hall"]
+        return list(self.halls.values()) if code == DISTRICT else [self.halls[code]]
+
+    def chosen_item(self) -> ServiceItem | None:
+        code = self.cleaned_data["item"]
+        return ServiceItem.objects.filter(code=code).first() if code else None
+
+    def query(self) -> dict[str, str]:
+        """The choices as query parameters (the downloads' links repeat them)."""
+        data = self.cleaned_data
+        return {"hall": data["hall"], "item": data["item"], "from": data["start"].isoformat(),
+                "to": data["end"].isoformat()}  # fmt: skip
 
 
 class EffectForm(Form):

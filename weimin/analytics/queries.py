@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -96,10 +97,39 @@ def _totals(row: tuple) -> rules.Totals:
     )
 
 
-def _rows(halls: Iterable[Hall], first: date, last: date, dimension: str):
+def _in_period(halls: Iterable[Hall], first: date, last: date, dimension: str):
     return Rollup.objects.filter(
         dimension=dimension, hall__in=[h.pk for h in halls], business_date__gte=first, business_date__lte=last
-    ).values_list(*_VALUES)
+    )
+
+
+def _rows(halls: Iterable[Hall], first: date, last: date, dimension: str):
+    return _in_period(halls, first, last, dimension).values_list(*_VALUES)
+
+
+def counters(
+    halls: Iterable[Hall],
+    first: date,
+    last: date,
+    dimension: str,
+    names: tuple[str, ...],
+    keys: tuple[int, int] | None = None,
+):
+    """(hall id, business day, key, *the counters ``names``) of each rollup row of the halls over [first,
+    last] along ``dimension``, keys within [low, high] when given: what analyses finer than a breakdown
+    read (``analytics.demand``: half-hours by weekday and session, one item's half-hours). Counters only,
+    no histograms: a year of a district's half-hours reads in a blink."""
+    rows = _in_period(halls, first, last, dimension)
+    if keys is not None:
+        rows = rows.filter(key__gte=keys[0], key__lte=keys[1])
+    return rows.values_list("hall_id", "business_date", "key", *names)
+
+
+def sums_by_key(halls: Iterable[Hall], first: date, last: date, dimension: str, names: tuple[str, ...]) -> dict:
+    """The counters ``names`` summed over the halls and [first, last] by the rollups' key, in the database:
+    {key: {name: sum}}."""
+    rows = _in_period(halls, first, last, dimension).values("key").annotate(**{name: Sum(name) for name in names})
+    return {row.pop("key"): row for row in rows}
 
 
 def total(halls: Iterable[Hall], first: date, last: date) -> rules.Totals:

@@ -58,13 +58,14 @@ def day_totals(hall: Hall, day: date, now: datetime) -> DayTotals:
         held = max((until - started_at).total_seconds(), 0)
         for key in ((Dimension.HALL, 0), (Dimension.WINDOW, window_id), (Dimension.STAFF, user_id)):
             totals[key].held_seconds += held
-        for slot, seconds in _held_by_half_hour(start, started_at, until):
+        for slot, seconds in seconds_by_half_hour(start, started_at, until):
             totals[Dimension.SLOT, slot].held_seconds += seconds
     return dict(totals)
 
 
-def _held_by_half_hour(day_start: datetime, started_at: datetime, until: datetime):
-    """(half-hour, seconds) a window was held in each half-hour of the day: open window-hours per slot."""
+def seconds_by_half_hour(day_start: datetime, started_at: datetime, until: datetime):
+    """(half-hour, seconds) of [started_at, until) in each half-hour of the day: a window held (open
+    window-hours per slot), an opening session (open hours, ``analytics.demand``)."""
     for slot in range(SLOTS):
         slot_start = day_start + timedelta(minutes=30 * slot)
         overlap = (min(until, slot_start + timedelta(minutes=30)) - max(started_at, slot_start)).total_seconds()

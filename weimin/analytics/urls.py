@@ -8,6 +8,7 @@ app_name = "analytics"
 
 urlpatterns = [
     path("effect/", views.effect, name="effect"),
+    path("demand/", views.demand_page, name="demand"),
     path("", views.district_dashboard, name="district"),
     path("halls/<str:code>/", views.hall_dashboard, name="hall"),
     path("halls/<str:code>/live", views.hall_live, name="hall-live"),

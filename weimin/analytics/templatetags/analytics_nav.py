@@ -23,4 +23,5 @@ def analytics_nav(context):
         links += [(reverse("analytics:hall", args=[hall.code]), "hall", hall.name) for hall in halls]
     links.append((reverse("analytics:report"), "report", None))
     links.append((reverse("analytics:effect"), "effect", None))
+    links.append((reverse("analytics:demand"), "demand", None))
     return {"links": links, "path": request.path}
