@@ -9,8 +9,11 @@
   Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), function (element) {
     var data = document.getElementById(element.getAttribute("data-chart"));
     if (!data) return;
+    var option = JSON.parse(data.textContent);
+    // ECharts' HTML tooltip writes style attributes, which the CSP refuses: draw tooltips on the canvas.
+    if (option.tooltip && !Array.isArray(option.tooltip)) option.tooltip.renderMode = "richText";
     var chart = echarts.init(element, null, { renderer: "canvas" });
-    chart.setOption(JSON.parse(data.textContent));
+    chart.setOption(option);
     charts.push(chart);
   });
   window.addEventListener("resize", function () {
