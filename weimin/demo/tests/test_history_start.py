@@ -44,3 +44,17 @@ def test_the_demo_start_builds_its_history_up_to_the_day_before_the_clock(freeze
     assert start.history.hall_days == 12
     assert set(Ticket.objects.values_list("business_date", flat=True)) == {date(2017, 12, 7), date(2017, 12, 8)}
     assert all_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)  # committed, as the demo command's are
+def test_a_later_clock_fills_the_days_since_the_last_run_with_the_clerks_it_did_not_keep(freeze):
+    with override_settings(WEIMIN_DEMO_HISTORY_FROM="2017-12-08"):
+        freeze("2017-12-08 09:20")
+        assert start_demo(clock.now()).history.hall_days == 0  # nothing before the clock's day
+        friday_clerks = set(Ticket.objects.filter(business_date="2017-12-08").values_list("called_by", flat=True))
+        freeze("2017-12-11 09:20")
+        later = start_demo(clock.now())
+    assert later.history.hall_days == 12  # Saturday the 9th at every hall (Sunday is closed)
+    saturday = Ticket.objects.filter(business_date="2017-12-09")
+    assert saturday.exists() and not set(saturday.values_list("called_by", flat=True)) & friday_clerks
+    assert all_problems() == []
