@@ -48,10 +48,12 @@ time), one transaction a day. The same ``seed`` gives the same history. A hall's
 tickets is left as it is, and a clerk an earlier demo run kept on duty through a day is not rostered
 on it (``_plan_rosters``).
 
-Volume and time: at ``UTILISATION`` the district hall has about 300–400 visits on a weekday and a
-subdistrict hall 40–90, some 90 000 tickets from 2017-07-01 to 2017-12-07 with their events, cases,
-ratings and duties (about a million rows) — about 1.2 ms of one core per ticket on SQLite, which
-bounds how busy the demo's past can be while `make demo` stays quick.
+Volume and time: at ``UTILISATION`` the district hall has about 270 visits on a weekday before the
+extension and 360 after (up to 500 on the day after National Day week), a subdistrict hall 25–75;
+from 2017-07-01 to 2017-12-07 that is some 69 000 tickets (283 000 events), 13 400 cases (70 000
+events), 11 700 ratings and 28 000 duties, about 560 000 rows: some 75 s of one core on SQLite
+(about 1.1 ms a ticket with all that comes with it), which bounds how busy the demo's past can be
+while `make demo` stays quick. Raise ``UTILISATION`` (and ``CASE_SHARE``) for a busier past.
 """
 
 from __future__ import annotations
