@@ -208,6 +208,8 @@ WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECO
 WEIMIN_CALENDAR_WARN_FROM = os.environ.get("WEIMIN_CALENDAR_WARN_FROM", "11-01")
 # Longest working-day span the calendar will add in one request (a guard against runaway loops).
 WEIMIN_MAX_WORKING_DAYS = 2000
+# The first day of the demo's history (`weimin demo`), YYYY-MM-DD, or "none"; default demo.data.HISTORY_STARTS.
+WEIMIN_DEMO_HISTORY_FROM = os.environ.get("WEIMIN_DEMO_HISTORY_FROM", "")
 # Demo / training clock: honoured only when DEBUG or WEIMIN_ALLOW_CLOCK=1.
 WEIMIN_ALLOW_CLOCK = env_flag("WEIMIN_ALLOW_CLOCK")
 

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "weimin-test-suite-key")
 os.environ.setdefault("WEIMIN_VAR_DIR", os.path.join(os.getcwd(), "var", "test"))
+# The demo's tests build no history unless they ask for some (test_history builds a few weeks).
+os.environ.setdefault("WEIMIN_DEMO_HISTORY_FROM", "none")
 
 from weimin.settings import *  # noqa: E402,F403
 

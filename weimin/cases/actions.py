@@ -19,8 +19,21 @@ from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, authorize, may
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases import rules
-from weimin.cases.choices import EVENT_LABELS, ApplicantKind, DeliveryMethod, NoticeKind, PauseKind, ResultKind
-from weimin.cases.models import Case, CaseEvent, CaseMaterial, CaseNotice, CasePause, Notification, Resubmission
+from weimin.cases.choices import EVENT_LABELS, ApplicantKind, DeliveryMethod, PauseKind, ResultKind
+from weimin.cases.models import (
+    Case,
+    CaseEvent,
+    CaseMaterial,
+    CaseNotice,
+    CasePause,
+    Resubmission,
+    case_number,
+    case_number_prefix,
+    new_case,
+    new_event,
+    new_notice,
+    ready_notification,
+)
 from weimin.cases.rules import Decision, EventKind, MaterialState, Status
 from weimin.core.db import serialize_on
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
@@ -35,15 +48,6 @@ from weimin.tickets.choices import Priority, TicketSource
 from weimin.tickets.models import Ticket, secret_hash
 from weimin.tickets.rules import AT_WINDOW_STATUSES
 from weimin.tickets.rules import Status as TicketStatus
-
-NOTICE_CODES = {NoticeKind.ACCEPTANCE: "SL", NoticeKind.CORRECTION: "BZ", NoticeKind.REFUSAL: "BY"}
-DECISION_NOTICE = {
-    Decision.ACCEPT: NoticeKind.ACCEPTANCE,
-    Decision.ACCEPT_ON_PROMISE: NoticeKind.ACCEPTANCE,
-    Decision.CORRECTION: NoticeKind.CORRECTION,
-    Decision.REFUSE: NoticeKind.REFUSAL,
-}
-
 
 DECISION_REFUSALS = {
     "gaps": gettext_lazy("Materials are missing or non-compliant: accept on a written promise or ask for correction."),
@@ -113,9 +117,9 @@ def _record(
     except rules.IllegalTransition as exc:
         raise _illegal(case, event) from exc
     case.save()
-    if decision is not None:
-        detail = {"decision": decision.value, **detail}
-    return CaseEvent.objects.create(case=case, at=now, actor=actor, window=window, kind=event, detail=detail)
+    recorded = new_event(case, event, now, actor, window=window, decision=decision, **detail)
+    recorded.save()
+    return recorded
 
 
 def _handles(user, case: Case) -> bool:
@@ -170,8 +174,8 @@ def _checks(case: Case, checks: list[MaterialCheck]) -> list[tuple[CaseMaterial,
 
 def _case_number(hall, business_date: date) -> str:
     serialize_on(f"case-number:{hall.pk}:{business_date}")
-    prefix = f"{business_date:%Y%m%d}{hall.pk:03d}"
-    return f"{prefix}{Case.objects.filter(number__startswith=prefix).count() + 1:04d}"
+    prefix = case_number_prefix(hall, business_date)
+    return case_number(hall, business_date, Case.objects.filter(number__startswith=prefix).count() + 1)
 
 
 @transaction.atomic
@@ -214,21 +218,19 @@ def open_case(
                     _("Invalid credit code: %(reason)s.") % {"reason": number_problem(exc)}, field="credit_code"
                 ) from exc
             code = legacy
-    case = Case(
-        number=_case_number(ticket.hall, today),
-        hall=ticket.hall,
-        item=ticket.item,
-        ticket=ticket,
-        window_id=ticket.window_id,
-        clerk=clerk,
-        applicant_kind=kind,
-        applicant_name=name.strip(),
+    case = new_case(
+        ticket,
+        _case_number(ticket.hall, today),
+        clerk,
+        now,
+        kind=kind,
+        name=name.strip(),
         id_number=person.number,
         credit_code=code,
         credit_code_override=(credit_code_override or "").strip(),
         agent_name=(agent_name or "").strip(),
         phone=phone_number(phone),
-        created_at=now,
+        access_hash="",
     )
     _new_access(case)  # nobody is shown this one: the decision's notice brings the applicant's key
     _record(case, EventKind.OPENED, now, clerk, window=ticket.window, ticket=ticket.number,
@@ -336,25 +338,19 @@ def _new_access(case: Case) -> str:
 
 def _write_notice(case: Case, clerk, now: datetime, decision: Decision, gaps: list[CaseMaterial]) -> CaseNotice:
     """The dated, numbered written notice of the decision, listing every gap at once."""
-    kind = DECISION_NOTICE[decision]
     window = Duty.objects.window_held_by(clerk.pk, case.hall)
-    return CaseNotice.objects.create(
-        case=case,
-        kind=kind,
-        issued_at=now,
-        issued_by=clerk,
-        number=f"{NOTICE_CODES[kind]}{case.number}-{case.notices.count() + 1}",
-        body={
-            "decision": decision.value,
-            "materials": [{"name": line.material.name, "state": line.state, "note": line.note} for line in gaps],
-            "promise_due": case.promise_due.isoformat() if case.promise_due else None,
-            "reason": case.refusal_reason,
-            "competent_agency": case.competent_agency,
-            # Who signs it, as printed: fixed with the content.
-            "window": window.number if window else None,
-            "clerk": person_name(clerk),
-        },
+    notice = new_notice(
+        case,
+        case.notices.count() + 1,
+        decision,
+        [(line.material.name, line.state, line.note) for line in gaps],
+        now,
+        clerk,
+        window_number=window.number if window else None,
+        clerk_name=person_name(clerk),
     )
+    notice.save()
+    return notice
 
 
 @transaction.atomic
@@ -484,13 +480,7 @@ def set_status(actor, case: Case, now: datetime, status: str, *, result: str = "
         detail = {"result": result}
     _record(case, kind, now, actor, **detail)
     if kind == EventKind.READY and case.phone:
-        Notification.objects.create(
-            case=case,
-            recipient=case.phone,
-            created_at=now,
-            message=_("Case %(number)s (%(item)s): your result is ready. Collect it at %(hall)s, evenings included.")
-            % {"number": case.number, "item": case.item, "hall": case.hall},
-        )
+        ready_notification(case, now).save()
     return case
 
 

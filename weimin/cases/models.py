@@ -2,6 +2,7 @@ import hmac
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from weimin.cases import rules
@@ -21,6 +22,15 @@ from weimin.halls.models import Hall, Material, ServiceItem, Window
 from weimin.tickets.models import Ticket, secret_hash
 
 USER = settings.AUTH_USER_MODEL
+
+# The notice each decision writes, and the code its number starts with.
+DECISION_NOTICE = {
+    rules.Decision.ACCEPT: NoticeKind.ACCEPTANCE,
+    rules.Decision.ACCEPT_ON_PROMISE: NoticeKind.ACCEPTANCE,
+    rules.Decision.CORRECTION: NoticeKind.CORRECTION,
+    rules.Decision.REFUSE: NoticeKind.REFUSAL,
+}
+NOTICE_CODES = {NoticeKind.ACCEPTANCE: "SL", NoticeKind.CORRECTION: "BZ", NoticeKind.REFUSAL: "BY"}
 
 
 class Case(models.Model):
@@ -217,3 +227,94 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} → {self.recipient}"
+
+
+# --- Constructors: unsaved rows, the one way each is built (``actions`` saves them one at a time; the
+# demo's history builds days of them in bulk) ---
+
+
+def case_number(hall: Hall, business_date, sequence: int) -> str:
+    """The case number: the day, the hall and the case's sequence there that day (201712080010012)."""
+    return f"{case_number_prefix(hall, business_date)}{sequence:04d}"
+
+
+def case_number_prefix(hall: Hall, business_date) -> str:
+    return f"{business_date:%Y%m%d}{hall.pk:03d}"
+
+
+def new_case(
+    ticket: Ticket,
+    number: str,
+    clerk,
+    now,
+    *,
+    kind: str,
+    name: str,
+    id_number: str,
+    access_hash: str,
+    credit_code: str = "",
+    credit_code_override: str = "",
+    agent_name: str = "",
+    phone: str = "",
+) -> Case:
+    """A case at intake (收件) for the ticket at its window, unsaved; its status comes from its events.
+    The applicant's fields are already checked (``actions.open_case`` checks what was typed)."""
+    return Case(
+        number=number,
+        hall=ticket.hall,
+        item=ticket.item,
+        ticket=ticket,
+        window_id=ticket.window_id,
+        clerk=clerk,
+        applicant_kind=kind,
+        applicant_name=name,
+        id_number=id_number,
+        credit_code=credit_code,
+        credit_code_override=credit_code_override,
+        agent_name=agent_name,
+        phone=phone,
+        created_at=now,
+        access_hash=access_hash,
+    )
+
+
+def new_event(case: Case, kind, at, actor=None, /, *, window=None, decision=None, **detail) -> CaseEvent:
+    """One step of the case's life cycle, unsaved; a decided event carries its ``decision`` first.
+    (Positional-only: a detail may be called ``kind``, as a pause's is.)"""
+    if decision is not None:
+        detail = {"decision": rules.Decision(decision).value, **detail}
+    return CaseEvent(case=case, at=at, actor=actor, window=window, kind=kind, detail=detail)
+
+
+def new_notice(case: Case, sequence: int, decision, gaps, now, clerk, *, window_number, clerk_name) -> CaseNotice:
+    """The dated, numbered written notice of a decision (the case's ``sequence``-th notice), unsaved,
+    listing every gap at once: ``gaps`` are (material name, state, note)."""
+    kind = DECISION_NOTICE[rules.Decision(decision)]
+    return CaseNotice(
+        case=case,
+        kind=kind,
+        issued_at=now,
+        issued_by=clerk,
+        number=f"{NOTICE_CODES[kind]}{case.number}-{sequence}",
+        body={
+            "decision": rules.Decision(decision).value,
+            "materials": [{"name": name, "state": state, "note": note} for name, state, note in gaps],
+            "promise_due": case.promise_due.isoformat() if case.promise_due else None,
+            "reason": case.refusal_reason,
+            "competent_agency": case.competent_agency,
+            # Who signs it, as printed: fixed with the content.
+            "window": window_number,
+            "clerk": clerk_name,
+        },
+    )
+
+
+def ready_notification(case: Case, now) -> Notification:
+    """The message telling the applicant the result is ready (待领取), unsaved and not yet sent."""
+    return Notification(
+        case=case,
+        recipient=case.phone,
+        created_at=now,
+        message=gettext("Case %(number)s (%(item)s): your result is ready. Collect it at %(hall)s, evenings included.")
+        % {"number": case.number, "item": case.item, "hall": case.hall},
+    )

@@ -748,6 +748,9 @@ SUBDISTRICT_SIZES = [
     HallSize(9, 10),
 ]
 
+# The demo's history (history.py) starts here: four months before the extension, two after.
+HISTORY_STARTS = "2017-07-01"
+
 # The article's dates: extended service (weekdays to 19:30, Saturdays 09:00–13:00) from 2017-10-23.
 EXTENSION_STARTS = "2017-10-23"
 SCHEDULE_BEFORE = ScheduleSpec(

@@ -14,8 +14,11 @@ earlier run on the same database recorded. Two cases:
   ``WEIMIN_DUTY_IDLE_MINUTES`` finishes the ticket at its window and signs out, and people's idle
   duties end through the handover.
 
-Either way the day is then built up to the clock (``simulation.prepare_day``) for every hall that
-has no ticket today yet.
+Either way the past is then filled in (``history.build_demo_history``: every hall's finished days from
+``WEIMIN_DEMO_HISTORY_FROM`` to the day before the clock that have no ticket yet — all of them on a
+fresh or rebuilt database; after an earlier run, the days between its last day and the clock, staffed
+by the clerks the earlier run had not kept on duty through them) and the day is built up to the clock
+(``simulation.prepare_day``) for every hall that has no ticket today yet.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from django.db.models import Max
 
 from weimin.cases.models import CaseEvent
 from weimin.demo import data
+from weimin.demo.history import HistorySummary, build_demo_history
 from weimin.demo.seed import SeedSummary, seed_demo
 from weimin.demo.simulation import finish_and_sign_out, is_simulated_clerk, prepare_day
 from weimin.halls.models import District
@@ -55,6 +59,7 @@ class DemoStart:
     rebuilt: bool  # the clock was before what an earlier run recorded
     closed_tickets: int  # tickets of past days closed (close-day)
     ended_duties: int  # simulated clerks' and people's idle duties ended
+    history: HistorySummary  # the finished days built before the clock's day
     built_tickets: int  # today's queue built up to the clock
 
 
@@ -88,4 +93,5 @@ def start_demo(now: datetime) -> DemoStart:
         if is_simulated_clerk(duty.user, duty.window.hall):
             finish_and_sign_out(duty, now)  # like a clerk going home: no handover to anyone
     shift_actions.expire_idle_duties(now)  # people's consoles closed long ago: the handover keeps their work
-    return DemoStart(seeded, rebuilt, closed, ended, prepare_day(now))
+    history = build_demo_history(now)
+    return DemoStart(seeded, rebuilt, closed, ended, history, prepare_day(now))

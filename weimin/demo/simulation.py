@@ -24,12 +24,14 @@ import random
 import re
 import threading
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import close_old_connections, transaction
 
 from weimin.core import clock
+from weimin.core.db import insert_rows
 from weimin.core.errors import DomainError
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, Window
@@ -119,13 +121,53 @@ def prepare_day(now: datetime, seed: int = 20171208) -> int:
     return created
 
 
-def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
+def window_groups(windows, staffed) -> list[list[Window]]:
+    """The staffed windows grouped by the items they serve: each group is one queue with several servers."""
     groups: dict[frozenset, list[Window]] = defaultdict(list)
     for window in windows:
-        if window.pk in clerks:
+        if window.pk in staffed:
             groups[frozenset(i.pk for i in window.items.all())].append(window)
-    tickets, events, counters = [], [], defaultdict(int)
-    for members in groups.values():
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change of a ticket after it was issued, as its ``TicketEvent`` records it."""
+
+    kind: rules.Event
+    at: datetime
+    window: Window | None = None
+    actor: object = None
+    detail: dict = field(default_factory=dict)
+
+
+def save_tickets(hall: Hall, business_date, tickets: list[tuple[Ticket, list[Step]]]) -> None:
+    """Bulk-save a hall's day of tickets — built by ``new_ticket``, their state after their steps already
+    set — with their ``issued`` event and steps, and the day's number counters. Events are inserted in
+    time order, so event ids follow the clock as they do when events happen live."""
+    insert_rows([ticket for ticket, _steps in tickets], ids=True)
+    events, counters = [], {}
+    for ticket, steps in tickets:
+        events.append(issued_event(ticket))
+        events.extend(
+            TicketEvent(ticket_id=ticket.pk, hall_id=hall.pk, business_date=business_date, kind=step.kind, at=step.at,
+                        window_id=step.window and step.window.pk, actor_id=step.actor and step.actor.pk,
+                        detail=step.detail)
+            for step in steps
+        )  # ids, not rows: thousands of events a day  # fmt: skip
+        counters[ticket.prefix] = max(counters.get(ticket.prefix, 0), ticket.sequence)
+    insert_rows(sorted(events, key=lambda e: e.at))
+    TicketCounter.objects.bulk_create(
+        [TicketCounter(hall=hall, business_date=business_date, prefix=p, last=n) for p, n in counters.items()],
+        update_conflicts=True,
+        unique_fields=["hall", "business_date", "prefix"],
+        update_fields=["last"],
+    )
+
+
+def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
+    tickets, counters = [], defaultdict(int)
+    for members in window_groups(windows, clerks):
         items = list(members[0].items.all())
         mean_minutes = sum(i.handling_minutes for i in items) / len(items)
         per_minute = LOAD * len(members) / mean_minutes
@@ -164,26 +206,8 @@ def _simulate_hall_day(hall, today, sessions, windows, clerks, now, rng) -> int:
         ticket.window = window if at_window else None
         if status != rules.Status.WAITING:
             ticket.called_by, ticket.called_at = clerks[window.pk], start
-        rows.append((ticket, history, window))
-    Ticket.objects.bulk_create([row[0] for row in rows])
-    for ticket, history, window in rows:
-        events.append(issued_event(ticket))
-        events.extend(
-            TicketEvent(
-                ticket=ticket,
-                hall=hall,
-                business_date=today,
-                kind=kind,
-                at=at,
-                window=window,
-                actor=clerks[window.pk],
-            )
-            for kind, at in history
-        )
-    # Inserted in time order, so event ids follow the clock as they do when events happen live.
-    TicketEvent.objects.bulk_create(sorted(events, key=lambda e: e.at))
-    for prefix, last in counters.items():
-        TicketCounter.objects.update_or_create(hall=hall, business_date=today, prefix=prefix, defaults={"last": last})
+        rows.append((ticket, [Step(kind, at, window, clerks[window.pk]) for kind, at in history]))
+    save_tickets(hall, today, rows)
     return len(rows)
 
 

@@ -16,7 +16,7 @@ def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "WEIMIN_CLOCK", "WEIMIN_CLOCK_ANCHOR")}
     env.pop("DEBUG", None)  # as the Makefile runs it: DEBUG off, the clock and a throwaway key allowed
     env.update({"WEIMIN_ALLOW_CLOCK": "1", "WEIMIN_INSECURE_DEV_KEY": "1", "WEIMIN_VAR_DIR": str(tmp_path),
-                "DJANGO_SETTINGS_MODULE": "weimin.settings"})  # fmt: skip
+                "DJANGO_SETTINGS_MODULE": "weimin.settings", "WEIMIN_DEMO_HISTORY_FROM": "2017-12-07"})  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "weimin.manage", "demo", "--addr", f"127.0.0.1:{port}"],
         env=env,
@@ -42,5 +42,8 @@ def test_demo_serves_the_halls_at_the_articles_moment(tmp_path):
         server.terminate()
         output, _ = server.communicate(timeout=10)
     assert "http://127.0.0.1:" in output and "Demo accounts (password" in output
+    assert (
+        "History built: 12 hall-days" in output
+    )  # one day of history (WEIMIN_DEMO_HISTORY_FROM): the test stays quick
     assert output.count("/devices/enroll/") == 2  # the kiosk's and the pad's one-time links
     assert (tmp_path / "weimin.sqlite3").exists()

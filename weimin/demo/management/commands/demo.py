@@ -45,6 +45,13 @@ class Command(BaseCommand):
                 f"Brought the last run up to the clock: {start.closed_tickets} tickets of past days closed, "
                 f"{start.ended_duties} idle duties ended."
             )
+        history = start.history
+        if history.hall_days:
+            self.stdout.write(
+                f"History built: {history.hall_days} hall-days, {history.tickets} tickets "
+                f"({history.ticket_events} events), {history.cases} cases ({history.case_events} events), "
+                f"{history.ratings} ratings, {history.duties} duties."
+            )
         self.stdout.write(
             f"Demo district ready: {summary.halls} halls, {summary.windows} windows, "
             f"{summary.items} service items, {summary.staff} staff; "

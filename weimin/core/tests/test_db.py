@@ -1,0 +1,28 @@
+"""`core.db.insert_rows`: bulk loads that read back as `save` would have written them."""
+
+import pytest
+
+from weimin.core.db import insert_rows
+from weimin.halls.models import District, Hall
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_inserted_with_their_ids_leave_the_id_sequence_after_them():
+    District.objects.create(code="futian", name="福田区")
+    districts = [District(code="longgang", name="龙岗区"), District(code="nanshan", name="南山区")]
+    insert_rows(districts, ids=True)
+    assert [d.pk for d in districts] == list(
+        District.objects.filter(code__in=["longgang", "nanshan"]).values_list("pk", flat=True)
+    )
+    assert District.objects.create(code="baoan", name="宝安区").pk > max(
+        d.pk for d in districts
+    )  # PostgreSQL's sequence too
+
+
+def test_a_foreign_key_may_name_a_row_saved_after_it_was_assigned():
+    district = District(code="longgang", name="龙岗区")
+    hall = Hall(district=district, code="pinghu", name="平湖街道行政服务大厅", kind="subdistrict")
+    insert_rows([district], ids=True)
+    insert_rows([hall])
+    assert Hall.objects.get(code="pinghu").district == district
