@@ -22,16 +22,18 @@ long refresh; one refresh runs at a time (a lock in the shared cache).
 
 from __future__ import annotations
 
+import multiprocessing
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 
 from weimin.analytics.models import RefreshMark, Rollup
 from weimin.analytics.records import day_totals
 from weimin.cases import queries as case_queries
+from weimin.core.db import insert_values
 from weimin.halls.models import Hall
 from weimin.ratings import queries as rating_queries
 from weimin.shifts import queries as shift_queries
@@ -40,6 +42,7 @@ from weimin.tickets import queue
 LOOKBACK_IDS = 1000
 LOCK = "weimin-analytics-refresh"
 LOCK_SECONDS = 600
+PARALLEL_FROM_DAYS = 200  # fewer hall days are rebuilt faster than processes start
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,9 @@ class RefreshSummary:
     skipped: bool = False  # another refresh was running
 
 
-def refresh(now: datetime) -> RefreshSummary:
-    """Rebuild the rollups of every hall day whose records changed since the last refresh."""
+def refresh(now: datetime, *, workers: int = 1) -> RefreshSummary:
+    """Rebuild the rollups of every hall day whose records changed since the last refresh; with
+    ``workers`` > 1 a long catch-up (a new database's whole history) is shared by that many processes."""
     if not cache.add(LOCK, now.isoformat(), LOCK_SECONDS):
         return RefreshSummary(0, 0, skipped=True)
     try:
@@ -58,7 +62,11 @@ def refresh(now: datetime) -> RefreshSummary:
         halls = {hall.pk: hall for hall in Hall.objects.all()}
         newest, dirty = changed_days(mark, halls, LOOKBACK_IDS)
         dirty |= {(hall.pk, hall.local_date(now)) for hall in halls.values()}
-        rows = sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in sorted(dirty))
+        days = sorted(dirty)
+        if workers > 1 and len(days) >= PARALLEL_FROM_DAYS:
+            rows = _rebuild_in_processes(days, now, workers)
+        else:
+            rows = sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in days)
         mark.ticket_event_id, mark.case_event_id, mark.rating_id, mark.duty_id = newest
         mark.refreshed_at = now
         mark.save()
@@ -89,13 +97,27 @@ def refresh_if_stale(now: datetime) -> RefreshSummary | None:
     return refresh(now)
 
 
+def _rebuild_days(days: list[tuple[int, date]], now: datetime) -> int:
+    halls = {hall.pk: hall for hall in Hall.objects.all()}
+    try:
+        return sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in days)
+    finally:
+        connections.close_all()
+
+
+def _rebuild_in_processes(days: list[tuple[int, date]], now: datetime, workers: int) -> int:
+    """The days dealt out to ``workers`` forked processes, each with its own database connection (the
+    parent's are closed first, so no connection is shared across the fork)."""
+    connections.close_all()
+    shares = [days[n::workers] for n in range(workers)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return sum(pool.starmap(_rebuild_days, [(share, now) for share in shares]))
+
+
 def rebuild_day(hall: Hall, day: date, now: datetime) -> int:
     """Replace the hall day's rollup rows by a recount of its records; returns the rows written."""
-    rows = [
-        Rollup.of(hall.pk, day, dimension, key, totals)
-        for (dimension, key), totals in day_totals(hall, day, now).items()
-    ]
+    rows = [Rollup.row_values(hall.pk, day, *key, totals) for key, totals in day_totals(hall, day, now).items()]
     with transaction.atomic():
         Rollup.objects.filter(hall=hall, business_date=day).delete()
-        Rollup.objects.bulk_create(rows, batch_size=500)
+        insert_values(Rollup, Rollup.COLUMNS, rows)
     return len(rows)

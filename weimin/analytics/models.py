@@ -39,16 +39,20 @@ class Rollup(models.Model):
             service_histogram=Counter({int(m): n for m, n in self.service_histogram.items()}),
         )
 
-    @classmethod
-    def of(cls, hall_id: int, day, dimension: str, key: int, totals: rules.Totals) -> "Rollup":
-        return cls(
-            hall_id=hall_id,
-            business_date=day,
-            dimension=dimension,
-            key=key,
-            wait_histogram={str(m): n for m, n in sorted(totals.wait_histogram.items())},
-            service_histogram={str(m): n for m, n in sorted(totals.service_histogram.items())},
-            **{name: getattr(totals, name) for name in rules.COUNTERS},
+    # The columns ``row_values`` gives, in its order (``core.db.insert_values`` writes them).
+    COLUMNS = ["hall_id", "business_date", "dimension", "key", "wait_histogram", "service_histogram", *rules.COUNTERS]
+
+    @staticmethod
+    def row_values(hall_id: int, day, dimension: str, key: int, totals: rules.Totals) -> tuple:
+        """A row of the hall day's ``totals`` along ``dimension``, as the values of ``COLUMNS``."""
+        return (
+            hall_id,
+            day,
+            dimension,
+            key,
+            {str(m): n for m, n in sorted(totals.wait_histogram.items())},
+            {str(m): n for m, n in sorted(totals.service_histogram.items())},
+            *(getattr(totals, name) for name in rules.COUNTERS),
         )
 
 

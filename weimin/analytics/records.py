@@ -100,33 +100,41 @@ def _add_tickets(totals: DayTotals, hall: Hall, day: date, evening: time) -> Non
 
 
 def _add_cases(totals: DayTotals, hall: Hall, start: datetime, end: datetime, evening: time) -> None:
-    events = case_queries.events_between(hall.pk, start, end)
     by_case = defaultdict(list)
-    for event in events:
+    for event in case_queries.events_between(hall.pk, start, end):
         by_case[event.case_id].append(event)
     earlier = case_queries.corrections_before(list(by_case), start)
-    calendar = HallCalendar(hall)
+    concluded_cases = case_queries.concluded_with_pauses(
+        [case_id for case_id, events in by_case.items() if any(e.kind == EventKind.CONCLUDED for e in events)]
+    )
+    calendar, promised = HallCalendar(hall), {}
     for case_id, case_events in by_case.items():
-        case = case_events[0].case
         first = case_events[0]
         opened = next((e for e in case_events if e.kind == EventKind.OPENED), None)
         decided = [e for e in case_events if e.kind == EventKind.DECIDED]
         concluded = next((e for e in case_events if e.kind == EventKind.CONCLUDED), None)
+        concluded_on = concluded.at.astimezone(hall.tz).date() if concluded else None
         due = None
         if concluded is not None:
-            due = case_queries.due_dates(case, concluded.at.astimezone(hall.tz).date(), calendar).promised
+            case = concluded_cases[case_id]
+            # Cases of one item accepted, paused and concluded on the same days share their due date.
+            pauses = tuple((p.started_on, p.ended_on) for p in case.pauses.all())
+            key = (case.accepted_on, case.item_id, pauses, concluded_on)
+            if key not in promised:
+                promised[key] = case_queries.due_dates(case, concluded_on, calendar).promised
+            due = promised[key]
         anchor = decided[0] if decided else first  # the window and clerk the day's work is counted for
         record = rules.CaseDayRecord(
             opened=opened is not None,
-            company=case.applicant_kind == "company",
+            company=first.applicant_kind == "company",
             evening=opened is not None and opened.at.astimezone(hall.tz).time() >= evening,
-            decisions=tuple(str(e.decision) for e in decided if e.decision is not None),
+            decisions=tuple(e.detail["decision"] for e in decided if (e.detail or {}).get("decision")),
             earlier_corrections=earlier.get(case_id, 0),
             fast_lane_ticket=any(e.kind == EventKind.RESUBMISSION_TICKET for e in case_events),
             result=(concluded.detail or {}).get("result") if concluded else None,
             due=due,
-            concluded_on=concluded.at.astimezone(hall.tz).date() if concluded else None,
+            concluded_on=concluded_on,
         )
         slot = rules.half_hour((opened or anchor).at.astimezone(hall.tz))
-        for key in _keys(case.item_id, anchor.window_id, anchor.actor_id, slot):
+        for key in _keys(first.item_id, anchor.window_id, anchor.actor_id, slot):
             rules.add_case_day(totals[key], record)

@@ -8,6 +8,7 @@ published years; for any other year we refuse to guess and raise :class:`Calenda
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -53,8 +54,10 @@ def status_by_weekday(day: date) -> DayStatus:
     return DayStatus(day, DayKind.WEEKEND if is_weekend(day) else DayKind.WORKDAY)
 
 
+@functools.lru_cache(maxsize=8192)
 def status_from_package(day: date) -> DayStatus:
-    """Status from the published schedules in ``chinesecalendar``; raises CalendarUnknown outside them."""
+    """Status from the published schedules in ``chinesecalendar``; raises CalendarUnknown outside them.
+    Kept per process: the package's schedules do not change while it runs (deadlines count day by day)."""
     try:
         is_holiday, name = chinese_calendar.get_holiday_detail(day)
     except NotImplementedError:

@@ -190,15 +190,36 @@ def due_list(hall, today: date) -> list[tuple[Case, DueDates, str]]:
     return rows + sorted(pending, key=lambda row: row[0].accepted_on)
 
 
-def events_between(hall_id: int, start: datetime, end: datetime) -> list:
-    """The hall's case events in [start, end), oldest first, with their case and its item: what
-    statistics read."""
-    return list(
+@dataclass(frozen=True)
+class EventRecord:
+    """A case event as statistics read it, with what they need of its case."""
+
+    case_id: int
+    kind: str
+    at: datetime
+    detail: dict
+    window_id: int | None
+    actor_id: int | None
+    applicant_kind: str
+    item_id: int
+
+
+def events_between(hall_id: int, start: datetime, end: datetime) -> list[EventRecord]:
+    """The hall's case events in [start, end), oldest first: what statistics read."""
+    rows = (
         CaseEvent.objects.filter(case__hall_id=hall_id, at__gte=start, at__lt=end)
-        .select_related("case__item", "case__hall")
-        .prefetch_related("case__pauses")
         .order_by("at", "id")
+        .values_list(
+            "case_id", "kind", "at", "detail", "window_id", "actor_id", "case__applicant_kind", "case__item_id"
+        )
     )
+    return [EventRecord(*row) for row in rows]
+
+
+def concluded_with_pauses(case_ids) -> dict[int, Case]:
+    """Cases by id with what their due dates need (item, hall, pauses)."""
+    cases = Case.objects.filter(pk__in=case_ids).select_related("item", "hall").prefetch_related("pauses")
+    return {case.pk: case for case in cases}
 
 
 def corrections_before(case_ids, instant: datetime) -> dict[int, int]:

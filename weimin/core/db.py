@@ -1,5 +1,6 @@
 """Database helpers that differ between PostgreSQL and SQLite."""
 
+import itertools
 import zlib
 
 from django.core.management.color import no_style
@@ -45,8 +46,6 @@ def insert_rows(rows: list, *, ids: bool = False, batch_size: int = 2000) -> Non
             row.pk = first + n
             row._state.adding, row._state.db = False, db.alias
     plan = [(f.attname, f.name if f.is_relation else None, _adapter(f, db)) for f in fields]
-    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
-    sql = f"INSERT INTO {db.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
 
     def values(row) -> tuple:
         out = []
@@ -58,12 +57,34 @@ def insert_rows(rows: list, *, ids: bool = False, batch_size: int = 2000) -> Non
             out.append(adapt(value) if adapt is not None and value is not None else value)
         return tuple(out)
 
-    with db.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, [values(row) for row in rows[start : start + batch_size]])
-        if ids:
+    _execute_inserts(db, meta, fields, (values(row) for row in rows), batch_size)
+    if ids:
+        with db.cursor() as cursor:
             for statement in db.ops.sequence_reset_sql(no_style(), [meta.model]):
                 cursor.execute(statement)
+
+
+def insert_values(model, names: list[str], rows, *, batch_size: int = 2000) -> None:
+    """Insert rows given as tuples of values of the fields ``names`` (attnames: ``hall_id``), adapted as
+    ``save`` adapts them — ``insert_rows`` without building model instances (the analytics rollups)."""
+    meta = model._meta
+    db = connections[router.db_for_write(model)]
+    fields = [meta.get_field(name) for name in names]
+    adapters = [_adapter(f, db) for f in fields]
+    adapted = (
+        tuple(adapt(v) if adapt is not None and v is not None else v for adapt, v in zip(adapters, row, strict=True))
+        for row in rows
+    )
+    _execute_inserts(db, meta, fields, adapted, batch_size)
+
+
+def _execute_inserts(db, meta, fields, values, batch_size: int) -> None:
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    sql = f"INSERT INTO {db.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+    values = iter(values)
+    with db.cursor() as cursor:
+        while batch := list(itertools.islice(values, batch_size)):
+            cursor.executemany(sql, batch)
 
 
 def _adapter(field, db):

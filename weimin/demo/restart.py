@@ -18,7 +18,8 @@ Either way the past is then filled in (``history.build_demo_history``: every hal
 ``WEIMIN_DEMO_HISTORY_FROM`` to the day before the clock that have no ticket yet — all of them on a
 fresh or rebuilt database; after an earlier run, the days between its last day and the clock, staffed
 by the clerks the earlier run had not kept on duty through them) and the day is built up to the clock
-(``simulation.prepare_day``) for every hall that has no ticket today yet.
+(``simulation.prepare_day``) for every hall that has no ticket today yet. Last, the analytics rollups
+are brought up to date (``analytics.actions.refresh``: on a fresh database every day of the history).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from datetime import datetime
 from django.core.management import CommandError, call_command
 from django.db.models import Max
 
+from weimin.analytics import actions as analytics_actions
+from weimin.analytics.actions import RefreshSummary
 from weimin.cases.models import CaseEvent
 from weimin.demo import data
 from weimin.demo.history import HistorySummary, build_demo_history
@@ -61,6 +64,7 @@ class DemoStart:
     ended_duties: int  # simulated clerks' and people's idle duties ended
     history: HistorySummary  # the finished days built before the clock's day
     built_tickets: int  # today's queue built up to the clock
+    rollups: RefreshSummary  # the analytics rollups brought up to date with all of it
 
 
 def recorded_until() -> datetime | None:
@@ -94,4 +98,5 @@ def start_demo(now: datetime) -> DemoStart:
             finish_and_sign_out(duty, now)  # like a clerk going home: no handover to anyone
     shift_actions.expire_idle_duties(now)  # people's consoles closed long ago: the handover keeps their work
     history = build_demo_history(now)
-    return DemoStart(seeded, rebuilt, closed, ended, history, prepare_day(now))
+    built = prepare_day(now)
+    return DemoStart(seeded, rebuilt, closed, ended, history, built, analytics_actions.refresh(now, workers=2))

@@ -40,7 +40,8 @@ PEOPLE = itertools.count()
 
 
 def clear():
-    for model in (Rollup, RefreshMark, FollowUp, Rating, TicketEvent, Ticket, TicketCounter, Handover, Duty):
+    clear_rollups()
+    for model in (FollowUp, Rating, TicketEvent, Ticket, TicketCounter, Handover, Duty):
         model.objects.all().delete()
 
 
@@ -124,3 +125,22 @@ def test_integrity_reports_a_rollup_that_differs_from_its_records(hall, item, wi
     assert list(integrity.problems()) == []
     Rollup.objects.filter(hall=hall, dimension="hall").update(issued=5)
     assert [p["check"] for p in integrity.problems()] == ["analytics_rollup"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_catch_up_shared_by_processes_writes_what_one_process_would(hall, item, window, freeze, monkeypatch):
+    for day in ("2017-12-04", "2017-12-05", "2017-12-06", "2017-12-07"):
+        ticket_actions.issue_ticket(hall, item, freeze(f"{day} 09:00"))
+    now = freeze("2017-12-08 10:00")
+    ticket_actions.close_past_days(now)
+    actions.refresh(now)
+    alone = stored(hall)
+    clear_rollups()
+    monkeypatch.setattr(actions, "PARALLEL_FROM_DAYS", 1)
+    assert actions.refresh(now, workers=2).days == 5
+    assert stored(hall) == alone and len(alone) > 5
+
+
+def clear_rollups():
+    Rollup.objects.all().delete()
+    RefreshMark.objects.all().delete()

@@ -59,7 +59,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="command", required=True)
-        commands.add_parser("refresh", help="rebuild the rollups of every hall day whose records changed")
+        refresh = commands.add_parser("refresh", help="rebuild the rollups of every hall day whose records changed")
+        refresh.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            choices=range(1, 17),
+            metavar="N",
+            help="processes sharing a long catch-up (a new database's history); default 1",
+        )
         summary = commands.add_parser("summary", help="a period's figures for a hall or the whole district")
         summary.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD")
         summary.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD")
@@ -82,7 +90,7 @@ class Command(BaseCommand):
     def handle(self, command, **options):
         now = clock.now()
         if command == "refresh":
-            done = actions.refresh(now)
+            done = actions.refresh(now, workers=options["workers"])
             self.stdout.write(
                 "Another refresh is running." if done.skipped else f"Rebuilt {done.days} hall days ({done.rows} rows)."
             )

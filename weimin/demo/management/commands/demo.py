@@ -55,7 +55,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo district ready: {summary.halls} halls, {summary.windows} windows, "
             f"{summary.items} service items, {summary.staff} staff; "
-            f"{start.built_tickets} tickets of today's queue built."
+            f"{start.built_tickets} tickets of today's queue built; analytics rollups of {start.rollups.days} "
+            "hall days brought up to date."
         )
         if seed_only:
             return
@@ -77,6 +78,8 @@ class Command(BaseCommand):
                     f"  好差评 pad (8)    {base}/halls/{hall}/windows/8/rate/   (an enrolled pad only)",
                     f"  Window console    {base}/console/   (log in as clerk)",
                     f"  Item checklist    {base}/items/fire-acceptance/",
+                    f"  Analytics         {base}/analytics/   (log in as office or manager; the extension's effect:"
+                    " /analytics/effect/)",
                     f"  Back office       {base}/admin/",
                     f"  API docs          {base}/api/docs",
                     "",
