@@ -66,7 +66,9 @@ def day_totals(hall: Hall, day: date, now: datetime) -> DayTotals:
 def seconds_by_half_hour(day_start: datetime, started_at: datetime, until: datetime):
     """(half-hour, seconds) of [started_at, until) in each half-hour of the day: a window held (open
     window-hours per slot), an opening session (open hours, ``analytics.demand``)."""
-    for slot in range(SLOTS):
+    first = max(int((started_at - day_start).total_seconds() // 1800), 0)
+    last = min(int((until - day_start).total_seconds() // 1800), SLOTS - 1)
+    for slot in range(first, last + 1):  # only the half-hours the span touches
         slot_start = day_start + timedelta(minutes=30 * slot)
         overlap = (min(until, slot_start + timedelta(minutes=30)) - max(started_at, slot_start)).total_seconds()
         if overlap > 0:
