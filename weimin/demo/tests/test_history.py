@@ -1,11 +1,14 @@
 """The demo's history (issue 11, point 5): closed, finished days that look like the halls' record."""
 
+import json
 from collections import Counter, defaultdict
 from datetime import date, time
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
+from weimin.analytics import actions
 from weimin.cases.models import Case, CaseEvent, Resubmission
 from weimin.core.integrity import all_problems
 from weimin.demo.history import build_history
@@ -31,11 +34,11 @@ def visits_by_day(hall) -> dict[date, int]:
 
 @pytest.fixture(scope="module")
 def history(django_db_setup, django_db_blocker):
-    """Six weeks around National Day and the extension at two subdistrict halls, built once for the
+    """Seven weeks around National Day and the extension at two subdistrict halls, built once for the
     module's tests and rolled back after them."""
     with django_db_blocker.unblock(), transaction.atomic():
         seed_demo()
-        summary = build_history(date(2017, 9, 25), date(2017, 11, 5), halls=Hall.objects.filter(code__in=HALLS))
+        summary = build_history(date(2017, 9, 25), date(2017, 11, 12), halls=Hall.objects.filter(code__in=HALLS))
         yield summary
         transaction.set_rollback(True)
 
@@ -108,3 +111,15 @@ def test_cases_decide_return_and_choose_the_evening_as_the_article_says(history)
     evening, daytime = (sum(agents[k]) / len(agents[k]) for k in (True, False))
     assert evening > 1.3 * daytime
     assert Rating.objects.filter(level__lte=2).count() < 0.05 * Rating.objects.count()
+
+
+def test_the_effect_report_shows_the_rise_after_the_extension(history, freeze, capsys):
+    """Issue 11: the effect report on the demo's history shows the rise after 2017-10-23 with its interval."""
+    actions.refresh(freeze("2017-11-13 08:00"))
+    call_command("analytics", "effect", "--hall", "pinghu", "--start", "2017-10-23", "--weeks", "4", "--format", "json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["not_counted"]["closed_weeks"] == ["2017-10-02"]  # National Day week: no service to compare
+    visits, evening = printed["change"]["visits"], printed["change"]["evening_share"]
+    assert visits["verdict"] == "rise" and 0 < visits["low"] <= visits["absolute"] <= visits["high"]
+    assert evening["verdict"] == "rise" and printed["before"]["evening_share"] == 0.0
+    assert "升幅超出正常波动" in printed["summary"]
