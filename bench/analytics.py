@@ -458,9 +458,7 @@ def records_scan(reads: list[Read], halls: list) -> dict:
     """Each read's figures recomputed from ``records.day_totals`` of its hall days (every figure)."""
     from weimin.analytics import queries, rules
     from weimin.analytics.records import day_totals
-    from weimin.halls.models import ServiceItem
 
-    items = {item.pk: item for item in ServiceItem.objects.select_related("category")}
     days = {(hall, read.first + timedelta(days=n)) for read in reads for hall in read.halls(halls)
             for n in range(read.days)}  # fmt: skip
     computed = {(hall.pk, day): day_totals(hall, day, NOW) for hall, day in days}
@@ -473,7 +471,7 @@ def records_scan(reads: list[Read], halls: list) -> dict:
                 day = read.first + timedelta(days=n)
                 for (row_dimension, key), totals in computed[hall.pk, day].items():
                     if row_dimension == dimension:
-                        group = None if read.by is None else queries._group(read.by, (hall.pk, day, key), items)
+                        group = None if read.by is None else queries._group(read.by, (hall.pk, day, key))
                         groups[group] = groups.get(group, rules.Totals()) + totals
         results[read.label] = {key: queries.figures(t) for key, t in groups.items()}
     return results
@@ -531,19 +529,33 @@ def table_sizes() -> dict:
             "events_mb": events_mb, "rollup_mb": rollup_mb}  # fmt: skip
 
 
+def cold_ms(function) -> float:
+    """One call with no month parts kept in this process (the first view in a new server process)."""
+    from weimin.analytics import queries
+
+    queries._PARTS.clear()
+    started = time.perf_counter()
+    function()
+    return 1000 * (time.perf_counter() - started)
+
+
 def measure(halls: list, repeat: int, scan_repeat: int, day_ms: dict, check_records: bool) -> dict:
+    from weimin.analytics import actions
+
     reads = page_reads()
     result = {"reads": {}, "pages": {}}
     # The 30-day reads against every figure recomputed from the records (the other reads' hall days are
     # the same day rows, and the SQL scan checks their headline figures).
     records = records_scan(reads[:2], halls) if check_records else {}
     for read in reads:
+        cold = cold_ms(lambda read=read: read.from_rollups(halls))
         times, figures = timed(lambda read=read: read.from_rollups(halls), repeat)
         scan_times, headline = timed(lambda read=read: sql_scan(read, halls), scan_repeat)
         same(figures, records.get(read.label), headline, read.label)
         result["reads"][read.label] = {
             "page": read.page,
             "groups": len(figures),
+            "rollup_cold_ms": cold,
             "rollup_median_ms": statistics.median(times),
             "rollup_p95_ms": p95(times),
             "sql_scan_ms": statistics.median(scan_times),
@@ -551,9 +563,17 @@ def measure(halls: list, repeat: int, scan_repeat: int, day_ms: dict, check_reco
         }
     for page in dict.fromkeys(r.page for r in reads):
         mine = [r for r in reads if r.page == page]
-        times, _ = timed(lambda mine=mine: [r.from_rollups(halls) for r in mine], repeat)
+        view = lambda mine=mine: [r.from_rollups(halls) for r in mine]  # noqa: E731
+        cold = cold_ms(view)
+        times, _ = timed(view, repeat)
+        actions.refresh(NOW)  # rebuilds today's hall days, as the minute's refresh does
+        started = time.perf_counter()
+        view()
+        after_refresh = 1000 * (time.perf_counter() - started)
         rows = [result["reads"][r.label] for r in mine]
         result["pages"][page] = {
+            "rollup_cold_ms": cold,
+            "rollup_after_refresh_ms": after_refresh,
             "rollup_median_ms": statistics.median(times),
             "rollup_p95_ms": p95(times),
             "sql_scan_ms": sum(r["sql_scan_ms"] for r in rows),
@@ -603,15 +623,18 @@ def report(stages: list[dict], args) -> None:
         print(f"load {stage['load']['insert_s']:.0f} s + indexes {stage['load']['index_s']:.0f} s; "
               f"rollups built in {build['seconds']:.0f} s ({build['s_per_million']:.0f} s per million tickets, "
               f"{args.workers} worker(s)); stage {stage['seconds']:.0f} s")  # fmt: skip
-        print(f"{'read':34} {'groups':>6} {'median':>8} {'p95':>8} {'SQL scan':>9} {'ratio':>7} "
-              f"{'records':>9} {'ratio':>7}")  # fmt: skip
+        print(f"{'read (ms)':34} {'groups':>6} {'cold':>7} {'median':>7} {'p95':>7} {'SQL scan':>9} {'ratio':>6} "
+              f"{'records':>8} {'ratio':>6}")  # fmt: skip
         for label, r in [*stage["reads"].items(), *((f"= {p}", r) for p, r in stage["pages"].items())]:
-            print(f"{label:34} {r.get('groups', ''):>6} {r['rollup_median_ms']:8.1f} {r['rollup_p95_ms']:8.1f} "
-                  f"{r['sql_scan_ms']:9.0f} {r['sql_ratio']:7.0f} {r['records_scan_ms']:9.0f} "
-                  f"{r['records_ratio']:7.0f}")  # fmt: skip
+            print(f"{label:34} {r.get('groups', ''):>6} {r['rollup_cold_ms']:7.0f} {r['rollup_median_ms']:7.1f} "
+                  f"{r['rollup_p95_ms']:7.1f} {r['sql_scan_ms']:9.0f} {r['sql_ratio']:6.0f} "
+                  f"{r['records_scan_ms']:8.0f} {r['records_ratio']:6.0f}")  # fmt: skip
         for page, r in stage["pages"].items():
-            verdict = "ok" if r["rollup_p95_ms"] <= PAGE_LIMIT_MS else "OVER"
-            print(f"{page}: p95 {r['rollup_p95_ms']:.0f} ms <= {PAGE_LIMIT_MS} ms: {verdict}")
+            worst = max(r["rollup_p95_ms"], r["rollup_after_refresh_ms"])
+            verdict = "ok" if worst <= PAGE_LIMIT_MS else "OVER"
+            print(f"{page}: p95 {r['rollup_p95_ms']:.0f} ms, first view after a refresh "
+                  f"{r['rollup_after_refresh_ms']:.0f} ms (<= {PAGE_LIMIT_MS} ms: {verdict}); "
+                  f"first view in a new process {r['rollup_cold_ms']:.0f} ms")  # fmt: skip
     if len(stages) > 1:
         first, last = stages[0], stages[-1]
         print(f"\n== growth {first['tickets']:,} → {last['tickets']:,} tickets (median ms; last ÷ first)")
