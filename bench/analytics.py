@@ -1,8 +1,11 @@
 """Analytics benchmark (issue 11, point 6): the district dashboard and a one-year hall report read from
 the rollups, against computing the same figures by a full scan of the events, at millions of tickets.
 
-    .venv/bin/python bench/analytics.py                      # 1 M, then 5 M tickets (about 20 min)
-    .venv/bin/python bench/analytics.py --tickets 20000      # smoke run (under a minute)
+    .venv/bin/python bench/analytics.py                      # 1 M, then 5 M tickets
+    .venv/bin/python bench/analytics.py --tickets 20000      # smoke run (about two minutes)
+
+Building the rollups dominates: about 18 minutes per million tickets on two busy shared cores (2026-11-30),
+so the default run takes well over an hour there; docs/benchmarks.md has the figures.
 
 In a throwaway PostgreSQL cluster it migrates, seeds the demo district (12 halls) and loads tickets with
 their events backwards in time from the demo day (2017-12-08), in SQL (``INSERT … SELECT`` over
@@ -14,7 +17,7 @@ With several sizes (``--tickets 1000000,5000000``) each stage adds the older day
 
 Per stage it builds the rollups with the real ``analytics.actions.refresh`` (the incremental path
 catching up from its last mark; ``--workers`` processes rebuild disjoint hall days through
-``actions.rebuild_day`` first, then ``refresh`` runs and finds only the last day to redo), runs
+``actions.rebuild_day`` first, then ``refresh`` runs and redoes only what it always rereads), runs
 ``ANALYZE``, then times each read of the two pages (median and p95 of ``--repeat`` runs):
 
 - district dashboard: ``queries.total`` of the 12 halls over the last 30 days, ``breakdown(By.HALL)``
@@ -23,15 +26,19 @@ catching up from its last mark; ``--workers`` processes rebuild disjoint hall da
 
 and the same figures by two full scans, in the same run:
 
-- **SQL scan**: one aggregation over ``tickets_ticketevent`` (joined to the ticket for its item) per
-  read, the headline figures only (visits, mean wait, p90 wait) — the fastest a page could get them
-  without rollups (median of 3);
-- **records scan**: ``analytics.records.day_totals`` for every hall day of the period, added up — every
-  figure, the same computation the rollups store (timed once: the sum of its hall days' times).
+- **SQL scan**: one aggregation over ``tickets_ticketevent`` (joined to the ticket for its item and
+  issue instant) per read, the headline figures only (visits, mean wait, p90 wait) — the fastest a page
+  could get them without rollups (median of ``--scan-repeat``);
+- **records scan**: ``analytics.records.day_totals`` of every hall day of the period — every figure,
+  the computation the rollups store. Its time is what the refresh spent in ``day_totals`` for those hall
+  days (measured inside the workers), so it costs no second pass over the history.
 
-It asserts that the rollups' figures equal the records scan's (all of them) and the SQL scan's (visits,
-mean wait, p90 wait) for every group of every read, and prints each read's time, the 300 ms check (per
-page, all its reads together) and the ratios full scan ÷ rollup.
+Each read is timed cold (nothing kept in the process: a new server process), warm (median and p95 of
+``--repeat``), and each page once more right after a ``refresh`` (the minute's refresh rebuilds today's
+hall days, so the current month's parts are recomputed). It asserts that the rollups' figures equal the
+SQL scan's (visits, mean wait, p90 wait) for every group of every read, and, in the first stage, every
+figure of the 30-day reads recomputed from the records; and prints the 300 ms check per page (all its
+reads together) and the ratios full scan ÷ rollup.
 """
 
 from __future__ import annotations
