@@ -43,3 +43,13 @@ def test_a_rebuilt_day_replaces_its_month_part(hall, item, window, make_clerk, f
         assert [g.figures for g in queries.breakdown([hall], NOVEMBER_30, DECEMBER_1, by)] == kept[by], by
     by_category = queries.breakdown([hall], NOVEMBER_30, DECEMBER_1, By.CATEGORY)
     assert [g.totals.served for g in by_category] == [3]
+
+
+def test_kept_parts_are_bounded_by_the_totals_they_hold():
+    kept = queries._KeptParts(limit=3)
+    kept.put("a", {1: None, 2: None})
+    kept.put("b", {1: None})
+    assert kept.get("a") is not None  # used last: "b" is now the oldest
+    kept.put("c", {1: None})
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == ({1: None, 2: None}, None, {1: None})
+    assert kept.held == 3
