@@ -89,6 +89,16 @@ def figures(totals: rules.Totals) -> dict:
     return totals.figures(wait_target())
 
 
+def _totals(row: tuple) -> rules.Totals:
+    counters = row[3 : 3 + len(rules.COUNTERS)]
+    waits, services = row[-2], row[-1]
+    return rules.Totals(
+        **dict(zip(rules.COUNTERS, counters, strict=True)),
+        wait_histogram=Counter({int(m): n for m, n in waits.items()}),
+        service_histogram=Counter({int(m): n for m, n in services.items()}),
+    )
+
+
 def _rows(hall_ids: list[int], first: date, last: date, dimension: str):
     return Rollup.objects.filter(
         dimension=dimension, hall__in=hall_ids, business_date__gte=first, business_date__lte=last
@@ -175,30 +185,11 @@ def _grouped(hall_ids: list[int], first: date, last: date, by: str | None) -> di
 
 
 def _part(hall_id: int, span: tuple[date, date], dimension: str, by: str | None) -> dict[object, rules.Totals]:
-    """One hall's totals over a span within a month, by ``by``, from its rows: counters added up in lists
-    and histograms by their stored keys, one ``Totals`` per group at the end (the cost of a month's first
-    read is per row)."""
-    width = len(rules.COUNTERS)
-    sums: dict[object, list] = {}
-    waits: dict[object, Counter] = {}
-    services: dict[object, Counter] = {}
+    """One hall's totals over a span within a month, by ``by``, from its rows."""
+    part: dict[object, rules.Totals] = defaultdict(rules.Totals)
     for row in _rows([hall_id], *span, dimension):
-        group = _group(by, row) if by else None
-        if group not in sums:
-            sums[group], waits[group], services[group] = [0] * width, Counter(), Counter()
-        counters = sums[group]
-        for index, value in enumerate(row[3 : 3 + width]):
-            counters[index] += value
-        waits[group].update(row[-2])
-        services[group].update(row[-1])
-    return {
-        group: rules.Totals(
-            **dict(zip(rules.COUNTERS, counters, strict=True)),
-            wait_histogram=Counter({int(m): n for m, n in waits[group].items()}),
-            service_histogram=Counter({int(m): n for m, n in services[group].items()}),
-        )
-        for group, counters in sums.items()
-    }
+        part[_group(by, row) if by else None] += _totals(row)
+    return dict(part)
 
 
 def week_start(day: date) -> date:
