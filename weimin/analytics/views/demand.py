@@ -95,7 +95,7 @@ def heat_map_option(heat: demand.HeatMap) -> dict:
     ]
     return {
         "baseOption": {
-            # Drawn on the canvas: an HTML tooltip carries style attributes, which the CSP blocks.
+            # charts.js draws it on the canvas: an HTML tooltip carries style attributes, which the CSP blocks.
             "tooltip": {"position": "top", "formatter": "{a}\n{b}"},
             "grid": {"left": 44, "right": 12, "top": 10, "bottom": 78},
             "xAxis": {

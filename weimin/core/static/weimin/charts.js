@@ -11,7 +11,8 @@
     if (!data) return;
     var option = JSON.parse(data.textContent);
     // ECharts' HTML tooltip writes style attributes, which the CSP refuses: draw tooltips on the canvas.
-    if (option.tooltip && !Array.isArray(option.tooltip)) option.tooltip.renderMode = "richText";
+    var base = option.baseOption || option;  // an option with media queries keeps its tooltip in baseOption
+    if (base.tooltip && !Array.isArray(base.tooltip)) base.tooltip.renderMode = "richText";
     var chart = echarts.init(element, null, { renderer: "canvas" });
     chart.setOption(option);
     charts.push(chart);
