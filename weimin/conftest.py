@@ -29,7 +29,9 @@ def local(text: str) -> datetime:
 
 @pytest.fixture(autouse=True)
 def real_clock():
-    """Every test starts and ends on the real clock, with no calendar cached from another test."""
+    """Every test starts and ends on the real clock, with no calendar (or analytics' month parts) cached
+    from another test."""
+    from weimin.analytics.queries import forget_parts
     from weimin.calendars.national import forget_office_entries
     from weimin.halls.hours import forget_hall_entries
     from weimin.halls.reference import forget_reference_data
@@ -40,6 +42,7 @@ def real_clock():
     forget_hall_entries()
     forget_reference_data()
     forget_snapshots()
+    forget_parts()
     yield
     clock.reset()
 

@@ -17,7 +17,9 @@ rebuilds each such hall day *whole* from its records (``records.day_totals``). W
 Pages call ``refresh_if_stale`` (at most once per ``WEIMIN_ANALYTICS_REFRESH_SECONDS``);
 ``weimin analytics refresh`` runs it on demand (cron). Totals are computed outside any transaction
 and each day is written in its own short transaction, so the halls' writers never wait behind a
-long refresh; one refresh runs at a time (a lock in the shared cache).
+long refresh. On PostgreSQL one refresh runs at a time (``core.db.try_lock``, an advisory lock a dead
+process gives back); two at once — SQLite's case — only do the same work twice, since a day is always
+rebuilt whole and the mark only moves to ids read before the work.
 """
 
 from __future__ import annotations
@@ -27,13 +29,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connections, transaction
 
 from weimin.analytics.models import RefreshMark, Rollup
 from weimin.analytics.records import day_totals
 from weimin.cases import queries as case_queries
-from weimin.core.db import insert_values
+from weimin.core.db import insert_values, try_lock
 from weimin.halls.models import Hall
 from weimin.ratings import queries as rating_queries
 from weimin.shifts import queries as shift_queries
@@ -41,7 +42,7 @@ from weimin.tickets import queue
 
 LOOKBACK_IDS = 1000
 LOCK = "weimin-analytics-refresh"
-LOCK_SECONDS = 600
+MARK = 1  # the one RefreshMark row
 PARALLEL_FROM_DAYS = 200  # fewer hall days are rebuilt faster than processes start
 
 
@@ -55,10 +56,10 @@ class RefreshSummary:
 def refresh(now: datetime, *, workers: int = 1) -> RefreshSummary:
     """Rebuild the rollups of every hall day whose records changed since the last refresh; with
     ``workers`` > 1 a long catch-up (a new database's whole history) is shared by that many processes."""
-    if not cache.add(LOCK, now.isoformat(), LOCK_SECONDS):
-        return RefreshSummary(0, 0, skipped=True)
-    try:
-        mark = RefreshMark.objects.first() or RefreshMark()
+    with try_lock(LOCK) as got:
+        if not got:
+            return RefreshSummary(0, 0, skipped=True)
+        mark = RefreshMark.objects.filter(pk=MARK).first() or RefreshMark(pk=MARK)
         halls = {hall.pk: hall for hall in Hall.objects.all()}
         newest, dirty = changed_days(mark, halls, LOOKBACK_IDS)
         dirty |= {(hall.pk, hall.local_date(now)) for hall in halls.values()}
@@ -71,8 +72,6 @@ def refresh(now: datetime, *, workers: int = 1) -> RefreshSummary:
         mark.refreshed_at = now
         mark.save()
         return RefreshSummary(len(dirty), rows)
-    finally:
-        cache.delete(LOCK)
 
 
 def changed_days(mark: RefreshMark, halls: dict[int, Hall], lookback: int):

@@ -1,5 +1,6 @@
 """Database helpers that differ between PostgreSQL and SQLite."""
 
+import contextlib
 import itertools
 import zlib
 
@@ -17,6 +18,28 @@ def serialize_on(key: str) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(key.encode()) - 2**31])
+
+
+@contextlib.contextmanager
+def try_lock(key: str):
+    """Yield whether this process got the lock named ``key``, held until the block ends — for a job that
+    one process at a time should run. PostgreSQL: a session advisory lock, which a process that dies
+    gives back with its connection (a lock kept in a table or cache would outlive it). SQLite: always
+    granted; every write already takes the database's single write lock, so such a job must be safe to
+    run twice at once."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    number = zlib.crc32(key.encode()) - 2**31
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [number])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got and connection.connection is not None:  # a closed connection has given it back already
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [number])
 
 
 def skip_locked(queryset):

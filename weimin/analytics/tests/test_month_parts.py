@@ -38,7 +38,7 @@ def test_a_rebuilt_day_replaces_its_month_part(hall, item, window, make_clerk, f
     assert queries.total([hall], DECEMBER_1, DECEMBER_1).served == 2
 
     kept = {by: [g.figures for g in queries.breakdown([hall], NOVEMBER_30, DECEMBER_1, by)] for by in By.ALL}
-    queries._PARTS.clear()  # a new server process: nothing kept
+    queries.forget_parts()  # a new server process: nothing kept
     for by in By.ALL:
         assert [g.figures for g in queries.breakdown([hall], NOVEMBER_30, DECEMBER_1, by)] == kept[by], by
     by_category = queries.breakdown([hall], NOVEMBER_30, DECEMBER_1, By.CATEGORY)

@@ -26,3 +26,33 @@ def test_a_foreign_key_may_name_a_row_saved_after_it_was_assigned():
     insert_rows([district], ids=True)
     insert_rows([hall])
     assert Hall.objects.get(code="pinghu").district == district
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_one_process_holds_is_refused_to_another_and_given_back():
+    import threading
+
+    from django.db import connection
+
+    from weimin.core.db import try_lock
+
+    if connection.vendor != "postgresql":
+        with try_lock("job") as got:
+            assert got  # SQLite: granted (the job must be safe to run twice)
+        return
+    answers = []
+
+    def other():
+        with try_lock("job") as got:
+            answers.append(got)
+        connection.close()
+
+    with try_lock("job") as got:
+        assert got
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert answers == [False, True]
