@@ -45,6 +45,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
 
+from weimin.tickets.rules import TRANSITIONS, Event, Status
+
 # Whole minutes a histogram tells apart; longer waits are counted in the last bucket.
 HISTOGRAM_MINUTES = 240
 
@@ -57,26 +59,16 @@ class Outcome(enum.StrEnum):
     OPEN = "open"  # the day is not closed yet
 
 
-# The ticket life cycle's final statuses (tickets.rules.Status values) → outcome.
+# The ticket life cycle's final statuses → outcome.
 _OUTCOME_OF_STATUS = {
-    "completed": Outcome.SERVED,
-    "no_show": Outcome.NO_SHOW,
-    "cancelled": Outcome.CANCELLED,
-    "closed": Outcome.UNSERVED_AT_CLOSE,
+    Status.COMPLETED: Outcome.SERVED,
+    Status.NO_SHOW: Outcome.NO_SHOW,
+    Status.CANCELLED: Outcome.CANCELLED,
+    Status.CLOSED: Outcome.UNSERVED_AT_CLOSE,
 }
-# Ticket event kind → status it leads to (tickets.rules.TRANSITIONS' targets, which are checked there).
-_STATUS_AFTER = {
-    "issued": "waiting",
-    "called": "called",
-    "recalled": "called",
-    "serving": "serving",
-    "completed": "completed",
-    "no_show": "no_show",
-    "transferred": "waiting",
-    "rejoined": "waiting",
-    "cancelled": "cancelled",
-    "closed": "closed",
-}
+# Ticket event kind (a string equals its enum member) → the status it leads to: the targets of the
+# tickets' own life cycle table.
+_STATUS_AFTER = {event: to for event, (_, to) in TRANSITIONS.items()}
 
 
 @dataclass(frozen=True)
@@ -107,11 +99,11 @@ def ticket_facts(issued_at: datetime, events: Iterable[TicketEventRecord], eveni
     window_id = staff_id = None
     for event in events:
         status = _STATUS_AFTER[event.kind]
-        if event.kind == "called":
+        if event.kind == Event.CALLED:
             first_call = first_call or event.at
             last_call = event.at
             window_id, staff_id = event.window_id, event.actor_id
-        elif event.kind == "completed":
+        elif event.kind == Event.COMPLETED:
             completed = event.at
     outcome = _OUTCOME_OF_STATUS.get(status, Outcome.OPEN)
     served = outcome == Outcome.SERVED and last_call is not None
