@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,8 +16,9 @@ from weimin.analytics import actions, charts, measures, periods, queries, rules
 from weimin.analytics.measures import KEY_MEASURES, column
 from weimin.analytics.queries import By, Group
 from weimin.analytics.tables import Column, Kind, Table, display, download, wanted_download
+from weimin.analytics.views.access import hall_or_403, visible_halls
 from weimin.core import clock
-from weimin.core.errors import InvalidInput, NotPermitted
+from weimin.core.errors import InvalidInput
 from weimin.halls.models import Hall
 from weimin.tickets import queue
 
@@ -85,20 +85,6 @@ def _choice(request, name: str, allowed, default: str, errors: dict, message: st
     return value
 
 
-def _hall_or_403(user, code: str) -> Hall:
-    try:
-        return queries.hall_for(user, code[:40])
-    except NotPermitted as error:
-        raise PermissionDenied(error.message) from None
-
-
-def _visible_halls(user) -> list[Hall]:
-    halls = queries.halls_for(user)
-    if not halls:
-        raise PermissionDenied(_("The figures are for hall managers and the district office."))
-    return halls
-
-
 def _headline(figures: dict) -> list[dict]:
     return [
         {"key": key, "label": measures.label(key), "value": display(figures[key], measures.MEASURES[key].kind)}
@@ -152,7 +138,7 @@ def _render(request, template: str, context: dict, tables: list[Table], file_nam
 def district_dashboard(request):
     """The halls side by side, ranked by a chosen measure, with the district's trend and total; ``?wall=1``
     is the wall screen: big numbers and charts only, reloaded every minute."""
-    halls = _visible_halls(request.user)
+    halls = visible_halls(request.user)
     whole_district = queries.sees_district(request.user)
     if len(halls) == 1 and not whole_district:
         return redirect("analytics:hall", code=halls[0].code)
@@ -270,7 +256,7 @@ def _live(hall: Hall, now: datetime) -> dict:
 def hall_dashboard(request, code):
     """A hall's dashboard: the live floor (refreshed every 30 s), the last weeks' trend, the day's hours,
     and the period's figures by item, window and clerk."""
-    hall = _hall_or_403(request.user, code)
+    hall = hall_or_403(request.user, code)
     now = _refreshed_now()
     today = hall.local_date(now)
     period, errors = _period(request, today)
@@ -314,7 +300,7 @@ def _hall_table(hall: Hall, period: periods.Period, by: str, title: str) -> Tabl
 @login_required
 def hall_live(request, code):
     """The live floor alone, for the dashboard's HTMX refresh."""
-    hall = _hall_or_403(request.user, code)
+    hall = hall_or_403(request.user, code)
     return render(request, "analytics/_live.html", _live(hall, clock.now()))
 
 
@@ -325,10 +311,10 @@ def hall_live(request, code):
 def report(request):
     """Any breakdown of a hall's (or the district's) figures over a period, as chart and table: e.g. a
     hall's year by month."""
-    allowed = _visible_halls(request.user)
+    allowed = visible_halls(request.user)
     whole_district = queries.sees_district(request.user)
     code = request.GET.get("hall", "")[:40]
-    halls = [_hall_or_403(request.user, code)] if code else allowed
+    halls = [hall_or_403(request.user, code)] if code else allowed
     now = _refreshed_now()
     today = halls[0].local_date(now)
     period, errors = _period(request, today)

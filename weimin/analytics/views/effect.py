@@ -2,7 +2,6 @@
 and every table is a ``tables.Table``, so the downloads carry exactly the page's figures."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from weimin.analytics import actions, effect_report, queries
 from weimin.analytics.effect import KEYS, UNITS, Unit
 from weimin.analytics.forms import EffectForm
 from weimin.analytics.tables import Column, Kind, Table, download, wanted_download
+from weimin.analytics.views.access import visible_halls
 from weimin.core import clock
 from weimin.core.errors import InvalidInput
 from weimin.core.forms import all_errors
@@ -23,9 +23,7 @@ _KIND_OF_UNIT = {Unit.PER_WEEK: Kind.NUMBER, Unit.MINUTES: Kind.MINUTES, Unit.SH
 def effect(request):
     """The extended-service effect (延时服务效果): the weeks before and after a start date compared, each
     change with its interval and a plain-language verdict."""
-    halls = queries.halls_for(request.user)
-    if not halls:
-        raise PermissionDenied(_("Only a hall's manager and the district office see its figures."))
+    halls = visible_halls(request.user)
     district = queries.sees_district(request.user)
     now = clock.now()
     actions.refresh_if_stale(now)
