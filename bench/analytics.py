@@ -16,8 +16,8 @@ left unserved at close; every window held by its clerk for the day (a duty), so 
 With several sizes (``--tickets 1000000,5000000``) each stage adds the older days to the same database.
 
 Per stage it builds the rollups with the real ``analytics.actions.refresh`` (the incremental path
-catching up from its last mark; ``--workers`` processes rebuild disjoint hall days through
-``actions.rebuild_day`` first, then ``refresh`` runs and redoes only what it always rereads), runs
+catching up from its last mark; ``--workers`` processes rebuild disjoint runs of hall days through
+``actions.rebuild_days`` first, then ``refresh`` runs and redoes only what it always rereads), runs
 ``ANALYZE``, then times each read of the two pages (median and p95 of ``--repeat`` runs):
 
 - district dashboard: ``queries.total`` of the 12 halls over the last 30 days, ``breakdown(By.HALL)``
@@ -292,44 +292,46 @@ def load(tickets: int, first_free: date, rng: random.Random) -> tuple[date, dict
 
 @contextmanager
 def timing_day_totals(day_ms: dict):
-    """Keeps what the refresh spends computing each hall day from its records (``records.day_totals``,
-    the records scan) in ``day_ms``, by (hall id, day)."""
+    """Keeps what the refresh spends computing each hall day from its records (``records.days_totals``,
+    the records scan) in ``day_ms``, by (hall id, day): a run of days read together shares its time
+    equally among its days."""
     from weimin.analytics import actions
 
-    compute = actions.day_totals
+    compute = actions.days_totals
 
-    def timed_day_totals(hall, day, now):
+    def timed_days_totals(hall, first, last, now):
         started = time.perf_counter()
-        totals = compute(hall, day, now)
-        day_ms[hall.pk, day] = 1000 * (time.perf_counter() - started)
+        totals = compute(hall, first, last, now)
+        share = 1000 * (time.perf_counter() - started) / len(totals)
+        day_ms.update({(hall.pk, day): share for day in totals})
         return totals
 
-    actions.day_totals = timed_day_totals
+    actions.days_totals = timed_days_totals
     try:
         yield
     finally:
-        actions.day_totals = compute
+        actions.days_totals = compute
 
 
-def _rebuild(work: list[tuple[int, date]]) -> tuple[int, dict]:
+def _rebuild(work: list[tuple[int, date, date]]) -> tuple[int, dict]:
     from django.db import connections
 
-    from weimin.analytics.actions import rebuild_day
+    from weimin.analytics.actions import rebuild_days
     from weimin.halls.models import Hall
 
     connections.close_all()  # a forked worker opens its own connection
     halls = {hall.pk: hall for hall in Hall.objects.all()}
     day_ms = {}
     with timing_day_totals(day_ms):
-        rows = sum(rebuild_day(halls[hall_id], day, NOW) for hall_id, day in work)
+        rows = sum(rebuild_days(halls[hall_id], first, last, NOW) for hall_id, first, last in work)
     return rows, day_ms
 
 
 def build_rollups(workers: int, events_before: int, day_ms: dict) -> dict:
     """Brings the rollups up to date after a load. With ``workers`` > 1 that many processes first rebuild
-    the new hall days (each day whole, in its own transaction, through ``actions.rebuild_day`` as
-    ``refresh`` does) and the refresh mark is moved past what they read; then ``refresh`` runs as a page
-    or cron would and redoes only what it always rereads (its last ids, today)."""
+    the new hall days (runs of consecutive days, each run whole in its own transaction, through
+    ``actions.rebuild_days`` as ``refresh`` does) and the refresh mark is moved past what they read; then
+    ``refresh`` runs as a page or cron would and redoes only what it always rereads (its last ids, today)."""
     from django.db import connection, connections
 
     from weimin.analytics import actions
@@ -341,11 +343,11 @@ def build_rollups(workers: int, events_before: int, day_ms: dict) -> dict:
     rows = 0
     if workers > 1:
         last_event, dirty = queue.days_with_events_after(events_before)
-        days = sorted(dirty)
+        work = actions.runs(dirty)
         last_duty = Duty.objects.order_by("-id").values_list("id", flat=True).first() or 0
         connections.close_all()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for written, times in pool.map(_rebuild, [days[n::workers] for n in range(workers)]):
+            for written, times in pool.map(_rebuild, [work[n::workers] for n in range(workers)]):
                 rows += written
                 day_ms.update(times)
         mark = RefreshMark.objects.first() or RefreshMark()

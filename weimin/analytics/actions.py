@@ -3,7 +3,8 @@
 **Refreshed incrementally, not maintained as events are recorded.** Each refresh asks the record
 tables what is new since the ids it read last time (``RefreshMark``) — ticket events (by their hall
 and business day), case events and ratings (by their hall-local day), duties begun or ended — and
-rebuilds each such hall day *whole* from its records (``records.day_totals``). Why:
+rebuilds each such hall day *whole* from its records (``records.days_totals``, a run of consecutive days
+from one read of their records). Why:
 
 - the queue's hot path (call, complete, issue) writes nothing more: analytics costs the window
   clerk no time and no lock, which the performance issue needs;
@@ -32,7 +33,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from weimin.analytics.models import RefreshMark, Rollup
-from weimin.analytics.records import day_totals
+from weimin.analytics.records import days_totals
 from weimin.cases import queries as case_queries
 from weimin.core.db import insert_values, try_lock
 from weimin.halls.models import Hall
@@ -44,6 +45,7 @@ LOOKBACK_IDS = 1000
 LOCK = "weimin-analytics-refresh"
 MARK = 1  # the one RefreshMark row
 PARALLEL_FROM_DAYS = 200  # fewer hall days are rebuilt faster than processes start
+RUN_DAYS = 31  # the most consecutive days of a hall rebuilt from one read of their records
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,11 @@ def refresh(now: datetime, *, workers: int = 1) -> RefreshSummary:
         halls = {hall.pk: hall for hall in Hall.objects.all()}
         newest, dirty = changed_days(mark, halls, LOOKBACK_IDS)
         dirty |= {(hall.pk, hall.local_date(now)) for hall in halls.values()}
-        days = sorted(dirty)
-        if workers > 1 and len(days) >= PARALLEL_FROM_DAYS:
-            rows = _rebuild_in_processes(days, now, workers)
+        work = runs(dirty)
+        if workers > 1 and len(dirty) >= PARALLEL_FROM_DAYS:
+            rows = _rebuild_in_processes(work, now, workers)
         else:
-            rows = sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in days)
+            rows = sum(rebuild_days(halls[hall_id], first, last, now) for hall_id, first, last in work)
         mark.ticket_event_id, mark.case_event_id, mark.rating_id, mark.duty_id = newest
         mark.refreshed_at = now
         mark.save()
@@ -96,27 +98,46 @@ def refresh_if_stale(now: datetime) -> RefreshSummary | None:
     return refresh(now)
 
 
-def _rebuild_days(days: list[tuple[int, date]], now: datetime) -> int:
+def runs(days) -> list[tuple[int, date, date]]:
+    """The (hall id, day) pairs as runs ``(hall id, first, last)`` of consecutive days of one hall, each
+    at most ``RUN_DAYS`` long."""
+    result: list[tuple[int, date, date]] = []
+    for hall_id, day in sorted(days):
+        if result:
+            run_hall, first, last = result[-1]
+            if run_hall == hall_id and day == last + timedelta(days=1) and (day - first).days < RUN_DAYS:
+                result[-1] = (hall_id, first, day)
+                continue
+        result.append((hall_id, day, day))
+    return result
+
+
+def _rebuild_runs(work: list[tuple[int, date, date]], now: datetime) -> int:
     halls = {hall.pk: hall for hall in Hall.objects.all()}
     try:
-        return sum(rebuild_day(halls[hall_id], day, now) for hall_id, day in days)
+        return sum(rebuild_days(halls[hall_id], first, last, now) for hall_id, first, last in work)
     finally:
         connections.close_all()
 
 
-def _rebuild_in_processes(days: list[tuple[int, date]], now: datetime, workers: int) -> int:
-    """The days dealt out to ``workers`` forked processes, each with its own database connection (the
+def _rebuild_in_processes(work: list[tuple[int, date, date]], now: datetime, workers: int) -> int:
+    """The runs dealt out to ``workers`` forked processes, each with its own database connection (the
     parent's are closed first, so no connection is shared across the fork)."""
     connections.close_all()
-    shares = [days[n::workers] for n in range(workers)]
+    shares = [work[n::workers] for n in range(workers)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return sum(pool.starmap(_rebuild_days, [(share, now) for share in shares]))
+        return sum(pool.starmap(_rebuild_runs, [(share, now) for share in shares]))
 
 
-def rebuild_day(hall: Hall, day: date, now: datetime) -> int:
-    """Replace the hall day's rollup rows by a recount of its records; returns the rows written."""
-    rows = [Rollup.row_values(hall.pk, day, *key, totals) for key, totals in day_totals(hall, day, now).items()]
+def rebuild_days(hall: Hall, first: date, last: date, now: datetime) -> int:
+    """Replace the rollup rows of the hall's days ``first``…``last`` by a recount of their records;
+    returns the rows written."""
+    rows = [
+        Rollup.row_values(hall.pk, day, *key, totals)
+        for day, day_rows in days_totals(hall, first, last, now).items()
+        for key, totals in day_rows.items()
+    ]
     with transaction.atomic():
-        Rollup.objects.filter(hall=hall, business_date=day).delete()
+        Rollup.objects.filter(hall=hall, business_date__range=(first, last)).delete()
         insert_values(Rollup, Rollup.COLUMNS, rows)
     return len(rows)

@@ -44,7 +44,7 @@ def summary(
     last: Day() = Query(..., alias="to"),
     hall: Text(40) | None = None,
 ):
-    """Every measure over [from, to] (at most three years) for a hall, or the district when `hall` is
+    """Every measure over [from, to] (at most 1,098 days, three years) for a hall, or the district when `hall` is
     omitted (the district office only)."""
     period, halls = _asked(request.auth, first, last, hall)
     figures = queries.figures(queries.total(halls, period.first, period.last))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from weimin.analytics import effect, rules
 from weimin.analytics.choices import Dimension
 from weimin.analytics.effect import Unit, Verdict
+from weimin.analytics.measures import MEASURES
 from weimin.analytics.models import Rollup
 from weimin.analytics.queries import By, breakdown, figures, wait_target, week_start
 from weimin.core.errors import InvalidInput
@@ -36,12 +37,11 @@ SUMMARY_KEYS = ("visits", "cases", "mean_wait_minutes", "evening_share", "saturd
 def measure_label(key: str) -> str:
     if key == "under_target_share":
         return _("Called within %(minutes)s minutes") % {"minutes": wait_target()}
-    return str(_LABELS[key])
+    return str(_LABELS[key] if key in _LABELS else MEASURES[key].label)
 
 
+# Where the summary's sentences need other words than the dashboards' column headings (``MEASURES``).
 _LABELS = {
-    "visits": gettext_lazy("Visits"),
-    "cases": gettext_lazy("Cases"),
     "evening_visits": gettext_lazy("Evening visits"),
     "mean_wait_minutes": gettext_lazy("Mean wait"),
     "evening_share": gettext_lazy("Evening share of visits"),

@@ -1,20 +1,19 @@
 """The analytics pages' choices: which hall (or the district), which item, which period; the effect
 report's start and weeks."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from weimin.analytics import effect, effect_report
+from weimin.analytics import effect, effect_report, periods
 from weimin.core.errors import InvalidInput
 from weimin.core.forms import Form
+from weimin.core.text import FIRST_DAY, LAST_DAY
 from weimin.halls.models import Hall, ServiceItem
 
 DISTRICT = ""  # the hall choice that means every hall of the district
-MAX_DAYS = 366
-# Dates a period may cover: bounded, so that no date arithmetic runs off the calendar's ends.
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+MAX_DAYS = 366  # the demand page reads every half-hour of every day: a year at most
 
 
 class DemandForm(Form):
@@ -42,31 +41,31 @@ class DemandForm(Form):
     def add_prefix(self, field_name):
         return self.PARAMETERS.get(field_name, field_name)
 
-    def _within_bounds(self, name: str):
+    def _on_calendar(self, name: str):
+        # Bounded, so that no date arithmetic runs off the calendar's ends.
         day = self.cleaned_data.get(name)
-        if day is not None and not EARLIEST <= day <= LATEST:
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
             raise forms.ValidationError(
-                _("Choose a date from %(earliest)s to %(latest)s.") % {"earliest": EARLIEST, "latest": LATEST}
+                _("Choose a date from %(earliest)s to %(latest)s.") % {"earliest": FIRST_DAY, "latest": LAST_DAY}
             )
         return day
 
     def clean_start(self):
-        return self._within_bounds("start")
+        return self._on_calendar("start")
 
     def clean_end(self):
-        return self._within_bounds("end")
+        return self._on_calendar("end")
 
     def clean(self):
         data = super().clean()
         for name in self.fields:
             if data.get(name) in (None, "") and not self.has_error(name):
                 data[name] = self.fields[name].initial
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if start > end:
-                self.add_error("end", _("The end of the period is before its start."))
-            elif end - start >= timedelta(days=MAX_DAYS):
-                self.add_error("end", _("A period can be at most %(days)s days.") % {"days": MAX_DAYS})
+        if data.get("start") and data.get("end"):
+            try:
+                periods.checked(data["start"], data["end"], max_days=MAX_DAYS)
+            except InvalidInput as error:
+                self.add_error("end", error.message)
         return data
 
     def chosen_halls(self) -> list[Hall]:

@@ -1,4 +1,5 @@
 from collections import Counter
+from operator import attrgetter
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -52,9 +53,11 @@ class Rollup(models.Model):
             key,
             {str(m): n for m, n in sorted(totals.wait_histogram.items())},
             {str(m): n for m, n in sorted(totals.service_histogram.items())},
-            *(getattr(totals, name) for name in rules.COUNTERS),
+            *_counters_of(totals),
         )
 
+
+_counters_of = attrgetter(*rules.COUNTERS)
 
 # One column per counter of rules.Totals, so that the measures are defined in one place only.
 for _name in rules.COUNTERS:

@@ -76,15 +76,14 @@ def parse_day(text: str, field: str) -> date:
     return day
 
 
-def checked(first: date, last: date, preset: str = Preset.CUSTOM) -> Period:
-    """The period [first, last], or an error naming ``to``: before ``from``, or longer than three years."""
+def checked(first: date, last: date, preset: str = Preset.CUSTOM, *, max_days: int = MAX_DAYS) -> Period:
+    """The period [first, last], or an error naming ``to``: before ``from``, or longer than ``max_days``."""
     if last < first:
         message = _("%(field)s: must not be before the start date.") % {"field": _field_name("to")}
         raise InvalidInput(message, field="to")
-    if (last - first).days + 1 > MAX_DAYS:
-        raise InvalidInput(
-            _("%(field)s: a period can be at most three years long.") % {"field": _field_name("to")}, field="to"
-        )
+    if (last - first).days + 1 > max_days:
+        message = _("%(field)s: a period can be at most %(days)s days long.")
+        raise InvalidInput(message % {"field": _field_name("to"), "days": max_days}, field="to")
     return Period(first, last, preset)
 
 

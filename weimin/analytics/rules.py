@@ -44,6 +44,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
+from typing import NamedTuple
 
 from weimin.tickets.rules import TRANSITIONS, Event, Status
 
@@ -71,8 +72,7 @@ _OUTCOME_OF_STATUS = {
 _STATUS_AFTER = {event: to for event, (_, to) in TRANSITIONS.items()}
 
 
-@dataclass(frozen=True)
-class TicketEventRecord:
+class TicketEventRecord(NamedTuple):
     """One ticket event as the measures read it."""
 
     kind: str
@@ -81,8 +81,7 @@ class TicketEventRecord:
     actor_id: int | None = None
 
 
-@dataclass(frozen=True)
-class TicketFacts:
+class TicketFacts(NamedTuple):
     outcome: Outcome
     issued_at: datetime
     wait_seconds: float | None  # issue → first call; None if never called
@@ -196,20 +195,35 @@ class Totals:
         self.service_histogram.update(other.service_histogram)
         return self
 
-    def add_ticket(self, facts: TicketFacts, *, saturday: bool) -> None:
-        self.issued += 1
-        setattr(self, _OUTCOME_FIELD[facts.outcome], getattr(self, _OUTCOME_FIELD[facts.outcome]) + 1)
-        if facts.wait_seconds is not None:
-            self.waits += 1
-            self.wait_seconds += facts.wait_seconds
-            self.wait_histogram[whole_minutes(facts.wait_seconds)] += 1
-        if facts.service_seconds is not None:
-            self.services += 1
-            self.service_seconds += facts.service_seconds
-            self.service_histogram[whole_minutes(facts.service_seconds)] += 1
-        if facts.outcome == Outcome.SERVED:
-            self.evening_served += facts.evening
-            self.saturday_served += saturday
+    def add_tickets(self, tickets: Iterable[TicketFacts], *, saturday: bool) -> None:
+        """Adds tickets of one day (``saturday`` or not) — in one pass, as a catch-up adds millions."""
+        outcomes = dict.fromkeys(Outcome, 0)
+        waits = services = evening_served = served = 0
+        wait_seconds = service_seconds = 0.0
+        wait_histogram, service_histogram = self.wait_histogram, self.service_histogram
+        for facts in tickets:
+            outcomes[facts.outcome] += 1
+            if facts.wait_seconds is not None:
+                waits += 1
+                wait_seconds += facts.wait_seconds
+                wait_histogram[whole_minutes(facts.wait_seconds)] += 1
+            if facts.service_seconds is not None:
+                services += 1
+                service_seconds += facts.service_seconds
+                service_histogram[whole_minutes(facts.service_seconds)] += 1
+            if facts.outcome == Outcome.SERVED:
+                served += 1
+                evening_served += facts.evening
+        for outcome, n in outcomes.items():
+            if n:
+                setattr(self, _OUTCOME_FIELD[outcome], getattr(self, _OUTCOME_FIELD[outcome]) + n)
+        self.issued += sum(outcomes.values())
+        self.waits += waits
+        self.wait_seconds += wait_seconds
+        self.services += services
+        self.service_seconds += service_seconds
+        self.evening_served += evening_served
+        self.saturday_served += served if saturday else 0
 
     # Figures -----------------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Database helpers that differ between PostgreSQL and SQLite."""
 
 import contextlib
+import functools
 import itertools
 import zlib
+from datetime import datetime
 
 from django.core.management.color import no_style
 from django.db import connection, connections, models, router
@@ -93,16 +95,31 @@ def insert_values(model, names: list[str], rows, *, batch_size: int = 2000) -> N
     meta = model._meta
     db = connections[router.db_for_write(model)]
     fields = [meta.get_field(name) for name in names]
-    adapters = [_adapter(f, db) for f in fields]
-    adapted = (
-        tuple(adapt(v) if adapt is not None and v is not None else v for adapt, v in zip(adapters, row, strict=True))
-        for row in rows
-    )
-    _execute_inserts(db, meta, fields, adapted, batch_size)
+    # Only the columns that need it are adapted: a rollup row has 38 values, three of them to adapt.
+    adapters = [(n, adapt) for n, adapt in enumerate(_adapter(f, db) for f in fields) if adapt is not None]
+
+    def adapted(row):
+        if len(row) != len(fields):
+            raise ValueError(f"{len(row)} values for {len(fields)} columns")
+        row = list(row)
+        for n, adapt in adapters:
+            if row[n] is not None:
+                row[n] = adapt(row[n])
+        return row
+
+    _execute_inserts(db, meta, fields, map(adapted, rows), batch_size)
 
 
 def _execute_inserts(db, meta, fields, values, batch_size: int) -> None:
     columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    if db.vendor == "postgresql":
+        # COPY: psycopg's compiled dumpers stream the rows; an INSERT a row, even pipelined, quotes every
+        # value in Python (a rollup catch-up spent more time writing rows than computing them).
+        copy_sql = f"COPY {db.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
+        with db.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for row in values:
+                copy.write_row(row)
+        return
     sql = f"INSERT INTO {db.ops.quote_name(meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
     values = iter(values)
     with db.cursor() as cursor:
@@ -119,3 +136,29 @@ def _adapter(field, db):
     if isinstance(field, (models.TimeField, models.DecimalField, models.JSONField)):
         return lambda value: field.get_db_prep_save(value, db)
     return None
+
+
+def load_timestamps_fast(sender, connection, **kwargs) -> None:
+    """On each new PostgreSQL connection (``connection_created``): ``timestamptz`` values parsed by
+    ``datetime.fromisoformat`` (C) instead of psycopg's parser in Python behind Django's time-zone loader —
+    about 0.3 µs a value instead of 12, the largest single cost of reading events in bulk (a rollup
+    catch-up spent a third of its time there). The values are the same instants in the same zone."""
+    if connection.vendor == "postgresql":
+        connection.connection.adapters.register_loader("timestamptz", _fast_tz_loader(connection.timezone))
+
+
+@functools.cache
+def _fast_tz_loader(zone):
+    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
+
+    class FastTzLoader(BaseTzLoader):
+        timezone = zone  # Django's cursor() re-registers its own loader when this differs
+
+        def load(self, data):
+            try:
+                value = datetime.fromisoformat(bytes(data).decode())
+            except ValueError:  # infinity, years BC or past 9999: psycopg's parser says what they are
+                return super().load(data)
+            return value.astimezone(zone) if zone is not None else value.replace(tzinfo=None)
+
+    return FastTzLoader

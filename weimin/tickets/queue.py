@@ -252,12 +252,14 @@ def last_at_counter(window: Window) -> TicketEvent | None:
     )
 
 
-def day_records(hall_id: int, day: date) -> tuple[list[tuple], list[tuple]]:
-    """What statistics read of a hall's business day: its tickets ``(id, item_id, issued_at)`` and
-    their events ``(ticket_id, kind, at, window_id, actor_id)`` in the order they happened."""
-    tickets = list(Ticket.objects.filter(hall_id=hall_id, business_date=day).values_list("id", "item_id", "issued_at"))
+def days_records(hall_id: int, first: date, last: date) -> tuple[list[tuple], list[tuple]]:
+    """What statistics read of a hall's business days ``first``…``last``: its tickets ``(id, business_date,
+    item_id, issued_at)`` and their events ``(ticket_id, kind, at, window_id, actor_id)`` in the order they
+    happened."""
+    days = {"hall_id": hall_id, "business_date__range": (first, last)}
+    tickets = list(Ticket.objects.filter(**days).values_list("id", "business_date", "item_id", "issued_at"))
     events = list(
-        TicketEvent.objects.filter(hall_id=hall_id, business_date=day)
+        TicketEvent.objects.filter(**days)
         .order_by("at", "id")
         .values_list("ticket_id", "kind", "at", "window_id", "actor_id")
     )

@@ -54,11 +54,11 @@ def test_the_office_sees_the_district_and_every_hall(client, office, hall, other
     ("params", "named"),
     [
         ({"from": "2017-13-01"}, "开始日期"),
-        ({"from": "2017-12-09", "to": "2017-12-08"}, "结束日期早于开始日期。"),
+        ({"from": "2017-12-09", "to": "2017-12-08"}, "结束日期：不能早于开始日期。"),
         ({"from": "2016-01-01", "to": "2017-12-08"}, "结束日期：统计期间最长 366 天。"),
         ({"item": "no-such-item"}, "事项"),
         ({"hall": "no-such-hall"}, "大厅"),
-        ({"from": "9999-12-30", "to": "9999-12-31"}, "开始日期：请选择 2000-01-01 至 2099-12-31 之间的日期。"),
+        ({"from": "3000-01-01", "to": "3000-01-02"}, "开始日期：请选择 1900-01-01 至 2999-12-31 之间的日期。"),
     ],
 )
 def test_bad_input_names_the_field(client, manager, hall, params, named):

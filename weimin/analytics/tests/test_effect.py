@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weimin.analytics.effect import Verdict, compare, periods
+from weimin.analytics.effect import EPSILON, Verdict, compare, periods
 from weimin.analytics.rules import Totals
 
 TARGET = 15
@@ -131,7 +131,8 @@ def test_the_interval_contains_the_estimate(before, after):
     for change in effect.changes.values():
         if change.low is not None:
             assert change.low <= change.absolute <= change.high
-            assert change.significant == (not change.low <= 0 <= change.high) or abs(change.absolute) < 1e-9
+            # Significant when the interval leaves zero by more than float noise (a wait of 1e-221 s is none).
+            assert change.significant == (change.low > EPSILON or change.high < -EPSILON)
     visits = effect.changes["visits"]
     # A mean of drawn weeks lies between the smallest and the largest week.
     assert visits.high <= max(w.served for w in after) - min(w.served for w in before) + 1e-9

@@ -20,7 +20,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from weimin.analytics import actions, queries
+from weimin.analytics import actions, queries, records
 from weimin.analytics.choices import Dimension
 from weimin.analytics.models import Rollup
 from weimin.analytics.queries import By
@@ -213,3 +213,31 @@ def test_the_district_is_its_halls_added_up(hall, item, friday, district, freeze
     for key in ("visits", "issued", "cases", "still_open", "ratings"):
         assert whole[key] == sum(h[key] for h in halls), key
     assert (whole["issued"], whole["visits"]) == (8, 5)
+
+
+def test_a_run_of_days_rebuilt_together_counts_each_day_as_alone(hall, item, window, friday, freeze):
+    """A catch-up reads consecutive days at once (``records.days_totals``): a case corrected on Monday and
+    again on Tuesday counts a repeat 补正 on Tuesday, as Tuesday recounted alone does."""
+    huang, li, six = friday
+    monday = freeze("2017-12-11 09:00")
+    ticket = ticket_actions.issue_ticket(hall, item, monday).ticket
+    assert ticket_actions.call_next(huang, window, freeze("2017-12-11 09:05")) == ticket
+    case = case_actions.open_case(
+        huang, ticket, freeze("2017-12-11 09:10"), kind="person", name="李女士", id_number=ADULT,
+        phone="13800138001", materials=checks(form="missing", product="missing", proxy="present"),
+    )  # fmt: skip
+    case_actions.decide(huang, case, clock.now(), "correction")
+    ticket_actions.complete(huang, ticket, freeze("2017-12-11 09:20"))
+    back = case_actions.check_in_resubmission(case, freeze("2017-12-12 09:00")).ticket
+    assert ticket_actions.call_next(huang, window, freeze("2017-12-12 09:05")) == back
+    case_actions.decide(huang, case, freeze("2017-12-12 09:10"), "correction", materials=checks(form="present"))
+    now = freeze("2017-12-13 08:00")
+    assert (hall.pk, MONDAY, date(2017, 12, 13)) in actions.runs(
+        {(hall.pk, FRIDAY), (hall.pk, MONDAY), (hall.pk, date(2017, 12, 12)), (hall.pk, date(2017, 12, 13))}
+    )
+    actions.refresh(now)
+    tuesday = queries.total([hall], date(2017, 12, 12), date(2017, 12, 12))
+    assert (tuesday.corrections, tuesday.repeat_corrections, tuesday.same_day_returns) == (1, 1, 0)
+    for day in (FRIDAY, MONDAY, date(2017, 12, 12)):
+        stored = {(r.dimension, r.key): r.totals() for r in Rollup.objects.filter(hall=hall, business_date=day)}
+        assert stored == records.day_totals(hall, day, now), day

@@ -75,9 +75,8 @@ waits = st.lists(st.integers(0, 300 * 60), max_size=30)
 def test_totals_add_up_in_any_order(first, second):
     def totals_of(seconds):
         t = Totals()
-        for s in seconds:
-            called = TicketEventRecord("called", at("09:00") + timedelta(seconds=s))
-            t.add_ticket(ticket_facts(at("09:00"), [called], EVENING), saturday=False)
+        called = [TicketEventRecord("called", at("09:00") + timedelta(seconds=s)) for s in seconds]
+        t.add_tickets([ticket_facts(at("09:00"), [event], EVENING) for event in called], saturday=False)
         return t
 
     a, b, both = totals_of(first), totals_of(second), totals_of(first + second)

@@ -101,7 +101,7 @@ def test_bad_dates_name_the_field(client, friday, office):
     page = client.get("/analytics/report/?from=2017-12-08&to=2017-12-01")
     assert page.context["period_errors"] == ["结束日期：不能早于开始日期。"]
     page = client.get("/analytics/report/?from=2010-01-01&to=2017-12-01")
-    assert page.context["period_errors"] == ["结束日期：统计期间最长三年。"]
+    assert page.context["period_errors"] == ["结束日期：统计期间最长 1098 天。"]
     page = client.get("/analytics/report/?by=planet")
     assert page.context["other_errors"] == ["请从所列维度中选择分组方式。"]
 

@@ -4,34 +4,23 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from weimin.analytics import actions, demand, queries
 from weimin.analytics.forms import DemandForm
 from weimin.analytics.tables import Column, Kind, Table, display, download, wanted_download
+from weimin.analytics.views.access import visible_halls
 from weimin.core import clock
 from weimin.core.forms import all_errors
-from weimin.halls.models import Hall
-
-
-def _allowed_halls(request) -> tuple[list[Hall], bool]:
-    """The halls the user may see and whether the district too; 403 for someone who sees none."""
-    halls, district = queries.halls_for(request.user), queries.sees_district(request.user)
-    if not halls:
-        raise PermissionDenied(_("You may not see any hall's figures."))
-    wanted = request.GET.get("hall", "")[:40]
-    if wanted and wanted not in {h.code for h in halls} and Hall.objects.filter(code=wanted).exists():
-        raise PermissionDenied(_("You may not see this hall's figures."))
-    return halls, district
 
 
 @login_required
 def demand_page(request):
     """Demand analysis: arrivals by weekday and half-hour, what brings the evening and Saturday visitors,
     sessions with too many or too few windows, and the windows Erlang C recommends."""
-    halls, district = _allowed_halls(request)
+    halls = visible_halls(request.user, request.GET.get("hall", ""))
+    district = queries.sees_district(request.user)
     now = clock.now()
     today = halls[0].local_date(now)
     form = DemandForm(request.GET, halls=halls, district=district, default_period=demand.default_period(today))

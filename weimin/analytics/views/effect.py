@@ -23,7 +23,7 @@ _KIND_OF_UNIT = {Unit.PER_WEEK: Kind.NUMBER, Unit.MINUTES: Kind.MINUTES, Unit.SH
 def effect(request):
     """The extended-service effect (延时服务效果): the weeks before and after a start date compared, each
     change with its interval and a plain-language verdict."""
-    halls = visible_halls(request.user)
+    halls = visible_halls(request.user, request.GET.get("hall", ""))
     district = queries.sees_district(request.user)
     now = clock.now()
     actions.refresh_if_stale(now)

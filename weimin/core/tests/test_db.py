@@ -56,3 +56,32 @@ def test_a_lock_one_process_holds_is_refused_to_another_and_given_back():
     thread.start()
     thread.join()
     assert answers == [False, True]
+
+
+def test_postgresql_timestamps_read_fast_are_the_same_instants():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's timestamps are Django's own text")
+    values = ["2017-12-08 09:00:00.123456+08", "2017-12-08 09:00:00+08", "1900-01-01 00:00:00+00",
+              "0001-01-01 12:00+00"]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join("%s::timestamptz" for _ in values), values)
+        row = cursor.fetchone()
+        loader = cursor.cursor.adapters.get_loader(cursor.cursor.adapters.types["timestamptz"].oid, 0)
+    assert loader.__name__ == "FastTzLoader"
+    china = timezone(timedelta(hours=8))
+    assert list(row) == [
+        datetime(2017, 12, 8, 9, 0, 0, 123456, china), datetime(2017, 12, 8, 9, tzinfo=china),
+        datetime(1900, 1, 1, tzinfo=UTC), datetime(1, 1, 1, 12, tzinfo=UTC),
+    ]  # fmt: skip
+    assert all(value.tzinfo is UTC for value in row)
+
+
+def test_a_row_of_values_must_have_one_value_per_column():
+    from weimin.core.db import insert_values
+
+    with pytest.raises(ValueError, match="2 values for 3 columns"):
+        insert_values(District, ["id", "code", "name"], [(1, "futian")])
