@@ -55,10 +55,12 @@ two calls, so this is exact, and every replication's step is a handful of array 
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import time
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 import numpy as np
 
@@ -301,12 +303,13 @@ def draw_tickets(day: HallDay, replications: int, seed: int, first: int = 0) -> 
         no_show = uniform[2] < day.no_show_probability
         handling = np.concatenate([draw(rng, n) for draw, n in zip(samplers, per_group, strict=True)])
         rows.append((arrival, group, priority, no_show, np.where(no_show, day.no_show_seconds, handling)))
-    width = max((len(row[0]) for row in rows), default=0)
+    counts = np.array([len(row[0]) for row in rows], dtype=int)
+    width = int(counts.max(initial=0))
+    issued = np.arange(width) < counts[:, None]  # each row's tickets first, then padding
     columns = []
     for column, (pad, dtype) in enumerate(((np.inf, float), (-1, int), (False, bool), (False, bool), (0.0, float))):
         padded = np.full((replications, width), pad, dtype=dtype)
-        for r, row in enumerate(rows):
-            padded[r, : len(row[column])] = row[column]
+        padded[issued] = np.concatenate([row[column] for row in rows]) if rows else []
         columns.append(padded)
     return Tickets(*columns)
 
@@ -392,9 +395,9 @@ def run(day: HallDay, tickets: Tickets) -> Trace:
         moves = active & ~calls  # the window's interval ended before it could call: on to its next one
 
         # The first ticket of the window's priority lane and of its normal lane (first come, first served).
-        mine = heads.reshape(reps * sets, per_set)[set_row + set_of[w]]
-        first_priority = mine[:, :groups].argmin(axis=1)
-        first_normal = groups + mine[:, groups:].argmin(axis=1)
+        mine = np.take(heads.reshape(reps * sets, per_set), set_row + set_of[w], axis=0)
+        first = mine.reshape(reps, 2, groups).argmin(axis=2)
+        first_priority, first_normal = first[:, 0], groups + first[:, 1]
         mine = mine.ravel()
         run_now = priority_run[at_window]
         take_priority = (prefer_priority[run_now] & (mine[rows * per_set + first_priority] <= now)) | (
@@ -491,20 +494,21 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 
 def _grouped_quantile(keys: np.ndarray, values: np.ndarray, groups: int, q: float) -> np.ndarray:
-    """Per group the ``q``-quantile of its values (numpy's default, linear interpolation), by one sort of
-    ``key · scale + value`` — values are waits, non-negative and well under ``scale``."""
-    scale = 2.0 ** math.ceil(math.log2(max(float(values.max(initial=0.0)), 1.0) + 1))
-    ordered = np.sort(keys * scale + values)
-    ordered -= np.sort(keys) * scale
+    """Per group the ``q``-quantile of its values (non-negative seconds, under 12 days; numpy's default
+    linear interpolation), by one integer sort of ``key · 2⁴⁰ + microseconds``: exact, so a replication's
+    figures do not depend on the others sorted with it."""
+    micro = np.round(values * 1e6).astype(np.int64)
+    ordered = (np.sort((keys.astype(np.int64) << 40) | micro) & ((1 << 40) - 1)) / 1e6
     counts = np.bincount(keys, minlength=groups)
     first = np.cumsum(counts) - counts
     rank = (counts - 1) * q
     low = np.floor(rank).astype(int)
     high = np.minimum(low + 1, counts - 1)
-    frac = rank - low
     present = counts > 0
-    pick = lambda offset: ordered[np.where(present, first + offset, 0)] if len(ordered) else np.zeros(groups)  # noqa: E731
-    return np.where(present, pick(low) + frac * (pick(high) - pick(low)), np.nan)
+    if not len(ordered):
+        return np.full(groups, np.nan)
+    lower, upper = ordered[np.where(present, first + low, 0)], ordered[np.where(present, first + high, 0)]
+    return np.where(present, lower + (rank - low) * (upper - lower), np.nan)
 
 
 def _wait_figures(keys: np.ndarray, waits: np.ndarray, groups: int, target: float) -> dict[str, np.ndarray]:
@@ -549,9 +553,9 @@ def _per_replication(day: HallDay, trace: Trace) -> dict[str, np.ndarray]:
     reps = tickets.replications
     edges = np.asarray(day.slot_edges, dtype=float)
     slots = len(edges) - 1
-    replication, column = np.nonzero(tickets.group >= 0)
-    arrival = tickets.arrival[replication, column]
-    called_at = trace.called_at[replication, column]
+    issued = tickets.group >= 0
+    replication = np.repeat(np.arange(reps), issued.sum(axis=1))
+    arrival, called_at = tickets.arrival[issued], trace.called_at[issued]
     waits = called_at - arrival
     slot = np.searchsorted(edges, arrival, side="right") - 1
     target = day.wait_target_seconds
@@ -559,12 +563,12 @@ def _per_replication(day: HallDay, trace: Trace) -> dict[str, np.ndarray]:
                _wait_figures(replication * slots + slot, waits, reps * slots, target).items()}  # fmt: skip
     figures |= {f"day_{k}": v for k, v in _wait_figures(replication, waits, reps, target).items()}
     figures["day_unserved"] = figures["day_arrivals"] - figures["day_called"]
-    no_show = tickets.no_show[replication, column] & ~np.isnan(called_at)
+    no_show = tickets.no_show[issued] & ~np.isnan(called_at)
     figures["day_no_shows"] = np.bincount(replication[no_show], minlength=reps).astype(float)
 
     called = ~np.isnan(called_at)
     start = called_at[called]
-    end = start + tickets.occupancy[replication, column][called]
+    end = start + tickets.occupancy[issued][called]
     busy_before = _time_before_edges(edges, replication[called], start, reps) - _time_before_edges(
         edges, replication[called], end, reps
     )
@@ -615,15 +619,32 @@ def _summarise(day: HallDay, figures: dict[str, np.ndarray], seed: int) -> Simul
     return SimulationResult(slots, day_figures, len(figures["day_arrivals"]), seed, day.wait_target_seconds)
 
 
-def simulate(day: HallDay, replications: int = 1000, seed: int = 0) -> SimulationResult:
-    """Simulate ``replications`` independent runs of the day from ``seed`` and summarise them."""
+def _figures_of(day: HallDay, first: int, count: int, seed: int) -> dict[str, np.ndarray]:
+    """The per-replication figures of replications ``first … first + count − 1``."""
+    return _per_replication(day, run(day, draw_tickets(day, count, seed, first)))
+
+
+def simulate(day: HallDay, replications: int = 1000, seed: int = 0, processes: int = 1) -> SimulationResult:
+    """Simulate ``replications`` independent runs of the day from ``seed`` and summarise them.
+
+    ``processes > 1`` splits the replications over that many forked worker processes (the result is
+    the same: each replication has its own stream); fork from a command or a job, not from inside a
+    threaded server."""
     day.validate()
     if replications < 2:
         raise ValueError("replications: at least 2 (a confidence interval needs two)")
     if seed < 0:
         raise ValueError("seed cannot be negative")
-    trace = run(day, draw_tickets(day, replications, seed))
-    return _summarise(day, _per_replication(day, trace), seed)
+    if processes < 1:
+        raise ValueError("processes must be at least 1")
+    if processes == 1:
+        figures = _figures_of(day, 0, replications, seed)
+    else:
+        bounds = np.linspace(0, replications, processes + 1).astype(int).tolist()
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_figures_of, repeat(day), bounds[:-1], np.diff(bounds).tolist(), repeat(seed)))
+        figures = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    return _summarise(day, figures, seed)
 
 
 # --- required windows (issue 12, point 2) ---

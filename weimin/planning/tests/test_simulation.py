@@ -193,6 +193,7 @@ def test_same_seed_same_result_and_replications_independent_of_their_number():
     day = small_day(no_show_probability=0.1, no_show_seconds=90)
     assert simulate(day, replications=20, seed=5) == simulate(day, replications=20, seed=5)
     assert simulate(day, replications=20, seed=5) != simulate(day, replications=20, seed=6)
+    assert simulate(day, replications=20, seed=5, processes=2) == simulate(day, replications=20, seed=5)
     some, third = draw_tickets(day, 5, seed=5), draw_tickets(day, 1, seed=5, first=2)
     count = int((third.group >= 0).sum())
     np.testing.assert_array_equal(some.arrival[2, :count], third.arrival[0, :count])
@@ -250,6 +251,8 @@ def test_bad_inputs_name_the_parameter(changes, parameter):
 def test_bad_run_parameters_name_the_parameter():
     with pytest.raises(ValueError, match="replications"):
         simulate(small_day(), replications=1)
+    with pytest.raises(ValueError, match="processes"):
+        simulate(small_day(), replications=2, processes=0)
     with pytest.raises(ValueError, match="seed"):
         simulate(small_day(), replications=2, seed=-1)
     with pytest.raises(ValueError, match="target_share"):
