@@ -332,6 +332,8 @@ def _roster_arrays(day: HallDay) -> tuple[np.ndarray, np.ndarray]:
 def run(day: HallDay, tickets: Tickets) -> Trace:
     """Simulate the day for each replication's tickets (see the module's note on the method)."""
     day.validate()
+    if tickets.group.size and tickets.group.max() >= len(day.groups):
+        raise ValueError("tickets.group: each ticket's group must index day.groups (−1 for padding)")
     reps, width = tickets.arrival.shape
     groups = len(day.groups)
     lanes = 2 * groups  # lane of a ticket: 2 · group + priority; lane ``lanes`` is empty (padding)
@@ -368,7 +370,7 @@ def run(day: HallDay, tickets: Tickets) -> Trace:
     close_at = np.broadcast_to(closes[:, 0], (reps, windows)).ravel().copy()
     interval = np.zeros(reps * windows, dtype=int)
     most = day.max_priority_in_row
-    prefer_priority = np.array([take_priority_next((True,) * run + (False,), most) for run in range(most + 1)])
+    prefer_priority = np.array([take_priority_next((True,) * streak + (False,), most) for streak in range(most + 1)])
     priority_run = np.zeros(reps * windows, dtype=int)  # the window's last calls that were priority, up to ``most``
     called_at = np.full(reps * (width + 1), np.nan)  # the last column takes the writes of replications not calling
     called_by = np.full(reps * (width + 1), -1)
@@ -445,7 +447,8 @@ class Estimate:
 @dataclass(frozen=True)
 class SlotFigures:
     """One slot: waits of the tickets *issued* in it (seconds), and its windows staffed (time-averaged)
-    and their utilisation over the slot's time."""
+    and their utilisation (busy time in the slot ÷ staffed window-time in it). Utilisation can pass 100 %
+    where clerks finish visits after their roster interval (before lunch, at the end of a shift)."""
 
     start: float
     end: float
@@ -459,6 +462,9 @@ class SlotFigures:
 
 @dataclass(frozen=True)
 class DayFigures:
+    """The day's totals per replication, as estimates: tickets issued, called, called but not come,
+    never called; the waits of all the day's tickets (seconds) and the share called within target."""
+
     arrivals: Estimate
     called: Estimate
     no_shows: Estimate
@@ -470,6 +476,8 @@ class DayFigures:
 
 @dataclass(frozen=True)
 class SimulationResult:
+    """What ``simulate`` returns: figures per slot and for the day, and how they were obtained."""
+
     slots: tuple[SlotFigures, ...]
     day: DayFigures
     replications: int
@@ -495,8 +503,8 @@ def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
 
 def _grouped_quantile(keys: np.ndarray, values: np.ndarray, groups: int, q: float) -> np.ndarray:
     """Per group the ``q``-quantile of its values (non-negative seconds, under 12 days; numpy's default
-    linear interpolation), by one integer sort of ``key · 2⁴⁰ + microseconds``: exact, so a replication's
-    figures do not depend on the others sorted with it."""
+    linear interpolation), by one integer sort of ``key · 2⁴⁰ + microseconds`` (keys under 2²³: replications
+    × slots): exact, so a replication's figures do not depend on the others sorted with it."""
     micro = np.round(values * 1e6).astype(np.int64)
     ordered = (np.sort((keys.astype(np.int64) << 40) | micro) & ((1 << 40) - 1)) / 1e6
     counts = np.bincount(keys, minlength=groups)
@@ -537,7 +545,7 @@ def _time_before_edges(edges: np.ndarray, replication: np.ndarray, instants: np.
     return count * edges - total
 
 
-def staffed_seconds(day: HallDay) -> np.ndarray:
+def _staffed_seconds(day: HallDay) -> np.ndarray:
     """Window-seconds staffed in each slot, by the roster."""
     edges = np.asarray(day.slot_edges, dtype=float)
     staffed = np.zeros(len(edges) - 1)
@@ -572,7 +580,7 @@ def _per_replication(day: HallDay, trace: Trace) -> dict[str, np.ndarray]:
     busy_before = _time_before_edges(edges, replication[called], start, reps) - _time_before_edges(
         edges, replication[called], end, reps
     )
-    figures["slot_utilisation"] = _ratio(np.diff(busy_before, axis=1), staffed_seconds(day)[None, :])
+    figures["slot_utilisation"] = _ratio(np.diff(busy_before, axis=1), _staffed_seconds(day)[None, :])
     return figures
 
 
@@ -599,7 +607,7 @@ def _summarise(day: HallDay, figures: dict[str, np.ndarray], seed: int) -> Simul
         )
 
     edges = day.slot_edges
-    windows = staffed_seconds(day) / np.diff(np.asarray(edges, dtype=float))
+    windows = _staffed_seconds(day) / np.diff(np.asarray(edges, dtype=float))
     slots = tuple(
         SlotFigures(
             start=edges[k],
