@@ -115,14 +115,15 @@ visit = st.tuples(st.integers(0, 7200).map(float), st.integers(0, 1), st.boolean
 
 @settings(max_examples=60, deadline=None)
 @given(
-    visits=st.lists(visit, min_size=1, max_size=25, unique_by=lambda v: v[0]),
+    days=st.lists(st.lists(visit, min_size=1, max_size=25, unique_by=lambda v: v[0]), min_size=1, max_size=3),
     most=st.integers(0, 3),
     rosters=st.lists(st.sampled_from(["all day", "morning", "lunch break", "off", "late"]), min_size=1, max_size=4),
     skills=st.lists(st.sampled_from([("a",), ("b",), ("a", "b")]), min_size=4, max_size=4),
 )
-def test_calls_follow_weimin_call_order(visits, most, rosters, skills):
+def test_calls_follow_weimin_call_order(days, most, rosters, skills):
     # Random small days — windows of different skills and rosters, tickets arriving while others are
-    # served — against a plain loop that asks tickets.rules.call_order for every call.
+    # served, several replications side by side — against a plain loop that asks tickets.rules.call_order
+    # for every call.
     shifts = {
         "all day": ((0, 7200),),
         "morning": ((0, 3000),),
@@ -136,10 +137,11 @@ def test_calls_follow_weimin_call_order(visits, most, rosters, skills):
         windows=tuple(Window(str(w), frozenset(skills[w]), shifts[r]) for w, r in enumerate(rosters)),
         max_priority_in_row=most,
     )
-    trace = run(day, tickets([visits]))
-    expected = reference_calls(day, visits)
-    np.testing.assert_array_equal(trace.called_at[0], [at for at, _ in expected])
-    np.testing.assert_array_equal(trace.window[0], [w for _, w in expected])
+    trace = run(day, tickets(days))
+    for replication, visits in enumerate(days):
+        expected = reference_calls(day, visits)
+        np.testing.assert_array_equal(trace.called_at[replication, : len(visits)], [at for at, _ in expected])
+        np.testing.assert_array_equal(trace.window[replication, : len(visits)], [w for _, w in expected])
 
 
 def test_priority_alternation_at_one_window():
