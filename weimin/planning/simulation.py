@@ -281,11 +281,17 @@ def _stream(seed: int, replication: int) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(replication,)))
 
 
+def _issuing_seconds(day: HallDay) -> np.ndarray:
+    """Each slot's seconds before the cut-off: the part of it that issues tickets."""
+    edges = np.asarray(day.slot_edges, dtype=float)
+    return np.clip(np.minimum(edges[1:], day.cut_off) - edges[:-1], 0, None)
+
+
 def draw_tickets(day: HallDay, replications: int, seed: int, first: int = 0) -> Tickets:
     """The tickets of replications ``first … first + replications − 1``, each from its own stream."""
     day.validate()
     edges = np.asarray(day.slot_edges, dtype=float)
-    issuing = np.clip(np.minimum(edges[1:], day.cut_off) - edges[:-1], 0, None)  # each slot's part before the cut-off
+    issuing = _issuing_seconds(day)
     expected = np.array([g.arrivals for g in day.groups], dtype=float) * issuing / np.diff(edges)
     slot_starts = np.broadcast_to(edges[:-1], expected.shape).ravel()
     slot_lengths = np.broadcast_to(issuing, expected.shape).ravel()
@@ -660,14 +666,18 @@ def simulate(day: HallDay, replications: int = 1000, seed: int = 0, processes: i
 
 def erlang_c_windows(day: HallDay, target_share: float = 0.8) -> dict[str, tuple[int, ...]]:
     """Per skill group and slot, the windows Erlang C asks for, each slot taken on its own as a steady
-    state (its expected arrivals over its length, the group's mean handling time): the fast estimate."""
+    state (the tickets it issues before the cut-off over its length, the group's mean handling time; at
+    least one window): the fast estimate."""
     day.validate()
-    lengths = np.diff(np.asarray(day.slot_edges, dtype=float))
+    edges = np.asarray(day.slot_edges, dtype=float)
+    issued_share = _issuing_seconds(day) / np.diff(edges)
     target_minutes = day.wait_target_seconds / 60
     return {
         group.name: tuple(
-            queueing.windows_needed(count * 3600 / length, group.handling.mean() / 60, target_minutes, target_share)
-            for count, length in zip(group.arrivals, lengths, strict=True)
+            queueing.windows_needed(
+                count * share * 3600 / length, group.handling.mean() / 60, target_minutes, target_share
+            )
+            for count, share, length in zip(group.arrivals, issued_share, np.diff(edges), strict=True)
         )
         for group in day.groups
     }
