@@ -669,6 +669,8 @@ def erlang_c_windows(day: HallDay, target_share: float = 0.8) -> dict[str, tuple
     state (the tickets it issues before the cut-off over its length, the group's mean handling time; at
     least one window): the fast estimate."""
     day.validate()
+    if not 0 < target_share < 1:
+        raise ValueError("target_share must lie strictly between 0 and 1")
     edges = np.asarray(day.slot_edges, dtype=float)
     issued_share = _issuing_seconds(day) / np.diff(edges)
     target_minutes = day.wait_target_seconds / 60
@@ -702,7 +704,7 @@ def windows_for_requirement(slot_edges: Sequence[float], requirement: Sequence[i
 
 
 def required_windows_by_simulation(
-    day: HallDay, target_share: float = 0.8, replications: int = 200, seed: int = 0
+    day: HallDay, target_share: float = 0.8, replications: int = 200, seed: int = 0, processes: int = 1
 ) -> dict[str, tuple[int, ...]]:
     """Per skill group and slot, the windows that call ``target_share`` of each slot's visitors within
     the wait target *in the simulation*: Erlang C's requirement, then, as long as some slot falls short,
@@ -711,15 +713,13 @@ def required_windows_by_simulation(
 
     Each group is staffed on its own (windows dedicated to it); ``day.windows`` is not used. The same
     ``seed`` for every round compares the requirements on the same visitors."""
-    if not 0 < target_share < 1:
-        raise ValueError("target_share must lie strictly between 0 and 1")
     required = {}
     for group, requirement in erlang_c_windows(day, target_share).items():
         needed = list(requirement)
         alone = tuple(g for g in day.groups if g.name == group)
         while True:
             windows = windows_for_requirement(day.slot_edges, needed, group)
-            result = simulate(replace(day, groups=alone, windows=windows), replications, seed)
+            result = simulate(replace(day, groups=alone, windows=windows), replications, seed, processes)
             short = result.short_slots(target_share)
             if not short:
                 break

@@ -259,6 +259,8 @@ def test_bad_run_parameters_name_the_parameter():
         simulate(small_day(), replications=2, seed=-1)
     with pytest.raises(ValueError, match="target_share"):
         simulate(small_day(), replications=2).short_slots(0)
+    with pytest.raises(ValueError, match="target_share"):
+        required_windows_by_simulation(small_day(), target_share=1.0)
     with pytest.raises(ValueError, match="requirement"):
         windows_for_requirement((0, 1800), (1, 2), "business")
 
