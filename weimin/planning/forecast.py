@@ -3,12 +3,14 @@ backtest — no Django.
 
 **Input.** Recorded arrivals: tickets issued per (date, half-hour slot 0–47, skill group), a skill group
 being an item category code (the ``item_slot`` rollups summed over each category's items; a missing key
-is 0). Each calendar date's :class:`DayInfo`: the half-hours in which the hall issued or will issue
-tickets (none: closed), whether it is a make-up workday (调休上班, a Saturday or Sunday worked in lieu),
-whether it is among the first open days after a closure of ``CLOSURE_DAYS`` or more calendar days (the
-post-holiday surge, 节后高峰) and whether it is the last open day before such a closure (节前). Day
-status is data (holidays and make-up workdays are announced each year), so it comes in as input;
-:func:`describe_days` derives the closure flags from the open/closed sequence.
+is 0; slots are hall-local, as ``analytics.rules.half_hour``). Each calendar date's :class:`DayInfo`:
+the half-hours in which the hall is open (none: closed; :func:`half_hours` of its sessions; arrivals
+outside them are left out of the fit and the scores), whether it is a make-up workday (调休上班, a
+Saturday or Sunday worked in lieu), whether it is among the first open days after a closure of
+``CLOSURE_DAYS`` or more calendar days (the post-holiday surge, 节后高峰) and whether it is the last open
+day before such a closure (节前). Day status is data (holidays and make-up workdays are announced each
+year), so it comes in as input; :func:`describe_days` derives the closure flags from the open/closed
+sequence.
 
 **Model.** Arrivals in a cell are Poisson with a log-linear mean
 
@@ -63,7 +65,7 @@ import math
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import numpy as np
 
@@ -104,6 +106,20 @@ class DayInfo:
         return closed_weekday or self.makeup_workday or self.after_closure > 0 or self.before_closure
 
 
+def half_hours(spans: Iterable[tuple[time, time]]) -> frozenset[int]:
+    """The half-hour slots that the [start, end) spans of a day touch — a day's sessions give its
+    ``open_slots``. Take the sessions whole (to their end, not the ticket cut-off): tickets issued after
+    the cut-off (a returning applicant's) are arrivals too, and arrivals outside ``open_slots`` are
+    left out of the fit and the scores."""
+    slots = set()
+    for start, end in spans:
+        if end <= start:
+            raise ValueError(f"spans: {start.isoformat()}–{end.isoformat()} does not end after it starts")
+        first, last = (t.hour * 3600 + t.minute * 60 + t.second for t in (start, end))
+        slots.update(range(first // 1800, (last - 1) // 1800 + 1))
+    return frozenset(slots)
+
+
 def describe_days(
     openings: Mapping[date, Collection[int]],
     makeup_workdays: Collection[date] = (),
@@ -121,7 +137,7 @@ def describe_days(
         if day not in openings:
             raise ValueError(f"makeup_workdays: {day.isoformat()} is not among the dates of openings")
     if closure_days < 1 or surge_days < 0:
-        raise ValueError("closure_days must be at least 1 and surge_days not negative")
+        raise ValueError("closure_days, surge_days: the closure must be at least 1 day, the surge days not negative")
     open_dates = [d for d in dates if openings[d]]
     after, before = {}, set()
     for n in range(1, len(open_dates)):
@@ -207,20 +223,27 @@ def forecast_week(
     week_start: date,
     bookings: ArrivalCounts | None = None,
     settings: ForecastSettings | None = None,
+    recorded_until: date | None = None,
 ) -> WeekForecast:
     """Expected arrivals for the 7 dates from ``week_start``, fitted on the arrivals before it.
 
     ``days`` must cover every date from the first recorded arrival to the week's last day, without a
-    gap; ``bookings`` are appointments per (date, slot, group) in the week."""
+    gap; ``bookings`` are appointments per (date, slot, group) in the week. ``recorded_until`` is the
+    history's last complete day (default: the day before the week): planning next week on a Friday,
+    today and tomorrow are not history yet."""
     history = _History(arrivals, days, settings or ForecastSettings())
     booked = history.bookings(bookings or {}, week_start)
-    return history.forecast(week_start, booked)
+    return history.forecast(week_start, booked, history.recorded_until(week_start, recorded_until))
 
 
-def seasonal_naive(arrivals: ArrivalCounts, days: Iterable[DayInfo], week_start: date) -> WeekForecast:
+def seasonal_naive(
+    arrivals: ArrivalCounts, days: Iterable[DayInfo], week_start: date, recorded_until: date | None = None
+) -> WeekForecast:
     """The baseline: each open cell of the week gets the count of the same weekday one week earlier,
-    or of the latest earlier same weekday on which that half-hour was open (0 if none)."""
-    return _History(arrivals, days, ForecastSettings()).seasonal_naive(week_start)
+    or of the latest earlier same weekday up to ``recorded_until`` on which that half-hour was open (0
+    if none)."""
+    history = _History(arrivals, days, ForecastSettings())
+    return history.seasonal_naive(week_start, history.recorded_until(week_start, recorded_until))
 
 
 class WeekKind(enum.StrEnum):
@@ -402,11 +425,18 @@ class _History:
             raise ValueError(f"bookings: {outside.isoformat()} is not in the week from {week_start.isoformat()}")
         return checked
 
-    def forecast(self, week_start: date, booked: Mapping[tuple[date, int, str], float]) -> WeekForecast:
+    def recorded_until(self, week_start: date, recorded_until: date | None) -> date:
+        if recorded_until is None:
+            return week_start - timedelta(days=1)
+        if recorded_until >= week_start:
+            raise ValueError(f"recorded_until: {recorded_until.isoformat()} is not before the target week")
+        return recorded_until
+
+    def forecast(self, week_start: date, booked: Mapping, recorded_until: date) -> WeekForecast:
         week = self._week(week_start)
-        fit_rows = self._fit_rows(week_start)
+        fit_rows = self._fit_rows(week_start, recorded_until)
         if not len(fit_rows) or not self.cells.y[fit_rows].any():
-            raise ValueError(f"arrivals: none recorded in the open hours before {week_start.isoformat()}")
+            raise ValueError(f"arrivals: none recorded in the open hours up to {recorded_until.isoformat()}")
         empty = next((d for d in self._open_dates(fit_rows) if not self._day_total(d)), None)
         if empty is not None:
             raise ValueError(
@@ -417,9 +447,9 @@ class _History:
         model = _PoissonFit(self.cells, fit_rows, week_start - self.first, self.settings).predict(target)
         return self._week_forecast(week_start, target, model, booked, "poisson")
 
-    def _fit_rows(self, week_start: date) -> np.ndarray:
+    def _fit_rows(self, week_start: date, recorded_until: date) -> np.ndarray:
         first = max(self.first, week_start - timedelta(weeks=self.settings.history_weeks))
-        return self._rows(first, week_start - timedelta(days=1))
+        return self._rows(first, recorded_until)
 
     def _open_dates(self, rows: np.ndarray) -> list[date]:
         return [self.first + timedelta(days=int(n)) for n in np.unique(self.cells.day[rows])]
@@ -427,14 +457,14 @@ class _History:
     def _day_total(self, day: date) -> float:
         return sum(self.arrivals.get((day, slot, g), 0.0) for slot in self.info[day].open_slots for g in self.groups)
 
-    def seasonal_naive(self, week_start: date) -> WeekForecast:
+    def seasonal_naive(self, week_start: date, recorded_until: date) -> WeekForecast:
         target = self._rows(week_start, self._week(week_start)[-1])
         model = np.zeros(len(target))
         for n, row in enumerate(target):
             day = self.first + timedelta(days=int(self.cells.day[row]))
             slot, group = int(self.cells.slot[row]), self.groups[self.cells.group[row]]
             earlier = day - timedelta(weeks=1)
-            while earlier >= self.first and slot not in self.info[earlier].open_slots:
+            while earlier > recorded_until or (earlier >= self.first and slot not in self.info[earlier].open_slots):
                 earlier -= timedelta(weeks=1)
             model[n] = self.arrivals.get((earlier, slot, group), 0.0)
         return self._week_forecast(week_start, target, model, {}, "seasonal_naive")
@@ -452,18 +482,18 @@ class _History:
         week = self._week(week_start)
         target = self._rows(week[0], week[-1])
         actual = self.cells.y[target]
-        model = self.forecast(week_start, {})
-        naive = self.seasonal_naive(week_start)
+        recorded_until = self.recorded_until(week_start, None)
+        model = self.forecast(week_start, {}, recorded_until)
+        naive = self.seasonal_naive(week_start, recorded_until)
         if any(self.info[d].touches_holiday for d in week):
             kind = WeekKind.HOLIDAY
-        elif self._new_hours(week_start, target):
+        elif self._new_hours(self._fit_rows(week_start, recorded_until), target):
             kind = WeekKind.NEW_HOURS
         else:
             kind = WeekKind.NORMAL
         return WeekScore(week_start, kind, float(actual.sum()), self._score(target, model), self._score(target, naive))
 
-    def _new_hours(self, week_start: date, target: np.ndarray) -> bool:
-        fit_rows = self._fit_rows(week_start)
+    def _new_hours(self, fit_rows: np.ndarray, target: np.ndarray) -> bool:
         seen = set(zip(self.cells.profile[fit_rows].tolist(), self.cells.slot[fit_rows].tolist(), strict=True))
         return any(
             cell not in seen

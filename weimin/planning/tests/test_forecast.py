@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from datetime import date
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -15,6 +15,7 @@ from weimin.planning.forecast import (
     backtest,
     describe_days,
     forecast_week,
+    half_hours,
     seasonal_naive,
     wape,
 )
@@ -157,7 +158,7 @@ def test_inputs_with_a_gap_or_a_bad_slot_are_refused_naming_the_parameter():
         forecast_week(arrivals, days, monday, bookings={(date(2017, 11, 20), 20, "tax"): 1})
     with pytest.raises(ValueError, match=r"^days: the target week needs day info for 2017-12-18"):
         forecast_week(arrivals, days, date(2017, 12, 14))
-    with pytest.raises(ValueError, match=r"^arrivals: none recorded in the open hours before 2017-07-01"):
+    with pytest.raises(ValueError, match=r"^arrivals: none recorded in the open hours up to 2017-06-30"):
         forecast_week(arrivals, days, date(2017, 7, 1))
     with pytest.raises(ValueError, match=r"^openings: the dates have a gap"):
         describe_days({date(2017, 9, 4): [20], date(2017, 9, 6): [20]})
@@ -167,3 +168,30 @@ def test_inputs_with_a_gap_or_a_bad_slot_are_refused_naming_the_parameter():
         ForecastSettings(makeup_follows_weekday=6)
     with pytest.raises(ValueError, match=r"^days: after_closure 3"):
         forecast_week(arrivals, [*days[:-1], DayInfo(days[-1].date, frozenset({20}), after_closure=3)], monday)
+
+
+def test_half_hours_of_sessions():
+    sessions = [(time(9), time(12)), (time(14), time(19, 30))]
+    assert half_hours(sessions) == frozenset(range(18, 24)) | frozenset(range(28, 39))
+    assert half_hours([(time(8, 45), time(9, 1))]) == {17, 18}
+    assert half_hours([]) == frozenset()
+    with pytest.raises(ValueError, match=r"^spans: 12:00:00–09:00:00"):
+        half_hours([(time(12), time(9))])
+
+
+def test_planning_on_a_friday_fits_only_the_days_recorded():
+    history = summer_autumn()
+    friday, monday = date(2017, 11, 17), date(2017, 11, 20)
+    recorded = {k: v for k, v in history.arrivals.items() if k[0] < friday}  # today is not history yet
+    with pytest.raises(ValueError, match=r"^arrivals: none recorded on 2017-11-17"):
+        forecast_week(recorded, history.days, monday)
+    week = forecast_week(recorded, history.days, monday, recorded_until=friday - timedelta(days=1))
+    full = forecast_week(history.arrivals, history.days, monday)
+    assert sum(week.by_slot().values()) == pytest.approx(sum(full.by_slot().values()), rel=0.05)
+    naive = seasonal_naive(recorded, history.days, monday, recorded_until=friday - timedelta(days=1))
+    key = (monday, slot("10:00"), "tax")
+    assert naive.expected(*key) == history.arrivals.get((date(2017, 11, 13), slot("10:00"), "tax"), 0)
+    friday_key = (date(2017, 11, 24), slot("10:00"), "tax")  # a week earlier is today: two weeks back
+    assert naive.expected(*friday_key) == history.arrivals.get((date(2017, 11, 10), slot("10:00"), "tax"), 0)
+    with pytest.raises(ValueError, match=r"^recorded_until: 2017-11-20 is not before"):
+        forecast_week(recorded, history.days, monday, recorded_until=monday)
