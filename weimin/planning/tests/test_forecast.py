@@ -7,6 +7,8 @@ import functools
 from datetime import date, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from weimin.planning.forecast import (
     DayInfo,
@@ -195,3 +197,24 @@ def test_planning_on_a_friday_fits_only_the_days_recorded():
     assert naive.expected(*friday_key) == history.arrivals.get((date(2017, 11, 10), slot("10:00"), "tax"), 0)
     with pytest.raises(ValueError, match=r"^recorded_until: 2017-11-20 is not before"):
         forecast_week(recorded, history.days, monday, recorded_until=monday)
+
+
+@given(st.lists(st.booleans(), min_size=1, max_size=40))
+def test_describe_days_flags_match_their_definition(pattern):
+    start = date(2018, 1, 1)
+    openings = {start + timedelta(days=n): [20] if is_open else [] for n, is_open in enumerate(pattern)}
+    open_dates = [d for d, slots in openings.items() if slots]
+
+    def long_gap(earlier: date, later: date) -> bool:
+        return (later - earlier).days - 1 >= 3
+
+    for info in describe_days(openings):
+        if not info.open:
+            assert (info.after_closure, info.before_closure) == (0, False)
+            continue
+        n = open_dates.index(info.date)
+        following = open_dates[n + 1] if n + 1 < len(open_dates) else None
+        assert info.before_closure == (following is not None and long_gap(info.date, following))
+        first = n >= 1 and long_gap(open_dates[n - 1], info.date)
+        second = n >= 2 and long_gap(open_dates[n - 2], open_dates[n - 1])
+        assert info.after_closure == (1 if first else 2 if second else 0)
