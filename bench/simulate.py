@@ -46,10 +46,10 @@ from weimin.planning.simulation import (  # noqa: E402
     SkillGroup,
     Window,
     draw_tickets,
-    half_hours,
     run,
     seconds_of,
     simulate,
+    slot_edges_between,
 )
 from weimin.tickets.rules import take_priority_next  # noqa: E402
 
@@ -65,7 +65,7 @@ def clock(text: str) -> int:
 
 
 def busiest_day() -> HallDay:
-    edges = half_hours(clock("09:00"), clock("19:30"))
+    edges = slot_edges_between(clock("09:00"), clock("19:30"))
     recorded = np.random.default_rng(20171023)
 
     def profile(total: float, evening_lift: float) -> tuple[float, ...]:

@@ -80,7 +80,7 @@ __all__ = [
     "DayFigures",
     "SimulationResult",
     "seconds_of",
-    "half_hours",
+    "slot_edges_between",
     "draw_tickets",
     "run",
     "simulate",
@@ -99,7 +99,7 @@ def seconds_of(moment: time) -> int:
     return moment.hour * 3600 + moment.minute * 60 + moment.second
 
 
-def half_hours(opens: float, closes: float) -> tuple[float, ...]:
+def slot_edges_between(opens: float, closes: float) -> tuple[float, ...]:
     """The slot edges of a day cut into half-hours from ``opens`` to ``closes`` (a whole number of them)."""
     count = (closes - opens) / HALF_HOUR
     if count <= 0 or count != int(count):
@@ -189,7 +189,7 @@ class Window:
 class HallDay:
     """One hall day to simulate.
 
-    ``slot_edges``: the slots' boundaries (normally half-hours; ``half_hours`` builds them), the first
+    ``slot_edges``: the slots' boundaries (normally half-hours; ``slot_edges_between`` builds them), the first
     the opening, the last the closing. ``last_ticket``: no ticket is issued from then on (default: the
     closing). ``wait_target_seconds``: the wait within which a call counts as on time (default 15 min).
     ``max_priority_in_row``: settings.WEIMIN_MAX_PRIORITY_IN_ROW."""

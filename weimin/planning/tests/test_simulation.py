@@ -20,11 +20,11 @@ from weimin.planning.simulation import (
     Window,
     draw_tickets,
     erlang_c_windows,
-    half_hours,
     required_windows_by_simulation,
     run,
     seconds_of,
     simulate,
+    slot_edges_between,
     windows_for_requirement,
 )
 from weimin.tickets.rules import Waiting, call_order
@@ -34,7 +34,7 @@ TEN_MINUTES = HandlingTimes(mean_seconds=600, cv=0.5)
 
 
 def small_day(**changes) -> HallDay:
-    edges = half_hours(NINE, NOON)
+    edges = slot_edges_between(NINE, NOON)
     day = HallDay(
         slot_edges=edges,
         groups=(SkillGroup("business", (6.0,) * 6, TEN_MINUTES, priority_share=0.2),),
@@ -176,7 +176,7 @@ def test_a_window_not_staffed_serves_nobody():
 def test_no_tickets_after_the_cut_off_and_the_waiting_are_served_after_closing():
     day = replace(
         small_day(),
-        slot_edges=half_hours(NINE, HALF_PAST_SEVEN),
+        slot_edges=slot_edges_between(NINE, HALF_PAST_SEVEN),
         groups=(SkillGroup("business", (12.0,) * 21, TEN_MINUTES),),  # more than one window can take
         windows=(Window("1", frozenset({"business"}), ((NINE, HALF_PAST_SEVEN),)),),
         last_ticket=seconds_of(time(19)),
@@ -270,7 +270,7 @@ def test_erlang_c_leaves_the_half_hours_after_a_peak_short_and_simulation_correc
     # 90 % to be called within 15 minutes. Erlang C staffs each half-hour as a steady state of its own, so
     # the windows it drops after the peak leave its backlog of long visits to fewer windows: the half-hours
     # after the peak fall short, those before it do not.
-    edges = half_hours(NINE, NOON)
+    edges = slot_edges_between(NINE, NOON)
     peak = SkillGroup("business", (6.0, 12.0, 30.0, 30.0, 6.0, 6.0), HandlingTimes(mean_seconds=600, cv=2.0))
     day = HallDay(edges, (peak,), ())
     erlang = erlang_c_windows(day, target_share=0.9)["business"]
