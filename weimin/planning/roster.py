@@ -184,9 +184,8 @@ class ShiftPattern:
             raise ValueError(f"break_minutes of pattern {self.name} must be shorter than the shift")
         if self.break_start is not None:
             _on_half_hour(self.break_start, "break_start")
-            if not self.start <= self.break_start or _minutes(self.break_start) + self.break_minutes > _minutes(
-                self.end
-            ):
+            pause_ends = _minutes(self.break_start) + self.break_minutes
+            if self.break_start < self.start or pause_ends > _minutes(self.end):
                 raise ValueError(f"break_start of pattern {self.name} must leave the break inside the shift")
         if self.weekdays is not None and not self.weekdays <= set(range(7)):
             raise ValueError(f"weekdays of pattern {self.name} must lie in 0..6")
