@@ -3,6 +3,7 @@
     .venv/bin/python bench/roster.py                          # 60 s each, 8 workers, with the headcount answer
     .venv/bin/python bench/roster.py --time-limit 20 --no-headcount   # quicker
     .venv/bin/python bench/roster.py --staff 24                # too few: the headcount answer names the hires
+    .venv/bin/python bench/roster.py --free 30 --no-headcount  # free starts on the half-hour instead of patterns
 
 The demo district hall (龙岗区行政服务大厅, ``weimin.demo.data``): its 29 windows in 7 skill groups (item categories),
 35 staff (synthetic, seeded: a primary group each in proportion to the windows, every third person a second group,
@@ -53,6 +54,7 @@ from weimin.planning.labour import (  # noqa: E402
     week_overtime_minutes,
 )
 from weimin.planning.roster import (  # noqa: E402
+    FreeShifts,
     OpeningDay,
     RequiredWindows,
     RosteredShift,
@@ -182,7 +184,7 @@ def matched_coverage(working: list[frozenset[str]], needed: dict[str, int]) -> i
     return sum(place(person, set()) for person in range(len(working)))
 
 
-def summary(name, shifts, people, week, needs, solver_line, coverage=None) -> dict:
+def summary(name, shifts, people, week, needs, patterns, solver_line, coverage=None) -> dict:
     """The figures compared, for a roster (``shifts``) of ``people``; ``coverage`` (day, start, group) → windows
     filled, else the best matching."""
     required = {(n.day, n.start, n.group): n.windows for n in needs}
@@ -191,7 +193,7 @@ def summary(name, shifts, people, week, needs, solver_line, coverage=None) -> di
         coverage = {}
         at_work: dict[tuple[date, time], list[frozenset[str]]] = defaultdict(list)
         for shift in shifts:
-            pattern = next(p for p in PATTERNS if p.name == shift.pattern)
+            pattern = next(p for p in patterns if p.name == shift.pattern)
             for start in pattern.covered:
                 at_work[(shift.day, time(start // 60, start % 60))].append(skills[shift.staff])
         for (day, start), working in at_work.items():
@@ -204,9 +206,8 @@ def summary(name, shifts, people, week, needs, solver_line, coverage=None) -> di
     for shift in shifts:
         by_person[shift.staff].append(shift)
     overtime = [week_overtime_minutes(by_person[p.id], due_minutes(p, week.start, week.working_days)) for p in people]
-    pattern_of = {p.name: p for p in PATTERNS}
-    evenings = [p.recent_evening_sessions + sum(pattern_of[s.pattern].evening for s in by_person[p.id]) for p in people]
-    saturdays = [p.recent_saturday_sessions + sum(s.day.weekday() == 5 for s in by_person[p.id]) for p in people]
+    evenings = [p.recent_evening_sessions + sum(s.evening for s in by_person[p.id]) for p in people]
+    saturdays = [p.recent_saturday_sessions + sum(s.saturday for s in by_person[p.id]) for p in people]
     violations = Counter(v.rule for v in check_roster(shifts, people, week.start, working_days=week.working_days))
     return {
         "name": name,
@@ -246,20 +247,20 @@ def run_weimin(problem: RosterProblem, args) -> dict:
     line = f"{report.status} gap {report.gap:.2%} {report.seconds:.1f} s"
     if within:
         line += f" (≤ 1 % at {within[0]:.1f} s)"
-    return summary("weimin", roster.shifts, problem.staff, problem.week, problem.requirement, line, coverage)
+    return summary("weimin", roster.shifts, problem.staff, problem.week, problem.requirement, (), line, coverage)
 
 
 def run_pyworkforce(problem: RosterProblem, args) -> list[dict]:
     from pyworkforce.rostering import MinHoursRoster
     from pyworkforce.scheduling import MinRequiredResources
 
-    week, people = problem.week, problem.staff
+    week, people, patterns = problem.week, problem.staff, problem.patterns
     day_starts = list(week.days[0].half_hours)  # the longest day's half-hours; Saturday needs none after 13:00
     totals = defaultdict(int)
     for need in problem.requirement:
         totals[(need.day, need.start.hour * 60 + need.start.minute)] += need.windows
     required = [[totals[(o.day, start)] for start in day_starts] for o in week.days]
-    coverage = {p.name: [int(start in p.covered) for start in day_starts] for p in PATTERNS}
+    coverage = {p.name: [int(start in p.covered) for start in day_starts] for p in patterns}
     began = clock.perf_counter()
     scheduler = MinRequiredResources(
         num_days=len(week.days),
@@ -268,7 +269,7 @@ def run_pyworkforce(problem: RosterProblem, args) -> list[dict]:
         required_resources=required,
         max_period_concurrency=len(people),
         max_shift_concurrency=len(people),
-        cost_dict={p.name: p.working_minutes // 30 for p in PATTERNS},  # person-half-hours, as weimin counts them
+        cost_dict={p.name: p.working_minutes // 30 for p in patterns},  # person-half-hours, as weimin counts them
         max_search_time=float(args.time_limit),
     )
     shifts_needed = scheduler.solve()
@@ -290,7 +291,7 @@ def run_pyworkforce(problem: RosterProblem, args) -> list[dict]:
         "surplus window-h": f"{(offered - need_total) / 2} ({(offered - need_total) / need_total:.0%})",
         "shifts a day (max)": max(per_day.values()),
         "person-hours": sum(
-            row["resources"] * next(p for p in PATTERNS if p.name == row["shift"]).working_minutes
+            row["resources"] * next(p for p in patterns if p.name == row["shift"]).working_minutes
             for row in shifts_needed["resources_shifts"]
         )
         / 60,
@@ -300,18 +301,18 @@ def run_pyworkforce(problem: RosterProblem, args) -> list[dict]:
         {"resource": p.id, "shift": pattern.name, "day": d}
         for p in people
         for d, opening in enumerate(week.days)
-        for pattern in PATTERNS
+        for pattern in patterns
         if opening.day in p.leave_days
     ]
-    per_shift = {p.name: [0] * len(week.days) for p in PATTERNS}
+    per_shift = {p.name: [0] * len(week.days) for p in patterns}
     for row in shifts_needed["resources_shifts"]:
         per_shift[row["shift"]][row["day"]] = row["resources"]
     began = clock.perf_counter()
     rostering = MinHoursRoster(
         num_days=len(week.days),
         resources=[p.id for p in people],
-        shifts=[p.name for p in PATTERNS],
-        shifts_hours=[p.working_minutes // 30 for p in PATTERNS],  # half-hours: it needs integers
+        shifts=[p.name for p in patterns],
+        shifts_hours=[p.working_minutes // 30 for p in patterns],  # half-hours: it needs integers
         min_working_hours=0,
         banned_shifts=banned,
         max_resting=len(week.days),
@@ -324,13 +325,22 @@ def run_pyworkforce(problem: RosterProblem, args) -> list[dict]:
     print(f"pyworkforce MinHoursRoster: {line}", flush=True)
     if solution["status"] not in ("OPTIMAL", "FEASIBLE"):
         return [first, {"name": "pyworkforce MinHoursRoster", "solver": line}]
-    pattern_of = {p.name: p for p in PATTERNS}
+    pattern_of = {p.name: p for p in patterns}
     shifts = [
-        RosteredShift(row["resource"], day, shape.start, shape.end, shape.break_minutes, pattern=shape.name)
+        RosteredShift(
+            row["resource"],
+            day,
+            shape.start,
+            shape.end,
+            shape.break_minutes,
+            pattern=shape.name,
+            evening=shape.evening,
+            saturday=shape.saturday or day.weekday() == 5,
+        )
         for row in solution["resource_shifts"]
         for day, shape in [(week.days[row["day"]].day, pattern_of[row["shift"]])]
     ]
-    return [first, summary("pyworkforce MinHoursRoster", shifts, people, week, problem.requirement, line)]
+    return [first, summary("pyworkforce MinHoursRoster", shifts, people, week, problem.requirement, patterns, line)]
 
 
 def print_table(rows: list[dict]) -> None:
@@ -349,13 +359,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--staff", type=int, default=data.DISTRICT_STAFF, help="window staff (the demo hall's 35)")
+    parser.add_argument("--free", type=int, metavar="STEP", help="free starts every STEP minutes, not the patterns")
     parser.add_argument("--no-headcount", dest="headcount", action="store_false")
     args = parser.parse_args()
     week = hall_week()
-    problem = RosterProblem(week, requirement(week, args.demand), staff(args.seed, args.staff), PATTERNS)
+    shifts = PATTERNS
+    if args.free:  # the lunch closure is everyone's break
+        shifts = FreeShifts(min_minutes=240, max_minutes=630, step_minutes=args.free, break_from=time(12))
+    problem = RosterProblem(week, requirement(week, args.demand), staff(args.seed, args.staff), shifts)
     needed = sum(n.windows for n in problem.requirement) / 2
     print(
-        f"district hall, week of {MONDAY}: {len(problem.staff)} staff, {len(PATTERNS)} patterns, "
+        f"district hall, week of {MONDAY}: {len(problem.staff)} staff, {len(problem.patterns)} patterns, "
         f"{needed:.0f} window-hours required (demand × {args.demand})",
         flush=True,
     )
