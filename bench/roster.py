@@ -4,6 +4,7 @@
     .venv/bin/python bench/roster.py --time-limit 20 --no-headcount   # quicker
     .venv/bin/python bench/roster.py --staff 24                # too few: the headcount answer names the hires
     .venv/bin/python bench/roster.py --free 30 --no-headcount  # free starts on the half-hour instead of patterns
+    .venv/bin/python bench/roster.py --before                  # the same staff and visitors before the extension
 
 The demo district hall (龙岗区行政服务大厅, ``weimin.demo.data``): its 29 windows in 7 skill groups (item categories),
 35 staff (synthetic, seeded: a primary group each in proportion to the windows, every third person a second group,
@@ -24,7 +25,8 @@ groups they can serve, per half-hour), and it is put through the same labour che
 
 Printed side by side: solver status, gap and seconds; the required window-hours, covered share, shortage and
 surplus; people and person-hours; overtime; labour-rule violations; fairness of evening and Saturday duty over four
-weeks (max − min and standard deviation of each person's count). Then the headcount answer for the same week.
+weeks (max − min and standard deviation of each person's count). Then the headcount answer for the same week, from
+the roster just made.
 pyworkforce sets ``num_search_workers`` on the solver object, which CP-SAT ignores, so it runs with CP-SAT's default
 workers; the time limit is the same for both.
 """
@@ -57,6 +59,7 @@ from weimin.planning.roster import (  # noqa: E402
     FreeShifts,
     OpeningDay,
     RequiredWindows,
+    Roster,
     RosteredShift,
     RosterProblem,
     ShiftPattern,
@@ -95,13 +98,17 @@ PATTERNS = (
 )
 
 
-def hall_week() -> Week:
-    days = [OpeningDay(MONDAY + timedelta(days=d), time(9), time(19, 30)) for d in range(5)]
-    days.append(OpeningDay(MONDAY + timedelta(days=5), time(9), time(13)))
+def hall_week(before: bool = False) -> Week:
+    """The week with the extended hours, or (``before``) the hours before 2017-10-23: weekdays to 18:00, no
+    Saturday."""
+    closes = time(18) if before else time(19, 30)
+    days = [OpeningDay(MONDAY + timedelta(days=d), time(9), closes) for d in range(5)]
+    if not before:
+        days.append(OpeningDay(MONDAY + timedelta(days=5), time(9), time(13)))
     return Week(MONDAY, tuple(days))
 
 
-def requirement(week: Week, demand: float) -> tuple[RequiredWindows, ...]:
+def requirement(week: Week, demand: float, growth: float = GROWTH) -> tuple[RequiredWindows, ...]:
     """Erlang C windows per half-hour and group for the demo's arrivals × ``demand``, at most the group's windows."""
     handling = defaultdict(list)
     for item in data.ITEMS:
@@ -114,7 +121,7 @@ def requirement(week: Week, demand: float) -> tuple[RequiredWindows, ...]:
             shape = DAY_SHAPE.get(f"{moment:%H:%M}", 0.0) if weekday == 5 or not time(12) <= moment < time(14) else 0
             for group, windows in data.DISTRICT_WINDOWS.items():
                 mean = statistics.fmean(handling[group])
-                per_hour = demand * UTILISATION * windows * 60 / mean * GROWTH * WEEKDAY_DEMAND[weekday] * shape
+                per_hour = demand * UTILISATION * windows * 60 / mean * growth * WEEKDAY_DEMAND[weekday] * shape
                 if weekday == 4 and moment >= time(14):
                     per_hour *= FRIDAY_AFTERNOON
                 if moment >= EVENING_STARTS:
@@ -225,7 +232,7 @@ def summary(name, shifts, people, week, needs, patterns, solver_line, coverage=N
     }
 
 
-def run_weimin(problem: RosterProblem, args) -> dict:
+def run_weimin(problem: RosterProblem, args) -> tuple[Roster, dict]:
     shown, within = [-10.0], []
 
     def progress(p):
@@ -247,7 +254,9 @@ def run_weimin(problem: RosterProblem, args) -> dict:
     line = f"{report.status} gap {report.gap:.2%} {report.seconds:.1f} s"
     if within:
         line += f" (≤ 1 % at {within[0]:.1f} s)"
-    return summary("weimin", roster.shifts, problem.staff, problem.week, problem.requirement, (), line, coverage)
+    return roster, summary(
+        "weimin", roster.shifts, problem.staff, problem.week, problem.requirement, (), line, coverage
+    )
 
 
 def run_pyworkforce(problem: RosterProblem, args) -> list[dict]:
@@ -360,25 +369,28 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--staff", type=int, default=data.DISTRICT_STAFF, help="window staff (the demo hall's 35)")
     parser.add_argument("--free", type=int, metavar="STEP", help="free starts every STEP minutes, not the patterns")
+    parser.add_argument("--before", action="store_true", help="the hours before 2017-10-23 (to 18:00, no Saturday)")
     parser.add_argument("--no-headcount", dest="headcount", action="store_false")
     args = parser.parse_args()
-    week = hall_week()
+    week = hall_week(args.before)
     shifts = PATTERNS
     if args.free:  # the lunch closure is everyone's break
         shifts = FreeShifts(min_minutes=240, max_minutes=630, step_minutes=args.free, break_from=time(12))
-    problem = RosterProblem(week, requirement(week, args.demand), staff(args.seed, args.staff), shifts)
+    needs = requirement(week, args.demand, 1.0 if args.before else GROWTH)
+    problem = RosterProblem(week, needs, staff(args.seed, args.staff), shifts)
     needed = sum(n.windows for n in problem.requirement) / 2
     print(
         f"district hall, week of {MONDAY}: {len(problem.staff)} staff, {len(problem.patterns)} patterns, "
         f"{needed:.0f} window-hours required (demand × {args.demand})",
         flush=True,
     )
-    rows = [run_weimin(problem, args), *run_pyworkforce(problem, args)]
+    today, row = run_weimin(problem, args)
+    rows = [row, *run_pyworkforce(problem, args)]
     print()
     print_table(rows)
     if args.headcount:
         print(f"\nheadcount answer ({args.time_limit:.0f} s a search):", flush=True)
-        answer = headcount_answer(problem, time_limit_seconds=args.time_limit, num_workers=args.workers)
+        answer = headcount_answer(problem, time_limit_seconds=args.time_limit, num_workers=args.workers, today=today)
         if answer.sufficient:
             print(f"  current staff suffice: {answer.overtime_minutes / 60:.1f} h overtime (owed as 补休), "
                   f"{answer.comp_time_minutes / 60:.1f} h 补休 granted")  # fmt: skip

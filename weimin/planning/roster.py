@@ -743,10 +743,9 @@ def solve_roster(
     (0: until proven optimal), or until ``stop`` is set; with its solver report. ``on_progress`` is called from the
     solver's thread with each improving roster's figures."""
     built = _Model(problem)
-    solver, report = built.solve(
-        built.roster_objective(), time_limit_seconds, num_workers, gap_limit, on_progress, stop
+    return built.roster(
+        *built.solve(built.roster_objective(), time_limit_seconds, num_workers, gap_limit, on_progress, stop)
     )
-    return built.roster(solver, report)
 
 
 @dataclass(frozen=True)
@@ -778,19 +777,16 @@ def headcount_answer(
     gap_limit: float = 0.0,
     on_progress: Callable[[Progress], None] | None = None,
     stop: threading.Event | None = None,
+    today: Roster | None = None,
 ) -> HeadcountAnswer:
-    """The headcount answer (issue 12 point 4); each of its two searches runs as :func:`solve_roster` says."""
+    """The headcount answer (issue 12 point 4). ``today`` is today's staff's roster of ``problem`` when already
+    solved (:func:`solve_roster`), else it is solved first; each search runs as :func:`solve_roster` says."""
     if extra_contract_minutes <= 0:
         raise ValueError("extra_contract_minutes must be positive")
     limits = (time_limit_seconds, num_workers, gap_limit, on_progress, stop)
-    today = solve_roster(
-        problem,
-        time_limit_seconds=time_limit_seconds,
-        num_workers=num_workers,
-        gap_limit=gap_limit,
-        on_progress=on_progress,
-        stop=stop,
-    )
+    if today is None:
+        built = _Model(problem)
+        today = built.roster(*built.solve(built.roster_objective(), *limits))
     overtime = sum(plan.overtime_minutes for plan in today.staff)
     comp = sum(plan.comp_time_minutes for plan in today.staff)
     if not today.short_half_hours:
