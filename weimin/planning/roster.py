@@ -6,7 +6,8 @@ is placed at a fixed half-hour (the pattern's ``break_start``, else the middle o
 nothing.
 
 **Decisions.** ``x[i, d, p] = 1`` when person ``i`` works shift pattern ``p`` on day ``d`` (patterns the manager
-defines, or every start on the half-hour with a length between a minimum and a maximum: :class:`FreeShifts`). A
+defines, or every start on the half-hour with a length between a minimum and a maximum, :class:`FreeShifts`, turned
+into patterns). A
 person with several skill groups (item categories) also chooses, for each half-hour worked, the one group they serve;
 with one group the choice is implied.
 
@@ -35,16 +36,21 @@ effect because the weights are far apart:
   balance, so slack becomes time off for whoever is owed most, and costs less than surplus;
 - preferences: each unmet wish (an unwanted shift given, a wanted one not) [500].
 
-The solver runs with a time limit (default 60 s) on ``num_workers`` (default 8: the portfolio of 8 proves far faster
-than fewer workers, even on 2 cores) and reports its status, objective, proven bound and the optimality gap
+The solver runs with a time limit (default 60 s) on ``num_workers`` (default 8, the portfolio the issue found to
+prove fastest even on 2 cores; on the bench's week 2 workers did as well, see docs/benchmarks.md), optionally until
+a ``gap_limit``, and reports its status, objective, proven bound and the optimality gap
 ``(objective − bound) / max(1, |objective|)``. A progress callback receives each improving roster; setting the
-``stop`` event ends the search and keeps the best roster so far.
+``stop`` event ends the search and keeps the best roster so far. With the manager's patterns the district hall's week
+(35 staff) is within 1 % in seconds; free starts on the half-hour (about 100 shapes a day) are not, at that size, in
+60 s — :class:`FreeShifts` can take a coarser step and put the break at the lunch closure.
 
 **Headcount** (:func:`headcount_answer`): the roster of today's staff gives the shortage; if any, a second model adds,
-per short group ``g``, a pool of ``3 · m_g`` optional generic hires (``m_g`` the most windows short in any half-hour;
-three people per window cover a window every open hour of a 7-day week within the rules, so the pool never binds) and
+per short group ``g``, a pool of ``3 · m_g`` optional hires skilled in ``g`` alone (``m_g`` the most windows short in
+any half-hour: three people a window can staff it through a 7-day week of two shifts a day within the rules) and
 minimises ``shortage · (pool + 1) + hires``: the fewest hires that reach the least shortage, proven when the status is
-OPTIMAL. It is exact for the model, unlike a bound from the LP relaxation, which would divide people into fractions.
+OPTIMAL; whatever shortage even the pool leaves is reported. It is exact for the model, unlike a bound from the LP
+relaxation, which would divide people into fractions and ignore shift shapes and rest days. Hires are drawn from the
+short groups only (hiring in another group to free a multi-skilled colleague is not considered).
 
 Assumptions: all of a week's overtime counts against the month it is planned in; a multi-skilled person may change
 group between half-hours; a person without the skill of any required group still works (as surplus) in their first.
@@ -471,7 +477,7 @@ class _Model:
         self.short = {key: m.new_int_var(0, need, f"short{key}") for key, need in self.required.items()}
         for key, short in self.short.items():
             m.add(sum(serving[key]) + short >= self.required[key])
-        self.planned, self.overtime, self.idle, self.comp = {}, {}, {}, {}
+        self.overtime, self.idle, self.comp = {}, {}, {}
         for member in self.staff:
             own = self._own(member.id)
             worked = sum(var * self.patterns[p].working_minutes for (_, p), var in own)
@@ -485,8 +491,7 @@ class _Model:
             comp = m.new_int_var(0, min(member.comp_time_minutes, self.due[member.id]), f"comp[{member.id}]")
             idle = m.new_int_var(0, self.due[member.id], f"idle[{member.id}]")
             m.add(idle + comp + worked >= self.due[member.id])
-            self.planned[member.id], self.overtime[member.id] = worked, overtime
-            self.idle[member.id], self.comp[member.id] = idle, comp
+            self.overtime[member.id], self.idle[member.id], self.comp[member.id] = overtime, idle, comp
             m.add(sum(var for _, var in own) <= 7 - rules.rest_days_per_week)
             self._rest_between(member.id, own)
 
@@ -550,10 +555,6 @@ class _Model:
                         if apart + _minutes(second_pattern.start) - _minutes(first_pattern.end) < rest:
                             self.model.add_bool_or([first.Not(), second.Not()])
 
-    def sessions(self, member_id: str, kind: str) -> cp_model.LinearExprT:
-        """The member's evening (or Saturday) sessions this week."""
-        return sum(var for (day, p), var in self._own(member_id) if self._is_session(day, self.patterns[p], kind))
-
     def _is_session(self, day: date, pattern: ShiftPattern, kind: str) -> bool:
         if kind == "evening":
             return pattern.evening
@@ -575,11 +576,16 @@ class _Model:
                 ("evening", member.recent_evening_sessions),
                 ("saturday", member.recent_saturday_sessions),
             ):
-                count = [var for (day, p), var in self._own(member.id) if self._is_session(day, self.patterns[p], kind)]
-                at_least = [m.new_bool_var(f"{kind}[{member.id}]>={k}") for k in range(1, len(count) + 1)]
+                count = [
+                    (day, var)
+                    for (day, p), var in self._own(member.id)
+                    if self._is_session(day, self.patterns[p], kind)
+                ]
+                most = len({day for day, _ in count})  # one shift a day
+                at_least = [m.new_bool_var(f"{kind}[{member.id}]>={k}") for k in range(1, most + 1)]
                 if not at_least:
                     continue
-                m.add(sum(at_least) == sum(count))
+                m.add(sum(at_least) == sum(var for _, var in count))
                 for higher, lower in zip(at_least[1:], at_least, strict=False):
                     m.add_implication(higher, lower)
                 fairness += [flag * (2 * (recent + k) - 1) for k, flag in enumerate(at_least, start=1)]
