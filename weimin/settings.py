@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "weimin.ratings",
     "weimin.shifts",
     "weimin.analytics",
+    "weimin.planning",
     "weimin.workstation",
     "weimin.demo",  # last: the demo sits outside the domain and answers its hooks (shifts.signals)
 ]
@@ -283,6 +284,24 @@ WEIMIN_ANALYTICS_REFRESH_SECONDS = int(os.environ.get("WEIMIN_ANALYTICS_REFRESH_
 WEIMIN_ANALYTICS_UNDER_USED = float(os.environ.get("WEIMIN_ANALYTICS_UNDER_USED", "0.5"))
 WEIMIN_ANALYTICS_OVER_USED = float(os.environ.get("WEIMIN_ANALYTICS_OVER_USED", "1.5"))
 WEIMIN_ANALYTICS_TARGET_SHARE = float(os.environ.get("WEIMIN_ANALYTICS_TARGET_SHARE", "0.8"))
+
+# Planning (issue 12, weimin/planning/). The service level a plan aims at: TARGET_SHARE of visitors called
+# within TARGET_MINUTES, in every half-hour (required windows by Erlang C, then corrected by simulating the
+# day SIMULATION_REPLICATIONS times). The roster solver stops after TIME_LIMIT_SECONDS with its proven gap.
+WEIMIN_PLANNING_TARGET_SHARE = float(os.environ.get("WEIMIN_PLANNING_TARGET_SHARE", "0.8"))
+WEIMIN_PLANNING_TARGET_MINUTES = int(os.environ.get("WEIMIN_PLANNING_TARGET_MINUTES", "15"))
+WEIMIN_PLANNING_SIMULATION_REPLICATIONS = int(os.environ.get("WEIMIN_PLANNING_SIMULATION_REPLICATIONS", "200"))
+WEIMIN_PLANNING_TIME_LIMIT_SECONDS = float(os.environ.get("WEIMIN_PLANNING_TIME_LIMIT_SECONDS", "60"))
+WEIMIN_PLANNING_SOLVER_WORKERS = int(os.environ.get("WEIMIN_PLANNING_SOLVER_WORKERS", "8"))
+# Labour rules (../shared/brief/DOMAIN.md §5; 劳动法 Arts. 36, 38, 41): regular hours a day, overtime a day
+# and a month, rest days a week, the shortest rest between two shifts.
+WEIMIN_PLANNING_REGULAR_HOURS_PER_DAY = float(os.environ.get("WEIMIN_PLANNING_REGULAR_HOURS_PER_DAY", "8"))
+WEIMIN_PLANNING_OVERTIME_HOURS_PER_DAY = float(os.environ.get("WEIMIN_PLANNING_OVERTIME_HOURS_PER_DAY", "3"))
+WEIMIN_PLANNING_OVERTIME_HOURS_PER_MONTH = float(os.environ.get("WEIMIN_PLANNING_OVERTIME_HOURS_PER_MONTH", "36"))
+WEIMIN_PLANNING_REST_DAYS_PER_WEEK = int(os.environ.get("WEIMIN_PLANNING_REST_DAYS_PER_WEEK", "1"))
+WEIMIN_PLANNING_MIN_REST_HOURS = float(os.environ.get("WEIMIN_PLANNING_MIN_REST_HOURS", "11"))
+# The forecast reads this many weeks of recorded tickets before the week it plans.
+WEIMIN_PLANNING_HISTORY_WEEKS = int(os.environ.get("WEIMIN_PLANNING_HISTORY_WEEKS", "26"))
 
 # Limits on abuse (issue 9, docs/security.md "Limits on abuse and enrolled devices"), counted in CACHES
 # above, the database cache every process shares.

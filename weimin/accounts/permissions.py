@@ -60,6 +60,9 @@ class Action(enum.StrEnum):
     CALENDAR_ENTER = "calendar.enter"
     CASE_TAKE = "case.take"
     ANALYTICS_VIEW = "analytics.view"
+    PLANNING_PLAN = "planning.plan"
+    PLANNING_APPROVE = "planning.approve"
+    PLANNING_READ = "planning.read"
 
 
 S = Standing
@@ -105,6 +108,9 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.CALENDAR_ENTER: frozenset({OFFICE}),
     Action.CASE_TAKE: frozenset({AT, MANAGER}),
     Action.ANALYTICS_VIEW: frozenset({MANAGER, OFFICE}),
+    Action.PLANNING_PLAN: frozenset({MANAGER}),
+    Action.PLANNING_APPROVE: frozenset({MANAGER}),
+    Action.PLANNING_READ: frozenset({MANAGER, OFFICE}),
 }
 
 _ROLE_STANDING = {
@@ -197,4 +203,7 @@ ACTION_LABELS = {
     Action.CALENDAR_ENTER: gettext_lazy("enter a year's national holidays"),
     Action.CASE_TAKE: gettext_lazy("take a case from the hall's pool"),
     Action.ANALYTICS_VIEW: gettext_lazy("see the hall's figures"),
+    Action.PLANNING_PLAN: gettext_lazy("plan the hall's week"),
+    Action.PLANNING_APPROVE: gettext_lazy("approve the hall's roster"),
+    Action.PLANNING_READ: gettext_lazy("see the hall's rosters"),
 }

@@ -176,3 +176,21 @@ def duties_changed_since(duty_id: int, instant: datetime | None) -> tuple[int, s
         changed |= Q(ended_at__gte=instant)
     newest = Duty.objects.order_by("-id").values_list("id", flat=True).first()
     return newest or duty_id, set(Duty.objects.filter(changed).values_list("window__hall_id", "started_at"))
+
+
+def duties_of(user_ids, start: datetime, end: datetime) -> list[tuple[int, datetime, datetime | None]]:
+    """The duties of these people overlapping [start, end): ``(user_id, started_at, ended_at)``, ``ended_at``
+    None while held — what planning reads for the month's overtime and the recent evening and Saturday turns."""
+    rows = Duty.objects.filter(user_id__in=list(user_ids), started_at__lt=end).exclude(ended_at__lte=start)
+    return list(rows.order_by("started_at").values_list("user_id", "started_at", "ended_at"))
+
+
+def balances(user_ids) -> dict[int, int]:
+    """The 补休 balance in minutes of each of these people (absent: zero)."""
+    rows = CompTimeEntry.objects.filter(user_id__in=list(user_ids)).values("user").annotate(total=Sum("minutes"))
+    return {row["user"]: row["total"] for row in rows}
+
+
+def on_duty_users(hall: Hall) -> set[int]:
+    """The people holding one of the hall's windows now."""
+    return set(Duty.objects.open().filter(window__hall=hall).values_list("user_id", flat=True))

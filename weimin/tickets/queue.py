@@ -16,7 +16,8 @@ from weimin.halls import reference
 from weimin.halls.models import Hall, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import rules
-from weimin.tickets.models import Ticket, TicketEvent, secret_hash
+from weimin.tickets.choices import AppointmentKind, AppointmentStatus
+from weimin.tickets.models import Appointment, Ticket, TicketEvent, secret_hash
 from weimin.tickets.rules import AT_WINDOW_STATUSES, Event, Status
 
 
@@ -271,3 +272,23 @@ def days_with_events_after(event_id: int) -> tuple[int, set[tuple[int, date]]]:
     rows = TicketEvent.objects.filter(id__gt=event_id)
     newest = rows.order_by("-id").values_list("id", flat=True).first()
     return newest or event_id, set(rows.values_list("hall_id", "business_date").distinct())
+
+
+def booked_slots(hall_id: int, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
+    """The hall's booked appointment slots (预约) beginning in [start, end): ``(slot_start, item_id)`` —
+    what the planning forecast takes as a floor for those half-hours."""
+    rows = Appointment.objects.filter(
+        hall_id=hall_id, kind=AppointmentKind.SLOT, status=AppointmentStatus.BOOKED,
+        slot_start__gte=start, slot_start__lt=end,
+    )  # fmt: skip
+    return list(rows.values_list("slot_start", "item_id"))
+
+
+def priority_counts(hall_id: int, first: date, last: date) -> dict[int, tuple[int, int]]:
+    """Per item, the tickets of the business days [first, last] issued to the priority lane and in all."""
+    rows = (
+        Ticket.objects.filter(hall_id=hall_id, business_date__range=(first, last))
+        .values("item_id")
+        .annotate(priority=Count("id", filter=~Q(priority="")), total=Count("id"))
+    )
+    return {row["item_id"]: (row["priority"], row["total"]) for row in rows}

@@ -5,6 +5,8 @@ It composes the domain apps below it — tickets, shifts and the cases' intake f
 nothing itself: every change is an action of the app that owns it.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,6 +28,7 @@ from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
 from weimin.halls.lookups import item_or_404, window_or_404
 from weimin.halls.models import Window
+from weimin.planning import queries as planning_queries
 from weimin.shifts import actions as shift_actions
 from weimin.shifts import queries as shift_queries
 from weimin.shifts.models import Duty, Handover
@@ -46,7 +50,13 @@ def choose(request):
     )
     holders = Duty.objects.holders_of(windows)
     rows = [(window, holders.get(window.pk)) for window in windows]
-    context = {"rows": rows, "comp_time_hours": shift_queries.balance(request.user) / 60}
+    today = timezone.localdate(clock.now())
+    first, last = today, planning_queries.week_of(today)[1] + timedelta(days=7)  # this week's rest and the next
+    context = {
+        "rows": rows,
+        "comp_time_hours": shift_queries.balance(request.user) / 60,
+        "my_shifts": planning_queries.my_shifts(request.user, first, last),
+    }
     return render(request, "workstation/choose.html", context)
 
 

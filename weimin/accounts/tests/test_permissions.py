@@ -27,6 +27,8 @@ from weimin.cases.tests.conftest import ADULT
 from weimin.core import clock
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.halls.models import Window
+from weimin.planning import actions as planning
+from weimin.planning.models import Roster
 from weimin.ratings import actions as ratings
 from weimin.shifts import actions as shifts
 from weimin.shifts.models import ChecklistItem, CompTimeEntry, Duty, EveningChecklist
@@ -283,6 +285,16 @@ def _view_analytics(who, w):
     return acted(lambda: analytics.hall_for(who, w.hall.code))
 
 
+def _plan_week(who, w):
+    monday = w.now().date() - timedelta(days=w.now().weekday())
+    return acted(lambda: planning.start_planning(who, w.hall, monday, w.now()))
+
+
+def _approve_roster(who, w):
+    roster = Roster.objects.create(hall=w.hall, week_start=w.now().date(), planned_at=w.now())
+    return acted(lambda: planning.approve(who, roster, w.now()))
+
+
 SCENARIOS = {
     Action.TICKET_CALL: _call,
     Action.TICKET_SERVE: _serve,
@@ -315,6 +327,9 @@ SCENARIOS = {
     Action.CALENDAR_ENTER: _enter_calendar_year,
     Action.CASE_TAKE: _take,
     Action.ANALYTICS_VIEW: _view_analytics,
+    Action.PLANNING_PLAN: _plan_week,
+    Action.PLANNING_APPROVE: _approve_roster,
+    Action.PLANNING_READ: lambda who, w: w.page(who, f"/planning/halls/{w.hall.code}/"),
 }
 
 PEOPLE = {
