@@ -18,7 +18,7 @@ to the digit:
    serving every group they are skilled in.
 
 An open day without a single ticket recorded is read as a gap in the records (the hall did not record
-that day), not as a day nobody came: it is left out of the forecast's history.
+that day), not as a day nobody came: it is left out of the forecast's history (``history_for``).
 """
 
 from __future__ import annotations
@@ -264,25 +264,32 @@ def hall_inputs(hall: Hall, monday: date) -> HallInputs:
     )
 
 
-def forecast_for(hall: Hall, monday: date, now: datetime) -> forecast.WeekForecast:
-    """The week's forecast from the recorded history before it (up to yesterday when the week has begun or
-    is next week)."""
-    yesterday = hall.local_date(now) - timedelta(days=1)
-    recorded_until = min(monday - timedelta(days=1), yesterday)
-    first = recorded_until - timedelta(weeks=settings.WEIMIN_PLANNING_HISTORY_WEEKS)
-    arrivals = inputs.arrival_counts(hall, first, recorded_until)
+def history_for(hall: Hall, recorded_until: date, *, since: date, until: date | None = None):
+    """The recorded arrivals from ``since`` to ``recorded_until`` and the day info from the first of them to
+    ``until`` (default: two weeks after), as the forecast and its backtest read them. An open day without a
+    single ticket recorded is a gap in the records, not a day nobody came: it is read as closed."""
+    arrivals = inputs.arrival_counts(hall, since, recorded_until)
     if not arrivals:
         raise PlanningError(
             _("No tickets recorded at %(hall)s in the %(weeks)s weeks before the week: nothing to forecast from.")
             % {"hall": hall.name, "weeks": settings.WEIMIN_PLANNING_HISTORY_WEEKS}
         )
-    first = min(day for day, _slot, _group in arrivals)
     recorded = {day for day, _slot, _group in arrivals}
     days = []
-    for info in inputs.day_infos(hall, first, monday + timedelta(days=13)):
+    for info in inputs.day_infos(hall, min(recorded), until or recorded_until + timedelta(days=14)):
         if info.open_slots and info.date <= recorded_until and info.date not in recorded:
-            info = replace(info, open_slots=frozenset())  # a gap in the records, not a day nobody came
+            info = replace(info, open_slots=frozenset())
         days.append(info)
+    return arrivals, days
+
+
+def forecast_for(hall: Hall, monday: date, now: datetime) -> forecast.WeekForecast:
+    """The week's forecast from the recorded history before it (up to yesterday when the week has begun or
+    is next week)."""
+    yesterday = hall.local_date(now) - timedelta(days=1)
+    recorded_until = min(monday - timedelta(days=1), yesterday)
+    since = recorded_until - timedelta(weeks=settings.WEIMIN_PLANNING_HISTORY_WEEKS)
+    arrivals, days = history_for(hall, recorded_until, since=since, until=monday + timedelta(days=13))
     follows = settings.WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY
     try:
         return forecast.forecast_week(
@@ -291,7 +298,7 @@ def forecast_for(hall: Hall, monday: date, now: datetime) -> forecast.WeekForeca
                                       makeup_follows_weekday=follows),
             recorded_until=recorded_until,
         )  # fmt: skip
-    except ValueError as error:  # the history cannot carry a forecast (e.g. an open day with no records)
+    except ValueError as error:  # the history cannot carry a forecast
         raise PlanningError(_("The forecast cannot be made: %(reason)s") % {"reason": error}) from None
 
 

@@ -123,3 +123,24 @@ def test_the_effect_report_shows_the_rise_after_the_extension(history, freeze, c
     assert visits["verdict"] == "rise" and 0 < visits["low"] <= visits["absolute"] <= visits["high"]
     assert evening["verdict"] == "rise" and printed["before"]["evening_share"] == 0.0
     assert "升幅超出正常波动" in printed["summary"]
+
+
+def test_the_forecast_beats_seasonal_naive_on_the_demo_history(history, freeze):
+    """Issue 12: the planning forecast's rolling-origin backtest on the demo's halls, against seasonal naive."""
+    from datetime import timedelta
+
+    from weimin.planning import forecast, plan
+
+    now = freeze("2017-11-13 08:00")
+    actions.refresh(now)
+    for code in HALLS:
+        hall = Hall.objects.get(code=code)
+        arrivals, days = plan.history_for(hall, date(2017, 11, 12), since=date(2017, 9, 25))
+        report = forecast.backtest(arrivals, days, [date(2017, 10, 9) + timedelta(weeks=n) for n in range(5)])
+        for kind, model in report.model_mean.items():
+            assert model is not None and model < report.naive_mean[kind], (
+                code,
+                kind,
+                report.model_mean,
+                report.naive_mean,
+            )
