@@ -4,8 +4,8 @@ the rollups, against computing the same figures by a full scan of the events, at
     .venv/bin/python bench/analytics.py                      # 1 M, then 5 M tickets
     .venv/bin/python bench/analytics.py --tickets 20000      # smoke run (about two minutes)
 
-Building the rollups dominates: about 18 minutes per million tickets on two busy shared cores (2026-11-30),
-so the default run takes well over an hour there; docs/benchmarks.md has the figures.
+Loading and building the rollups dominate: about 2½ minutes per million tickets each on two shared cores
+(2026-11-30), so the default run takes about 30 minutes; docs/benchmarks.md has the figures.
 
 In a throwaway PostgreSQL cluster it migrates, seeds the demo district (12 halls) and loads tickets with
 their events backwards in time from the demo day (2017-12-08), in SQL (``INSERT … SELECT`` over

@@ -34,6 +34,7 @@ workers; the time limit is the same for both.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -46,8 +47,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # In place of this script's folder, whose queue.py would shadow the standard library's queue.
 sys.path[0] = str(ROOT)
 
+import django  # noqa: E402
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weimin.test_settings")  # the demo's model needs its apps, no database
+django.setup()
+
 from weimin.analytics.queueing import windows_needed  # noqa: E402
-from weimin.demo import data  # noqa: E402
+from weimin.demo import data, history  # noqa: E402
+from weimin.halls.choices import HallKind  # noqa: E402
 from weimin.planning.labour import (  # noqa: E402
     Preference,
     StaffMember,
@@ -69,22 +76,11 @@ from weimin.planning.roster import (  # noqa: E402
 )
 
 MONDAY = date(2017, 12, 4)
-# The demo's demand model (weimin/demo/history.py, which imports Django, so its figures are repeated here): each
-# category's windows draw visitors at UTILISATION of their capacity, by weekday, Friday afternoon, half-hour shape
-# (the hall closes 12:00–14:00 on weekdays), evening mix by category, and the growth since the extended hours began.
-UTILISATION = 0.36
-WEEKDAY_DEMAND = (1.22, 1.05, 1.0, 0.97, 0.92, 0.55)
-FRIDAY_AFTERNOON = 0.8
-DAY_SHAPE = {
-    "09:00": 0.75, "09:30": 1.05, "10:00": 1.3, "10:30": 1.35, "11:00": 1.15, "11:30": 0.7,
-    "12:00": 0.6, "12:30": 0.5,  # Saturday morning's end
-    "14:00": 0.7, "14:30": 1.0, "15:00": 1.15, "15:30": 1.1, "16:00": 1.0, "16:30": 0.9, "17:00": 0.75,
-    "17:30": 0.6, "18:00": 1.3, "18:30": 1.2, "19:00": 0.6,
-}  # fmt: skip
-EVENING_STARTS = time(18, 0)
-EVENING_CATEGORY = {"business": 1.5, "tax": 1.35, "fire": 1.2, "real-estate": 1.0, "housing-fund": 0.85,
-                    "social-security": 0.75, "household": 0.65}  # fmt: skip
-GROWTH = 1.015**6  # six weeks after 2017-10-23 at 1.5 % a week
+# The demo's demand model (weimin/demo/history.py): each category's windows draw visitors at the district hall's
+# UTILISATION of their capacity, by weekday, Friday afternoon, half-hour shape (the hall closes 12:00–14:00 on
+# weekdays), evening mix by category, and the growth since the extended hours began (six weeks before MONDAY).
+UTILISATION = history.UTILISATION[HallKind.DISTRICT]
+GROWTH = (1 + history.WEEKLY_GROWTH) ** 6
 TARGET_MINUTES, TARGET_SHARE = 15, 0.8
 WEEKDAYS = frozenset(range(5))
 PATTERNS = (
@@ -118,14 +114,18 @@ def requirement(week: Week, demand: float, growth: float = GROWTH) -> tuple[Requ
         weekday = opening.day.weekday()
         for start in opening.half_hours:
             moment = time(start // 60, start % 60)
-            shape = DAY_SHAPE.get(f"{moment:%H:%M}", 0.0) if weekday == 5 or not time(12) <= moment < time(14) else 0
+            shape = (
+                history.DAY_SHAPE.get(f"{moment:%H:%M}", 0.0)
+                if weekday == 5 or not time(12) <= moment < time(14)
+                else 0
+            )
             for group, windows in data.DISTRICT_WINDOWS.items():
                 mean = statistics.fmean(handling[group])
-                per_hour = demand * UTILISATION * windows * 60 / mean * growth * WEEKDAY_DEMAND[weekday] * shape
+                per_hour = demand * UTILISATION * windows * 60 / mean * growth * history.WEEKDAY_DEMAND[weekday] * shape
                 if weekday == 4 and moment >= time(14):
-                    per_hour *= FRIDAY_AFTERNOON
-                if moment >= EVENING_STARTS:
-                    per_hour *= EVENING_CATEGORY[group]
+                    per_hour *= history.FRIDAY_AFTERNOON
+                if moment >= history.EVENING_STARTS:
+                    per_hour *= history.EVENING_CATEGORY[group]
                 count = min(windows_needed(per_hour, mean, TARGET_MINUTES, TARGET_SHARE), windows) if per_hour else 0
                 needs.append(RequiredWindows(opening.day, moment, group, count))
     return tuple(needs)

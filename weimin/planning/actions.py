@@ -58,8 +58,8 @@ def run_planning(run: PlanningRun, *, time_limit: float | None = None) -> Planni
                     PlanningRun.objects.filter(pk=run.pk).update(progress=written[:200])
                 if PlanningRun.objects.filter(pk=run.pk, stop_requested=True).exists():
                     stop.set()
-        except DatabaseError:
-            pass  # the live status is best effort (a busy SQLite file): the plan goes on
+        except (DatabaseError, RuntimeError):
+            pass  # the live status is best effort (a busy SQLite file, a test's database gone): the plan goes on
         finally:
             connection.close()  # this thread's own connection
 
@@ -76,10 +76,12 @@ def run_planning(run: PlanningRun, *, time_limit: float | None = None) -> Planni
                                  on_progress=progress, stop=stop)  # fmt: skip
     except plan.PlanningError as error:
         done.set()
+        watcher.join(timeout=2 * STOP_POLL_SECONDS)
         PlanningRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(error)[:300],
                                                      finished_at=clock.now())  # fmt: skip
     else:
-        done.set()  # the watcher ends on its own (not joined: its last query may wait on a busy database)
+        done.set()
+        watcher.join(timeout=2 * STOP_POLL_SECONDS)  # not longer: its last query may wait on a busy database
         roster = save_plan(run.started_by, planned, run.started_at)
         PlanningRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE, roster=roster, finished_at=clock.now())
     finally:

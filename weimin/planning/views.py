@@ -58,6 +58,18 @@ def iso_week(monday: date) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _week_page(hall: Hall, week: str, roster: Roster | None = None) -> str:
+    """The hall's planning page for ``week`` (and one of its rosters)."""
+    return f"{reverse('planning:hall', args=[hall.code])}?week={week}" + (f"&roster={roster.pk}" if roster else "")
+
+
+def _roster(hall: Hall, roster_id: int) -> Roster:
+    roster = queries.roster_of(hall, roster_id)
+    if roster is None:
+        raise Http404(roster_id)
+    return roster
+
+
 @login_required
 def home(request):
     halls = list(halls_where(request.user, Action.PLANNING_READ).order_by("position", "code"))
@@ -207,7 +219,7 @@ def plan(request, code: str):
         messages.error(request, getattr(error, "message", str(error)))
     else:
         _in_background(run)
-    return redirect(f"{reverse('planning:hall', args=[hall.code])}?week={week}")
+    return redirect(_week_page(hall, week))
 
 
 @login_required
@@ -218,7 +230,7 @@ def stop(request, code: str, run_id: int):
     if run is None:
         raise Http404(run_id)
     actions.stop_planning(request.user, run, clock.now())
-    return redirect(f"{reverse('planning:hall', args=[hall.code])}?week={iso_week(run.week_start)}")
+    return redirect(_week_page(hall, iso_week(run.week_start)))
 
 
 def _time(text: str, field: str) -> time | None:
@@ -235,10 +247,7 @@ def _time(text: str, field: str) -> time | None:
 @require_POST
 def edit_shift(request, code: str, roster_id: int):
     hall = _hall(request, code)
-    roster = queries.roster_of(hall, roster_id)
-    if roster is None:
-        raise Http404(roster_id)
-    back = f"{reverse('planning:hall', args=[hall.code])}?week={iso_week(roster.week_start)}&roster={roster.pk}"
+    roster = _roster(hall, roster_id)
     try:
         user_id, day_text = request.POST.get("staff", "")[:12], request.POST.get("day", "")[:10]
         user = get_user_model().objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
@@ -261,21 +270,18 @@ def edit_shift(request, code: str, roster_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Shift saved; the labour rules hold."))
-    return redirect(back)
+    return redirect(_week_page(hall, iso_week(roster.week_start), roster))
 
 
 @login_required
 @require_POST
 def approve(request, code: str, roster_id: int):
     hall = _hall(request, code)
-    roster = queries.roster_of(hall, roster_id)
-    if roster is None:
-        raise Http404(roster_id)
+    roster = _roster(hall, roster_id)
     try:
         actions.approve(request.user, roster, clock.now())
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Roster approved: it is the week's duty plan."))
-    week = iso_week(roster.week_start)
-    return redirect(f"{reverse('planning:hall', args=[hall.code])}?week={week}&roster={roster.pk}")
+    return redirect(_week_page(hall, iso_week(roster.week_start), roster))

@@ -14,8 +14,11 @@ CLERKS = ("huang", "li", "chen", "zhao")
 
 
 @pytest.fixture(autouse=True)
-def quick_solver():
-    """Seconds, not a minute, and two workers: the tests' weeks are small."""
+def quick_solver(monkeypatch):
+    """Seconds, not a minute, and two workers: the tests' weeks are small; a run's watcher looks often."""
+    from weimin.planning import actions
+
+    monkeypatch.setattr(actions, "STOP_POLL_SECONDS", 0.05)
     with override_settings(WEIMIN_PLANNING_TIME_LIMIT_SECONDS=10, WEIMIN_PLANNING_SOLVER_WORKERS=2,
                            WEIMIN_PLANNING_SIMULATION_REPLICATIONS=60):  # fmt: skip
         yield
@@ -44,3 +47,14 @@ def recorded(hall, item, window, clerks, freeze):
     now = freeze("2017-12-02 12:00")
     analytics_actions.refresh(now)
     return now
+
+
+@pytest.fixture
+def draft(hall, recorded, clerks, manager):
+    """The week of 2017-12-04 planned by the manager: a draft roster."""
+    from weimin.planning import actions
+    from weimin.planning.models import RunStatus
+
+    run = actions.run_planning(actions.start_planning(manager, hall, MONDAY, recorded), time_limit=5)
+    assert run.status == RunStatus.DONE
+    return run.roster

@@ -83,14 +83,6 @@ def test_a_week_without_history_or_staff_is_refused_in_words(hall, make_clerk, f
         plan.plan_week(hall, MONDAY, now)  # no tickets recorded to forecast from
 
 
-@pytest.fixture
-def draft(hall, recorded, clerks, manager):
-    run = actions.start_planning(manager, hall, MONDAY, recorded)
-    run = actions.run_planning(run, time_limit=5)
-    assert run.status == RunStatus.DONE
-    return run.roster
-
-
 def test_a_run_plans_in_the_background_one_at_a_time(hall, recorded, clerks, manager):
     run = actions.start_planning(manager, hall, MONDAY, recorded)
     with pytest.raises(Refused):
