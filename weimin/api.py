@@ -19,6 +19,7 @@ from weimin.calendars.rules import CalendarUnknown
 from weimin.cases.api import router as cases_router
 from weimin.core.errors import DomainError
 from weimin.halls.api import router as halls_router
+from weimin.planning.api import router as planning_router
 from weimin.ratings.api import router as ratings_router
 from weimin.shifts.api import router as shifts_router
 from weimin.tickets.api import router as tickets_router
@@ -129,5 +130,6 @@ for router in (
     ratings_router,
     shifts_router,
     analytics_router,
+    planning_router,
 ):
     api.add_router("/", router)

@@ -121,8 +121,8 @@ class HallCalendar:
             self.hall.cutoff_minutes,
         )
 
-    def _weekly_sessions(self, day: date, weekday: int) -> tuple[Session, ...]:
-        schedule = next((s for s in self.schedules if s.covers(day)), None)
+    def _weekly_sessions(self, day: date, weekday: int, hours_of: date | None = None) -> tuple[Session, ...]:
+        schedule = next((s for s in self.schedules if s.covers(hours_of or day)), None)
         if schedule is None:
             return ()
         return tuple(
@@ -134,7 +134,9 @@ class HallCalendar:
     def _schedule_in_force(self, day: date) -> bool:
         return any(s.covers(day) for s in self.schedules)
 
-    def day(self, day: date) -> HallDay:
+    def day(self, day: date, *, hours_of: date | None = None) -> HallDay:
+        """The hall's hours on ``day``; with ``hours_of``, its weekly schedule as it was in force on that
+        other date (planning compares a week under earlier hours), holidays and closures still ``day``'s."""
         special = self.special_days.get(day)
         if special is not None:
             if special.closed:
@@ -152,13 +154,13 @@ class HallCalendar:
         note = holiday_display_name(status.holiday_name)
         if status.kind == DayKind.HOLIDAY:
             return HallDay(day, (), reason, note)
-        if not self._schedule_in_force(day):
+        if not self._schedule_in_force(hours_of or day):
             return HallDay(day, (), DayReason.NO_SCHEDULE, provisional=provisional)
         # 调休: a make-up Saturday or Sunday is a full working day, kept on the weekday schedule.
         weekday = day.weekday()
         if status.kind == DayKind.MAKEUP_WORKDAY:
             weekday = settings.WEIMIN_MAKEUP_WORKDAY_FOLLOWS_WEEKDAY
-        return HallDay(day, self._weekly_sessions(day, weekday), reason, note, provisional)
+        return HallDay(day, self._weekly_sessions(day, weekday, hours_of), reason, note, provisional)
 
     def session_at(self, instant: datetime) -> Session | None:
         return self.day(self.hall.local_date(instant)).session_at(instant)

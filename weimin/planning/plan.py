@@ -84,9 +84,10 @@ class DaySessions:
         return self.sessions[-1].end.time()
 
 
-def opening_days(hall: Hall, monday: date) -> list[DaySessions]:
+def opening_days(hall: Hall, monday: date, hours_of: date | None = None) -> list[DaySessions]:
+    """The week's open days and sessions; with ``hours_of``, under the weekly hours in force on that date."""
     calendar = HallCalendar(hall)
-    days = [calendar.day(monday + timedelta(days=n)) for n in range(7)]
+    days = [calendar.day(monday + timedelta(days=n), hours_of=hours_of) for n in range(7)]
     return [DaySessions(d.date, d.sessions) for d in days if d.open]
 
 
@@ -419,11 +420,14 @@ def plan_week(
     time_limit: float | None = None,
     on_progress: Callable[[roster.Progress], None] | None = None,
     stop: threading.Event | None = None,
+    hours_of: date | None = None,
 ) -> WeekPlan:
-    """Forecast, required windows, roster, headcount and predicted service level of the hall's week."""
+    """Forecast, required windows, roster, headcount and predicted service level of the hall's week; with
+    ``hours_of``, the same week, visitors and staff under the opening hours in force on that date (the article's
+    comparison: the hours before the extended service of 2017-10-23 against those after)."""
     if monday.weekday() != 0:
         raise PlanningError(_("Week: choose a week by its Monday."))
-    days = opening_days(hall, monday)
+    days = opening_days(hall, monday, hours_of)
     if not days:
         raise PlanningError(_("%(hall)s is closed the whole week: nothing to plan.") % {"hall": hall.name})
     members, users = inputs.staff_members(hall, monday, now)

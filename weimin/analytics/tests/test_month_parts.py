@@ -53,3 +53,14 @@ def test_kept_parts_are_bounded_by_the_totals_they_hold():
     kept.put("c", {1: None})
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == ({1: None, 2: None}, None, {1: None})
     assert kept.held == 3
+
+
+def test_a_parts_fingerprint_sums_integers_only():
+    """A float sum is not reproducible under a parallel aggregate: a part keyed by one would never match."""
+    from django.db import models
+
+    from weimin.analytics.models import Rollup
+
+    columns = [Rollup._meta.get_field(name) for name in queries.FINGERPRINTED]
+    assert columns and all(isinstance(c, models.IntegerField | models.AutoField) for c in columns), columns
+    assert len(queries._FINGERPRINT) == len(queries.FINGERPRINTED) + 1  # and the count of rows

@@ -88,3 +88,20 @@ def test_the_status_of_a_run_reloads_the_page_when_it_ends(client, hall, manager
     PlanningRun.objects.filter(pk=run.pk).update(status=RunStatus.DONE)
     ended = client.get("/planning/halls/longgang-district/run?polling=1")
     assert ended.status_code == 204 and ended["HX-Refresh"] == "true"
+
+
+def test_the_api_reads_the_rosters_of_a_week_and_one_roster(client, draft, manager, clerks):
+    from weimin.accounts.actions import issue_token
+
+    as_manager = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(manager)}"}
+    found = client.get("/api/planning/rosters", {"hall": "longgang-district", "week": "2017-W49"}, **as_manager)
+    assert [r["id"] for r in found.json()] == [draft.pk] and found.json()[0]["status"] == "draft"
+    one = client.get(f"/api/planning/rosters/{draft.pk}", **as_manager).json()
+    assert one["plan"]["solver"] == draft.plan["solver"] and len(one["shifts"]) == draft.shifts.count()
+    assert (
+        client.get("/api/planning/rosters", {"hall": "longgang-district", "week": "49"}, **as_manager).status_code
+        == 422
+    )
+    as_clerk = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerks[0])}"}
+    assert client.get(f"/api/planning/rosters/{draft.pk}", **as_clerk).status_code == 403
+    assert client.get("/api/planning/rosters/999999", **as_manager).status_code == 404

@@ -153,3 +153,22 @@ def test_default_shift_patterns_follow_the_hall_hours(hall):
     assert patterns["周末班"].saturday and patterns["周末班"].weekdays == frozenset({5})
     assert [d.day for d in days] == [MONDAY + timedelta(days=n) for n in range(6)]
     assert date(2017, 12, 10) not in [d.day for d in days]
+
+
+def test_the_same_week_under_the_hours_before_the_extension(hall, recorded, clerks, capsys):
+    """The article's comparison: the same visitors and staff under the hours before 2017-10-23 (to 18:00, no
+    Saturday) need fewer window-hours than under the extended ones; the comparison is printed, not saved."""
+    call_command("plan", "--hall", hall.code, "--week", "2017-W49", "--hours-of", "2017-10-22", "--time-limit", "5")
+    before = json.loads(capsys.readouterr().out)
+    after = plan.plan_week(hall, MONDAY, recorded, time_limit=5).as_json()
+    assert before["roster"] is None and before["hours_of"] == "2017-10-22" and not Roster.objects.exists()
+    starts = {i["start"][11:16] for i in before["intervals"]}
+    assert "18:00" not in starts and not any(i["start"].startswith("2017-12-09") for i in before["intervals"])
+    assert any(i["start"].startswith("2017-12-09") for i in after["intervals"])
+
+    def needed(found):
+        return sum(i["required_windows"] for i in found["intervals"])
+
+    assert needed(before) < needed(after)
+    with pytest.raises(CommandError, match="--hours-of"):
+        call_command("plan", "--hall", hall.code, "--week", "2017-W49", "--hours-of", "10/22")
