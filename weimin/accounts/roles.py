@@ -26,7 +26,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     Role.HALL_MANAGER: {
         "halls": ["window", "openingschedule", "openingsession", "specialday", "specialdaysession"],
         "accounts": ["staffprofile", "device"],
-        "planning": ["shiftpattern", "absence"],
+        "planning": ["shiftpattern", "absence", "shiftpreference"],
     },
 }
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from weimin.halls.admin import HallScopedAdmin
-from weimin.planning.models import Absence, ShiftPattern
+from weimin.planning.models import Absence, ShiftPattern, ShiftPreference
 
 
 @admin.register(ShiftPattern)
@@ -23,3 +23,13 @@ class AbsenceAdmin(HallScopedAdmin):
     list_filter = ["kind"]
     search_fields = ["user__username", "user__staff_profile__display_name", "note"]
     date_hierarchy = "starts_at"
+
+
+@admin.register(ShiftPreference)
+class ShiftPreferenceAdmin(HallScopedAdmin):
+    """Staff wishes the roster weighs (never above coverage or the labour rules)."""
+
+    hall_path = "user__staff_profile__halls"
+    list_display = ["user", "wanted", "weekday", "pattern", "note"]
+    list_filter = ["wanted", "weekday"]
+    search_fields = ["user__username", "user__staff_profile__display_name", "pattern", "note"]

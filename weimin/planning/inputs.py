@@ -22,8 +22,8 @@ from weimin.halls.choices import DayReason
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ItemCategory, ServiceItem
 from weimin.planning import forecast
-from weimin.planning.labour import StaffMember
-from weimin.planning.models import Absence, AbsenceKind
+from weimin.planning.labour import Preference, StaffMember
+from weimin.planning.models import Absence, AbsenceKind, ShiftPreference
 from weimin.planning.simulation import HandlingTimes
 from weimin.shifts import queries as shift_queries
 from weimin.tickets import queue
@@ -151,6 +151,10 @@ def staff_members(hall: Hall, monday: date, now: datetime) -> tuple[list[StaffMe
         else:
             unavailable[absence.user_id].append((_local(absence.starts_at, hall), _local(absence.ends_at, hall)))
     balances = shift_queries.balances(ids)
+    wishes = defaultdict(list)
+    for wish in ShiftPreference.objects.filter(user_id__in=ids):
+        day = None if wish.weekday is None else monday + timedelta(days=wish.weekday)
+        wishes[wish.user_id].append(Preference(wish.wanted, day=day, pattern=wish.pattern or None))
     members = [
         StaffMember(
             id=str(p.user_id),
@@ -164,6 +168,7 @@ def staff_members(hall: Hall, monday: date, now: datetime) -> tuple[list[StaffMe
             recent_evening_sessions=len(evenings[p.user_id]),
             recent_saturday_sessions=len(saturdays[p.user_id]),
             last_shift_end=last_end.get(p.user_id),
+            preferences=tuple(wishes[p.user_id]),
         )
         for p in profiles
     ]

@@ -60,6 +60,31 @@ class Absence(models.Model):
         return f"{self.user_id} {self.kind} {self.starts_at:%Y-%m-%d}"
 
 
+class ShiftPreference(models.Model):
+    """A staff member's wish the roster weighs (a soft goal, never above coverage or the labour rules): a
+    shift wanted or not on a weekday, and/or of a named shift pattern ("no evenings on Wednesdays")."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("staff"))
+    wanted = models.BooleanField(_("wanted"), default=False, help_text=_("Unticked: the person would rather not."))
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday (0 = Monday … 6 = Sunday)"), null=True, blank=True, validators=[MaxValueValidator(6)]
+    )
+    pattern = models.CharField(_("shift pattern"), max_length=40, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("shift preference")
+        verbose_name_plural = _("shift preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weekday__isnull=False) | ~models.Q(pattern=""), name="preference_names_something"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'+' if self.wanted else '-'} {self.weekday} {self.pattern}"
+
+
 class RosterStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved roster")

@@ -172,3 +172,18 @@ def test_the_same_week_under_the_hours_before_the_extension(hall, recorded, cler
     assert needed(before) < needed(after)
     with pytest.raises(CommandError, match="--hours-of"):
         call_command("plan", "--hall", hall.code, "--week", "2017-W49", "--hours-of", "10/22")
+
+
+def test_a_wish_entered_for_a_person_is_weighed(hall, recorded, clerks):
+    """Saturday needs two of the four: Huang would rather not come, Li asks for it — both can be granted."""
+    from weimin.planning.models import ShiftPreference
+
+    huang, li = clerks[0], clerks[1]
+    saturday = MONDAY + timedelta(days=5)
+    ShiftPreference.objects.create(user=huang, wanted=False, weekday=5, note="周六照顾老人")
+    ShiftPreference.objects.create(user=li, wanted=True, pattern="周末班")
+    members = {m.id: m for m in plan.inputs.staff_members(hall, MONDAY, recorded)[0]}
+    assert members[str(huang.pk)].preferences == (labour.Preference(False, day=saturday),)
+    planned = plan.plan_week(hall, MONDAY, recorded, time_limit=5)
+    on_saturday = {s.staff for s in planned.roster.shifts if s.day == saturday}
+    assert str(huang.pk) not in on_saturday and str(li.pk) in on_saturday
