@@ -31,6 +31,7 @@ def test_the_manager_plans_edits_and_approves_and_the_clerk_sees_the_shift(
     page.locator("[data-testid=roster-grid]").wait_for(timeout=90_000)  # the run's status page reloads when done
     assert "草稿" in page.inner_text("[data-testid=roster-status]")
     assert "差距" in page.inner_text("[data-testid=solver]")
+    assert "按此排班仿真" in page.inner_text("[data-testid=simulated]")
     page.locator(".coverage-chart canvas").wait_for(timeout=5000)
     page.wait_for_timeout(600)
     page.screenshot(path=screenshots / "planning-roster-manager.png", full_page=True)

@@ -29,6 +29,8 @@ def test_the_week_is_planned_from_the_records(hall, recorded, clerks):
     assert "2017-12-10T09:00:00+08:00" not in by_start  # Sunday closed
     assert found["solver"]["status"] in ("OPTIMAL", "FEASIBLE") and 0 <= found["solver"]["gap"] <= 1
     assert found["shifts"] and {s["staff"] for s in found["shifts"]} <= {c.staff_profile.display_name for c in clerks}
+    predicted = [i["predicted_share_within_target"] for i in found["intervals"]]
+    assert found["shortfall"]["simulated_short_half_hours"] == sum(1 for p in predicted if p is not None and p < 0.8)
     covered = [i for i in found["intervals"] if i["required_windows"]]
     assert all(i["rostered_windows"] >= 1 for i in covered)
     assert all(i["predicted_share_within_target"] is None or 0 <= i["predicted_share_within_target"] <= 1
