@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from weimin.accounts.models import person_name
@@ -25,6 +24,7 @@ from weimin.analytics import rules
 from weimin.analytics.choices import Dimension
 from weimin.analytics.models import Rollup
 from weimin.analytics.records import day_totals
+from weimin.halls.lookups import hall_or_404
 from weimin.halls.models import Hall, ServiceItem, Window
 
 _VALUES = ("hall_id", "business_date", "key", *rules.COUNTERS, "wait_histogram", "service_histogram")
@@ -64,9 +64,7 @@ _DIMENSION_OF = {
 
 def hall_for(user, code: str) -> Hall:
     """The hall whose figures ``user`` asks for: 404 for an unknown code, NotPermitted unless they may."""
-    hall = Hall.objects.filter(code=code).first()
-    if hall is None:
-        raise Http404(code)
+    hall = hall_or_404(code)
     authorize(user, Action.ANALYTICS_VIEW, hall)
     return hall
 

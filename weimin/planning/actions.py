@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from weimin.accounts.permissions import Action, authorize
 from weimin.core import clock
 from weimin.core.errors import InvalidInput, Refused
-from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall
 from weimin.planning import inputs, labour, plan
 from weimin.planning.models import PlanningRun, Roster, RosterShift, RosterStatus, RunStatus
@@ -201,9 +200,8 @@ def edit_shift(
         week = [labour.Shift(str(s.user_id), s.day, s.start, s.end, s.break_minutes) for s in others]
         if start is not None:
             week.append(labour.Shift(member.id, day, start, end, break_minutes))
-        calendar = HallCalendar(roster.hall)
-        working_days = sum(calendar.is_working_day(roster.week_start + timedelta(days=n)) for n in range(7)) or 5
         rules = plan.labour_rules()
+        working_days = plan.statutory_working_days(roster.hall, roster.week_start)
         checked = labour.check_roster(week, members, roster.week_start, rules, working_days)
         broken = [v for v in checked if v.staff == member.id]
         if broken:

@@ -10,6 +10,7 @@ from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, authorize
 from weimin.core.errors import InvalidInput
 from weimin.core.text import Id, Text
+from weimin.halls.lookups import hall_or_404
 from weimin.halls.models import Hall
 from weimin.planning import queries
 from weimin.planning.models import Roster
@@ -20,9 +21,7 @@ staff = BearerToken()
 
 
 def _readable(user, code: str) -> Hall:
-    hall = Hall.objects.filter(code=code).first()
-    if hall is None:
-        raise Http404(code)
+    hall = hall_or_404(code)
     authorize(user, Action.PLANNING_READ, hall)
     return hall
 

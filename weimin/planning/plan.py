@@ -36,6 +36,7 @@ from weimin.halls.hours import HallCalendar, Session
 from weimin.halls.models import Hall
 from weimin.planning import forecast, inputs, labour, roster, simulation
 from weimin.planning.models import ShiftPattern
+from weimin.planning.roster import clock_at, minute_of_day
 
 SLOT_MINUTES = 30
 SEED = 2017  # the simulations' seed: the same plan twice gives the same figures
@@ -70,6 +71,19 @@ def monday_of(text: str) -> date:
         raise PlanningError(_("Week: write it as an ISO week such as 2017-W50.")) from None
 
 
+def iso_week(monday: date) -> str:
+    """The ISO week a Monday begins, written ``YYYY-Www`` (``monday_of``'s inverse)."""
+    year, week, _day = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def statutory_working_days(hall: Hall, monday: date) -> int:
+    """The week's statutory working days (5; 4 with a public holiday, 6 with a make-up workday): what a
+    contract's due hours are prorated by (``labour.due_minutes``)."""
+    calendar = HallCalendar(hall)
+    return sum(calendar.is_working_day(monday + timedelta(days=n)) for n in range(7)) or 5
+
+
 @dataclass
 class DaySessions:
     day: date
@@ -96,16 +110,8 @@ def _floor_half_hour(moment: time) -> time:
 
 
 def _ceil_half_hour(moment: time) -> time:
-    minutes = -(-(moment.hour * 60 + moment.minute) // SLOT_MINUTES) * SLOT_MINUTES
-    return time(minutes // 60, minutes % 60) if minutes < 24 * 60 else time(23, 30)
-
-
-def _minutes(moment: time) -> int:
-    return moment.hour * 60 + moment.minute
-
-
-def _clock(minutes: int) -> time:
-    return time(minutes // 60, minutes % 60)
+    minutes = -(-minute_of_day(moment) // SLOT_MINUTES) * SLOT_MINUTES
+    return clock_at(minutes) if minutes < 24 * 60 else time(23, 30)
 
 
 def shift_patterns(hall: Hall, days: list[DaySessions]) -> tuple[roster.ShiftPattern, ...]:
@@ -134,20 +140,20 @@ def shift_patterns(hall: Hall, days: list[DaySessions]) -> tuple[roster.ShiftPat
         weekday = day.day.weekday()
         weekend = weekday >= 5
         lunch = day.sessions[0].end.time() if len(day.sessions) > 1 else None
-        span = _minutes(closes) - _minutes(opens)
+        span = minute_of_day(closes) - minute_of_day(opens)
         if span <= 8 * 60:
             shapes = [("全天" if not weekend else "周末班", opens, closes, 0, None)]
         else:
             pause = 60
             brk = _floor_half_hour(lunch) if lunch else None
-            early_end = _clock(_minutes(opens) + 8 * 60 + pause)
-            late_start = _clock(_minutes(closes) - 8 * 60 - pause)
+            early_end = clock_at(minute_of_day(opens) + 8 * 60 + pause)
+            late_start = clock_at(minute_of_day(closes) - 8 * 60 - pause)
             shapes = [
                 ("早班", opens, min(early_end, closes), pause, brk),
                 ("晚班", max(late_start, opens), closes, pause, brk),
             ]
         for name, start, end, pause, brk in shapes:
-            if brk is not None and not (start <= brk and _minutes(brk) + pause <= _minutes(end)):
+            if brk is not None and not (start <= brk and minute_of_day(brk) + pause <= minute_of_day(end)):
                 brk = None
             key = (name, start, end, pause, brk)
             found = patterns.get(key)
@@ -185,8 +191,8 @@ class WeekPlan:
         intervals = []
         for day in self.days:
             tz = self.hall.tz
-            for slot in range(_minutes(_floor_half_hour(day.opens)) // 30, -(-_minutes(day.closes) // 30)):
-                start = datetime.combine(day.day, _clock(slot * 30), tz)
+            for slot in range(minute_of_day(_floor_half_hour(day.opens)) // 30, -(-minute_of_day(day.closes) // 30)):
+                start = datetime.combine(day.day, clock_at(slot * 30), tz)
                 intervals.append({
                     "start": start.isoformat(),
                     "forecast_arrivals": round(expected.get((day.day, slot), 0.0), 2),
@@ -221,7 +227,7 @@ class WeekPlan:
         headcount = self.headcount
         return {
             "hall": self.hall.code,
-            "week": f"{self.monday.isocalendar().year}-W{self.monday.isocalendar().week:02d}",
+            "week": iso_week(self.monday),
             "service_level": {"share": share, "within_minutes": minutes},
             "intervals": intervals,
             "shifts": shifts,
@@ -311,8 +317,8 @@ def _session_day(
 ) -> simulation.HallDay:
     """One opening session as the simulation's day: its half-hours, the forecast arrivals of each group."""
     opens, closes = _floor_half_hour(session.start.time()), _ceil_half_hour(session.end.time())
-    edges = simulation.slot_edges_between(_minutes(opens) * 60, _minutes(closes) * 60)
-    first_slot = _minutes(opens) // 30
+    edges = simulation.slot_edges_between(minute_of_day(opens) * 60, minute_of_day(closes) * 60)
+    first_slot = minute_of_day(opens) // 30
     groups = []
     for group in week_forecast.groups:
         arrivals = tuple(week_forecast.expected(day, first_slot + k, group) for k in range(len(edges) - 1))
@@ -327,7 +333,7 @@ def _session_day(
         slot_edges=edges,
         groups=tuple(groups),
         windows=tuple(windows),
-        last_ticket=min(max(_minutes(cut) * 60 + cut.second, edges[0]), edges[-1]),
+        last_ticket=min(max(minute_of_day(cut) * 60 + cut.second, edges[0]), edges[-1]),
         no_show_probability=min(hall_inputs_.no_show, 0.5),
         no_show_seconds=NO_SHOW_SECONDS,
         wait_target_seconds=target()[1] * 60,
@@ -357,12 +363,10 @@ def required_windows(
     return required
 
 
-def worked_half_hours(start: time, end: time, break_minutes: int, break_start: time | None = None) -> list[int]:
-    """The half-hours (minutes after midnight) of a shift less its break, placed at ``break_start`` or, as the
-    roster places it, in the middle of the shift on the half-hour."""
-    first, last = _minutes(start), _minutes(end)
-    pause = _minutes(break_start) if break_start else first + (last - first - break_minutes) // 2 // 30 * 30
-    return [m for m in range(first, last, 30) if not pause <= m < pause + break_minutes]
+def worked_half_hours(start: time, end: time, break_minutes: int, break_start: time | None = None) -> tuple[int, ...]:
+    """The half-hours (minutes after midnight) of a shift less its break, placed at ``break_start`` or where the
+    roster places it (``roster.ShiftPattern.covered``)."""
+    return roster.ShiftPattern("", start, end, break_minutes, break_start).covered
 
 
 def rostered_windows(
@@ -370,7 +374,7 @@ def rostered_windows(
 ) -> list[simulation.Window]:
     """Each person working in the session (staff id and the half-hours they work) as a window serving every
     group they are skilled in, staffed over those half-hours within the session."""
-    start, end = _minutes(session.start.time()) * 60, _minutes(session.end.time()) * 60
+    start, end = minute_of_day(session.start.time()) * 60, minute_of_day(session.end.time()) * 60
     windows = []
     for staff, half_hours in worked:
         skills = frozenset(members[staff].skills) & groups
@@ -403,7 +407,7 @@ def predicted_service(
     """The share called within the target per (day, half-hour), the day simulated with the roster."""
     predicted = {}
     for day in days:
-        worked = [(s.staff, [_minutes(t) for t, _group in s.cover]) for s in planned.shifts if s.day == day.day]
+        worked = [(s.staff, [minute_of_day(t) for t, _group in s.cover]) for s in planned.shifts if s.day == day.day]
         for session in day.sessions:
             result = simulate_session(hall_inputs_, session, day.day, week_forecast, worked, members, replications)
             if result is None:
@@ -442,12 +446,12 @@ def plan_week(
     week = roster.Week(
         start=monday,
         days=tuple(roster.OpeningDay(d.day, _floor_half_hour(d.opens), _ceil_half_hour(d.closes)) for d in days),
-        working_days=sum(1 for d in days if HallCalendar(hall).is_working_day(d.day)) or 5,
+        working_days=statutory_working_days(hall, monday),
     )
     problem = roster.RosterProblem(
         week=week,
         requirement=tuple(
-            roster.RequiredWindows(day, _clock(slot * 30), group, windows)
+            roster.RequiredWindows(day, clock_at(slot * 30), group, windows)
             for (day, slot, group), windows in sorted(requirement.items())
         ),
         staff=tuple(members),
@@ -497,9 +501,9 @@ def simulate_day(hall: Hall, day: date, now: datetime, rostered, replications: i
         if str(s.user_id) in members
     ]
     share, minutes = target()
-    intervals, days = [], []
+    intervals, days, read = [], [], hall_inputs(hall, monday)
     for session in sessions:
-        result = simulate_session(hall_inputs(hall, monday), session, day, week_forecast, worked, members, replications)
+        result = simulate_session(read, session, day, week_forecast, worked, members, replications)
         if result is None:
             continue
         days.append(result.day)

@@ -95,11 +95,13 @@ DAY_MINUTES = 24 * 60
 SATURDAY = 5
 
 
-def _minutes(moment: time) -> int:
+def minute_of_day(moment: time) -> int:
+    """A wall-clock time as minutes after midnight."""
     return moment.hour * 60 + moment.minute
 
 
-def _clock(minutes: int) -> time:
+def clock_at(minutes: int) -> time:
+    """Minutes after midnight as a wall-clock time."""
     return time(minutes // 60, minutes % 60)
 
 
@@ -125,7 +127,7 @@ class OpeningDay:
     @property
     def half_hours(self) -> range:
         """The starts of the day's half-hours, in minutes after midnight."""
-        return range(_minutes(self.opens), _minutes(self.closes), HALF_HOUR)
+        return range(minute_of_day(self.opens), minute_of_day(self.closes), HALF_HOUR)
 
 
 @dataclass(frozen=True)
@@ -187,33 +189,33 @@ class ShiftPattern:
             raise ValueError(f"end of pattern {self.name} must follow its start")
         if self.break_minutes < 0 or self.break_minutes % HALF_HOUR:
             raise ValueError(f"break_minutes of pattern {self.name} must be a non-negative multiple of 30")
-        if self.break_minutes >= _minutes(self.end) - _minutes(self.start):
+        if self.break_minutes >= minute_of_day(self.end) - minute_of_day(self.start):
             raise ValueError(f"break_minutes of pattern {self.name} must be shorter than the shift")
         if self.break_start is not None:
             _on_half_hour(self.break_start, "break_start")
-            pause_ends = _minutes(self.break_start) + self.break_minutes
-            if self.break_start < self.start or pause_ends > _minutes(self.end):
+            pause_ends = minute_of_day(self.break_start) + self.break_minutes
+            if self.break_start < self.start or pause_ends > minute_of_day(self.end):
                 raise ValueError(f"break_start of pattern {self.name} must leave the break inside the shift")
         if self.weekdays is not None and not self.weekdays <= set(range(7)):
             raise ValueError(f"weekdays of pattern {self.name} must lie in 0..6")
 
     @property
     def working_minutes(self) -> int:
-        return _minutes(self.end) - _minutes(self.start) - self.break_minutes
+        return minute_of_day(self.end) - minute_of_day(self.start) - self.break_minutes
 
     @property
     def break_from(self) -> int:
         """The break's first minute after midnight: as given, else the middle of the shift on the half-hour."""
         if self.break_start is not None:
-            return _minutes(self.break_start)
-        slack = _minutes(self.end) - _minutes(self.start) - self.break_minutes
-        return _minutes(self.start) + slack // 2 // HALF_HOUR * HALF_HOUR
+            return minute_of_day(self.break_start)
+        slack = minute_of_day(self.end) - minute_of_day(self.start) - self.break_minutes
+        return minute_of_day(self.start) + slack // 2 // HALF_HOUR * HALF_HOUR
 
     @cached_property  # read for every person, day and half-hour while the model is built
     def covered(self) -> tuple[int, ...]:
         """The half-hours (minutes after midnight) worked, the break left out."""
         pause = range(self.break_from, self.break_from + self.break_minutes)
-        return tuple(m for m in range(_minutes(self.start), _minutes(self.end), HALF_HOUR) if m not in pause)
+        return tuple(m for m in range(minute_of_day(self.start), minute_of_day(self.end), HALF_HOUR) if m not in pause)
 
     def fits(self, opening: OpeningDay) -> bool:
         if self.weekdays is not None and opening.day.weekday() not in self.weekdays:
@@ -255,7 +257,7 @@ class FreeShifts:
         """The shifts as patterns, one per distinct (start, end) the week's opening hours allow."""
         spans = set()
         for opening in week.days:
-            first, last = _minutes(opening.opens), _minutes(opening.closes)
+            first, last = minute_of_day(opening.opens), minute_of_day(opening.closes)
             for start in range(first, last, self.step_minutes):
                 for length in range(self.min_minutes, self.max_minutes + 1, self.step_minutes):
                     if start + length <= last:
@@ -265,15 +267,15 @@ class FreeShifts:
     def _pattern(self, start: int, end: int) -> ShiftPattern:
         pause = self.break_minutes if end - start > self.break_over_minutes else 0
         at = None
-        if pause and self.break_from is not None and start <= _minutes(self.break_from) <= end - pause:
+        if pause and self.break_from is not None and start <= minute_of_day(self.break_from) <= end - pause:
             at = self.break_from
         return ShiftPattern(
-            name=f"{_clock(start):%H:%M}–{_clock(end):%H:%M}",
-            start=_clock(start),
-            end=_clock(end),
+            name=f"{clock_at(start):%H:%M}–{clock_at(end):%H:%M}",
+            start=clock_at(start),
+            end=clock_at(end),
             break_minutes=pause,
             break_start=at,
-            evening=end > _minutes(self.evening_from),
+            evening=end > minute_of_day(self.evening_from),
         )
 
 
@@ -322,7 +324,9 @@ class RosterProblem:
             if key in seen:
                 raise ValueError(f"requirement: {key} is given twice")
             seen.add(key)
-            if need.windows and (need.day not in opening or _minutes(need.start) not in opening[need.day].half_hours):
+            if need.windows and (
+                need.day not in opening or minute_of_day(need.start) not in opening[need.day].half_hours
+            ):
                 raise ValueError(f"requirement: the hall is closed at {need.day} {need.start}")
         if not isinstance(self.shifts, FreeShifts):
             names = [pattern.name for pattern in self.shifts]
@@ -460,7 +464,7 @@ class _Model:
         self.model = cp_model.CpModel()
         self.patterns = problem.patterns
         rules, week = problem.rules, problem.week
-        self.required = {(n.day, _minutes(n.start), n.group): n.windows for n in problem.requirement if n.windows}
+        self.required = {(n.day, minute_of_day(n.start), n.group): n.windows for n in problem.requirement if n.windows}
         self.groups = sorted({group for (_, _, group) in self.required})
         self.x: dict[tuple[str, date, int], cp_model.IntVar] = {}
         self.by_member: dict[str, list[tuple[tuple[date, int], cp_model.IntVar]]] = defaultdict(list)
@@ -544,15 +548,15 @@ class _Model:
         for (day, p), var in own:
             by_day[day].append((self.patterns[p], var))
         for day, earlier in by_day.items():
-            latest_end = max(_minutes(pattern.end) for pattern, _ in earlier)
+            latest_end = max(minute_of_day(pattern.end) for pattern, _ in earlier)
             for later, following in by_day.items():
                 apart = (later - day).days * DAY_MINUTES
                 # Most day pairs are far enough apart for any two shifts: skip them without looking at each pair.
-                if apart <= 0 or apart + min(_minutes(p.start) for p, _ in following) - latest_end >= rest:
+                if apart <= 0 or apart + min(minute_of_day(p.start) for p, _ in following) - latest_end >= rest:
                     continue
                 for first_pattern, first in earlier:
                     for second_pattern, second in following:
-                        if apart + _minutes(second_pattern.start) - _minutes(first_pattern.end) < rest:
+                        if apart + minute_of_day(second_pattern.start) - minute_of_day(first_pattern.end) < rest:
                             self.model.add_bool_or([first.Not(), second.Not()])
 
     def _is_session(self, day: date, pattern: ShiftPattern, kind: str) -> bool:
@@ -685,7 +689,7 @@ class _Model:
             for start in pattern.covered:
                 choice = self.serve[(member_id, day, start)]
                 group = next(g for g, chosen in choice.items() if solver.value(chosen))
-                cover.append((_clock(start), group))
+                cover.append((clock_at(start), group))
                 served[(day, start, group)] += 1
             shifts.append(
                 RosteredShift(
@@ -730,7 +734,7 @@ class _Model:
 
     def _coverage(self, served: dict[tuple[date, int, str], int]) -> tuple[IntervalCoverage, ...]:
         return tuple(
-            IntervalCoverage(day, _clock(start), group, self.required.get(key, 0), served.get(key, 0))
+            IntervalCoverage(day, clock_at(start), group, self.required.get(key, 0), served.get(key, 0))
             for key in sorted(set(self.required) | set(served))
             for day, start, group in [key]
         )

@@ -21,21 +21,19 @@ from django.views.decorators.http import require_POST
 from weimin.accounts import queries as staff_queries
 from weimin.accounts.models import person_name
 from weimin.accounts.permissions import Action, halls_where, may
+from weimin.analytics.queries import WEEKDAYS
 from weimin.analytics.tables import Column, Kind, Table, download, wanted_download
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
+from weimin.halls.lookups import hall_or_404
 from weimin.halls.models import Hall, ItemCategory
 from weimin.planning import actions, queries
 from weimin.planning.models import Roster, RosterStatus, RunStatus
-from weimin.planning.plan import PlanningError, monday_of
-
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+from weimin.planning.plan import PlanningError, iso_week, monday_of
 
 
 def _hall(request, code: str) -> Hall:
-    hall = Hall.objects.filter(code=code[:40]).first()
-    if hall is None:
-        raise Http404(code)
+    hall = hall_or_404(code[:40])
     if not may(request.user, Action.PLANNING_READ, hall):
         raise PermissionDenied(_("Planning is for the hall's manager and the district office."))
     return hall
@@ -51,11 +49,6 @@ def _week(request, hall: Hall) -> date:
             raise InvalidInput(str(error), field="week") from None
     today = hall.local_date(clock.now())
     return today - timedelta(days=today.weekday()) + timedelta(days=7)
-
-
-def iso_week(monday: date) -> str:
-    year, week, _day = monday.isocalendar()
-    return f"{year}-W{week:02d}"
 
 
 def _week_page(hall: Hall, week: str, roster: Roster | None = None) -> str:
