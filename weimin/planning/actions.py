@@ -34,9 +34,24 @@ def start_planning(actor, hall: Hall, monday: date, now: datetime) -> PlanningRu
         raise InvalidInput(_("Choose a week by its Monday."), field="week")
     with transaction.atomic():
         Hall.objects.select_for_update().filter(pk=hall.pk).first()  # two starts at once: one waits and sees the other
+        expire_stale_runs(hall, now)
         if PlanningRun.objects.filter(hall=hall, status=RunStatus.RUNNING).exists():
             raise Refused(_("A week of this hall is being planned already."), field="week")
-        return PlanningRun.objects.create(hall=hall, week_start=monday, started_at=now, started_by=actor)
+        return PlanningRun.objects.create(
+            hall=hall, week_start=monday, started_at=now, heartbeat_at=now, started_by=actor
+        )
+
+
+STALE_RUN = gettext_lazy("The planning process stopped answering (a server restart?): plan the week again.")
+
+
+@transaction.atomic
+def expire_stale_runs(hall: Hall, now: datetime) -> int:
+    """End as failed the hall's runs whose process died (``PlanningRun.is_stale``), so that they no longer
+    block a new run; a run that was only slow and finishes after all still saves its roster."""
+    stale = [run.pk for run in PlanningRun.objects.filter(hall=hall, status=RunStatus.RUNNING) if run.is_stale(now)]
+    return PlanningRun.objects.filter(pk__in=stale).update(status=RunStatus.FAILED, error=str(STALE_RUN),
+                                                            finished_at=now)  # fmt: skip
 
 
 def run_planning(run: PlanningRun, *, time_limit: float | None = None) -> PlanningRun:
@@ -49,16 +64,17 @@ def run_planning(run: PlanningRun, *, time_limit: float | None = None) -> Planni
     latest: dict[str, str] = {}
 
     def watch() -> None:
-        written = ""
         try:
             while not done.wait(STOP_POLL_SECONDS):
-                if latest.get("text", "") != written:
-                    written = latest["text"]
-                    PlanningRun.objects.filter(pk=run.pk).update(progress=written[:200])
-                if PlanningRun.objects.filter(pk=run.pk, stop_requested=True).exists():
-                    stop.set()
-        except (DatabaseError, RuntimeError):
-            pass  # the live status is best effort (a busy SQLite file, a test's database gone): the plan goes on
+                try:
+                    beat = {"heartbeat_at": clock.now(), "progress": latest.get("text", "")[:200]}
+                    PlanningRun.objects.filter(pk=run.pk).update(**beat)
+                    if PlanningRun.objects.filter(pk=run.pk, stop_requested=True).exists():
+                        stop.set()
+                except DatabaseError:
+                    pass  # a busy SQLite file: the live status is best effort, the plan goes on
+        except RuntimeError:
+            pass  # a test's database gone
         finally:
             connection.close()  # this thread's own connection
 

@@ -16,6 +16,7 @@ from django.conf import settings
 
 from weimin.accounts import queries as staff_queries
 from weimin.analytics import queries as analytics_queries
+from weimin.analytics import queueing
 from weimin.analytics.choices import Dimension
 from weimin.analytics.rules import half_hour
 from weimin.halls.choices import DayReason
@@ -93,11 +94,14 @@ def handling_times(hall: Hall, first: date, last: date) -> dict[str, HandlingTim
     return defaultdict(lambda: default, found)
 
 
-def no_show_probability(hall: Hall, first: date, last: date) -> float:
-    """The share of called visitors who did not come (过号), over [first, last]."""
+def no_shows(hall: Hall, first: date, last: date) -> tuple[float, float | None]:
+    """Over [first, last]: the share of called visitors who did not come (过号), and the visitors' mean patience
+    in seconds read from it as Erlang A's abandonment (``queueing.patience_minutes``; None when nobody failed to
+    come)."""
     totals = analytics_queries.total([hall], first, last)
     called = totals.served + totals.no_show
-    return totals.no_show / called if called else 0.0
+    patience = queueing.patience_minutes(totals.no_show, totals.wait_seconds / 60)
+    return (totals.no_show / called if called else 0.0), (None if patience is None else patience * 60)
 
 
 def priority_shares(hall: Hall, first: date, last: date) -> dict[str, float]:

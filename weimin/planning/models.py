@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -129,6 +131,12 @@ class Roster(models.Model):
     def __str__(self) -> str:
         return f"{self.hall_id} {self.week_start} {self.status}"
 
+    def is_stale(self, now: datetime) -> bool:
+        """Running, yet silent for ``WEIMIN_PLANNING_STALE_SECONDS``: its process died (a restart, kill -9)."""
+        last = self.heartbeat_at or self.started_at
+        stale = timedelta(seconds=settings.WEIMIN_PLANNING_STALE_SECONDS)
+        return self.status == RunStatus.RUNNING and now - last > stale
+
 
 class RosterShift(models.Model):
     """One person's shift on one day of a roster."""
@@ -172,6 +180,7 @@ class PlanningRun(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
     progress = models.CharField(_("progress"), max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     stop_requested = models.BooleanField(_("stop requested"), default=False)
     roster = models.ForeignKey(
         Roster, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("roster")
@@ -186,3 +195,9 @@ class PlanningRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hall_id} {self.week_start} {self.status}"
+
+    def is_stale(self, now: datetime) -> bool:
+        """Running, yet silent for ``WEIMIN_PLANNING_STALE_SECONDS``: its process died (a restart, kill -9)."""
+        last = self.heartbeat_at or self.started_at
+        stale = timedelta(seconds=settings.WEIMIN_PLANNING_STALE_SECONDS)
+        return self.status == RunStatus.RUNNING and now - last > stale

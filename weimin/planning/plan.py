@@ -6,10 +6,11 @@ to the digit:
 1. **Forecast** (``forecast.forecast_week``) of tickets per day, half-hour and skill group (an item
    category) from the rollups of the ``WEIMIN_PLANNING_HISTORY_WEEKS`` weeks before, with the calendar's
    closures and make-up workdays and the slots already booked.
-2. **Required windows** per half-hour and group: Erlang C, then raised until the simulated day calls
+2. **Required windows** per half-hour: Erlang C (Erlang A with the recorded no-shows as visitors giving up) for
+   windows serving every group, then raised until the simulated day calls
    ``WEIMIN_PLANNING_TARGET_SHARE`` of visitors within ``WEIMIN_PLANNING_TARGET_MINUTES`` in every
-   half-hour (``simulation.required_windows_by_simulation``), each opening session simulated on its own
-   (nobody is called over the lunch closure).
+   half-hour (``simulation.pooled_windows_by_simulation``), each opening session simulated on its own
+   (nobody is called over the lunch closure); shared out among the groups by their offered load.
 3. **Roster** of the hall's window staff by CP-SAT (``roster.solve_roster``) under the labour rules
    (``WEIMIN_PLANNING_*`` settings), with the manager's shift patterns (or patterns drawn from the hall's
    hours when none are defined); when some half-hours stay short, the fewest additional staff by group
@@ -23,6 +24,7 @@ that day), not as a day nobody came: it is left out of the forecast's history (`
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -263,6 +265,7 @@ class HallInputs:
     handling: dict[str, simulation.HandlingTimes]
     priority: dict[str, float]
     no_show: float
+    patience_seconds: float | None
 
 
 def hall_inputs(hall: Hall, monday: date) -> HallInputs:
@@ -270,7 +273,7 @@ def hall_inputs(hall: Hall, monday: date) -> HallInputs:
     return HallInputs(
         inputs.handling_times(hall, first, last),
         inputs.priority_shares(hall, first, last),
-        inputs.no_show_probability(hall, first, last),
+        *inputs.no_shows(hall, first, last),
     )
 
 
@@ -336,6 +339,7 @@ def _session_day(
         last_ticket=min(max(minute_of_day(cut) * 60 + cut.second, edges[0]), edges[-1]),
         no_show_probability=min(hall_inputs_.no_show, 0.5),
         no_show_seconds=NO_SHOW_SECONDS,
+        patience_seconds=hall_inputs_.patience_seconds,
         wait_target_seconds=target()[1] * 60,
         max_priority_in_row=settings.WEIMIN_MAX_PRIORITY_IN_ROW,
     )
@@ -344,7 +348,11 @@ def _session_day(
 def required_windows(
     days: list[DaySessions], week_forecast: forecast.WeekForecast, hall_inputs_: HallInputs
 ) -> dict[tuple[date, int, str], int]:
-    """Windows per (day, half-hour, group): Erlang C corrected by simulation, session by session."""
+    """Windows per (day, half-hour, group): the windows the session needs when every window serves every group
+    (``simulation.pooled_windows_by_simulation``: Erlang C or A corrected by simulation), shared out among the
+    groups by their offered load (``apportion``). A roster that staffs each group's share with people skilled in
+    it staffs the pooled requirement: a clerk with several skills counts once, not once per group — windows
+    dedicated to each group would ask for far more people than the hall needs."""
     share, _minutes_ = target()
     required = {}
     for day in days:
@@ -353,14 +361,30 @@ def required_windows(
             if not model.groups:
                 continue
             first_slot = int(model.slot_edges[0] // 1800)
-            found = simulation.required_windows_by_simulation(
+            pooled = simulation.pooled_windows_by_simulation(
                 model, share, settings.WEIMIN_PLANNING_SIMULATION_REPLICATIONS, SEED
             )
-            for group, per_slot in found.items():
-                for k, windows in enumerate(per_slot):
-                    if windows:
-                        required[day.day, first_slot + k, group] = windows
+            for k, windows in enumerate(pooled):
+                loads = {g.name: g.arrivals[k] * g.handling.mean() for g in model.groups}
+                for group, n in apportion(windows, loads).items():
+                    required[day.day, first_slot + k, group] = n
     return required
+
+
+def apportion(windows: int, loads: dict[str, float]) -> dict[str, int]:
+    """``windows`` shared out in proportion to each group's offered load by the largest remainder (ties to the
+    group named first), leaving out groups given none; all to the first group when no load is expected."""
+    total = sum(loads.values())
+    if windows <= 0:
+        return {}
+    if total <= 0:
+        return {min(loads): windows}
+    quotas = {group: windows * load / total for group, load in loads.items()}
+    shares = {group: math.floor(quota) for group, quota in quotas.items()}
+    by_remainder = sorted(quotas, key=lambda group: (-(quotas[group] - shares[group]), group))
+    for group in by_remainder[: windows - sum(shares.values())]:
+        shares[group] += 1
+    return {group: n for group, n in sorted(shares.items()) if n}
 
 
 def worked_half_hours(start: time, end: time, break_minutes: int, break_start: time | None = None) -> tuple[int, ...]:

@@ -84,7 +84,8 @@ __all__ = [
     "draw_tickets",
     "run",
     "simulate",
-    "erlang_c_windows",
+    "erlang_windows",
+    "pooled_windows_by_simulation",
     "windows_for_requirement",
     "required_windows_by_simulation",
 ]
@@ -192,7 +193,9 @@ class HallDay:
     ``slot_edges``: the slots' boundaries (normally half-hours; ``slot_edges_between`` builds them), the first
     the opening, the last the closing. ``last_ticket``: no ticket is issued from then on (default: the
     closing). ``wait_target_seconds``: the wait within which a call counts as on time (default 15 min).
-    ``max_priority_in_row``: settings.WEIMIN_MAX_PRIORITY_IN_ROW."""
+    ``max_priority_in_row``: settings.WEIMIN_MAX_PRIORITY_IN_ROW. ``patience_seconds``: the visitors' mean
+    patience recorded (``analytics.queueing.patience_minutes``), for the fast estimate by Erlang A; None:
+    Erlang C (the simulation itself plays no-shows as above)."""
 
     slot_edges: tuple[float, ...]
     groups: tuple[SkillGroup, ...]
@@ -202,6 +205,7 @@ class HallDay:
     no_show_seconds: float = 0.0
     wait_target_seconds: float = 900.0
     max_priority_in_row: int = 2
+    patience_seconds: float | None = None
 
     @property
     def closing(self) -> float:
@@ -244,6 +248,10 @@ class HallDay:
             raise ValueError("no_show_seconds cannot be negative")
         if not (math.isfinite(self.wait_target_seconds) and self.wait_target_seconds > 0):
             raise ValueError("wait_target_seconds must be positive")
+        if self.patience_seconds is not None and not (
+            math.isfinite(self.patience_seconds) and self.patience_seconds > 0
+        ):
+            raise ValueError("patience_seconds must be positive")
         if self.max_priority_in_row < 0:
             raise ValueError("max_priority_in_row cannot be negative")
 
@@ -664,30 +672,43 @@ def simulate(day: HallDay, replications: int = 1000, seed: int = 0, processes: i
 # --- required windows (issue 12, point 2) ---
 
 
-def erlang_c_windows(day: HallDay, target_share: float = 0.8) -> dict[str, tuple[int, ...]]:
-    """Per skill group and slot, the windows Erlang C asks for, each slot taken on its own as a steady
-    state (the tickets it issues before the cut-off over its length, the group's mean handling time; at
-    least one window): the fast estimate."""
+def _rates(day: HallDay, counts: Sequence[float]) -> list[float]:
+    """Each slot's arrival rate an hour: the tickets it issues before the cut-off over its length."""
+    edges = np.asarray(day.slot_edges, dtype=float)
+    issued_share = _issuing_seconds(day) / np.diff(edges)
+    return [
+        count * share * 3600 / length for count, share, length in zip(counts, issued_share, np.diff(edges), strict=True)
+    ]
+
+
+def _erlang(day: HallDay, rates: Sequence[float], handling_seconds: float, target_share: float) -> tuple[int, ...]:
+    target_minutes = day.wait_target_seconds / 60
+    patience = None if day.patience_seconds is None else day.patience_seconds / 60
+    return tuple(
+        queueing.windows_needed(rate, handling_seconds / 60, target_minutes, target_share, patience) for rate in rates
+    )
+
+
+def erlang_windows(day: HallDay, target_share: float = 0.8) -> dict[str, tuple[int, ...]]:
+    """Per skill group and slot, the windows Erlang C asks for — Erlang A when the day's
+    ``patience_seconds`` is known — each slot taken on its own as a steady state (the tickets it issues
+    before the cut-off over its length, the group's mean handling time; at least one window): the fast
+    estimate."""
     day.validate()
     if not 0 < target_share < 1:
         raise ValueError("target_share must lie strictly between 0 and 1")
-    edges = np.asarray(day.slot_edges, dtype=float)
-    issued_share = _issuing_seconds(day) / np.diff(edges)
-    target_minutes = day.wait_target_seconds / 60
     return {
-        group.name: tuple(
-            queueing.windows_needed(
-                count * share * 3600 / length, group.handling.mean() / 60, target_minutes, target_share
-            )
-            for count, share, length in zip(group.arrivals, issued_share, np.diff(edges), strict=True)
-        )
+        group.name: _erlang(day, _rates(day, group.arrivals), group.handling.mean(), target_share)
         for group in day.groups
     }
 
 
-def windows_for_requirement(slot_edges: Sequence[float], requirement: Sequence[int], group: str) -> tuple[Window, ...]:
-    """Windows serving ``group`` staffed to a requirement per slot: window ``j`` is staffed in every slot
-    needing more than ``j`` windows, consecutive slots as one interval."""
+def windows_for_requirement(
+    slot_edges: Sequence[float], requirement: Sequence[int], group: str, serves: frozenset[str] | None = None
+) -> tuple[Window, ...]:
+    """Windows named after ``group`` serving ``serves`` (default: that group alone) staffed to a requirement per
+    slot: window ``j`` is staffed in every slot needing more than ``j`` windows, consecutive slots as one
+    interval."""
     if len(requirement) != len(slot_edges) - 1 or any(n < 0 for n in requirement):
         raise ValueError("requirement: one non-negative number of windows per slot")
     windows = []
@@ -699,30 +720,62 @@ def windows_for_requirement(slot_edges: Sequence[float], requirement: Sequence[i
                     intervals[-1] = (intervals[-1][0], slot_edges[k + 1])
                 else:
                     intervals.append((slot_edges[k], slot_edges[k + 1]))
-        windows.append(Window(f"{group}-{j + 1}", frozenset({group}), tuple(intervals)))
+        windows.append(Window(f"{group}-{j + 1}", serves or frozenset({group}), tuple(intervals)))
     return tuple(windows)
+
+
+def _raised(day: HallDay, needed: list[int], name: str, serves: frozenset[str], target_share, replications, seed,
+            processes) -> tuple[int, ...]:  # fmt: skip
+    """``needed`` raised, one window at a time in the first slot short, until the simulated day meets the target in
+    every slot (a backlog passes forward, so fixing the first shortfall may fix the later ones). The same ``seed``
+    every round compares the requirements on the same visitors."""
+    while True:
+        windows = windows_for_requirement(day.slot_edges, needed, name, serves)
+        short = simulate(replace(day, windows=windows), replications, seed, processes).short_slots(target_share)
+        if not short:
+            return tuple(needed)
+        needed[short[0]] += 1
 
 
 def required_windows_by_simulation(
     day: HallDay, target_share: float = 0.8, replications: int = 200, seed: int = 0, processes: int = 1
 ) -> dict[str, tuple[int, ...]]:
-    """Per skill group and slot, the windows that call ``target_share`` of each slot's visitors within
-    the wait target *in the simulation*: Erlang C's requirement, then, as long as some slot falls short,
-    one window more in the first such slot (a backlog passes forward, so fixing the first shortfall may
-    fix the later ones), simulated again.
+    """Per skill group and slot, the windows dedicated to the group (serving it alone) that call ``target_share``
+    of each slot's visitors within the wait target *in the simulation*: the fast estimate (``erlang_windows``)
+    raised until every slot meets the target. ``day.windows`` is not used."""
+    return {
+        group: _raised(
+            replace(day, groups=tuple(g for g in day.groups if g.name == group)),
+            list(requirement),
+            group,
+            frozenset({group}),
+            target_share,
+            replications,
+            seed,
+            processes,
+        )  # fmt: skip
+        for group, requirement in erlang_windows(day, target_share).items()
+    }
 
-    Each group is staffed on its own (windows dedicated to it); ``day.windows`` is not used. The same
-    ``seed`` for every round compares the requirements on the same visitors."""
-    required = {}
-    for group, requirement in erlang_c_windows(day, target_share).items():
-        needed = list(requirement)
-        alone = tuple(g for g in day.groups if g.name == group)
-        while True:
-            windows = windows_for_requirement(day.slot_edges, needed, group)
-            result = simulate(replace(day, groups=alone, windows=windows), replications, seed, processes)
-            short = result.short_slots(target_share)
-            if not short:
-                break
-            needed[short[0]] += 1
-        required[group] = tuple(needed)
-    return required
+
+def pooled_windows_by_simulation(
+    day: HallDay, target_share: float = 0.8, replications: int = 200, seed: int = 0, processes: int = 1
+) -> tuple[int, ...]:
+    """Per slot, the windows needed when every window serves every group (the general window, 综合窗口): the fast
+    estimate on the groups' total arrivals at their mixed mean handling time, raised until the simulated day meets
+    the target in every slot. Fewer than the dedicated requirements added up: a window idle for one group serves
+    another (the pooling that ``required_windows_by_simulation`` per group leaves out). ``day.windows`` is not
+    used."""
+    day.validate()
+    if not 0 < target_share < 1:
+        raise ValueError("target_share must lie strictly between 0 and 1")
+    totals = [sum(counts) for counts in zip(*(g.arrivals for g in day.groups), strict=True)]
+    work = sum(sum(g.arrivals) * g.handling.mean() for g in day.groups)
+    mixed = work / sum(totals) if sum(totals) else DEFAULT_POOLED_HANDLING_SECONDS
+    needed = [n if total else 0 for n, total in zip(_erlang(day, _rates(day, totals), mixed, target_share), totals,
+                                                   strict=True)]  # fmt: skip
+    everything = frozenset(g.name for g in day.groups)
+    return _raised(day, needed, "pooled", everything, target_share, replications, seed, processes)
+
+
+DEFAULT_POOLED_HANDLING_SECONDS = 600.0  # a day forecast to have no visitor at all: any length will do

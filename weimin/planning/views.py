@@ -142,6 +142,8 @@ def hall_week(request, code: str):
     except InvalidInput as error:
         messages.error(request, error.message)
         return redirect("planning:hall", code=hall.code)
+    now = clock.now()
+    actions.expire_stale_runs(hall, now)
     rosters = queries.rosters_of(hall, monday)
     chosen = request.GET.get("roster", "")[:12]
     roster = next((r for r in rosters if str(r.pk) == chosen), rosters[0] if rosters else None)
@@ -156,7 +158,7 @@ def hall_week(request, code: str):
         "run": queries.latest_run(hall),
         "may_plan": may(request.user, Action.PLANNING_PLAN, hall),
         "may_approve": may(request.user, Action.PLANNING_APPROVE, hall),
-        "absent_now": queries.rostered_not_signed_in(hall, clock.now()),
+        "absent_now": queries.rostered_not_signed_in(hall, now),
     }
     if roster is not None:
         days, rows = _grid(roster, monday)
@@ -182,6 +184,7 @@ def hall_week(request, code: str):
 def run_status(request, code: str):
     """The live status of the hall's planning run (HTMX polls it while it runs)."""
     hall = _hall(request, code)
+    actions.expire_stale_runs(hall, clock.now())
     run = queries.latest_run(hall)
     if request.GET.get("polling") and (run is None or run.status != RunStatus.RUNNING):
         response = HttpResponse(status=204)

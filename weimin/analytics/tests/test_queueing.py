@@ -15,6 +15,7 @@ mean wait 7.8 s; 13 agents reach only 79.6 %.
 """
 
 import math
+import random
 
 import pytest
 from hypothesis import given
@@ -111,3 +112,89 @@ def test_windows_needed_is_the_fewest_that_meet_the_target(arrivals, service, ta
     assert q.service_level(needed, arrivals, service, target) >= share
     if needed > 1:
         assert q.service_level(needed - 1, arrivals, service, target) < share
+
+
+# Erlang A (M/M/c+M): visitors who give up.
+
+
+def test_patience_without_end_is_erlang_c():
+    queue = q.erlang_a(5, 24, 10, mean_patience_minutes=1e9)
+    assert queue.waiting_probability == pytest.approx(q.erlang_c(5, 4), abs=1e-6)
+    assert queue.share_within(15) == pytest.approx(q.service_level(5, 24, 10, 15), abs=1e-6)
+    assert queue.abandonment_probability == pytest.approx(0, abs=1e-6)
+
+
+def test_patience_equal_to_service_makes_the_visitors_present_poisson():
+    """With θ = μ every visitor present leaves at rate μ, served or not: an M/M/∞ queue, N ~ Poisson(a)."""
+    queue = q.erlang_a(3, 30, 10, 10)  # a = 5
+    poisson = [math.exp(-5) * 5**n / math.factorial(n) for n in range(60)]
+    assert queue.waiting_probability == pytest.approx(1 - sum(poisson[:3]), abs=1e-12)
+    mean_queue = sum((n - 3) * p for n, p in enumerate(poisson) if n > 3)
+    assert queue.abandonment_probability == pytest.approx((60 / 10) * mean_queue / 30, abs=1e-12)
+
+
+def test_one_window_and_rare_visitors():
+    """With λ → 0 only the states 0 and 1 count: a visitor waits only for the one visit in hand, Exp(μ), and
+    is called before giving up, Exp(θ), with the chance μ/(μ + θ) · (1 − e^(−(μ + θ)·t))."""
+    queue = q.erlang_a(1, 0.01, 10, 5)  # μ = 6, θ = 12 an hour
+    p0, p1 = queue.states[0], queue.states[1]
+    by_hand = p0 + p1 * 6 / 18 * (1 - math.exp(-18 * 7 / 60))
+    assert by_hand <= queue.share_within(7) <= by_hand + sum(queue.states[2:]) + 1e-12
+    assert queue.share_within(0) == pytest.approx(1 - queue.waiting_probability, abs=1e-12)
+
+
+def test_erlang_a_against_a_simulated_queue():
+    """A plain event simulation of 3 windows, 30 visitors an hour, 10-minute visits and 20 minutes' patience:
+    the share who wait and the share who give up, within four standard errors."""
+    rng = random.Random(7)
+    free_at, waited, gave_up, n = [0.0] * 3, 0, 0, 40_000
+    clock = 0.0
+    arrivals = []
+    for _ in range(n):
+        clock += rng.expovariate(30 / 60)
+        arrivals.append((clock, clock + rng.expovariate(1 / 20), rng.expovariate(1 / 10)))
+    # FIFO with abandonment: each visitor goes to the first window free before their patience ends.
+    for arrived, leaves, service in arrivals:
+        window = min(range(3), key=free_at.__getitem__)
+        starts = max(arrived, free_at[window])
+        waited += starts > arrived
+        if starts > leaves:
+            gave_up += 1
+            continue
+        free_at[window] = starts + service
+    expected = q.erlang_a(3, 30, 10, 20)
+    for observed, p in ((waited / n, expected.waiting_probability), (gave_up / n, expected.abandonment_probability)):
+        assert abs(observed - p) < 4 * math.sqrt(p * (1 - p) / n) * 3  # visits overlap: allow for correlation
+
+
+@given(
+    arrivals=st.floats(0.5, 200),
+    service=st.floats(1, 40),
+    patience=st.floats(0.5, 120),
+    target=st.floats(0, 30),
+    servers=st.integers(1, 30),
+)
+def test_erlang_a_service_level_grows_with_windows_and_target(arrivals, service, patience, target, servers):
+    queue = q.erlang_a(servers, arrivals, service, patience)
+    level = queue.share_within(target)
+    assert 0 <= level <= 1 - queue.abandonment_probability + 1e-9  # who gives up is never called in time
+    assert q.erlang_a(servers + 1, arrivals, service, patience).share_within(target) >= level - 1e-9
+    assert queue.share_within(target + 5) >= level - 1e-9
+
+
+@given(arrivals=st.floats(1, 150), service=st.floats(1, 30), patience=st.floats(1, 60), share=st.floats(0.5, 0.95))
+def test_erlang_a_windows_needed_are_the_fewest_that_meet_the_target(arrivals, service, patience, share):
+    with_patience = q.windows_needed(arrivals, service, 15, share, mean_patience_minutes=patience)
+    level = q.erlang_a(with_patience, arrivals, service, patience).share_within(15)
+    assert level >= share
+    if with_patience > 1:
+        assert q.erlang_a(with_patience - 1, arrivals, service, patience).share_within(15) < share
+
+
+def test_patience_read_from_the_records():
+    assert q.patience_minutes(0, 500) is None
+    assert q.patience_minutes(10, 500) == 50
+    with pytest.raises(ValueError):
+        q.patience_minutes(-1, 5)
+    with pytest.raises(ValueError):
+        q.erlang_a(0, 10, 10, 10)

@@ -96,6 +96,26 @@ def test_a_run_plans_in_the_background_one_at_a_time(hall, recorded, clerks, man
         actions.start_planning(manager, hall, MONDAY + timedelta(days=1), recorded)
 
 
+def test_a_run_whose_process_died_stops_blocking_the_hall(hall, manager, freeze, make_clerk, client):
+    make_clerk("huang")
+    started = freeze("2017-12-02 12:00")
+    dead = actions.start_planning(manager, hall, MONDAY, started)  # its process is killed: no run, no heartbeat
+    late = freeze("2017-12-02 12:00:50")
+    with pytest.raises(Refused):  # 50 s of silence: perhaps only busy
+        actions.start_planning(manager, hall, MONDAY, late)
+    PlanningRun.objects.filter(pk=dead.pk).update(heartbeat_at=late)
+    with pytest.raises(Refused):  # it signed life since
+        actions.start_planning(manager, hall, MONDAY, freeze("2017-12-02 12:01:30"))
+    client.force_login(manager)
+    freeze("2017-12-02 12:02:00")
+    page = client.get(f"/planning/halls/{hall.code}/?week=2017-W49").content.decode()
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and dead.finished_at is not None
+    assert str(actions.STALE_RUN) in page  # the manager is told, and may plan again
+    again = actions.start_planning(manager, hall, MONDAY, freeze("2017-12-02 12:02:05"))
+    assert again.status == RunStatus.RUNNING and again.heartbeat_at == again.started_at
+
+
 def test_an_edit_that_breaks_a_labour_rule_is_refused_naming_it(draft, clerks, manager, recorded):
     huang = clerks[0]
     with pytest.raises(Refused, match="at most 8 regular and 3 overtime hours a day|8 小时"):
@@ -189,3 +209,18 @@ def test_a_wish_entered_for_a_person_is_weighed(hall, recorded, clerks):
     planned = plan.plan_week(hall, MONDAY, recorded, time_limit=5)
     on_saturday = {s.staff for s in planned.roster.shifts if s.day == saturday}
     assert str(huang.pk) not in on_saturday and str(li.pk) in on_saturday
+
+
+@pytest.mark.parametrize(
+    ("windows", "loads", "shared"),
+    [
+        (5, {"tax": 3.0, "housing": 1.0, "fire": 1.0}, {"tax": 3, "housing": 1, "fire": 1}),
+        (2, {"tax": 3.0, "housing": 1.0, "fire": 1.0}, {"tax": 1, "fire": 1}),  # tie of remainders: by name
+        (1, {"tax": 0.1, "housing": 0.2}, {"housing": 1}),
+        (3, {"tax": 0.0, "housing": 0.0}, {"housing": 3}),  # nothing expected, yet a window is asked for
+        (0, {"tax": 4.0}, {}),
+    ],
+)
+def test_the_pooled_requirement_is_shared_out_by_offered_load(windows, loads, shared):
+    assert plan.apportion(windows, loads) == shared
+    assert sum(shared.values()) == windows

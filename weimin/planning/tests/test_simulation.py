@@ -19,7 +19,8 @@ from weimin.planning.simulation import (
     Tickets,
     Window,
     draw_tickets,
-    erlang_c_windows,
+    erlang_windows,
+    pooled_windows_by_simulation,
     required_windows_by_simulation,
     run,
     seconds_of,
@@ -273,7 +274,7 @@ def test_erlang_c_leaves_the_half_hours_after_a_peak_short_and_simulation_correc
     edges = slot_edges_between(NINE, NOON)
     peak = SkillGroup("business", (6.0, 12.0, 30.0, 30.0, 6.0, 6.0), HandlingTimes(mean_seconds=600, cv=2.0))
     day = HallDay(edges, (peak,), ())
-    erlang = erlang_c_windows(day, target_share=0.9)["business"]
+    erlang = erlang_windows(day, target_share=0.9)["business"]
     with_erlang = simulate(replace(day, windows=windows_for_requirement(edges, erlang, "business")), 300, seed=4)
     assert with_erlang.short_slots(0.9) and min(with_erlang.short_slots(0.9)) > 3  # only after the peak
 
@@ -281,3 +282,34 @@ def test_erlang_c_leaves_the_half_hours_after_a_peak_short_and_simulation_correc
     assert all(c >= e for c, e in zip(corrected, erlang, strict=True)) and corrected != erlang
     meets = simulate(replace(day, windows=windows_for_requirement(edges, corrected, "business")), 300, seed=4)
     assert meets.meets_target(0.9)
+
+
+def test_the_fast_estimate_is_erlang_a_when_visitors_are_known_to_give_up():
+    edges = slot_edges_between(NINE, NOON)
+    group = SkillGroup("business", (20.0,) * 6, HandlingTimes(mean_seconds=900, cv=1.0))
+    patient = HallDay(edges, (group,), ())
+    impatient = replace(patient, patience_seconds=600.0)
+    assert erlang_windows(patient)["business"] == (queueing.windows_needed(40, 15, 15, 0.8),) * 6
+    assert erlang_windows(impatient)["business"] == (queueing.windows_needed(40, 15, 15, 0.8, 10),) * 6
+    assert erlang_windows(impatient)["business"] < erlang_windows(patient)["business"]
+    with pytest.raises(ValueError, match="patience_seconds"):
+        simulate(replace(patient, patience_seconds=0.0), 1)
+
+
+def test_pooled_windows_need_fewer_than_dedicated_ones_and_meet_the_target():
+    # Three small groups through a morning: dedicated windows need one each even in the quiet half-hours,
+    # general windows serving all three share the idle time.
+    edges = slot_edges_between(NINE, NOON)
+    groups = tuple(
+        SkillGroup(name, (2.0, 3.0, 4.0, 4.0, 3.0, 2.0), HandlingTimes(mean_seconds=600, cv=1.0))
+        for name in ("tax", "housing", "business")
+    )
+    day = HallDay(edges, groups, ())
+    dedicated = required_windows_by_simulation(day, replications=200, seed=3)
+    pooled = pooled_windows_by_simulation(day, replications=200, seed=3)
+    added_up = [sum(per_slot) for per_slot in zip(*dedicated.values(), strict=True)]
+    assert all(p <= d for p, d in zip(pooled, added_up, strict=True)) and sum(pooled) < sum(added_up)
+    everything = frozenset(g.name for g in groups)
+    staffed = replace(day, windows=windows_for_requirement(edges, pooled, "general", everything))
+    assert simulate(staffed, 200, seed=3).meets_target(0.8)
+    assert all(w.groups == everything for w in staffed.windows)
