@@ -293,6 +293,9 @@ WEIMIN_PLANNING_TARGET_MINUTES = int(os.environ.get("WEIMIN_PLANNING_TARGET_MINU
 WEIMIN_PLANNING_SIMULATION_REPLICATIONS = int(os.environ.get("WEIMIN_PLANNING_SIMULATION_REPLICATIONS", "200"))
 WEIMIN_PLANNING_TIME_LIMIT_SECONDS = float(os.environ.get("WEIMIN_PLANNING_TIME_LIMIT_SECONDS", "60"))
 WEIMIN_PLANNING_SOLVER_WORKERS = int(os.environ.get("WEIMIN_PLANNING_SOLVER_WORKERS", "8"))
+# Free shift starts (the planning page's option, `plan --free-starts`) step this many minutes; 60 gives the solver a
+# quarter of the half-hour's choices for a large hall.
+WEIMIN_PLANNING_FREE_START_STEP_MINUTES = int(os.environ.get("WEIMIN_PLANNING_FREE_START_STEP_MINUTES", "30"))
 # A planning run signs life every second; one silent for this long died with its process and stops blocking the hall.
 WEIMIN_PLANNING_STALE_SECONDS = int(os.environ.get("WEIMIN_PLANNING_STALE_SECONDS", "60"))
 # Labour rules (../shared/brief/DOMAIN.md §5; 劳动法 Arts. 36, 38, 41): regular hours a day, overtime a day

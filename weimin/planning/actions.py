@@ -27,8 +27,9 @@ from weimin.planning.models import PlanningRun, Roster, RosterShift, RosterStatu
 STOP_POLL_SECONDS = 1.0  # how often a running plan looks for the manager's stop
 
 
-def start_planning(actor, hall: Hall, monday: date, now: datetime) -> PlanningRun:
-    """Record that the hall's week is being planned; one run at a time per hall."""
+def start_planning(actor, hall: Hall, monday: date, now: datetime, *, free_starts: bool = False) -> PlanningRun:
+    """Record that the hall's week is being planned (with the hall's shift patterns, or shifts starting freely);
+    one run at a time per hall."""
     authorize(actor, Action.PLANNING_PLAN, hall)
     if monday.weekday() != 0:
         raise InvalidInput(_("Choose a week by its Monday."), field="week")
@@ -38,7 +39,7 @@ def start_planning(actor, hall: Hall, monday: date, now: datetime) -> PlanningRu
         if PlanningRun.objects.filter(hall=hall, status=RunStatus.RUNNING).exists():
             raise Refused(_("A week of this hall is being planned already."), field="week")
         return PlanningRun.objects.create(
-            hall=hall, week_start=monday, started_at=now, heartbeat_at=now, started_by=actor
+            hall=hall, week_start=monday, free_starts=free_starts, started_at=now, heartbeat_at=now, started_by=actor
         )
 
 
@@ -88,7 +89,7 @@ def run_planning(run: PlanningRun, *, time_limit: float | None = None) -> Planni
     watcher.start()
     try:
         planned = plan.plan_week(run.hall, run.week_start, run.started_at, time_limit=time_limit,
-                                 on_progress=progress, stop=stop)  # fmt: skip
+                                 on_progress=progress, stop=stop, free=run.free_starts)  # fmt: skip
     except plan.PlanningError as error:
         done.set()
         watcher.join(timeout=2 * STOP_POLL_SECONDS)

@@ -174,6 +174,7 @@ class PlanningRun(models.Model):
 
     hall = models.ForeignKey(Hall, models.CASCADE, related_name="+", verbose_name=_("hall"))
     week_start = models.DateField(_("week (Monday)"))
+    free_starts = models.BooleanField(_("free shift starts"), default=False)
     started_at = models.DateTimeField(_("started at"))
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("started by")

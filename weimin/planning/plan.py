@@ -116,6 +116,18 @@ def _ceil_half_hour(moment: time) -> time:
     return clock_at(minutes) if minutes < 24 * 60 else time(23, 30)
 
 
+def free_starts(days: list[DaySessions]) -> roster.FreeShifts:
+    """Shifts free to start on any step (``WEIMIN_PLANNING_FREE_START_STEP_MINUTES``, the half-hour by default)
+    between the opening and the closing, from 4 to 9 hours with an hour's break over 6 hours, taken at the lunch
+    closure when the shift spans it."""
+    lunch = next((d.sessions[0].end.time() for d in days if len(d.sessions) > 1), None)
+    return roster.FreeShifts(
+        step_minutes=settings.WEIMIN_PLANNING_FREE_START_STEP_MINUTES,
+        break_from=_floor_half_hour(lunch) if lunch else None,
+        evening_from=time.fromisoformat(settings.WEIMIN_ANALYTICS_EVENING_FROM),
+    )
+
+
 def shift_patterns(hall: Hall, days: list[DaySessions]) -> tuple[roster.ShiftPattern, ...]:
     """The manager's patterns for the hall, or — when none are defined — an early and a late shift of eight
     working hours on days longer than that (the break at the lunch closure when there is one) and a shift
@@ -452,10 +464,12 @@ def plan_week(
     on_progress: Callable[[roster.Progress], None] | None = None,
     stop: threading.Event | None = None,
     hours_of: date | None = None,
+    free: bool = False,
 ) -> WeekPlan:
     """Forecast, required windows, roster, headcount and predicted service level of the hall's week; with
     ``hours_of``, the same week, visitors and staff under the opening hours in force on that date (the article's
-    comparison: the hours before the extended service of 2017-10-23 against those after)."""
+    comparison: the hours before the extended service of 2017-10-23 against those after); with ``free``, shifts
+    start freely (``free_starts``) instead of following the patterns."""
     if monday.weekday() != 0:
         raise PlanningError(_("Week: choose a week by its Monday."))
     days = opening_days(hall, monday, hours_of)
@@ -479,7 +493,7 @@ def plan_week(
             for (day, slot, group), windows in sorted(requirement.items())
         ),
         staff=tuple(members),
-        shifts=shift_patterns(hall, days),
+        shifts=free_starts(days) if free else shift_patterns(hall, days),
         rules=labour_rules(),
     )
     limit = settings.WEIMIN_PLANNING_TIME_LIMIT_SECONDS if time_limit is None else time_limit

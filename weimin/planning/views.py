@@ -210,7 +210,8 @@ def plan(request, code: str):
     hall = _hall(request, code)
     week = request.POST.get("week", "")[:10]
     try:
-        run = actions.start_planning(request.user, hall, monday_of(week), clock.now())
+        free = request.POST.get("free_starts") == "1"
+        run = actions.start_planning(request.user, hall, monday_of(week), clock.now(), free_starts=free)
     except (DomainError, PlanningError) as error:
         messages.error(request, getattr(error, "message", str(error)))
     else:

@@ -105,3 +105,24 @@ def test_the_api_reads_the_rosters_of_a_week_and_one_roster(client, draft, manag
     as_clerk = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(clerks[0])}"}
     assert client.get(f"/api/planning/rosters/{draft.pk}", **as_clerk).status_code == 403
     assert client.get("/api/planning/rosters/999999", **as_manager).status_code == 404
+
+
+def test_the_manager_may_let_shifts_start_freely(client, hall, manager, recorded, clerks, monkeypatch):
+    from weimin.planning import actions, labour, plan, views
+
+    started = []
+    monkeypatch.setattr(views, "_in_background", started.append)
+    client.force_login(manager)
+    page = client.get("/planning/halls/longgang-district/?week=2017-W49").content.decode()
+    assert 'name="free_starts"' in page and "任意半点" in page
+    client.post("/planning/halls/longgang-district/plan", {"week": "2017-W49", "free_starts": "1"})
+    (run,) = started
+    assert run.free_starts
+    roster = actions.run_planning(run, time_limit=5).roster
+    patterns = {p.name for p in plan.shift_patterns(hall, plan.opening_days(hall, MONDAY))}
+    shifts = list(roster.shifts.all())
+    assert shifts and not {s.pattern for s in shifts} & patterns  # named by their hours: "09:00–17:00"
+    assert all(s.start.minute in (0, 30) and s.end.minute in (0, 30) for s in shifts)
+    members, _users = plan.inputs.staff_members(hall, MONDAY, recorded)
+    found = plan.plan_week(hall, MONDAY, recorded, time_limit=5, free=True)
+    assert labour.check_roster(found.roster.shifts, members, MONDAY, plan.labour_rules()) == []

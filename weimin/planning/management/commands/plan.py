@@ -27,9 +27,12 @@ class Command(BaseCommand):
             default=None,
             help="YYYY-MM-DD: plan the week under the opening hours in force on that date, to compare (not saved)",
         )
+        parser.add_argument(
+            "--free-starts", action="store_true", help="shifts start on any half-hour instead of the hall's patterns"
+        )
         parser.add_argument("--format", choices=["json"], default="json")
 
-    def handle(self, hall, week, time_limit, hours_of, format, **options):
+    def handle(self, hall, week, time_limit, hours_of, free_starts, format, **options):
         found = Hall.objects.filter(code=hall[:40]).first()
         if found is None:
             raise CommandError(f"--hall: no hall with code {hall!r}")
@@ -45,7 +48,7 @@ class Command(BaseCommand):
         previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
         try:
             plan = plan_week(found, monday_of(week), clock.now(), time_limit=time_limit, on_progress=progress,
-                             stop=stop, hours_of=hours)  # fmt: skip
+                             stop=stop, hours_of=hours, free=free_starts)  # fmt: skip
         except PlanningError as error:
             raise CommandError(str(error)) from None
         finally:
