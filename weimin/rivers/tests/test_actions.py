@@ -100,8 +100,8 @@ def test_the_body_over_a_period_month_by_month_and_its_progress(river, river_off
     assert report.progress.last_black_odorous == date(2017, 10, 31)
     assert report.progress.clear.klass is BodyClass.SEVERE  # the last 90 days include October
     assert not report.progress.clear_for_period and not report.progress.eliminated
-    assert [(m.start, m.status.klass) for m in report.months][-3:] == [
-        (date(2017, 10, 1), BodyClass.SEVERE), (date(2017, 11, 1), BodyClass.NONE), (date(2017, 12, 1), BodyClass.INSUFFICIENT_DATA),
+    assert [(m.start.month, m.status.klass) for m in report.months][-3:] == [
+        (10, BodyClass.SEVERE), (11, BodyClass.NONE), (12, BodyClass.INSUFFICIENT_DATA),
     ]  # fmt: skip
 
 
