@@ -253,6 +253,7 @@ class BodyReport:
     period: BodyStatus  # the period asked for
     months: list[Month]
     surveys: list[SurveyStatus]
+    measured: list[Measured]  # every sample of the body up to today
 
 
 def body_report(body: WaterBody, start: date | None, end: date, today: date) -> BodyReport:
@@ -262,7 +263,7 @@ def body_report(body: WaterBody, start: date | None, end: date, today: date) -> 
     surveys = [judged(s) for s in body.surveys.order_by("-held_to", "-pk")]
     progress = progress_of(body, points, measured, surveys[0].survey if surveys else None, today, t)
     period = classify(body, points, samples_of([body], start, end).get(body.pk, []), start, end, t)
-    return BodyReport(progress, period, monthly(body, points, measured, today, t), surveys)
+    return BodyReport(progress, period, monthly(body, points, measured, today, t), surveys, measured)
 
 
 def recent_samples(body: WaterBody, limit: int = 60):
@@ -271,6 +272,10 @@ def recent_samples(body: WaterBody, limit: int = 60):
         .select_related("point")
         .order_by("-taken_on", "point__chainage_m")[:limit]
     )
+
+
+def reading_level(sample: Sample) -> rules.ReadingLevel:
+    return rules.classify_reading(sample.reading(), thresholds())
 
 
 def point_by_code(code: str) -> MonitoringPoint | None:
