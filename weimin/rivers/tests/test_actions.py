@@ -121,3 +121,13 @@ def test_a_body_is_eliminated_when_clear_for_the_period_and_the_survey_passed(ri
     district = queries.district(TODAY)
     assert district.bodies[0].eliminated and district.rate.rate == 1 and district.rate.met
     assert Survey.objects.count() == 2
+
+
+def test_integrity_finds_a_point_off_its_reach_and_an_impossible_sample(river, now):
+    from weimin.rivers import integrity
+
+    assert list(integrity.problems()) == []
+    MonitoringPoint.objects.filter(code="MG-1").update(chainage_m=5000)
+    point = MonitoringPoint.objects.get(code="MG-2")
+    Sample.objects.create(point=point, taken_on=TODAY, sampler="x", recorded_at=now, **{**CLEAN, "do_mg_l": "30"})
+    assert sorted(p["check"] for p in integrity.problems()) == ["point_on_reach", "sample_possible"]
