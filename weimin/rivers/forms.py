@@ -15,7 +15,7 @@ MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def _day(label, **kwargs):
-    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+    return forms.DateField(label=label, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}), **kwargs)
 
 
 def in_calendar(day):

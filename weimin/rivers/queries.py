@@ -266,12 +266,11 @@ def body_report(body: WaterBody, start: date | None, end: date, today: date) -> 
     return BodyReport(progress, period, monthly(body, points, measured, today, t), surveys, measured)
 
 
-def recent_samples(body: WaterBody, limit: int = 60):
-    return (
-        Sample.objects.filter(point__reach__body=body)
-        .select_related("point")
-        .order_by("-taken_on", "point__chainage_m")[:limit]
-    )
+def recent_samples(body: WaterBody, days: int = 2) -> list[Sample]:
+    """The samples of the body's last ``days`` sampling days, newest first, each day in chainage order."""
+    found = Sample.objects.filter(point__reach__body=body)
+    last_days = list(found.order_by("-taken_on").values_list("taken_on", flat=True).distinct()[:days])
+    return list(found.filter(taken_on__in=last_days).select_related("point").order_by("-taken_on", "point__chainage_m"))
 
 
 def reading_level(sample: Sample) -> rules.ReadingLevel:

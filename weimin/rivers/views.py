@@ -280,4 +280,5 @@ def surveys(request, code: str):
         "body": found, "surveys": listed, "form": form, "may_record": may_record,
         "min_valid": rules.min_valid, "bar": _percent(rules.bar),
         "radius_km": settings.WEIMIN_RIVERS_SURVEY_RADIUS_M / 1000,
+        "may_sample": may(request.user, Action.RIVERS_SAMPLE, None),
     })  # fmt: skip
