@@ -110,3 +110,28 @@ def test_the_api_gives_classes_and_reasons(client, recorded, river_office):
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "orp_mv"
     answer = client.post("/api/rivers/samples", json.dumps(sample), content_type="application/json", **headers)
     assert answer.status_code == 201 and answer.json()["level"] == "none"
+
+
+def test_odd_values_in_the_river_forms_never_answer_5xx(client, recorded, river_office):
+    from weimin.tests.test_page_inputs import ODD
+
+    client.force_login(river_office)
+    sample = {"point": "MG-5", "date": "2017-12-08", **CLEAN, "sampler": "张三"}
+    survey = {"held_from": "2017-12-01", "held_to": "2017-12-07", "responses": "1", "valid": "1", "satisfied": "1"}
+    failures = []
+    for url, fields, method in [
+        ("/rivers/samples/new", sample, "post"),
+        ("/rivers/bodies/mugu/surveys/", {**survey, "note": ""}, "post"),
+        ("/rivers/bodies/mugu/", {"start": "2017-11-01", "end": "2017-11-30"}, "get"),
+        ("/rivers/samples/import", {"sampler": ""}, "post"),
+    ]:
+        for field in fields:
+            for value in ODD:
+                answer = getattr(client, method)(url, {**fields, field: value})
+                if answer.status_code >= 500:
+                    failures.append((url, field, value, answer.status_code))
+    assert failures == []
+    for data in (b"", b"\x00\xff\xfe", "body,point\n\x00".encode(), b"PK\x03\x04garbage"):
+        for name in ("x.csv", "x.xlsx"):
+            answer = client.post("/rivers/samples/import", {"file": SimpleUploadedFile(name, data)})
+            assert answer.status_code == 200, (name, data)
