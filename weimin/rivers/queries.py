@@ -196,8 +196,11 @@ class Progress:
 
 
 def last_black_odorous(measured: list[Measured], t: Thresholds) -> date | None:
-    black = [m.day for m in measured if rules.classify_reading(m.reading, t).level is not rules.Level.NONE]
-    return max(black, default=None)
+    """The day of the latest black-odorous reading (``measured`` is in date order)."""
+    for m in reversed(measured):
+        if rules.classify_reading(m.reading, t).level is not rules.Level.NONE:
+            return m.day
+    return None
 
 
 def progress_of(

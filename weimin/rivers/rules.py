@@ -73,7 +73,6 @@ class Rule(enum.StrEnum):
 
 
 RANK = {Level.NONE: 0, Level.LIGHT: 1, Level.SEVERE: 2}
-CLASS_RANK = {BodyClass.NONE: 0, BodyClass.LIGHT: 1, BodyClass.SEVERE: 2}
 
 
 def _d(value) -> Decimal:

@@ -2,13 +2,14 @@
 a period, month by month, its progress to elimination and the district's rate."""
 
 from datetime import date, timedelta
+from decimal import Decimal as D
 
 import pytest
 
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.rivers import actions, queries
 from weimin.rivers.models import MonitoringPoint, Sample, Survey
-from weimin.rivers.rules import BodyClass
+from weimin.rivers.rules import BodyClass, Thresholds
 from weimin.rivers.tests.conftest import CLEAN, SEVERE, sampled, weekly
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,14 @@ def test_integrity_finds_a_point_off_its_reach_and_an_impossible_sample(river, n
     point = MonitoringPoint.objects.get(code="MG-2")
     Sample.objects.create(point=point, taken_on=TODAY, sampler="x", recorded_at=now, **{**CLEAN, "do_mg_l": "30"})
     assert sorted(p["check"] for p in integrity.problems()) == ["point_on_reach", "sample_possible"]
+
+
+def test_every_threshold_comes_from_its_setting(river, now, settings):
+    assert queries.thresholds() == Thresholds()  # the guideline's values by default
+    settings.WEIMIN_RIVERS_NH3N_SEVERE_MG_L = "20"
+    settings.WEIMIN_RIVERS_MIN_READINGS = 4
+    changed = queries.thresholds()
+    assert (changed.nh3n_severe_mg_l, changed.min_readings) == (D("20"), 4)
+    sampled(river, {"MG-1": {**CLEAN, "nh3n_mg_l": "18"}}, weekly(TODAY, 4), now)
+    point = queries.body_status(river, None, TODAY).points[0]
+    assert point.classified.klass is BodyClass.LIGHT  # 18 mg/L: severe by the guideline, light under 20

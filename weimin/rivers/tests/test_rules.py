@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from weimin.rivers.rules import (
-    CLASS_RANK,
     RANK,
     BodyClass,
     Indicator,
@@ -34,6 +33,7 @@ from weimin.rivers.rules import (
 )
 
 T = Thresholds()
+CLASS_RANK = {BodyClass.NONE: 0, BodyClass.LIGHT: 1, BodyClass.SEVERE: 2}
 CLEAN = Reading(depth_cm=D("80"), transparency_cm=D("40"), do_mg_l=D("5"), orp_mv=D("150"), nh3n_mg_l=D("1"))
 
 
