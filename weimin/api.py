@@ -21,6 +21,7 @@ from weimin.core.errors import DomainError
 from weimin.halls.api import router as halls_router
 from weimin.planning.api import router as planning_router
 from weimin.ratings.api import router as ratings_router
+from weimin.rivers.api import router as rivers_router
 from weimin.shifts.api import router as shifts_router
 from weimin.tickets.api import router as tickets_router
 
@@ -131,5 +132,6 @@ for router in (
     shifts_router,
     analytics_router,
     planning_router,
+    rivers_router,
 ):
     api.add_router("/", router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "weimin.shifts",
     "weimin.analytics",
     "weimin.planning",
+    "weimin.rivers",
     "weimin.workstation",
     "weimin.demo",  # last: the demo sits outside the domain and answers its hooks (shifts.signals)
 ]
@@ -307,6 +308,43 @@ WEIMIN_PLANNING_REST_DAYS_PER_WEEK = int(os.environ.get("WEIMIN_PLANNING_REST_DA
 WEIMIN_PLANNING_MIN_REST_HOURS = float(os.environ.get("WEIMIN_PLANNING_MIN_REST_HOURS", "11"))
 # The forecast reads this many weeks of recorded tickets before the week it plans.
 WEIMIN_PLANNING_HISTORY_WEEKS = int(os.environ.get("WEIMIN_PLANNING_HISTORY_WEEKS", "26"))
+
+# River water quality (issue 14, weimin/rivers/rules.py; DOMAIN.md §7, 城市黑臭水体整治工作指南 2015). Each
+# indicator's light (轻度) and severe (重度) thresholds: transparency ≤ 25 cm light, < 10 severe (shallower
+# than 25 cm: 40 % of the depth); dissolved oxygen ≤ 2.0 mg/L, < 0.2; ORP ≤ 50 mV, < −200; NH3-N ≥ 8.0 mg/L,
+# > 15. A point needs MIN_READINGS in a period; it is severe when ≥ ONE_INDICATOR_SHARE of one indicator's or
+# ≥ TWO_INDICATORS_SHARE of two indicators' readings are severe; STRETCH_MIN_POINTS consecutive severe points
+# make a severe stretch, BODY_SEVERE_SHARE severe points a severe body. Points every SPACING_MIN_M to
+# SPACING_MAX_M metres, at least MIN_POINTS a body (warnings).
+WEIMIN_RIVERS_TRANSPARENCY_LIGHT_CM = os.environ.get("WEIMIN_RIVERS_TRANSPARENCY_LIGHT_CM", "25")
+WEIMIN_RIVERS_TRANSPARENCY_SEVERE_CM = os.environ.get("WEIMIN_RIVERS_TRANSPARENCY_SEVERE_CM", "10")
+WEIMIN_RIVERS_SHALLOW_DEPTH_CM = os.environ.get("WEIMIN_RIVERS_SHALLOW_DEPTH_CM", "25")
+WEIMIN_RIVERS_SHALLOW_TRANSPARENCY_SHARE = os.environ.get("WEIMIN_RIVERS_SHALLOW_TRANSPARENCY_SHARE", "0.4")
+WEIMIN_RIVERS_DO_LIGHT_MG_L = os.environ.get("WEIMIN_RIVERS_DO_LIGHT_MG_L", "2.0")
+WEIMIN_RIVERS_DO_SEVERE_MG_L = os.environ.get("WEIMIN_RIVERS_DO_SEVERE_MG_L", "0.2")
+WEIMIN_RIVERS_ORP_LIGHT_MV = os.environ.get("WEIMIN_RIVERS_ORP_LIGHT_MV", "50")
+WEIMIN_RIVERS_ORP_SEVERE_MV = os.environ.get("WEIMIN_RIVERS_ORP_SEVERE_MV", "-200")
+WEIMIN_RIVERS_NH3N_LIGHT_MG_L = os.environ.get("WEIMIN_RIVERS_NH3N_LIGHT_MG_L", "8.0")
+WEIMIN_RIVERS_NH3N_SEVERE_MG_L = os.environ.get("WEIMIN_RIVERS_NH3N_SEVERE_MG_L", "15")
+WEIMIN_RIVERS_MIN_READINGS = int(os.environ.get("WEIMIN_RIVERS_MIN_READINGS", "3"))
+WEIMIN_RIVERS_ONE_INDICATOR_SHARE = os.environ.get("WEIMIN_RIVERS_ONE_INDICATOR_SHARE", "0.6")
+WEIMIN_RIVERS_TWO_INDICATORS_SHARE = os.environ.get("WEIMIN_RIVERS_TWO_INDICATORS_SHARE", "0.3")
+WEIMIN_RIVERS_STRETCH_MIN_POINTS = int(os.environ.get("WEIMIN_RIVERS_STRETCH_MIN_POINTS", "3"))
+WEIMIN_RIVERS_BODY_SEVERE_SHARE = os.environ.get("WEIMIN_RIVERS_BODY_SEVERE_SHARE", "0.6")
+WEIMIN_RIVERS_SPACING_MIN_M = int(os.environ.get("WEIMIN_RIVERS_SPACING_MIN_M", "200"))
+WEIMIN_RIVERS_SPACING_MAX_M = int(os.environ.get("WEIMIN_RIVERS_SPACING_MAX_M", "600"))
+WEIMIN_RIVERS_MIN_POINTS = int(os.environ.get("WEIMIN_RIVERS_MIN_POINTS", "3"))
+# The river office's choices: pages classify the last PERIOD_DAYS by default; a body is clear when its class
+# over the last CLEAR_DAYS is "not black-odorous" (UNVERIFIED: the office sets it); it is eliminated when clear
+# and its latest satisfaction survey passed: ≥ SURVEY_MIN_VALID valid questionnaires from residents within
+# SURVEY_RADIUS_M, satisfaction ≥ SURVEY_BAR (common practice, UNVERIFIED as a national rule). Key cities must
+# eliminate more than ELIMINATION_TARGET of their listed black-odorous bodies.
+WEIMIN_RIVERS_PERIOD_DAYS = int(os.environ.get("WEIMIN_RIVERS_PERIOD_DAYS", "30"))
+WEIMIN_RIVERS_CLEAR_DAYS = int(os.environ.get("WEIMIN_RIVERS_CLEAR_DAYS", "90"))
+WEIMIN_RIVERS_SURVEY_MIN_VALID = int(os.environ.get("WEIMIN_RIVERS_SURVEY_MIN_VALID", "100"))
+WEIMIN_RIVERS_SURVEY_BAR = os.environ.get("WEIMIN_RIVERS_SURVEY_BAR", "0.9")
+WEIMIN_RIVERS_SURVEY_RADIUS_M = int(os.environ.get("WEIMIN_RIVERS_SURVEY_RADIUS_M", "1500"))
+WEIMIN_RIVERS_ELIMINATION_TARGET = os.environ.get("WEIMIN_RIVERS_ELIMINATION_TARGET", "0.9")
 
 # Limits on abuse (issue 9, docs/security.md "Limits on abuse and enrolled devices"), counted in CACHES
 # above, the database cache every process shares.

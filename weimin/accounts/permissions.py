@@ -63,6 +63,9 @@ class Action(enum.StrEnum):
     PLANNING_PLAN = "planning.plan"
     PLANNING_APPROVE = "planning.approve"
     PLANNING_READ = "planning.read"
+    RIVERS_READ = "rivers.read"
+    RIVERS_SAMPLE = "rivers.sample"
+    RIVERS_SURVEY = "rivers.survey"
 
 
 S = Standing
@@ -111,6 +114,9 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.PLANNING_PLAN: frozenset({MANAGER}),
     Action.PLANNING_APPROVE: frozenset({MANAGER}),
     Action.PLANNING_READ: frozenset({MANAGER, OFFICE}),
+    Action.RIVERS_READ: frozenset({S.RIVER, OFFICE, S.CAMPAIGN}),
+    Action.RIVERS_SAMPLE: frozenset({S.RIVER}),
+    Action.RIVERS_SURVEY: frozenset({S.RIVER}),
 }
 
 _ROLE_STANDING = {
@@ -206,4 +212,7 @@ ACTION_LABELS = {
     Action.PLANNING_PLAN: gettext_lazy("plan the hall's week"),
     Action.PLANNING_APPROVE: gettext_lazy("approve the hall's roster"),
     Action.PLANNING_READ: gettext_lazy("see the hall's rosters"),
+    Action.RIVERS_READ: gettext_lazy("see the rivers' water quality"),
+    Action.RIVERS_SAMPLE: gettext_lazy("record water samples"),
+    Action.RIVERS_SURVEY: gettext_lazy("record satisfaction surveys"),
 }

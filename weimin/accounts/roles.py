@@ -28,6 +28,8 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "accounts": ["staffprofile", "device"],
         "planning": ["shiftpattern", "absence", "shiftpreference"],
     },
+    # The river register (bodies, reaches, points); samples and surveys are read-only in the back office.
+    Role.RIVER_OFFICE: {"rivers": ["waterbody", "reach", "monitoringpoint", "sample", "survey"]},
 }
 
 

@@ -50,6 +50,13 @@ def test_no_pattern_answers_another_patterns_path():
     assert any(r.startswith("api/analytics/summary") for r in routes)
     assert any(r.startswith("api/analytics/breakdown") for r in routes)
     assert {"planning/halls/<str:code>/", "planning/halls/<str:code>/rosters/<int:roster_id>/shift"} <= set(routes)
+    assert {
+        "rivers/",
+        "rivers/bodies/<str:code>/",
+        "rivers/bodies/<str:code>/surveys/",
+        "rivers/samples/import",
+    } <= set(routes)
+    assert any(r.startswith("api/rivers/bodies") for r in routes)
     assert clashes(urlpatterns) == []
 
 

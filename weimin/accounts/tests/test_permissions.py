@@ -30,6 +30,8 @@ from weimin.halls.models import Window
 from weimin.planning import actions as planning
 from weimin.planning.models import Roster
 from weimin.ratings import actions as ratings
+from weimin.rivers import actions as rivers
+from weimin.rivers.models import MonitoringPoint, Reach, WaterBody
 from weimin.shifts import actions as shifts
 from weimin.shifts.models import ChecklistItem, CompTimeEntry, Duty, EveningChecklist
 from weimin.tickets import actions as tickets
@@ -295,6 +297,23 @@ def _approve_roster(who, w):
     return acted(lambda: planning.approve(who, roster, w.now()))
 
 
+def _river_point():
+    body = WaterBody.objects.create(code="mugu", name="木古河")
+    reach = Reach.objects.create(body=body, name="干流", start_m=0, end_m=1000)
+    return MonitoringPoint.objects.create(reach=reach, code="MG-1", chainage_m=0)
+
+
+def _record_sample(who, w):
+    values = {"depth_cm": "60", "transparency_cm": "30", "do_mg_l": "4", "orp_mv": "100", "nh3n_mg_l": "2"}
+    return acted(lambda: rivers.record_sample(who, _river_point(), w.now().date(), values, "张三", w.now()))
+
+
+def _record_survey(who, w):
+    body = _river_point().reach.body
+    day = w.now().date()
+    return acted(lambda: rivers.record_survey(who, body, day, day, 120, 110, 100, "", w.now()))
+
+
 SCENARIOS = {
     Action.TICKET_CALL: _call,
     Action.TICKET_SERVE: _serve,
@@ -330,6 +349,9 @@ SCENARIOS = {
     Action.PLANNING_PLAN: _plan_week,
     Action.PLANNING_APPROVE: _approve_roster,
     Action.PLANNING_READ: lambda who, w: w.page(who, f"/planning/halls/{w.hall.code}/"),
+    Action.RIVERS_READ: lambda who, w: w.page(who, "/rivers/"),
+    Action.RIVERS_SAMPLE: _record_sample,
+    Action.RIVERS_SURVEY: _record_survey,
 }
 
 PEOPLE = {

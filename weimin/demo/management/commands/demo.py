@@ -80,6 +80,7 @@ class Command(BaseCommand):
                     f"  Item checklist    {base}/items/fire-acceptance/",
                     f"  Analytics         {base}/analytics/   (log in as office or manager; the extension's effect:"
                     " /analytics/effect/)",
+                    f"  Rivers            {base}/rivers/   (log in as river: 平湖街道治水办)",
                     f"  Back office       {base}/admin/",
                     f"  API docs          {base}/api/docs",
                     "",
