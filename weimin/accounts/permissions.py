@@ -163,9 +163,10 @@ def may(user, action: Action, hall, *, at_window: bool = False) -> bool:
 def authorize(user, action: Action, hall, *, at_window: bool = False) -> None:
     """Raise NotPermitted unless ``user`` may take ``action`` at ``hall`` (docs/permissions.md)."""
     if not may(user, action, hall, at_window=at_window):
-        raise NotPermitted(
-            _("You may not %(action)s at %(hall)s.") % {"action": ACTION_LABELS[action], "hall": hall or _("any hall")}
-        )
+        label = ACTION_LABELS[action]
+        if hall is None:  # an act of no hall (the rivers, the campaign)
+            raise NotPermitted(_("You may not %(action)s.") % {"action": label})
+        raise NotPermitted(_("You may not %(action)s at %(hall)s.") % {"action": label, "hall": hall})
 
 
 def halls_where(user, action: Action):

@@ -380,3 +380,16 @@ def test_the_matrix(action, standing, hall, item, window, clerk, at_window, make
         # Everyone but the district office is a member of the hall: the role, not the hall, decides.
         who = make_staff(name, role, halls=[] if standing == Standing.DISTRICT_OFFICE else None)
     assert SCENARIOS[action](who, world) == (standing.value in DOCUMENTED[action.value])
+
+
+@pytest.mark.django_db
+def test_a_refusal_of_an_act_of_no_hall_names_no_hall(make_clerk, hall):
+    from weimin.accounts.permissions import authorize
+
+    clerk = make_clerk("wang")
+    with pytest.raises(NotPermitted) as refused:
+        authorize(clerk, Action.RIVERS_SAMPLE, None)
+    assert str(refused.value.message) == "您无权录入水样。"
+    with pytest.raises(NotPermitted) as refused:
+        authorize(clerk, Action.PLANNING_PLAN, hall)
+    assert hall.name in str(refused.value.message)
