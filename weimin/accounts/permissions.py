@@ -63,6 +63,9 @@ class Action(enum.StrEnum):
     PLANNING_PLAN = "planning.plan"
     PLANNING_APPROVE = "planning.approve"
     PLANNING_READ = "planning.read"
+    CAMPAIGN_WORK = "campaign.work"
+    CAMPAIGN_LEAD = "campaign.lead"
+    CAMPAIGN_PROGRESS = "campaign.progress"
 
 
 S = Standing
@@ -111,6 +114,9 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.PLANNING_PLAN: frozenset({MANAGER}),
     Action.PLANNING_APPROVE: frozenset({MANAGER}),
     Action.PLANNING_READ: frozenset({MANAGER, OFFICE}),
+    Action.CAMPAIGN_WORK: frozenset({S.CAMPAIGN}),
+    Action.CAMPAIGN_LEAD: frozenset({S.CAMPAIGN}),
+    Action.CAMPAIGN_PROGRESS: frozenset({S.CAMPAIGN, S.RIVER, OFFICE}),
 }
 
 _ROLE_STANDING = {
@@ -206,4 +212,7 @@ ACTION_LABELS = {
     Action.PLANNING_PLAN: gettext_lazy("plan the hall's week"),
     Action.PLANNING_APPROVE: gettext_lazy("approve the hall's roster"),
     Action.PLANNING_READ: gettext_lazy("see the hall's rosters"),
+    Action.CAMPAIGN_WORK: gettext_lazy("work on the expropriation campaign's households"),
+    Action.CAMPAIGN_LEAD: gettext_lazy("lead an expropriation team"),
+    Action.CAMPAIGN_PROGRESS: gettext_lazy("see the expropriation campaign's progress"),
 }
