@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from weimin.accounts.api import router as accounts_router
 from weimin.analytics.api import router as analytics_router
+from weimin.campaign.api import router as campaign_router
 from weimin.calendars.rules import CalendarUnknown
 from weimin.cases.api import router as cases_router
 from weimin.core.errors import DomainError
@@ -131,5 +132,6 @@ for router in (
     shifts_router,
     analytics_router,
     planning_router,
+    campaign_router,
 ):
     api.add_router("/", router)
