@@ -357,12 +357,11 @@ def log_contact(
         raise InvalidInput(_("Give the owner or the phone number."), field="phone")
     if household is not None and owner is None:
         owner = household.owners.first()
-    if channel == Channel.VISIT and household is not None and household.no_solo_visits:
-        if companion is None or companion.pk == actor.pk:
-            raise Refused(
-                _("Nobody visits this household alone since an incident: name the second attendee."),
-                field="companion",
-            )
+    alone = companion is None or companion.pk == actor.pk
+    if channel == Channel.VISIT and household is not None and household.no_solo_visits and alone:
+        raise Refused(
+            _("Nobody visits this household alone since an incident: name the second attendee."), field="companion"
+        )
     when = at or now
     contact = Contact.objects.create(
         project=project, household=household, owner=owner, phone=phone or (owner.phone if owner else ""),
@@ -420,9 +419,7 @@ def complete_task(actor, task: Task, now: datetime, *, note: str = "") -> Task:
 def escalate_overdue(now: datetime) -> int:
     """Mark every open task past its due time as escalated to its leader (``weimin campaign escalate``, run
     every few minutes; the leader's page also counts overdue tasks on read). Returns how many were new."""
-    return Task.objects.filter(done_at__isnull=True, due_at__lt=now, escalated_at__isnull=True).update(
-        escalated_at=now
-    )
+    return Task.objects.filter(done_at__isnull=True, due_at__lt=now, escalated_at__isnull=True).update(escalated_at=now)
 
 
 @dataclass
@@ -460,9 +457,11 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
         return MissedCallsReport(errors or [RowError(1, "file", _("The file has no calls."))])
     report = MissedCallsReport([])
     for phone, at in checked:
-        logged = log_contact(actor, project, now, channel=Channel.PHONE, direction=Direction.IN,
-                             outcome=Outcome.MISSED, purpose=Purpose.OTHER, phone=phone, at=at,
-                             note=_("Missed call from the phone system"), key=f"csv:{phone}:{at.isoformat()}")  # fmt: skip
+        logged = log_contact(
+            actor, project, now, channel=Channel.PHONE, direction=Direction.IN, outcome=Outcome.MISSED,
+            purpose=Purpose.OTHER, phone=phone, at=at, note=_("Missed call from the phone system"),
+            key=f"csv:{phone}:{at.isoformat()}",
+        )  # fmt: skip
         if logged.created:
             report.logged += 1
         else:
@@ -588,9 +587,10 @@ def report_incident(actor, household: Household, now: datetime, *, kind: str, at
     for name, value in (("place", place), ("people", people), ("description", description)):
         if not value.strip():
             raise InvalidInput(_("This is required."), field=name)
-    incident = Incident.objects.create(household=household, kind=kind, at=at, place=place.strip()[:120],
-                                       people=people.strip()[:200], description=description.strip()[:500],
-                                       follow_up=follow_up.strip()[:300], reported_by=actor, reported_at=now)  # fmt: skip
+    incident = Incident.objects.create(
+        household=household, kind=kind, at=at, place=place.strip()[:120], people=people.strip()[:200],
+        description=description.strip()[:500], follow_up=follow_up.strip()[:300], reported_by=actor, reported_at=now,
+    )  # fmt: skip
     Household.objects.filter(pk=household.pk).update(no_solo_visits=True)
     household.no_solo_visits = True
     return incident

@@ -33,8 +33,14 @@ def projects(request) -> list[dict]:
     authorize(request.auth, Action.CAMPAIGN_PROGRESS, None)
     now = clock.now()
     return [
-        {"code": p.code, "name": p.name, "river": p.river, "started_on": p.started_on.isoformat(),
-         "signing_threshold": float(p.signing_threshold), **queries.project_progress(p, now)}  # fmt: skip
+        {
+            "code": p.code,
+            "name": p.name,
+            "river": p.river,
+            "started_on": p.started_on.isoformat(),
+            "signing_threshold": float(p.signing_threshold),
+            **queries.project_progress(p, now),
+        }  # fmt: skip
         for p in Project.objects.order_by("code")
     ]
 
@@ -49,11 +55,21 @@ def owners(request, code: Text(40)) -> list[dict]:
         "household__cadre__staff_profile", "household__team"
     )
     return [
-        {"owner": o.token, "name": o.name, "kind": o.kind, "phone": o.phone, "other_phone": o.other_phone,
-         "id_number": o.id_masked if o.id_number else "", "credit_code": o.credit_code,
-         "household": o.household.token, "number": o.household.number, "address": o.household.address,
-         "status": o.household.status, "team": o.household.team.name if o.household.team else "",
-         "cadre": person_name(o.household.cadre)}  # fmt: skip
+        {
+            "owner": o.token,
+            "name": o.name,
+            "kind": o.kind,
+            "phone": o.phone,
+            "other_phone": o.other_phone,
+            "id_number": o.id_masked if o.id_number else "",
+            "credit_code": o.credit_code,
+            "household": o.household.token,
+            "number": o.household.number,
+            "address": o.household.address,
+            "status": o.household.status,
+            "team": o.household.team.name if o.household.team else "",
+            "cadre": person_name(o.household.cadre),
+        }  # fmt: skip
         for o in rows.order_by("household__number", "id")
     ]
 

@@ -159,6 +159,9 @@ class IdentityView(models.Model):
         verbose_name = _("ID number view")
         verbose_name_plural = _("ID number views")
 
+    def __str__(self) -> str:
+        return f"{self.owner} {self.at:%Y-%m-%d %H:%M}"
+
 
 class HouseholdEvent(models.Model):
     """Every change of a household's status or binding: who, when, why (replayed by ``weimin integrity``)."""
@@ -239,7 +242,9 @@ class Task(models.Model):
     created_at = models.DateTimeField(_("created at"))
     due_at = models.DateTimeField(_("due at"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by"))
+    done_by = models.ForeignKey(
+        USER, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
     done_note = models.CharField(_("result"), max_length=300, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
 
@@ -299,9 +304,7 @@ class Attachment(models.Model):
     """A file of a household's case (the valuation report, the agreement), kept in the database so that
     only those who may see the household can download it."""
 
-    household = models.ForeignKey(
-        Household, models.CASCADE, related_name="attachments", verbose_name=_("household")
-    )
+    household = models.ForeignKey(Household, models.CASCADE, related_name="attachments", verbose_name=_("household"))
     meeting = models.ForeignKey(
         Meeting, models.SET_NULL, null=True, blank=True, related_name="attachments", verbose_name=_("meeting")
     )
@@ -347,9 +350,7 @@ class Incident(models.Model):
 class Assistance(models.Model):
     """An owner's difficulty the team helps with (work, schooling, elderly care, moving), tracked to closure."""
 
-    household = models.ForeignKey(
-        Household, models.CASCADE, related_name="assistance", verbose_name=_("household")
-    )
+    household = models.ForeignKey(Household, models.CASCADE, related_name="assistance", verbose_name=_("household"))
     kind = models.CharField(_("kind"), max_length=16, choices=AssistanceKind.choices)
     description = models.CharField(_("difficulty"), max_length=300)
     opened_at = models.DateTimeField(_("opened at"))

@@ -117,16 +117,20 @@ def by_status(project: Project, group: str) -> list[dict]:
         project.households.values(group)
         .annotate(
             total=Count("id"),
-            signed=Count("id", filter=signed),
+            signed_count=Count("id", filter=signed),
             area=Sum("floor_area_m2"),
             signed_area=Sum("floor_area_m2", filter=signed),
-            **{status.value: Count("id", filter=Q(status=status)) for status in rules.Status},
+            **{f"n_{status.value}": Count("id", filter=Q(status=status)) for status in rules.Status},
         )
         .order_by(group)
     )
     return [
-        {**row, "name": row[group] or "—", "rate": rules.rate(row["signed"], row["total"]),
-         "statuses": [row[status.value] for status in rules.Status]}  # fmt: skip
+        {
+            **row,
+            "name": row[group] or "—",
+            "rate": rules.rate(row["signed_count"], row["total"]),
+            "statuses": [row[f"n_{status.value}"] for status in rules.Status],
+        }  # fmt: skip
         for row in rows
     ]
 

@@ -26,6 +26,13 @@ COLUMNS = {
     "电话": "phone",
     "其他电话": "other_phone",
 }
+# A field → the column a report names (the missed calls' CSV has 号码 and 时间; ``file`` is the whole file).
+COLUMN_OF = {field: name for name, field in COLUMNS.items()} | {
+    "phone": "电话/号码",
+    "time": "时间",
+    "credit_code": "证件号码",
+    "file": "文件",
+}
 MAX_ROWS = 5000
 
 
@@ -95,6 +102,6 @@ def read_missed_calls(content: bytes) -> list[tuple[int, str, str]]:
             continue
         if number > MAX_ROWS + 1:
             raise InvalidInput(_("A file may hold at most %(n)s rows.") % {"n": MAX_ROWS}, field="file")
-        get = lambda i: values[i].strip()[:40] if i < len(values) else ""  # noqa: E731
-        rows.append((number, get(phone_at), get(time_at)))
+        cells = [value.strip()[:40] for value in values]
+        rows.append((number, *(cells[i] if i < len(cells) else "" for i in (phone_at, time_at))))
     return rows

@@ -25,7 +25,9 @@ def test_an_inbound_negotiation_request_creates_a_same_day_visit_for_the_bound_c
     logged = actions.log_contact(people["zhao"], project, now, **CALL, outcome="answered", purpose="negotiation",
                                  phone="138 0013 8000")  # fmt: skip
     assert logged.contact.household == household and logged.contact.owner.name == "张伟"
-    assert logged.task.kind == "visit" and logged.task.assignee == people["wang"] and logged.task.leader == people["liu"]
+    assert (
+        logged.task.kind == "visit" and logged.task.assignee == people["wang"] and logged.task.leader == people["liu"]
+    )
     assert logged.task.due_at == local("2017-12-08 23:59:59")
     household.refresh_from_db()
     assert household.status == Status.NEGOTIATING  # the owner asked to talk: negotiation has started

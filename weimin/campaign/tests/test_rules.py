@@ -26,8 +26,10 @@ def test_the_life_cycle_with_a_breach_and_re_signing():
     [
         ([EventKind.REGISTERED, EventKind.SIGNED], EventKind.SIGNED),  # never negotiated
         ([EventKind.REGISTERED, EventKind.CONTACTED, EventKind.MOVED_OUT], EventKind.MOVED_OUT),
-        ([EventKind.REGISTERED, EventKind.CONTACTED, EventKind.SIGNED, EventKind.BREACHED, EventKind.SIGNED],
-         EventKind.SIGNED),  # a breach is left only by re-negotiation
+        (
+            [EventKind.REGISTERED, EventKind.CONTACTED, EventKind.SIGNED, EventKind.BREACHED, EventKind.SIGNED],
+            EventKind.SIGNED,
+        ),  # a breach is left only by re-negotiation
         ([EventKind.CONTACTED], EventKind.CONTACTED),
     ],
 )
