@@ -50,6 +50,8 @@ def test_no_pattern_answers_another_patterns_path():
     assert any(r.startswith("api/analytics/summary") for r in routes)
     assert any(r.startswith("api/analytics/breakdown") for r in routes)
     assert {"planning/halls/<str:code>/", "planning/halls/<str:code>/rosters/<int:roster_id>/shift"} <= set(routes)
+    assert {"campaign/projects/<str:code>/mine/", "campaign/households/<str:token>/file"} <= set(routes)
+    assert any(r.startswith("api/campaign/calls") for r in routes)
     assert clashes(urlpatterns) == []
 
 
