@@ -300,8 +300,11 @@ def _approve_roster(who, w):
 def _campaign_project(w, who, *, leads: bool) -> Household:
     """A project whose team ``who`` is on (as its leader, or as the cadre bound to its household): the role, not
     the team, decides."""
-    project = Project.objects.create(code="mugu", name="木古河综合整治房屋征拆", river="木古河", target_area_m2=1000,
-                                     started_on=w.now().date(), deadline=w.now().date(), signing_threshold=0.9)  # fmt: skip
+    today = w.now().date()
+    project = Project.objects.create(
+        code="mugu", name="木古河综合整治房屋征拆", river="木古河", target_area_m2=1000, started_on=today,
+        deadline=today, signing_threshold=0.9,
+    )  # fmt: skip
     team = Team.objects.create(
         project=project, name="第二组", leader=who if leads else w.huang, formed_on=w.now().date()
     )
