@@ -15,6 +15,7 @@ from weimin.accounts import actions as account_actions
 from weimin.accounts.choices import Role
 from weimin.accounts.models import Device, StaffProfile
 from weimin.demo import data
+from weimin.demo.campaign import seed_campaign
 from weimin.halls.choices import HallKind, Weekday
 from weimin.halls.models import (
     Department,
@@ -58,6 +59,7 @@ def seed_demo() -> SeedSummary:
     for hall, size in zip(halls[1:], data.SUBDISTRICT_SIZES, strict=True):
         seed_windows_and_staff(hall, spread_windows(size.windows), size.staff, items, password_hash, rng)
     seed_demo_accounts(halls, password_hash)
+    seed_campaign(password_hash)
     return SeedSummary(
         halls=Hall.objects.count(),
         windows=Window.objects.count(),
