@@ -29,7 +29,9 @@ ContactChannel = labelled_choices(
     {Channel.PHONE: _("Phone"), Channel.VISIT: _("Visit"), Channel.WECHAT: _("WeChat"), Channel.WALK_IN: _("Walk-in")},
 )
 ContactDirection = labelled_choices("ContactDirection", {Direction.IN: _("Inbound"), Direction.OUT: _("Outbound")})
-ContactOutcome = labelled_choices("ContactOutcome", {Outcome.ANSWERED: _("Answered"), Outcome.MISSED: _("Missed")})
+ContactOutcome = labelled_choices(
+    "ContactOutcome", {Outcome.ANSWERED: _("Answered"), Outcome.MISSED: _("Not answered")}
+)
 ContactPurpose = labelled_choices(
     "ContactPurpose",
     {

@@ -109,9 +109,9 @@ def cleared_by_day(project: Project) -> dict:
     return by_day
 
 
-def by_status(project: Project, group: str) -> list[dict]:
-    """Households by status per team (``team__name``) or per cadre (``cadre__staff_profile__display_name``),
-    with the signing rate and the area signed."""
+def by_status(project: Project, group: str, order: str = "") -> list[dict]:
+    """Households by status per team (``team__name``, in the teams' order ``team__id``) or per cadre
+    (``cadre__staff_profile__display_name``), with the signing rate and the area signed."""
     signed = Q(status__in=rules.SIGNED_STATUSES)
     rows = (
         project.households.values(group)
@@ -122,7 +122,7 @@ def by_status(project: Project, group: str) -> list[dict]:
             signed_area=Sum("floor_area_m2", filter=signed),
             **{f"n_{status.value}": Count("id", filter=Q(status=status)) for status in rules.Status},
         )
-        .order_by(group)
+        .order_by(order or group)
     )
     return [
         {

@@ -116,7 +116,7 @@ def dashboard(request, code: str):
         "progress": queries.project_progress(project, now),
         "chart": chart,
         "statuses": [STATUS_LABELS[status] for status in rules.Status],
-        "by_team": queries.by_status(project, "team__name"),
+        "by_team": queries.by_status(project, "team__name", "team__id"),
         "by_cadre": queries.by_status(project, "cadre__staff_profile__display_name"),
         "threshold": float(project.signing_threshold),
         "may_work": may(request.user, Action.CAMPAIGN_WORK, None) and queries.is_member(request.user, project),
@@ -161,6 +161,7 @@ def lead(request, code: str):
             "now": now,
             "contact_form": ContactForm(people=_people(_companions(request.user, project))),
             "upload_form": UploadForm(),
+            "teams": queries.teams_led_by(request.user, project),
         }
     )
     return render(request, "campaign/lead.html", context)

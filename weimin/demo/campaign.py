@@ -55,6 +55,7 @@ BREACH_REASONS = [
     "认为装修部分评估过低",
 ]
 CONCERNS = ["装修补偿", "过渡期租房", "孩子上学", "老人看病", "厂房设备搬迁", "安置房位置", "评估价偏低"]
+# Compensation items offered (name, lowest, highest yuan); 停产停业损失 only for shops and factories.
 ITEMS = [
     ("搬迁费", 8_000, 30_000),
     ("临时安置费", 12_000, 60_000),
@@ -295,6 +296,9 @@ def _calls(project: Project, households: list[Household], rng: random.Random) ->
             else local(contact.at.astimezone(ZONE).date(), 23, 59)
         )
         done = contact.at + timedelta(minutes=rng.randint(5, 50) if kind == TaskKind.CALLBACK else rng.randint(40, 300))
+        # Visits asked for this afternoon are still ahead tonight; everything earlier has been done.
+        visit_tonight = kind == TaskKind.VISIT and contact.at.astimezone(ZONE) >= local(UNTIL.date(), 14)
+        done = None if visit_tonight or done >= UNTIL - timedelta(minutes=20) else done
         tasks.append(
             Task(
                 project=project,
@@ -305,8 +309,8 @@ def _calls(project: Project, households: list[Household], rng: random.Random) ->
                 leader=household.leader,
                 created_at=contact.at,
                 due_at=due,
-                done_at=done if done < UNTIL - timedelta(minutes=20) else None,
-                done_by=household.cadre if done < UNTIL - timedelta(minutes=20) else None,
+                done_at=done,
+                done_by=household.cadre if done else None,
             )
         )
     # Today's two unreturned missed calls on the second team (刘庆良's): one overdue since 18:10, one due at 19:20.
@@ -352,7 +356,10 @@ def _meetings_incidents_assistance(households: list[Household], rng: random.Rand
     for household in talked:
         for _ in range(rng.randint(1, 3)):
             day = date(2017, 11, 8) + timedelta(days=rng.randrange(30))
-            items = [{"name": n, "amount": f"{rng.randrange(lo, hi, 500)}.00"} for n, lo, hi in rng.sample(ITEMS, 3)]
+            items = [
+                {"name": n, "amount": f"{rng.randrange(lo, hi, 500)}.00"}
+                for n, lo, hi in rng.sample(ITEMS if household.use != "residential" else ITEMS[:3] + ITEMS[4:], 3)
+            ]
             exchange = rng.random() < 0.35
             meetings.append(
                 Meeting(

@@ -34,6 +34,7 @@ def test_the_mugu_river_project_at_the_demo_clock(freeze):
     leader = project.teams.get(leader__username="campaign").leader
     view = queries.leader_view(leader, project, UNTIL)
     assert len(view["unreturned"]) == 2 and len(view["overdue"]) == 1 and view["calls_today"] > 10
+    assert view["visits_due"] and all(task.due_at > UNTIL for task in view["visits_due"])  # due tonight
     assert list(event_sequences()) == []
     assert Household.objects.filter(no_solo_visits=True).count() == 8
     assert seed_campaign(make_password("x")) is None  # once: a project already there is left as it is
