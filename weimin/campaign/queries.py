@@ -14,6 +14,7 @@ from django.db.models import Count, Q, Sum
 from weimin.campaign import rules
 from weimin.campaign.models import Contact, Household, HouseholdEvent, Owner, Project, Task, Team
 from weimin.campaign.rules import Direction, EventKind, Outcome, TaskKind
+from weimin.core import clock
 from weimin.core.inputs import phone_number
 
 ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -72,8 +73,10 @@ def local_today(now: datetime):
     return now.astimezone(ZONE).date()
 
 
-def project_progress(project: Project, now: datetime) -> dict:
-    """The project's figures, as ``weimin campaign progress --format json`` prints them."""
+def project_progress(project: Project, now: datetime | None = None) -> dict:
+    """The project's figures, as ``weimin campaign progress --format json`` prints them (at ``now``, by
+    default the clock's)."""
+    now = now or clock.now()
     figures = progress_figures(project, now)
     open_tasks = project.tasks.filter(done_at__isnull=True)
     return {

@@ -55,3 +55,19 @@ def test_progress_command_has_exactly_the_issues_keys(household, people, project
                              "overdue_tasks"]  # fmt: skip
     assert figures["required_daily_m2"] == round(1000 / 24, 2) and figures["deadline"] == "2017-12-31"
     assert not [p for p in all_problems() if p["check"].startswith("campaign")]
+
+
+def test_the_escalate_command_marks_overdue_tasks_once(household, people, project, freeze):
+    from weimin.campaign import actions
+    from weimin.core import clock
+
+    task = actions.log_contact(people["wang"], project, clock.now(), channel="phone", direction="in", outcome="missed",
+                               purpose="other", household=household).task  # fmt: skip
+    freeze("2017-12-08 19:45")
+    out = StringIO()
+    call_command("campaign", "escalate", stdout=out)
+    call_command("campaign", "escalate", stdout=out)
+    assert out.getvalue().splitlines()[0].startswith("1 ") and out.getvalue().splitlines()[1].startswith("0 ")
+    task.refresh_from_db()
+    assert task.escalated_at == clock.now()
+    assert [p["check"] for p in all_problems() if p.get("overdue")] == ["campaign_callback_waiting"]
