@@ -28,10 +28,12 @@ def _project(code: str) -> Project:
 
 
 @router.get("/campaign/projects", auth=staff)
-def projects(request) -> list[dict]:
-    """Every project with its river, target, deadline and progress (the figures of ``weimin campaign progress``)."""
+def projects(request, river: Text(40) = "") -> list[dict]:
+    """Every project (or those on ``river``) with its river, target, deadline and progress (the figures of
+    ``weimin campaign progress``)."""
     authorize(request.auth, Action.CAMPAIGN_PROGRESS, None)
     now = clock.now()
+    found = queries.projects_on_river(river) if river else Project.objects.all()
     return [
         {
             "code": p.code,
@@ -41,7 +43,7 @@ def projects(request) -> list[dict]:
             "signing_threshold": float(p.signing_threshold),
             **queries.project_progress(p, now),
         }  # fmt: skip
-        for p in Project.objects.order_by("code")
+        for p in found.order_by("code")
     ]
 
 

@@ -72,3 +72,34 @@ def test_status_change_and_history_on_the_page(client, household, people):
     client.post(f"/campaign/households/{household.token}/status", {"status": "signed", "agreement": "A-1"})
     body = client.get(f"/campaign/households/{household.token}/").content.decode()
     assert "已签约" in body and body.count("<li>2017-12-08") >= 2
+
+
+def test_a_meeting_with_its_valuation_report_once_and_the_file_for_the_project_only(
+    client, household, people, make_staff
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from weimin.campaign.models import Attachment, Meeting
+
+    client.force_login(people["wang"])
+    form = {
+        "attendees": [str(people["zhao"].pk)],
+        "position": "hesitates",
+        "valuation": "4500000",
+        "items": "搬迁费 12000\n临时安置费 30000",
+        "resettlement": "money",
+        "concerns": "孩子上学",
+        "key": "m-1",
+    }
+    for _ in range(2):  # a double tap
+        report = SimpleUploadedFile("评估报告.pdf", b"%PDF-1.4 valuation", content_type="application/pdf")
+        client.post(f"/campaign/households/{household.token}/meetings", {**form, "valuation_report": report})
+    meeting = Meeting.objects.get()
+    assert meeting.offer_total == 42000 and set(meeting.attendees.all()) == {people["wang"], people["zhao"]}
+    attachment = Attachment.objects.get()
+    assert attachment.kind == "valuation" and attachment.meeting == meeting
+    household.refresh_from_db()
+    assert household.status == "negotiating"
+    assert client.get(f"/campaign/attachments/{attachment.pk}").content == b"%PDF-1.4 valuation"
+    client.force_login(make_staff("he", "river_office", halls=[]))
+    assert client.get(f"/campaign/attachments/{attachment.pk}").status_code == 403
