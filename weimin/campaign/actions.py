@@ -110,11 +110,8 @@ def _locked(household: Household) -> Household:
 def _ensure_bound(actor, household: Household) -> None:
     """The household's bound cadre, its leader, or a leader of its team."""
     ensure_member(actor, household.project)
-    if actor.is_superuser or actor.pk in (household.cadre_id, household.leader_id):
-        return
-    if household.team_id and household.team.leader_id == actor.pk:
-        return
-    raise NotPermitted(_("Only the household's bound cadre and its leader may do this."))
+    if not queries.is_bound(actor, household):
+        raise NotPermitted(_("Only the household's bound cadre and its leader may do this."))
 
 
 @transaction.atomic

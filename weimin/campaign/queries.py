@@ -49,6 +49,16 @@ def projects_of(user):
     return Project.objects.filter(Q(teams__members=user) | Q(teams__leader=user)).distinct()
 
 
+def leads_team_of(user, household: Household) -> bool:
+    return user.is_superuser or (household.team_id is not None and household.team.leader_id == user.pk)
+
+
+def is_bound(user, household: Household) -> bool:
+    """The household's bound cadre, its leader, or the leader of its team: who changes its status, records its
+    meetings and reads its phones whole."""
+    return user.pk in (household.cadre_id, household.leader_id) or leads_team_of(user, household)
+
+
 def household_by_token(token: str) -> Household | None:
     return Household.objects.select_related("project", "team", "cadre", "leader").filter(token=token[:24]).first()
 

@@ -167,6 +167,11 @@ def lead(request, code: str):
     return render(request, "campaign/lead.html", context)
 
 
+def _back(request, project: Project):
+    """Back to the page the form was on: the leader's or the cadre's."""
+    return redirect("campaign:lead" if request.POST.get("back") == "lead" else "campaign:mine", code=project.code)
+
+
 @login_required
 @require_POST
 def log_call(request, code: str):
@@ -174,7 +179,7 @@ def log_call(request, code: str):
     form = ContactForm(request.POST, people=_people(_companions(request.user, project)))
     if not form.is_valid():
         _failed(request, form=form)
-        return redirect(request.POST.get("back") == "lead" and "campaign:lead" or "campaign:mine", code=project.code)
+        return _back(request, project)
     data = form.cleaned_data
     household = queries.household_by_token(data["household"]) if data["household"] else None
     companion = get_user_model().objects.filter(pk=data["companion"]).first() if data["companion"] else None
@@ -197,7 +202,7 @@ def log_call(request, code: str):
             messages.success(request, _("Logged."))
     if household is not None and request.POST.get("back") == "household":
         return redirect("campaign:household", token=household.token)
-    return redirect("campaign:lead" if request.POST.get("back") == "lead" else "campaign:mine", code=project.code)
+    return _back(request, project)
 
 
 @login_required
@@ -216,7 +221,7 @@ def task_done(request, task_id: int):
         _failed(request, error)
     else:
         messages.success(request, _("Task done."))
-    return redirect(request.POST.get("back") == "lead" and "campaign:lead" or "campaign:mine", code=task.project.code)
+    return _back(request, task.project)
 
 
 @login_required
@@ -224,8 +229,7 @@ def household(request, token: str):
     found = _household(request, token)
     now = clock.now()
     user = request.user
-    bound = user.is_superuser or user.pk in (found.cadre_id, found.leader_id) or (
-        found.team_id is not None and found.team.leader_id == user.pk)  # fmt: skip
+    bound = queries.is_bound(user, found)
     owners = [
         {
             "owner": owner,
@@ -240,7 +244,7 @@ def household(request, token: str):
         "household": found,
         "owners": owners,
         "bound": bound,
-        "leads": user.is_superuser or (found.team_id is not None and found.team.leader_id == user.pk),
+        "leads": queries.leads_team_of(user, found),
         "status_form": StatusForm(),
         "meeting_form": MeetingForm(people=_people(_companions(user, found.project))),
         "attachment_form": AttachmentForm(),
@@ -282,8 +286,7 @@ def case_file(request, token: str):
 
 def _household_action(request, token: str, form_class, do, done: str, **form_kwargs):
     found = _household(request, token)
-    form = form_class(request.POST, request.FILES, **form_kwargs) if request.FILES else form_class(
-        request.POST, **form_kwargs)  # fmt: skip
+    form = form_class(request.POST, request.FILES, **form_kwargs)
     if not form.is_valid():
         _failed(request, form=form)
     else:
