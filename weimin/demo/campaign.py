@@ -54,6 +54,7 @@ BREACH_REASONS = [
     "子女不同意产权调换地点",
     "认为装修部分评估过低",
 ]
+# Owners' concerns; 厂房设备搬迁 only for factories.
 CONCERNS = ["装修补偿", "过渡期租房", "孩子上学", "老人看病", "厂房设备搬迁", "安置房位置", "评估价偏低"]
 # Compensation items offered (name, lowest, highest yuan); 停产停业损失 only for shops and factories.
 ITEMS = [
@@ -374,7 +375,9 @@ def _meetings_incidents_assistance(households: list[Household], rng: random.Rand
                     resettlement_amount=None if exchange else Decimal(rng.randrange(800_000, 6_000_000, 1000)),
                     exchange_area_m2=household.floor_area_m2 if exchange else None,
                     position=rng.choices(["agrees", "hesitates", "refuses"], weights=[5, 4, 1])[0],
-                    concerns="、".join(rng.sample(CONCERNS, 2)),
+                    concerns="、".join(
+                        rng.sample(CONCERNS if household.use == "industrial" else CONCERNS[:4] + CONCERNS[5:], 2)
+                    ),
                     next_step="约定下次面谈，补充评估材料",
                     logged_by=household.cadre,
                 )
