@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, Throttled, ValidationError
 from weimin.accounts.api import router as accounts_router
 from weimin.analytics.api import router as analytics_router
 from weimin.calendars.rules import CalendarUnknown
+from weimin.campaign.api import router as campaign_router
 from weimin.cases.api import router as cases_router
 from weimin.core.errors import DomainError
 from weimin.halls.api import router as halls_router
@@ -133,5 +134,6 @@ for router in (
     analytics_router,
     planning_router,
     rivers_router,
+    campaign_router,
 ):
     api.add_router("/", router)

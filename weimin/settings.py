@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "weimin.analytics",
     "weimin.planning",
     "weimin.rivers",
+    "weimin.campaign",
     "weimin.workstation",
     "weimin.demo",  # last: the demo sits outside the domain and answers its hooks (shifts.signals)
 ]
@@ -345,6 +346,14 @@ WEIMIN_RIVERS_SURVEY_MIN_VALID = int(os.environ.get("WEIMIN_RIVERS_SURVEY_MIN_VA
 WEIMIN_RIVERS_SURVEY_BAR = os.environ.get("WEIMIN_RIVERS_SURVEY_BAR", "0.9")
 WEIMIN_RIVERS_SURVEY_RADIUS_M = int(os.environ.get("WEIMIN_RIVERS_SURVEY_RADIUS_M", "1500"))
 WEIMIN_RIVERS_ELIMINATION_TARGET = os.environ.get("WEIMIN_RIVERS_ELIMINATION_TARGET", "0.9")
+# The expropriation campaign (issue 13, weimin/campaign/): a missed call is returned within CALLBACK_MINUTES;
+# an owner asking to negotiate is visited by the end of the day VISIT_DUE_DAYS later (0: the same day); a
+# new project's SIGNING_THRESHOLD is the share of households that must sign; files are at most
+# ATTACHMENT_MAX_BYTES.
+WEIMIN_CAMPAIGN_CALLBACK_MINUTES = int(os.environ.get("WEIMIN_CAMPAIGN_CALLBACK_MINUTES", "60"))
+WEIMIN_CAMPAIGN_VISIT_DUE_DAYS = int(os.environ.get("WEIMIN_CAMPAIGN_VISIT_DUE_DAYS", "0"))
+WEIMIN_CAMPAIGN_SIGNING_THRESHOLD = float(os.environ.get("WEIMIN_CAMPAIGN_SIGNING_THRESHOLD", "0.9"))
+WEIMIN_CAMPAIGN_ATTACHMENT_MAX_BYTES = int(os.environ.get("WEIMIN_CAMPAIGN_ATTACHMENT_MAX_BYTES", str(10 * 2**20)))
 
 # Limits on abuse (issue 9, docs/security.md "Limits on abuse and enrolled devices"), counted in CACHES
 # above, the database cache every process shares.

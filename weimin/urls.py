@@ -23,6 +23,7 @@ urlpatterns = [
     path("analytics/", include("weimin.analytics.urls")),
     path("planning/", include("weimin.planning.urls")),
     path("rivers/", include("weimin.rivers.urls")),
+    path("campaign/", include("weimin.campaign.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -66,6 +66,9 @@ class Action(enum.StrEnum):
     RIVERS_READ = "rivers.read"
     RIVERS_SAMPLE = "rivers.sample"
     RIVERS_SURVEY = "rivers.survey"
+    CAMPAIGN_WORK = "campaign.work"
+    CAMPAIGN_LEAD = "campaign.lead"
+    CAMPAIGN_PROGRESS = "campaign.progress"
 
 
 S = Standing
@@ -117,6 +120,9 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.RIVERS_READ: frozenset({S.RIVER, OFFICE, S.CAMPAIGN}),
     Action.RIVERS_SAMPLE: frozenset({S.RIVER}),
     Action.RIVERS_SURVEY: frozenset({S.RIVER}),
+    Action.CAMPAIGN_WORK: frozenset({S.CAMPAIGN}),
+    Action.CAMPAIGN_LEAD: frozenset({S.CAMPAIGN}),
+    Action.CAMPAIGN_PROGRESS: frozenset({S.CAMPAIGN, S.RIVER, OFFICE}),
 }
 
 _ROLE_STANDING = {
@@ -216,4 +222,7 @@ ACTION_LABELS = {
     Action.RIVERS_READ: gettext_lazy("see the rivers' water quality"),
     Action.RIVERS_SAMPLE: gettext_lazy("record water samples"),
     Action.RIVERS_SURVEY: gettext_lazy("record satisfaction surveys"),
+    Action.CAMPAIGN_WORK: gettext_lazy("work on the expropriation campaign's households"),
+    Action.CAMPAIGN_LEAD: gettext_lazy("lead an expropriation team"),
+    Action.CAMPAIGN_PROGRESS: gettext_lazy("see the expropriation campaign's progress"),
 }

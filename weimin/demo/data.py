@@ -790,3 +790,27 @@ DEMO_ACCOUNTS = [
     AccountSpec("campaign", "木古河拆迁二组 刘庆良", role="campaign_team", halls=()),
     AccountSpec("river", "平湖街道治水办", role="river_office", halls=()),
 ]
+
+# The expropriation campaign (issue 13, 征拆): Pinghu's project on the 木古河 — four temporary party branches
+# formed on 2017-11-06, 110,000 m² of riverside buildings to clear by 2017-12-31. Each team: its leader's
+# account and name, then its cadres'. The demo account ``campaign`` (刘庆良) leads the second team.
+CAMPAIGN_PROJECT = {
+    "code": "mugu-river",
+    "name": "木古河综合整治房屋征拆",
+    "river": "木古河",
+    "target_area_m2": 110_000,
+    "started_on": "2017-11-06",
+    "deadline": "2017-12-31",
+}
+CAMPAIGN_TEAMS = [
+    ("第一临时党支部", ("campaign-chen", "陈建华"), [("campaign-lin", "林晓东"), ("campaign-guo", "郭志强")]),
+    (
+        "第二临时党支部",
+        ("campaign", "刘庆良"),
+        [("campaign-wang", "王海燕"), ("campaign-zhao", "赵国平"), ("campaign-sun", "孙文斌")],
+    ),  # fmt: skip
+    ("第三临时党支部", ("campaign-he", "何振华"), [("campaign-luo", "罗永明"), ("campaign-xie", "谢秀兰")]),
+    ("第四临时党支部", ("campaign-deng", "邓立新"), [("campaign-cao", "曹俊杰"), ("campaign-peng", "彭丽娟")]),
+]
+CAMPAIGN_HOUSEHOLDS = 320
+CAMPAIGN_STREETS = ["木古河东岸", "木古河西岸", "木古村", "上木古新村", "平湖大街木古段"]

@@ -15,6 +15,7 @@ from weimin.accounts import actions as account_actions
 from weimin.accounts.choices import Role
 from weimin.accounts.models import Device, StaffProfile
 from weimin.demo import data
+from weimin.demo.campaign import seed_campaign
 from weimin.demo.rivers import seed_rivers
 from weimin.halls.choices import HallKind, Weekday
 from weimin.halls.models import (
@@ -60,6 +61,7 @@ def seed_demo() -> SeedSummary:
         seed_windows_and_staff(hall, spread_windows(size.windows), size.staff, items, password_hash, rng)
     seed_demo_accounts(halls, password_hash)
     seed_rivers()
+    seed_campaign(password_hash)
     return SeedSummary(
         halls=Hall.objects.count(),
         windows=Window.objects.count(),

@@ -57,6 +57,8 @@ def test_no_pattern_answers_another_patterns_path():
         "rivers/samples/import",
     } <= set(routes)
     assert any(r.startswith("api/rivers/bodies") for r in routes)
+    assert {"campaign/projects/<str:code>/mine/", "campaign/households/<str:token>/file"} <= set(routes)
+    assert any(r.startswith("api/campaign/calls") for r in routes)
     assert clashes(urlpatterns) == []
 
 

@@ -21,6 +21,8 @@ from weimin.accounts.permissions import MATRIX, Action, Standing
 from weimin.analytics import queries as analytics
 from weimin.calendars import actions as calendars
 from weimin.calendars.rules import parse_notice
+from weimin.campaign import actions as campaign
+from weimin.campaign.models import Household, Project, Team
 from weimin.cases import actions as cases
 from weimin.cases.actions import MaterialCheck
 from weimin.cases.tests.conftest import ADULT
@@ -314,6 +316,38 @@ def _record_survey(who, w):
     return acted(lambda: rivers.record_survey(who, body, day, day, 120, 110, 100, "", w.now()))
 
 
+def _campaign_project(w, who, *, leads: bool) -> Household:
+    """A project whose team ``who`` is on (as its leader, or as the cadre bound to its household): the role, not
+    the team, decides."""
+    today = w.now().date()
+    project = Project.objects.create(
+        code="mugu", name="木古河综合整治房屋征拆", river="木古河", target_area_m2=1000, started_on=today,
+        deadline=today, signing_threshold=0.9,
+    )  # fmt: skip
+    team = Team.objects.create(
+        project=project, name="第二组", leader=who if leads else w.huang, formed_on=w.now().date()
+    )
+    team.members.add(who)
+    return Household.objects.create(project=project, number="MG-1", address="木古河边1号", floor_area_m2=100,
+                                    team=team, cadre=who, leader=team.leader)  # fmt: skip
+
+
+def _campaign_work(who, w):
+    household = _campaign_project(w, who, leads=False)
+    return acted(lambda: campaign.log_contact(who, household.project, w.now(), channel="phone", direction="in",
+                                              outcome="missed", purpose="other", household=household))  # fmt: skip
+
+
+def _campaign_lead(who, w):
+    household = _campaign_project(w, who, leads=True)
+    return acted(lambda: campaign.import_households(who, household.project, w.now(), []))
+
+
+def _campaign_progress(who, w):
+    household = _campaign_project(w, who, leads=False)
+    return w.page(who, f"/campaign/projects/{household.project.code}/")
+
+
 SCENARIOS = {
     Action.TICKET_CALL: _call,
     Action.TICKET_SERVE: _serve,
@@ -352,6 +386,9 @@ SCENARIOS = {
     Action.RIVERS_READ: lambda who, w: w.page(who, "/rivers/"),
     Action.RIVERS_SAMPLE: _record_sample,
     Action.RIVERS_SURVEY: _record_survey,
+    Action.CAMPAIGN_WORK: _campaign_work,
+    Action.CAMPAIGN_LEAD: _campaign_lead,
+    Action.CAMPAIGN_PROGRESS: _campaign_progress,
 }
 
 PEOPLE = {

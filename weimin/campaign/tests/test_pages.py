@@ -1,0 +1,105 @@
+"""The campaign's pages as their users see them: who may open what, whole ID numbers only for the bound
+cadre and leader, the import's row-by-row report, the A4 case file."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from weimin.campaign import spreadsheet
+from weimin.campaign.models import Contact, IdentityView, Task
+from weimin.campaign.tests.conftest import OWNER_ID
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_cadre_logs_a_missed_call_and_sees_the_call_back(client, household, people):
+    client.force_login(people["wang"])
+    page = client.get("/campaign/projects/mugu/mine/")
+    assert page.status_code == 200 and "MG-001" in page.content.decode()
+    form = {"phone": "13800138000", "channel": "phone", "direction": "in", "outcome": "missed", "purpose": "other",
+            "key": "abc", "back": "mine"}  # fmt: skip
+    client.post("/campaign/projects/mugu/calls", form)
+    client.post("/campaign/projects/mugu/calls", form)  # a double tap
+    assert Contact.objects.count() == 1 and Task.objects.get().kind == "callback"
+    body = client.get("/campaign/projects/mugu/mine/").content.decode()
+    assert 'data-testid="task-callback"' in body and "138****8000" in body and "13800138000" not in body.split(
+        'data-testid="my-households"')[1]  # fmt: skip
+
+
+def test_whole_id_numbers_only_for_the_bound_cadre_and_audited(client, household, people):
+    client.force_login(people["zhao"])
+    body = client.get(f"/campaign/households/{household.token}/").content.decode()
+    assert OWNER_ID not in body and "340524********001X" in body and "138****8000" in body
+    client.force_login(people["wang"])
+    assert OWNER_ID in client.get(f"/campaign/households/{household.token}/").content.decode()
+    assert OWNER_ID in client.get(f"/campaign/households/{household.token}/file").content.decode()
+    assert IdentityView.objects.filter(viewer=people["wang"]).count() == 2
+    assert not IdentityView.objects.filter(viewer=people["zhao"]).exists()
+
+
+def test_pages_refuse_those_off_the_project(client, household, people, make_staff):
+    client.force_login(make_staff("he", "river_office", halls=[]))
+    assert client.get("/campaign/projects/mugu/").status_code == 200  # the progress, nothing personal
+    assert client.get(f"/campaign/households/{household.token}/").status_code == 403
+    assert client.get("/campaign/projects/mugu/mine/").status_code == 403
+    client.force_login(people["wang"])
+    assert client.get("/campaign/projects/mugu/lead/").status_code == 403
+    client.force_login(people["liu"])
+    assert client.get("/campaign/").url == "/campaign/projects/mugu/lead/"
+    page = client.get("/campaign/projects/mugu/lead/").content.decode()
+    assert 'data-testid="unreturned-count">0<' in page
+
+
+def test_a_bad_row_is_reported_by_row_and_column(client, team, people):
+    book = Workbook()
+    book.active.append(list(spreadsheet.COLUMNS))
+    book.active.append(["MG-9", "木古河边9号", "", "很大", "住宅", "", "", "李四", "个人", OWNER_ID, "", ""])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "households.xlsx"
+    client.force_login(people["liu"])
+    answer = client.post("/campaign/projects/mugu/import", {"file": data})
+    assert answer.status_code == 422
+    body = answer.content.decode()
+    assert "面积" in body and "<td>2</td>" in body
+
+
+def test_status_change_and_history_on_the_page(client, household, people):
+    client.force_login(people["wang"])
+    client.post(f"/campaign/households/{household.token}/status", {"status": "negotiating"})
+    client.post(f"/campaign/households/{household.token}/status", {"status": "signed", "agreement": "A-1"})
+    body = client.get(f"/campaign/households/{household.token}/").content.decode()
+    assert "已签约" in body and body.count("<li>2017-12-08") >= 2
+
+
+def test_a_meeting_with_its_valuation_report_once_and_the_file_for_the_project_only(
+    client, household, people, make_staff
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from weimin.campaign.models import Attachment, Meeting
+
+    client.force_login(people["wang"])
+    form = {
+        "attendees": [str(people["zhao"].pk)],
+        "position": "hesitates",
+        "valuation": "4500000",
+        "items": "搬迁费 12000\n临时安置费 30000",
+        "resettlement": "money",
+        "concerns": "孩子上学",
+        "key": "m-1",
+    }
+    for _ in range(2):  # a double tap
+        report = SimpleUploadedFile("评估报告.pdf", b"%PDF-1.4 valuation", content_type="application/pdf")
+        client.post(f"/campaign/households/{household.token}/meetings", {**form, "valuation_report": report})
+    meeting = Meeting.objects.get()
+    assert meeting.offer_total == 42000 and set(meeting.attendees.all()) == {people["wang"], people["zhao"]}
+    attachment = Attachment.objects.get()
+    assert attachment.kind == "valuation" and attachment.meeting == meeting
+    household.refresh_from_db()
+    assert household.status == "negotiating"
+    assert client.get(f"/campaign/attachments/{attachment.pk}").content == b"%PDF-1.4 valuation"
+    client.force_login(make_staff("he", "river_office", halls=[]))
+    assert client.get(f"/campaign/attachments/{attachment.pk}").status_code == 403
