@@ -85,7 +85,8 @@ def bodies(request) -> dict:
 def body(request, code: Text(40), start: Day() = None, end: Day() = None) -> dict:
     """One body: its class over ``start``–``end`` (default the last ``WEIMIN_RIVERS_PERIOD_DAYS``) with every
     point's class and reasons in chainage order, its severe stretches, layout warnings, class month by month
-    and surveys. ``project_progress`` is the campaign project clearing its banks (not linked yet: null)."""
+    and surveys; ``projects``: the expropriation projects clearing its banks, each with the figures of ``weimin
+    campaign progress``."""
     authorize(request.auth, Action.RIVERS_READ, None)
     found = queries.body_or_404(code)
     today = actions.today_of(clock.now())
@@ -123,7 +124,7 @@ def body(request, code: Text(40), start: Day() = None, end: Day() = None) -> dic
             for m in report.months
         ],  # fmt: skip
         "surveys": [survey_json(s) for s in report.surveys],
-        "project_progress": None,
+        "projects": queries.clearing_projects(found, clock.now()),
     }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.http import Http404
 
+from weimin.campaign import queries as campaign_queries
 from weimin.rivers import rules
 from weimin.rivers.models import MonitoringPoint, Sample, Survey, WaterBody
 from weimin.rivers.rules import BodyClass, BodyResult, Classified, Reading, Thresholds
@@ -282,3 +283,12 @@ def reading_level(sample: Sample) -> rules.ReadingLevel:
 
 def point_by_code(code: str) -> MonitoringPoint | None:
     return MonitoringPoint.objects.select_related("reach__body").filter(code=code[:40]).first()
+
+
+def clearing_projects(body: WaterBody, now) -> list[dict]:
+    """The expropriation projects clearing the body's banks (the campaign's projects naming this river), each with
+    the figures of ``weimin campaign progress`` and its name: shown beside the water's progress."""
+    return [
+        {"name": project.name, **campaign_queries.project_progress(project, now)}
+        for project in campaign_queries.projects_on_river(body.name)
+    ]

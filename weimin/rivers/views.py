@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from weimin.accounts.permissions import Action, may
+from weimin.campaign.choices import STATUS_LABELS
 from weimin.core import clock
 from weimin.core.errors import DomainError
 from weimin.core.forms import all_errors
@@ -196,9 +197,9 @@ def body(request, code: str):
         "month_chart": month_chart(report), "indicator_chart": indicator_chart(report),
         "samples": queries.recent_samples(found),
         "indicators": [field_label(name) for name in MEASUREMENTS],
-        # The campaign project clearing this river's banks and its progress, shown beside the water's: the
-        # campaign app (issue 13) fills it; None until it is linked.
-        "project_progress": None,
+        "projects": queries.clearing_projects(found, clock.now()),
+        "may_see_campaign": may(request.user, Action.CAMPAIGN_PROGRESS, None),
+        "status_labels": STATUS_LABELS,
         "may_sample": may(request.user, Action.RIVERS_SAMPLE, None),
     })  # fmt: skip
 

@@ -4,8 +4,10 @@ value then saved, an import reporting its bad row, a survey recorded; the body p
 (390×844) without sideways overflow; no CSP violation anywhere."""
 
 import pytest
+from django.contrib.auth.hashers import make_password
 
 from weimin.conftest import CONSOLE, PHONE
+from weimin.demo.campaign import seed_campaign
 from weimin.demo.rivers import seed_rivers
 from weimin.rivers.models import Sample, Survey
 
@@ -35,6 +37,7 @@ def test_the_river_office_follows_its_rivers(new_page, live_server, freeze, make
     make_staff("river", "river_office", halls=[])
     freeze("2017-12-08 18:30")
     seed_rivers()
+    seed_campaign(make_password("x"))  # the project clearing 木古河's banks
     page = new_page(viewport=CONSOLE)
     problems = watch(page)
     log_in(page, f"{live_server.url}/rivers/")
@@ -49,7 +52,8 @@ def test_the_river_office_follows_its_rivers(new_page, live_server, freeze, make
     assert page.inner_text("[data-testid=body-class]") == "轻度黑臭"
     assert page.locator("[data-testid=schematic] .river-point").count() == 9
     assert "2017-12-08" in page.inner_text("[data-testid=last-black-odorous]")
-    assert "尚未关联" in page.inner_text("[data-testid=project-progress]")
+    clearing = page.inner_text("[data-testid=project-progress]")
+    assert "木古河综合整治房屋征拆" in clearing and "/ 110000 m²" in clearing
     page.locator("[data-chart=chart-months] canvas").wait_for(timeout=5000)
     page.wait_for_timeout(500)  # the charts' entry animation
     no_overflow(page, CONSOLE["width"])

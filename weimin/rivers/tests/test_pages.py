@@ -101,7 +101,20 @@ def test_the_api_gives_classes_and_reasons(client, recorded, river_office):
     body = client.get("/api/rivers/bodies/mugu", **headers).json()
     assert [p["class"] for p in body["points"]] == ["severe", "severe", "severe", "none", "insufficient_data"]
     assert body["severe_stretches"][0]["points"] == ["MG-1", "MG-2", "MG-3"]
-    assert body["points"][0]["reasons"][0]["rule"] == "one_indicator" and body["project_progress"] is None
+    assert body["points"][0]["reasons"][0]["rule"] == "one_indicator" and body["projects"] == []
+    # The expropriation project clearing its banks, beside it: the campaign's figures.
+    from weimin.campaign.models import Project
+
+    clearing = {"name": "木古河综合整治房屋征拆", "river": "木古河", "target_area_m2": 1000, "signing_threshold": 0.9}
+    Project.objects.create(code="mugu-river", started_on=date(2017, 11, 6), deadline=date(2017, 12, 31), **clearing)
+    linked = client.get("/api/rivers/bodies/mugu", **headers).json()["projects"]
+    assert [(p["project"], p["name"], p["target_area_m2"]) for p in linked] == [
+        ("mugu-river", "木古河综合整治房屋征拆", 1000.0)
+    ]
+    assert {"cleared_area_m2", "required_daily_m2", "signing_rate_area", "households"} <= set(linked[0])
+    client.force_login(river_office)
+    page = client.get("/rivers/bodies/mugu/").content.decode()
+    assert 'href="/campaign/projects/mugu-river/"' in page and "0 / 1000 m²" in page
     assert client.get("/api/rivers/bodies/nope", **headers).status_code == 404
     sample = {"point": "MG-5", "date": "2017-12-08", **{k: float(v) for k, v in CLEAN.items()}, "sampler": "张三"}
     answer = client.post(
