@@ -1,5 +1,6 @@
 """Campaign invariants: each household's events replay through the life cycle (rules.TRANSITIONS) to its
-status; no missed call waits unreturned past its due time (work overdue, not broken data)."""
+status; no missed call waits unreturned past its due time without its leader being told (work overdue — the
+`weimin campaign escalate` job not running —, not broken data)."""
 
 from collections import defaultdict
 
@@ -28,11 +29,13 @@ def event_sequences():
 
 
 def callbacks_in_time():
-    overdue = Task.objects.filter(kind=rules.TaskKind.CALLBACK, done_at__isnull=True, due_at__lt=clock.now())
+    overdue = Task.objects.filter(
+        kind=rules.TaskKind.CALLBACK, done_at__isnull=True, due_at__lt=clock.now(), escalated_at__isnull=True
+    )
     for task in overdue.select_related("project"):
         yield {
             "check": "campaign_callback_waiting",
             "overdue": True,
             "task": task.pk,
-            "detail": f"{task.project.code}: call-back {task.pk} was due at {task.due_at.isoformat()}",
+            "detail": f"{task.project.code}: call-back {task.pk} was due at {task.due_at.isoformat()}, not escalated",
         }

@@ -32,6 +32,7 @@ from django.db.models import Max
 
 from weimin.analytics import actions as analytics_actions
 from weimin.analytics.actions import RefreshSummary
+from weimin.campaign import actions as campaign_actions
 from weimin.cases.models import CaseEvent
 from weimin.demo import data
 from weimin.demo.history import HistorySummary, build_demo_history
@@ -97,6 +98,7 @@ def start_demo(now: datetime) -> DemoStart:
         if is_simulated_clerk(duty.user, duty.window.hall):
             finish_and_sign_out(duty, now)  # like a clerk going home: no handover to anyone
     shift_actions.expire_idle_duties(now)  # people's consoles closed long ago: the handover keeps their work
+    campaign_actions.escalate_overdue(now)  # what `weimin campaign escalate` does from cron in a real district
     history = build_demo_history(now)
     built = prepare_day(now)
     return DemoStart(seeded, rebuilt, closed, ended, history, built, analytics_actions.refresh(now, workers=2))

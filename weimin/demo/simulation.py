@@ -30,6 +30,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.db import close_old_connections, transaction
 
+from weimin.campaign import actions as campaign_actions
 from weimin.core import clock
 from weimin.core.db import insert_rows
 from weimin.core.errors import DomainError
@@ -254,6 +255,7 @@ class LiveSimulation(threading.Thread):
             for window in serving_windows(hall):
                 self._clerk(hall, window, now, open_now)
         actions.mark_missed_appointments(now)
+        campaign_actions.escalate_overdue(now)  # the campaign's cron job, while the demo runs
 
     def _arrivals(self, hall: Hall, now: datetime) -> None:
         windows = serving_windows(hall)

@@ -500,6 +500,8 @@ def plan_week(
     workers = settings.WEIMIN_PLANNING_SOLVER_WORKERS
     planned = roster.solve_roster(problem, time_limit_seconds=limit, num_workers=workers, on_progress=on_progress,
                                   stop=stop)  # fmt: skip
+    if math.isnan(planned.solver.objective):  # stopped (or timed out) before the solver's first roster
+        raise PlanningError(_("No roster was found before the search stopped: plan again and let it run longer."))
     headcount = None
     if planned.short_half_hours and not (stop and stop.is_set()):
         headcount = roster.headcount_answer(problem, time_limit_seconds=limit, num_workers=workers, today=planned,

@@ -83,8 +83,11 @@ class Sample(models.Model):
     orp_mv = models.DecimalField(_("ORP (mV)"), max_digits=6, decimal_places=1)
     nh3n_mg_l = models.DecimalField(_("ammonia nitrogen NH3-N (mg/L)"), max_digits=6, decimal_places=2)
     sampler = models.CharField(_("sampler"), max_length=40)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         ordering = ["taken_on", "point"]
@@ -111,8 +114,11 @@ class Survey(models.Model):
     valid = models.PositiveIntegerField(_("valid questionnaires"))
     satisfied = models.PositiveIntegerField(_("satisfied"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("recorded by"),
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         ordering = ["body", "-held_to"]
