@@ -104,7 +104,7 @@ def change_status(actor, household: Household, now: datetime, wanted: str, *, re
 
 
 def _locked(household: Household) -> Household:
-    return Household.objects.select_for_update().select_related("project", "team").get(pk=household.pk)
+    return Household.objects.select_for_update(of=("self",)).select_related("project", "team").get(pk=household.pk)
 
 
 def _ensure_bound(actor, household: Household) -> None:
