@@ -220,8 +220,8 @@ def check_rows(project: Project, rows: list[tuple[int, dict]], today) -> tuple[l
             continue
         try:
             owner_number = _owner_number(kind, row.get("id_number") or "", today)
-            phone = phone_number(row.get("phone") or "")
-            other = phone_number(row.get("other_phone") or "")
+            phone = rules.dialled(phone_number(row.get("phone") or ""))
+            other = rules.dialled(phone_number(row.get("other_phone") or ""))
         except InvalidInput as problem:
             fail(problem.field, problem.message)
             continue
@@ -323,6 +323,7 @@ def log_contact(
     note: str = "",
     companion=None,
     key: str = "",
+    key_scope: str = "",
     at: datetime | None = None,
 ) -> Logged:
     """Log a contact against an owner (found by ``owner``, ``household`` or the phone number). A missed
@@ -336,13 +337,14 @@ def log_contact(
         outcome, purpose = Outcome(outcome), Purpose(purpose)
     except ValueError as exc:
         raise InvalidInput(_("Choose the contact's channel, direction, outcome and purpose."), field="channel") from exc
-    stored_key = f"{actor.pk}:{key.strip()}"[:64] if key.strip() else None
+    # A key is the actor's (their double tap), or ``key_scope``'s: the project's phone system, whoever imports.
+    stored_key = f"{key_scope or actor.pk}:{key.strip()}"[:64] if key.strip() else None
     if stored_key:
         serialize_on(f"campaign-contact:{stored_key}")
         earlier = Contact.objects.filter(key=stored_key).first()
         if earlier is not None:
             return Logged(earlier, earlier.tasks.first(), created=False)
-    phone = phone_number(phone)
+    phone = rules.dialled(phone_number(phone))
     if owner is not None:
         household = owner.household
     elif household is None and phone:
@@ -434,7 +436,7 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
     checked, errors = [], []
     for line, number, when in rows:
         try:
-            phone = phone_number(number)
+            phone = rules.dialled(phone_number(number))
             if not phone:
                 raise InvalidInput(_("The phone number is missing."), field="phone")
         except InvalidInput as problem:
@@ -457,7 +459,7 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
         logged = log_contact(
             actor, project, now, channel=Channel.PHONE, direction=Direction.IN, outcome=Outcome.MISSED,
             purpose=Purpose.OTHER, phone=phone, at=at, note=_("Missed call from the phone system"),
-            key=f"csv:{phone}:{at.isoformat()}",
+            key=f"csv:{phone}:{at.isoformat()}", key_scope=f"project{project.pk}",
         )  # fmt: skip
         if logged.created:
             report.logged += 1

@@ -66,7 +66,7 @@ def household_by_token(token: str) -> Household | None:
 def owner_by_phone(project: Project, phone: str) -> Owner | None:
     """The owner with this phone (or other phone) in the project, the phone typed any way."""
     try:
-        digits = phone_number(phone)
+        digits = rules.dialled(phone_number(phone))
     except Exception:  # noqa: BLE001 — a bad number simply matches nobody
         return None
     if not digits:

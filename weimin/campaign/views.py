@@ -38,6 +38,7 @@ from weimin.campaign.models import Assistance, Attachment, Household, Project, T
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
 from weimin.core.forms import all_errors
+from weimin.core.inputs import mask_phone
 
 ZONE = actions.ZONE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -235,7 +236,7 @@ def household(request, token: str):
             "owner": owner,
             "id_shown": actions.reveal_identity(user, owner, now) if owner.id_number else "",
             "phone": owner.phone if bound else owner.phone_masked,
-            "other_phone": owner.other_phone if bound else (owner.other_phone and owner.phone_masked),
+            "other_phone": owner.other_phone if bound else mask_phone(owner.other_phone),
         }  # fmt: skip
         for owner in found.owners.all()
     ]
@@ -352,6 +353,9 @@ def attachment(request, attachment_id: int):
     if found is None:
         raise Http404(attachment_id)
     _project(request, found.household.project.code)
+    if not queries.is_bound(request.user, found.household):
+        # A valuation report or an agreement carries the owners' whole ID numbers: the same few as read them.
+        raise PermissionDenied(_("Only the household's bound cadre and its leader may do this."))
     response = HttpResponse(bytes(found.content), content_type=found.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.name)}"
     return response

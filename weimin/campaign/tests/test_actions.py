@@ -213,3 +213,23 @@ def test_missed_calls_from_the_phone_system_once_each(household, people, project
     assert [t.household for t in tasks] == [household, None] and tasks[0].due_at == local("2017-12-08 18:55")
     broken = actions.import_missed_calls(people["liu"], project, clock.now(), [(2, "abc", "2017-12-08 18:00")])
     assert [(e.row, e.field) for e in broken.errors] == [(2, "phone")]
+
+
+def test_the_phone_systems_calls_are_one_whoever_imports_them(household, people, project, make_staff):
+    """Two team leaders import the same export of the hotline: each missed call is still one call-back."""
+    other = make_staff("sun", "campaign_team", halls=[])
+    project.teams.create(name="第三组", leader=other, formed_on=household.team.formed_on)
+    rows = spreadsheet.read_missed_calls("号码,时间\n13800138000,2017-12-08 17:55\n".encode())
+    assert actions.import_missed_calls(people["liu"], project, clock.now(), rows).logged == 1
+    again = actions.import_missed_calls(other, project, clock.now(), rows)
+    assert (again.logged, again.repeated) == (0, 1) and Task.objects.count() == 1
+
+
+def test_a_number_finds_its_owner_however_it_is_written(household, people, project):
+    """The phone system exports +86 138-0013-8000; the owner's phone was imported as 13800138000."""
+    logged = actions.log_contact(people["wang"], project, clock.now(), **CALL, outcome="missed", purpose="other",
+                                 phone="+86 138-0013-8000")  # fmt: skip
+    assert logged.contact.household == household and logged.task.assignee == people["wang"]
+    rows = spreadsheet.read_missed_calls("号码,时间\n0086 13800138000,2017-12-08 17:55\n".encode())
+    actions.import_missed_calls(people["liu"], project, clock.now(), rows)
+    assert Contact.objects.filter(household=household).count() == 2
