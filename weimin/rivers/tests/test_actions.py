@@ -143,3 +143,14 @@ def test_every_threshold_comes_from_its_setting(river, now, settings):
     sampled(river, {"MG-1": {**CLEAN, "nh3n_mg_l": "18"}}, weekly(TODAY, 4), now)
     point = queries.body_status(river, None, TODAY).points[0]
     assert point.classified.klass is BodyClass.LIGHT  # 18 mg/L: severe by the guideline, light under 20
+
+
+def test_an_import_refuses_nul_characters_naming_row_and_column(river, river_office, now):
+    """A CSV may carry NUL bytes, which PostgreSQL refuses in text: a row error, not a 500."""
+    from weimin.rivers.rows import read_csv
+
+    rows = read_csv(",".join(HEADER).encode() + b"\nmugu,MG-\x001,2017-12-01,60,40,5,120,2,\nmugu,MG-2,2017-12-01,60,40,5,"
+                    b"120,2,\xe6\x9d\x8e\x00\n")  # fmt: skip
+    result = actions.import_samples(river_office, rows, "李四", now)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "point"), (3, "sampler")]
+    assert Sample.objects.count() == 0
