@@ -123,6 +123,7 @@ def problem_text(problem) -> str:
         Problem.FUTURE: _("%(field)s: %(text)s is in the future."),
         Problem.TOO_LONG: _("%(field)s can have at most %(limit)s characters."),
         Problem.UNSTORABLE: _("%(field)s contains a NUL character or an invalid (surrogate) character."),
+        Problem.TOO_EARLY: _("%(field)s: %(text)s is before 1970: is the year mistyped?"),
         Problem.CONFLICT: _("%(field)s: %(text)s differs from the point's chainage in an earlier row."),
         Problem.DUPLICATE: _("%(field)s: the point already has a sample on %(text)s."),
         Problem.UNKNOWN: _("%(field)s: no “%(text)s” in the register."),

@@ -375,6 +375,7 @@ class Problem(enum.StrEnum):
     DUPLICATE = "duplicate"  # a second sample of a point on one date
     UNKNOWN = "unknown"  # no such body or point
     UNSTORABLE = "unstorable"  # a NUL or a lone surrogate, which no database stores
+    TOO_EARLY = "too_early"  # a sampling date before FIRST_SAMPLE_DAY: a mistyped year
 
 
 # Physically possible ranges, not thresholds (no setting): a value outside is a typing error. Water in the
@@ -442,8 +443,12 @@ def parse_reading(values: dict) -> tuple[Reading | None, list[FieldProblem]]:
     return (None, problems) if problems else (Reading(**parsed), [])
 
 
+# No river was sampled for these indicators before this day: an earlier date is a mistyped year (17 → 1917).
+FIRST_SAMPLE_DAY = date(1970, 1, 1)
+
+
 def parse_day(name: str, text, today: date | None = None) -> tuple[date | None, FieldProblem | None]:
-    """A sampling date (ISO text or a date), not after ``today``."""
+    """A sampling date (ISO text or a date), from FIRST_SAMPLE_DAY and not after ``today``."""
     if isinstance(text, date):
         day = text
     else:
@@ -451,8 +456,8 @@ def parse_day(name: str, text, today: date | None = None) -> tuple[date | None, 
             day = date.fromisoformat(str(text or "").strip()[:10])
         except ValueError:
             return None, FieldProblem(name, Problem.NOT_A_DATE, text=str(text or "")[:20])
-    if day.year < 1900:
-        return None, FieldProblem(name, Problem.NOT_A_DATE, text=str(text)[:20])
+    if day < FIRST_SAMPLE_DAY:
+        return None, FieldProblem(name, Problem.TOO_EARLY, text=day.isoformat())
     if today is not None and day > today:
         return None, FieldProblem(name, Problem.FUTURE, text=day.isoformat())
     return day, None

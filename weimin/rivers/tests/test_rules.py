@@ -286,3 +286,11 @@ def test_a_reading_is_classified_as_it_is_kept(field, typed, kept, level):
     reading, problems = parse_reading({**values, field: typed})
     assert problems == [] and getattr(reading, field) == kept
     assert classify_reading(reading, T).level is level
+
+
+def test_a_sampling_date_before_1970_is_a_mistyped_year():
+    from datetime import date
+
+    assert parse_day("date", "1969-12-31")[1].problem is Problem.TOO_EARLY
+    assert parse_day("date", date(1917, 12, 8))[1].problem is Problem.TOO_EARLY
+    assert parse_day("date", "1970-01-01") == (date(1970, 1, 1), None)
