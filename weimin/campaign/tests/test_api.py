@@ -71,3 +71,12 @@ def test_the_escalate_command_marks_overdue_tasks_once(household, people, projec
     task.refresh_from_db()
     assert task.escalated_at == clock.now()
     assert [p["check"] for p in all_problems() if p.get("overdue")] == ["campaign_callback_waiting"]
+
+
+def test_an_outsider_is_refused_before_any_project_or_owner_is_looked_up(client, household, make_staff):
+    """A clerk or the river office probing codes and tokens learns nothing: 403, not 404 or 422."""
+    body = {"project": "no-such", "owner": "guess", "direction": "in", "outcome": "missed", "purpose": "other"}
+    for role in ("window_staff", "river_office"):
+        headers = bearer(make_staff(f"x-{role}", role, halls=[]))
+        assert client.post("/api/campaign/calls", body, content_type="application/json", **headers).status_code == 403
+        assert client.get("/api/campaign/projects/no-such/owners", **headers).status_code == 403
