@@ -491,6 +491,8 @@ def compensation_items(text: str) -> list[dict]:
             value = Decimal(amount.replace(",", "").replace("，", ""))
         except InvalidOperation:
             value = None
+        if value is not None and not value.is_finite():  # NaN cannot even be compared with 0
+            value = None
         if not name.strip() or value is None or value < 0 or value >= 10**12:
             raise InvalidInput(
                 _("Line %(n)s: write an item and its amount in yuan, e.g. 搬迁费 12000.") % {"n": n}, field="items"

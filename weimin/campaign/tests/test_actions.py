@@ -233,3 +233,10 @@ def test_a_number_finds_its_owner_however_it_is_written(household, people, proje
     rows = spreadsheet.read_missed_calls("号码,时间\n0086 13800138000,2017-12-08 17:55\n".encode())
     actions.import_missed_calls(people["liu"], project, clock.now(), rows)
     assert Contact.objects.filter(household=household).count() == 2
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-1", "abc", "1e12"])
+def test_a_compensation_item_that_is_no_amount_names_its_line(amount):
+    with pytest.raises(InvalidInput) as refused:
+        actions.compensation_items(f"搬迁费 12000\n临时安置费 {amount}")
+    assert refused.value.field == "items" and "2" in refused.value.message
