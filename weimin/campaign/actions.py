@@ -197,9 +197,9 @@ def check_rows(project: Project, rows: list[tuple[int, dict]], today) -> tuple[l
         def fail(name: str, message: str, line=line) -> None:
             errors.append(RowError(line, name, message))
 
-        number = (row.get("number") or "").strip()[:20]
-        if not number:
-            fail("number", _("The household number is missing."))
+        number = (row.get("number") or "").strip()
+        if not number or len(number) > 20:
+            fail("number", _("The household number is missing or longer than 20 characters."))
             continue
         if number in existing:
             fail("number", _("Household %(number)s is already in the project.") % {"number": number})
@@ -225,6 +225,9 @@ def check_rows(project: Project, rows: list[tuple[int, dict]], today) -> tuple[l
         except InvalidInput as problem:
             fail(problem.field, problem.message)
             continue
+        if any(owner.number == owner_number for owner in household.owners):
+            fail("id_number", _("This owner is already on an earlier row of household %(number)s.") % {"number": number})
+            continue
         household.owners.append(OwnerRow(kind, name, owner_number, phone, other))
     return list(households.values()), errors
 
@@ -238,8 +241,13 @@ def _household_row(number, row, teams, fail) -> HouseholdRow | None:
         area = Decimal(str(row.get("area") or "").strip())
     except InvalidOperation:
         area = Decimal(-1)
+    if not area.is_finite():  # NaN cannot even be compared
+        area = Decimal(-1)
     if not (Decimal(0) < area < Decimal(10**8)):
         fail("area", _("The floor area must be a number of square metres above 0."))
+        return None
+    if len((row.get("building") or "").strip()) > 40:
+        fail("building", _("The building is longer than 40 characters."))
         return None
     use = USES.get((row.get("use") or "住宅").strip())
     if use is None:
@@ -259,7 +267,7 @@ def _household_row(number, row, teams, fail) -> HouseholdRow | None:
         if cadre is None:
             fail("cadre", _("%(name)s is not a cadre of the household's team.") % {"name": wanted[:40]})
             return None
-    return HouseholdRow(number, address, (row.get("building") or "").strip()[:40], area.quantize(Decimal("0.01")),
+    return HouseholdRow(number, address, (row.get("building") or "").strip(), area.quantize(Decimal("0.01")),
                         use, team, cadre)  # fmt: skip
 
 

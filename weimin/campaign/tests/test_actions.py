@@ -240,3 +240,17 @@ def test_a_compensation_item_that_is_no_amount_names_its_line(amount):
     with pytest.raises(InvalidInput) as refused:
         actions.compensation_items(f"搬迁费 12000\n临时安置费 {amount}")
     assert refused.value.field == "items" and "2" in refused.value.message
+
+
+def test_import_names_the_row_of_a_repeated_owner_a_long_number_and_a_nan_area(team, people, project):
+    """Nothing is cut short or imported twice silently: each is its row's error, and nothing is imported."""
+    bad = [
+        *GOOD,
+        ["MG-101", "", "", "", "", "", "", "李强", "个人", OWNER_ID, "13600136000", ""],  # row 2's owner again
+        ["MG-" + "9" * 30, "木古河边5号", "", 80, "住宅", "", "", "王五", "个人", OWNER_ID, "", ""],
+        ["MG-104", "木古河边6号", "", "NaN", "住宅", "", "", "王五", "个人", OWNER_ID, "", ""],
+        ["MG-105", "木古河边7号", "栋" * 41, 80, "住宅", "", "", "王五", "个人", OWNER_ID, "", ""],
+    ]
+    report = actions.import_households(people["liu"], project, clock.now(), spreadsheet.read_households(sheet(bad)))
+    assert [(e.row, e.field) for e in report.errors] == [(5, "id_number"), (6, "number"), (7, "area"), (8, "building")]
+    assert Household.objects.count() == 0
