@@ -38,6 +38,7 @@ from weimin.core.db import serialize_on
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.identity import InvalidCreditCode, parse_credit_code
 from weimin.core.inputs import number_problem, phone_number, resident_id
+from weimin.core.text import instant_in_range
 
 ZONE = ZoneInfo(settings.TIME_ZONE)  # the project's wall clock: a visit is due by the end of the local day
 
@@ -454,6 +455,13 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
             at = datetime.fromisoformat(when.strip())
         except ValueError:
             errors.append(RowError(line, "time", _("Give the time as 2017-12-08 18:30.")))
+            continue
+        if at.date() < project.started_on:  # a mistyped year, or year 1 that would overflow a time zone shift
+            errors.append(RowError(line, "time", _("The time is before the project started on %(day)s.") % {
+                "day": project.started_on.isoformat()}))  # fmt: skip
+            continue
+        if not instant_in_range(at):
+            errors.append(RowError(line, "time", _("The time is in the future.")))
             continue
         at = at if at.tzinfo else at.replace(tzinfo=ZONE)
         if at > now:

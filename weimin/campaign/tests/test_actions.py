@@ -254,3 +254,10 @@ def test_import_names_the_row_of_a_repeated_owner_a_long_number_and_a_nan_area(t
     report = actions.import_households(people["liu"], project, clock.now(), spreadsheet.read_households(sheet(bad)))
     assert [(e.row, e.field) for e in report.errors] == [(5, "id_number"), (6, "number"), (7, "area"), (8, "building")]
     assert Household.objects.count() == 0
+
+
+@pytest.mark.parametrize("when", ["0001-01-01 00:00", "1900-01-01 10:00", "2017-11-05 23:59", "9999-12-31T23:00-14:00"])
+def test_a_missed_call_before_the_project_or_beyond_the_calendar_is_its_rows_error(household, people, project, when):
+    """Year 1 or 9999 overflowed a time zone shift (a 500); a call of 1900 made a call-back overdue for a century."""
+    report = actions.import_missed_calls(people["liu"], project, clock.now(), [(2, "13800138000", when)])
+    assert [(e.row, e.field) for e in report.errors] == [(2, "time")] and Task.objects.count() == 0
