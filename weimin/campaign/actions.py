@@ -334,11 +334,14 @@ def log_contact(
     key: str = "",
     key_scope: str = "",
     at: datetime | None = None,
+    shared_number_unknown: bool = False,
 ) -> Logged:
     """Log a contact against an owner (found by ``owner``, ``household`` or the phone number). A missed
     inbound call creates a call-back due within WEIMIN_CAMPAIGN_CALLBACK_MINUTES; an inbound request to
     negotiate a visit for the bound cadre due by WEIMIN_CAMPAIGN_VISIT_DUE_DAYS (0: the same day). A number
-    matching no owner is kept as an unknown caller with its own call-back. An outbound contact that reaches
+    matching no owner is kept as an unknown caller with its own call-back; one shared by owners of several
+    households is refused naming them (a phone system's call, ``shared_number_unknown``: an unknown caller,
+    whom the call-back identifies). An outbound contact that reaches
     the owner closes the household's open call-backs (a visit also its visits)."""
     ensure_member(actor, project)
     try:
@@ -357,7 +360,15 @@ def log_contact(
     if owner is not None:
         household = owner.household
     elif household is None and phone:
-        owner = queries.owner_by_phone(project, phone)
+        owners = queries.owners_by_phone(project, phone)
+        numbers = sorted({o.household.number for o in owners})
+        if len(numbers) > 1 and not shared_number_unknown:
+            raise InvalidInput(
+                _("The number belongs to owners of households %(numbers)s: log the call on the household's page.")
+                % {"numbers": "、".join(numbers)},
+                field="phone",
+            )
+        owner = owners[0] if len(numbers) == 1 else None
         household = owner.household if owner else None
     if household is not None and household.project_id != project.pk:
         raise InvalidInput(_("The household is not in this project."), field="owner")
@@ -475,7 +486,7 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
         logged = log_contact(
             actor, project, now, channel=Channel.PHONE, direction=Direction.IN, outcome=Outcome.MISSED,
             purpose=Purpose.OTHER, phone=phone, at=at, note=_("Missed call from the phone system"),
-            key=f"csv:{phone}:{at.isoformat()}", key_scope=f"project{project.pk}",
+            key=f"csv:{phone}:{at.isoformat()}", key_scope=f"project{project.pk}", shared_number_unknown=True,
         )  # fmt: skip
         if logged.created:
             report.logged += 1

@@ -261,3 +261,18 @@ def test_a_missed_call_before_the_project_or_beyond_the_calendar_is_its_rows_err
     """Year 1 or 9999 overflowed a time zone shift (a 500); a call of 1900 made a call-back overdue for a century."""
     report = actions.import_missed_calls(people["liu"], project, clock.now(), [(2, "13800138000", when)])
     assert [(e.row, e.field) for e in report.errors] == [(2, "time")] and Task.objects.count() == 0
+
+
+def test_a_number_shared_by_two_households_is_not_pinned_on_the_first(household, people, project):
+    """One person owning two properties: the call is logged on the household's page; the phone system's missed
+    call from that number is an unknown caller with its call-back, not the first household's."""
+    other = Household.objects.create(project=project, number="MG-002", address="木古河边2号", floor_area_m2=100,
+                                     team=household.team, cadre=people["zhao"], leader=people["liu"])  # fmt: skip
+    other.owners.create(name="张伟", id_number=OWNER_ID, phone=OWNER_PHONE)
+    with pytest.raises(InvalidInput) as refused:
+        actions.log_contact(people["wang"], project, clock.now(), **CALL, outcome="answered", purpose="negotiation",
+                            phone=OWNER_PHONE)  # fmt: skip
+    assert refused.value.field == "phone" and "MG-001、MG-002" in refused.value.message
+    rows = spreadsheet.read_missed_calls(f"号码,时间\n{OWNER_PHONE},2017-12-08 17:55\n".encode())
+    actions.import_missed_calls(people["liu"], project, clock.now(), rows)
+    assert Contact.objects.get().household is None and Task.objects.get().assignee == people["liu"]
