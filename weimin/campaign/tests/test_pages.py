@@ -129,3 +129,17 @@ def test_another_cadre_sees_the_other_phone_masked_as_itself(client, household, 
     client.force_login(people["zhao"])
     body = client.get(f"/campaign/households/{household.token}/").content.decode()
     assert "137****5678" in body and "13712345678" not in body
+
+
+def test_the_strip_links_only_the_pages_its_reader_may_open(client, household, people, make_staff):
+    """The offices follow the progress only; a cadre has no leader's page: no link to a 403."""
+    mine, lead = 'href="/campaign/projects/mugu/mine/"', 'href="/campaign/projects/mugu/lead/"'
+    client.force_login(make_staff("he", "district_office", halls=[]))
+    body = client.get("/campaign/projects/mugu/").content.decode()
+    assert mine not in body and lead not in body
+    client.force_login(people["wang"])
+    body = client.get("/campaign/projects/mugu/mine/").content.decode()
+    assert mine in body and lead not in body
+    client.force_login(people["liu"])
+    body = client.get("/campaign/projects/mugu/lead/").content.decode()
+    assert mine in body and lead in body
