@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,10 +50,16 @@ def record_sample(user, point: MonitoringPoint, day, values: dict, sampler: str,
     if problems:
         _refuse(problems[0])
     sampler = _sampler(sampler)
+    duplicate = Refused(problem_text(FieldProblem("date", Problem.DUPLICATE, text=taken_on.isoformat())), field="date")
     if Sample.objects.filter(point=point, taken_on=taken_on).exists():
-        raise Refused(problem_text(FieldProblem("date", Problem.DUPLICATE, text=taken_on.isoformat())), field="date")
-    return Sample.objects.create(point=point, taken_on=taken_on, sampler=sampler, recorded_by=user, recorded_at=now,
-                                 **{name: getattr(reading, name) for name in reading.__dataclass_fields__})  # fmt: skip
+        raise duplicate
+    values = {name: getattr(reading, name) for name in reading.__dataclass_fields__}
+    try:
+        with transaction.atomic():  # a double tap's twin may commit between the check and this insert
+            return Sample.objects.create(point=point, taken_on=taken_on, sampler=sampler, recorded_by=user,
+                                         recorded_at=now, **values)  # fmt: skip
+    except IntegrityError:
+        raise duplicate from None
 
 
 @dataclass(frozen=True)

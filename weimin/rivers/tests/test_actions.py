@@ -154,3 +154,14 @@ def test_an_import_refuses_nul_characters_naming_row_and_column(river, river_off
     result = actions.import_samples(river_office, rows, "李四", now)
     assert [(e.row, e.column) for e in result.errors] == [(2, "point"), (3, "sampler")]
     assert Sample.objects.count() == 0
+
+
+def test_a_double_taps_twin_committed_after_the_check_is_refused_not_a_500(river, river_office, now, monkeypatch):
+    from django.db.models import QuerySet
+
+    point = MonitoringPoint.objects.get(code="MG-1")
+    actions.record_sample(river_office, point, "2017-12-08", CLEAN, "张三", now)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the twin's check ran before the first insert
+    with pytest.raises(Refused) as twice:
+        actions.record_sample(river_office, point, "2017-12-08", CLEAN, "张三", now)
+    assert twice.value.field == "date" and Sample.objects.count() == 1
