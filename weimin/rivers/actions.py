@@ -75,9 +75,11 @@ def import_samples(user, rows: list[list], sampler: str, now: datetime) -> Impor
     is who took the samples of rows whose ``sampler`` cell is empty."""
     authorize(user, Action.RIVERS_SAMPLE, None)
     if len(rows) > MAX_IMPORT_ROWS + 1:
-        problem = FieldProblem("date", Problem.TOO_LONG, MAX_IMPORT_ROWS)
+        problem = FieldProblem("", Problem.TOO_MANY_ROWS, MAX_IMPORT_ROWS)
         return ImportResult(0, [RowError(MAX_IMPORT_ROWS + 2, "", problem)])
     parsed, errors = parse_table(rows, today_of(now), need_chainage=False)
+    if not parsed and not errors:
+        return ImportResult(0, [RowError(2, "", FieldProblem("", Problem.NO_ROWS))])
     points = {
         p.code: p
         for p in MonitoringPoint.objects.select_related("reach__body").filter(code__in={r.point for r in parsed})

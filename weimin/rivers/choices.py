@@ -124,6 +124,8 @@ def problem_text(problem) -> str:
         Problem.TOO_LONG: _("%(field)s can have at most %(limit)s characters."),
         Problem.UNSTORABLE: _("%(field)s contains a NUL character or an invalid (surrogate) character."),
         Problem.TOO_EARLY: _("%(field)s: %(text)s is before 1970: is the year mistyped?"),
+        Problem.TOO_MANY_ROWS: _("The table has more than %(limit)s rows: import it in parts."),
+        Problem.NO_ROWS: _("The table has no rows below its header."),
         Problem.CONFLICT: _("%(field)s: %(text)s differs from the point's chainage in an earlier row."),
         Problem.DUPLICATE: _("%(field)s: the point already has a sample on %(text)s."),
         Problem.UNKNOWN: _("%(field)s: no “%(text)s” in the register."),

@@ -376,6 +376,8 @@ class Problem(enum.StrEnum):
     UNKNOWN = "unknown"  # no such body or point
     UNSTORABLE = "unstorable"  # a NUL or a lone surrogate, which no database stores
     TOO_EARLY = "too_early"  # a sampling date before FIRST_SAMPLE_DAY: a mistyped year
+    TOO_MANY_ROWS = "too_many_rows"  # an import's table beyond its limit
+    NO_ROWS = "no_rows"  # an import's table with a header and nothing below
 
 
 # Physically possible ranges, not thresholds (no setting): a value outside is a typing error. Water in the

@@ -165,3 +165,14 @@ def test_a_double_taps_twin_committed_after_the_check_is_refused_not_a_500(river
     with pytest.raises(Refused) as twice:
         actions.record_sample(river_office, point, "2017-12-08", CLEAN, "张三", now)
     assert twice.value.field == "date" and Sample.objects.count() == 1
+
+
+def test_an_empty_or_oversized_table_says_so_and_imports_nothing(river, river_office, now):
+    """A header alone was "0 samples imported" (a success); 5001 rows said "date can have at most 5000 characters"."""
+    from weimin.rivers.choices import problem_text
+
+    empty = actions.import_samples(river_office, [HEADER, [""] * 9], "李四", now)
+    assert [problem_text(e.problem) for e in empty.errors] == ["表格标题行下没有数据。"]
+    huge = actions.import_samples(river_office, [HEADER] + [row("MG-1", "2017-12-01")] * 5001, "李四", now)
+    assert [problem_text(e.problem) for e in huge.errors] == ["表格超过5000行：请分批导入。"]
+    assert Sample.objects.count() == 0
