@@ -143,3 +143,10 @@ def test_the_strip_links_only_the_pages_its_reader_may_open(client, household, p
     client.force_login(people["liu"])
     body = client.get("/campaign/projects/mugu/lead/").content.decode()
     assert mine in body and lead in body
+
+
+def test_the_dashboards_tables_head_their_first_column_team_and_cadre(client, household, people):
+    client.force_login(people["liu"])
+    body = client.get("/campaign/projects/mugu/").content.decode()
+    team, cadre = body.split('data-testid="by-team"')[1], body.split('data-testid="by-cadre"')[1]
+    assert '<th class="text">小组</th>' in team and '<th class="text">干部</th>' in cadre and "姓名" not in team
