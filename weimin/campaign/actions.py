@@ -227,7 +227,8 @@ def check_rows(project: Project, rows: list[tuple[int, dict]], today) -> tuple[l
             fail(problem.field, problem.message)
             continue
         if any(owner.number == owner_number for owner in household.owners):
-            fail("id_number", _("This owner is already on an earlier row of household %(number)s.") % {"number": number})
+            repeated = _("This owner is already on an earlier row of household %(number)s.") % {"number": number}
+            fail("id_number", repeated)
             continue
         household.owners.append(OwnerRow(kind, name, owner_number, phone, other))
     return list(households.values()), errors

@@ -80,3 +80,13 @@ def test_an_outsider_is_refused_before_any_project_or_owner_is_looked_up(client,
         headers = bearer(make_staff(f"x-{role}", role, halls=[]))
         assert client.post("/api/campaign/calls", body, content_type="application/json", **headers).status_code == 403
         assert client.get("/api/campaign/projects/no-such/owners", **headers).status_code == 403
+
+
+def test_a_bad_body_is_refused_in_chinese_naming_each_field(client, household, people):
+    """Pydantic's own refusals (missing, too long, not one of, out of range) were English."""
+    body = {"project": "mugu", "phone": "1" * 21, "direction": "sideways", "purpose": "other"}
+    answer = client.post("/api/campaign/calls", body, content_type="application/json", **bearer(people["wang"]))
+    errors = {e["field"]: e["message"] for e in answer.json()["errors"]}
+    assert answer.status_code == 422 and errors == {
+        "phone": "最多20个字", "direction": "须为以下之一：'in'、'out'", "outcome": "为必填项",
+    }  # fmt: skip

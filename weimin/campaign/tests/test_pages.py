@@ -110,9 +110,10 @@ def test_the_files_only_for_the_bound_cadre_and_leader(client, household, people
     its content."""
     from weimin.campaign.models import Attachment
 
-    attachment = Attachment.objects.create(household=household, kind="agreement", name="协议.pdf",
-                                           content_type="application/pdf", content=b"%PDF agreement", size=14,
-                                           uploaded_at=household.events.get().at, uploaded_by=people["wang"])  # fmt: skip
+    attachment = Attachment.objects.create(
+        household=household, kind="agreement", name="协议.pdf", content_type="application/pdf",
+        content=b"%PDF agreement", size=14, uploaded_at=household.events.get().at, uploaded_by=people["wang"],
+    )  # fmt: skip
     client.force_login(people["zhao"])
     assert client.get(f"/campaign/attachments/{attachment.pk}").status_code == 403
     body = client.get(f"/campaign/households/{household.token}/").content.decode()

@@ -149,8 +149,8 @@ def test_an_import_refuses_nul_characters_naming_row_and_column(river, river_off
     """A CSV may carry NUL bytes, which PostgreSQL refuses in text: a row error, not a 500."""
     from weimin.rivers.rows import read_csv
 
-    rows = read_csv(",".join(HEADER).encode() + b"\nmugu,MG-\x001,2017-12-01,60,40,5,120,2,\nmugu,MG-2,2017-12-01,60,40,5,"
-                    b"120,2,\xe6\x9d\x8e\x00\n")  # fmt: skip
+    lines = [",".join(HEADER), "mugu,MG-\x001,2017-12-01,60,40,5,120,2,", "mugu,MG-2,2017-12-01,60,40,5,120,2,李\x00"]
+    rows = read_csv("\n".join(lines).encode())
     result = actions.import_samples(river_office, rows, "李四", now)
     assert [(e.row, e.column) for e in result.errors] == [(2, "point"), (3, "sampler")]
     assert Sample.objects.count() == 0
