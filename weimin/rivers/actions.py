@@ -132,6 +132,8 @@ def record_survey(user, body: WaterBody, held_from: date, held_to: date, respons
         raise InvalidInput(_("Valid questionnaires cannot outnumber those returned."), field="valid")
     if satisfied > valid:
         raise InvalidInput(_("Satisfied residents cannot outnumber the valid questionnaires."), field="satisfied")
+    if Survey.objects.filter(body=body, held_from=held_from, held_to=held_to).exists():  # a double tap
+        raise Refused(_("A survey of this body over these days is already recorded."), field="held_from")
     note = (note or "").strip()
     if len(note) > 200:
         raise InvalidInput(

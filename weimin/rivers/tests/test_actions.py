@@ -176,3 +176,11 @@ def test_an_empty_or_oversized_table_says_so_and_imports_nothing(river, river_of
     huge = actions.import_samples(river_office, [HEADER] + [row("MG-1", "2017-12-01")] * 5001, "李四", now)
     assert [problem_text(e.problem) for e in huge.errors] == ["表格超过5000行：请分批导入。"]
     assert Sample.objects.count() == 0
+
+
+def test_a_survey_submitted_twice_is_recorded_once(river, river_office, now):
+    """A double tap on the survey form recorded two identical tallies."""
+    actions.record_survey(river_office, river, TODAY - timedelta(days=7), TODAY, 130, 120, 110, "", now)
+    with pytest.raises(Refused) as twice:
+        actions.record_survey(river_office, river, TODAY - timedelta(days=7), TODAY, 130, 120, 110, "", now)
+    assert twice.value.field == "held_from" and Survey.objects.count() == 1
