@@ -8,6 +8,7 @@ from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as server_error_page
 from ninja import NinjaAPI
@@ -48,12 +49,35 @@ def on_domain_error(request: HttpRequest, exc: DomainError):
     return api.create_response(request, {**body, **exc.extra}, status=exc.status)
 
 
+# Pydantic words its own refusals in English: the common ones in the caller's language (ctx: pydantic's limits).
+PYDANTIC_MESSAGES = {
+    "missing": gettext_lazy("is required"),
+    "string_too_short": gettext_lazy("must have at least %(min_length)s characters"),
+    "string_too_long": gettext_lazy("can have at most %(max_length)s characters"),
+    "greater_than_equal": gettext_lazy("must be at least %(ge)s"),
+    "less_than_equal": gettext_lazy("must be at most %(le)s"),
+    "greater_than": gettext_lazy("must be more than %(gt)s"),
+    "less_than": gettext_lazy("must be less than %(lt)s"),
+    "int_parsing": gettext_lazy("must be a whole number"),
+    "int_from_float": gettext_lazy("must be a whole number"),
+    "float_parsing": gettext_lazy("must be a number"),
+    "finite_number": gettext_lazy("must be a number"),
+    "literal_error": gettext_lazy("must be one of %(expected)s"),
+    "date_parsing": gettext_lazy("must be a date (YYYY-MM-DD)"),
+    "date_from_datetime_parsing": gettext_lazy("must be a date (YYYY-MM-DD)"),
+}
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError):
     errors = []
     for error in exc.errors:
         loc = [str(part) for part in error.get("loc", ()) if part not in ("query", "path", "body", "payload")]
         message = error.get("msg", "invalid")
+        if error.get("type") in PYDANTIC_MESSAGES:
+            ctx = {k: str(v) for k, v in error.get("ctx", {}).items()}
+            ctx["expected"] = ctx.get("expected", "").replace("' or '", "'、'").replace("', '", "'、'")
+            message = str(PYDANTIC_MESSAGES[error["type"]]) % ctx
         if error.get("type") == "value_error" and error.get("ctx", {}).get("error"):
             message = str(error["ctx"]["error"])  # our own validators' message, without pydantic's prefix
         errors.append({"field": ".".join(loc) or "request", "message": message})

@@ -38,6 +38,7 @@ from weimin.core.db import serialize_on
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.identity import InvalidCreditCode, parse_credit_code
 from weimin.core.inputs import number_problem, phone_number, resident_id
+from weimin.core.text import instant_in_range
 
 ZONE = ZoneInfo(settings.TIME_ZONE)  # the project's wall clock: a visit is due by the end of the local day
 
@@ -197,9 +198,9 @@ def check_rows(project: Project, rows: list[tuple[int, dict]], today) -> tuple[l
         def fail(name: str, message: str, line=line) -> None:
             errors.append(RowError(line, name, message))
 
-        number = (row.get("number") or "").strip()[:20]
-        if not number:
-            fail("number", _("The household number is missing."))
+        number = (row.get("number") or "").strip()
+        if not number or len(number) > 20:
+            fail("number", _("The household number is missing or longer than 20 characters."))
             continue
         if number in existing:
             fail("number", _("Household %(number)s is already in the project.") % {"number": number})
@@ -220,10 +221,14 @@ def check_rows(project: Project, rows: list[tuple[int, dict]], today) -> tuple[l
             continue
         try:
             owner_number = _owner_number(kind, row.get("id_number") or "", today)
-            phone = phone_number(row.get("phone") or "")
-            other = phone_number(row.get("other_phone") or "")
+            phone = rules.dialled(phone_number(row.get("phone") or ""))
+            other = rules.dialled(phone_number(row.get("other_phone") or ""))
         except InvalidInput as problem:
             fail(problem.field, problem.message)
+            continue
+        if any(owner.number == owner_number for owner in household.owners):
+            repeated = _("This owner is already on an earlier row of household %(number)s.") % {"number": number}
+            fail("id_number", repeated)
             continue
         household.owners.append(OwnerRow(kind, name, owner_number, phone, other))
     return list(households.values()), errors
@@ -238,8 +243,13 @@ def _household_row(number, row, teams, fail) -> HouseholdRow | None:
         area = Decimal(str(row.get("area") or "").strip())
     except InvalidOperation:
         area = Decimal(-1)
+    if not area.is_finite():  # NaN cannot even be compared
+        area = Decimal(-1)
     if not (Decimal(0) < area < Decimal(10**8)):
         fail("area", _("The floor area must be a number of square metres above 0."))
+        return None
+    if len((row.get("building") or "").strip()) > 40:
+        fail("building", _("The building is longer than 40 characters."))
         return None
     use = USES.get((row.get("use") or "住宅").strip())
     if use is None:
@@ -259,7 +269,7 @@ def _household_row(number, row, teams, fail) -> HouseholdRow | None:
         if cadre is None:
             fail("cadre", _("%(name)s is not a cadre of the household's team.") % {"name": wanted[:40]})
             return None
-    return HouseholdRow(number, address, (row.get("building") or "").strip()[:40], area.quantize(Decimal("0.01")),
+    return HouseholdRow(number, address, (row.get("building") or "").strip(), area.quantize(Decimal("0.01")),
                         use, team, cadre)  # fmt: skip
 
 
@@ -323,12 +333,16 @@ def log_contact(
     note: str = "",
     companion=None,
     key: str = "",
+    key_scope: str = "",
     at: datetime | None = None,
+    shared_number_unknown: bool = False,
 ) -> Logged:
     """Log a contact against an owner (found by ``owner``, ``household`` or the phone number). A missed
     inbound call creates a call-back due within WEIMIN_CAMPAIGN_CALLBACK_MINUTES; an inbound request to
     negotiate a visit for the bound cadre due by WEIMIN_CAMPAIGN_VISIT_DUE_DAYS (0: the same day). A number
-    matching no owner is kept as an unknown caller with its own call-back. An outbound contact that reaches
+    matching no owner is kept as an unknown caller with its own call-back; one shared by owners of several
+    households is refused naming them (a phone system's call, ``shared_number_unknown``: an unknown caller,
+    whom the call-back identifies). An outbound contact that reaches
     the owner closes the household's open call-backs (a visit also its visits)."""
     ensure_member(actor, project)
     try:
@@ -336,17 +350,26 @@ def log_contact(
         outcome, purpose = Outcome(outcome), Purpose(purpose)
     except ValueError as exc:
         raise InvalidInput(_("Choose the contact's channel, direction, outcome and purpose."), field="channel") from exc
-    stored_key = f"{actor.pk}:{key.strip()}"[:64] if key.strip() else None
+    # A key is the actor's (their double tap), or ``key_scope``'s: the project's phone system, whoever imports.
+    stored_key = f"{key_scope or actor.pk}:{key.strip()}"[:64] if key.strip() else None
     if stored_key:
         serialize_on(f"campaign-contact:{stored_key}")
         earlier = Contact.objects.filter(key=stored_key).first()
         if earlier is not None:
             return Logged(earlier, earlier.tasks.first(), created=False)
-    phone = phone_number(phone)
+    phone = rules.dialled(phone_number(phone))
     if owner is not None:
         household = owner.household
     elif household is None and phone:
-        owner = queries.owner_by_phone(project, phone)
+        owners = queries.owners_by_phone(project, phone)
+        numbers = sorted({o.household.number for o in owners})
+        if len(numbers) > 1 and not shared_number_unknown:
+            raise InvalidInput(
+                _("The number belongs to owners of households %(numbers)s: log the call on the household's page.")
+                % {"numbers": "、".join(numbers)},
+                field="phone",
+            )
+        owner = owners[0] if len(numbers) == 1 else None
         household = owner.household if owner else None
     if household is not None and household.project_id != project.pk:
         raise InvalidInput(_("The household is not in this project."), field="owner")
@@ -434,7 +457,7 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
     checked, errors = [], []
     for line, number, when in rows:
         try:
-            phone = phone_number(number)
+            phone = rules.dialled(phone_number(number))
             if not phone:
                 raise InvalidInput(_("The phone number is missing."), field="phone")
         except InvalidInput as problem:
@@ -444,6 +467,13 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
             at = datetime.fromisoformat(when.strip())
         except ValueError:
             errors.append(RowError(line, "time", _("Give the time as 2017-12-08 18:30.")))
+            continue
+        if at.date() < project.started_on:  # a mistyped year, or year 1 that would overflow a time zone shift
+            errors.append(RowError(line, "time", _("The time is before the project started on %(day)s.") % {
+                "day": project.started_on.isoformat()}))  # fmt: skip
+            continue
+        if not instant_in_range(at):
+            errors.append(RowError(line, "time", _("The time is in the future.")))
             continue
         at = at if at.tzinfo else at.replace(tzinfo=ZONE)
         if at > now:
@@ -457,7 +487,7 @@ def import_missed_calls(actor, project: Project, now: datetime, rows: list[tuple
         logged = log_contact(
             actor, project, now, channel=Channel.PHONE, direction=Direction.IN, outcome=Outcome.MISSED,
             purpose=Purpose.OTHER, phone=phone, at=at, note=_("Missed call from the phone system"),
-            key=f"csv:{phone}:{at.isoformat()}",
+            key=f"csv:{phone}:{at.isoformat()}", key_scope=f"project{project.pk}", shared_number_unknown=True,
         )  # fmt: skip
         if logged.created:
             report.logged += 1
@@ -488,6 +518,8 @@ def compensation_items(text: str) -> list[dict]:
         try:
             value = Decimal(amount.replace(",", "").replace("，", ""))
         except InvalidOperation:
+            value = None
+        if value is not None and not value.is_finite():  # NaN cannot even be compared with 0
             value = None
         if not name.strip() or value is None or value < 0 or value >= 10**12:
             raise InvalidInput(

@@ -51,6 +51,7 @@ def projects(request, river: Text(40) = "") -> list[dict]:
 def owners(request, code: Text(40)) -> list[dict]:
     """The project's owners for the teams' phones: the phone numbers to call, ID numbers masked (the whole
     number is on the household's page for its bound cadre and leader)."""
+    authorize(request.auth, Action.CAMPAIGN_WORK, None)
     project = _project(code)
     actions.ensure_member(request.auth, project)
     rows = Owner.objects.filter(household__project=project).select_related(
@@ -98,6 +99,7 @@ def log_call(request, payload: CallIn):
     """Log a call against an owner (or a number): a missed inbound call creates a call-back due within the
     hour, an inbound request to negotiate a visit for the bound cadre; an unknown number is kept as an
     unknown caller with its call-back. The same idempotency key logs one call and answers the same."""
+    authorize(request.auth, Action.CAMPAIGN_WORK, None)  # before any lookup: an outsider learns no project or owner
     project = _project(payload.project)
     owner = None
     if payload.owner:

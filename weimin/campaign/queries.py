@@ -63,19 +63,19 @@ def household_by_token(token: str) -> Household | None:
     return Household.objects.select_related("project", "team", "cadre", "leader").filter(token=token[:24]).first()
 
 
-def owner_by_phone(project: Project, phone: str) -> Owner | None:
-    """The owner with this phone (or other phone) in the project, the phone typed any way."""
+def owners_by_phone(project: Project, phone: str) -> list[Owner]:
+    """The owners with this phone (or other phone) in the project, the phone typed any way: more than one
+    household's when one person owns two properties, or a family shares a number."""
     try:
-        digits = phone_number(phone)
+        digits = rules.dialled(phone_number(phone))
     except Exception:  # noqa: BLE001 — a bad number simply matches nobody
-        return None
+        return []
     if not digits:
-        return None
-    return (
+        return []
+    return list(
         Owner.objects.select_related("household")
         .filter(Q(phone=digits) | Q(other_phone=digits), household__project=project)
         .order_by("id")
-        .first()
     )
 
 

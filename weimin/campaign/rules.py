@@ -145,6 +145,17 @@ def visit_due(at: datetime, days: int) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=at.tzinfo)
 
 
+def dialled(phone: str) -> str:
+    """A checked phone number as the owners' phones are kept and matched: digits only, a mainland mobile
+    without its country code (+86 138-0013-8000 is 13800138000), so a call finds its owner however the
+    number was typed or exported."""
+    digits = "".join(c for c in phone if c.isdigit())
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11 and digits[len(prefix)] == "1":
+            return digits[len(prefix) :]
+    return digits
+
+
 def is_overdue(due_at: datetime, done_at: datetime | None, now: datetime) -> bool:
     return done_at is None and due_at < now
 

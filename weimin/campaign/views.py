@@ -38,6 +38,7 @@ from weimin.campaign.models import Assistance, Attachment, Household, Project, T
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
 from weimin.core.forms import all_errors
+from weimin.core.inputs import mask_phone
 
 ZONE = actions.ZONE
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,9 +67,13 @@ def _people(users) -> list[tuple]:
     return [(user, person_name(user)) for user in users]
 
 
-def _strip(project: Project, now: datetime) -> dict:
-    """The figures every campaign page shows: signing rates by households and by area."""
-    return {"project": project, "figures": queries.progress_figures(project, now), "status_labels": STATUS_LABELS}
+def _strip(project: Project, now: datetime, user) -> dict:
+    """The figures every campaign page shows: signing rates by households and by area; links to the pages
+    ``user`` may open (the district and river offices see the progress only, a cadre no leader's page)."""
+    member = user.is_superuser or queries.is_member(user, project)
+    leads = user.is_superuser or queries.teams_led_by(user, project).exists()
+    return {"project": project, "figures": queries.progress_figures(project, now), "status_labels": STATUS_LABELS,
+            "strip_mine": member, "strip_lead": leads}  # fmt: skip
 
 
 def _failed(request, error: DomainError | None = None, form=None) -> None:
@@ -112,7 +117,7 @@ def dashboard(request, code: str):
              "data": [float(i) for _d, _a, i in burn]},
         ],
     }  # fmt: skip
-    context = _strip(project, now) | {
+    context = _strip(project, now, request.user) | {
         "progress": queries.project_progress(project, now),
         "chart": chart,
         "statuses": [STATUS_LABELS[status] for status in rules.Status],
@@ -130,7 +135,7 @@ def mine(request, code: str):
     project = _project(request, code)
     now = clock.now()
     tasks = list(queries.open_tasks_of(request.user, project))
-    context = _strip(project, now) | {
+    context = _strip(project, now, request.user) | {
         "tasks": [(task, task.overdue(now)) for task in tasks],
         "households": queries.households_of(request.user, project),
         "contact_form": ContactForm(people=_people(_companions(request.user, project))),
@@ -155,7 +160,7 @@ def lead(request, code: str):
     now = clock.now()
     view = queries.leader_view(request.user, project, now)
     context = (
-        _strip(project, now)
+        _strip(project, now, request.user)
         | view
         | {
             "now": now,
@@ -235,12 +240,12 @@ def household(request, token: str):
             "owner": owner,
             "id_shown": actions.reveal_identity(user, owner, now) if owner.id_number else "",
             "phone": owner.phone if bound else owner.phone_masked,
-            "other_phone": owner.other_phone if bound else (owner.other_phone and owner.phone_masked),
+            "other_phone": owner.other_phone if bound else mask_phone(owner.other_phone),
         }  # fmt: skip
         for owner in found.owners.all()
     ]
     team_people = _people(queries.team_cadres(found))
-    context = _strip(found.project, now) | {
+    context = _strip(found.project, now, user) | {
         "household": found,
         "owners": owners,
         "bound": bound,
@@ -352,6 +357,9 @@ def attachment(request, attachment_id: int):
     if found is None:
         raise Http404(attachment_id)
     _project(request, found.household.project.code)
+    if not queries.is_bound(request.user, found.household):
+        # A valuation report or an agreement carries the owners' whole ID numbers: the same few as read them.
+        raise PermissionDenied(_("Only the household's bound cadre and its leader may do this."))
     response = HttpResponse(bytes(found.content), content_type=found.content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found.name)}"
     return response

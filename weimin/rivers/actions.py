@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,10 +50,16 @@ def record_sample(user, point: MonitoringPoint, day, values: dict, sampler: str,
     if problems:
         _refuse(problems[0])
     sampler = _sampler(sampler)
+    duplicate = Refused(problem_text(FieldProblem("date", Problem.DUPLICATE, text=taken_on.isoformat())), field="date")
     if Sample.objects.filter(point=point, taken_on=taken_on).exists():
-        raise Refused(problem_text(FieldProblem("date", Problem.DUPLICATE, text=taken_on.isoformat())), field="date")
-    return Sample.objects.create(point=point, taken_on=taken_on, sampler=sampler, recorded_by=user, recorded_at=now,
-                                 **{name: getattr(reading, name) for name in reading.__dataclass_fields__})  # fmt: skip
+        raise duplicate
+    values = {name: getattr(reading, name) for name in reading.__dataclass_fields__}
+    try:
+        with transaction.atomic():  # a double tap's twin may commit between the check and this insert
+            return Sample.objects.create(point=point, taken_on=taken_on, sampler=sampler, recorded_by=user,
+                                         recorded_at=now, **values)  # fmt: skip
+    except IntegrityError:
+        raise duplicate from None
 
 
 @dataclass(frozen=True)
@@ -69,9 +75,11 @@ def import_samples(user, rows: list[list], sampler: str, now: datetime) -> Impor
     is who took the samples of rows whose ``sampler`` cell is empty."""
     authorize(user, Action.RIVERS_SAMPLE, None)
     if len(rows) > MAX_IMPORT_ROWS + 1:
-        problem = FieldProblem("date", Problem.TOO_LONG, MAX_IMPORT_ROWS)
+        problem = FieldProblem("", Problem.TOO_MANY_ROWS, MAX_IMPORT_ROWS)
         return ImportResult(0, [RowError(MAX_IMPORT_ROWS + 2, "", problem)])
     parsed, errors = parse_table(rows, today_of(now), need_chainage=False)
+    if not parsed and not errors:
+        return ImportResult(0, [RowError(2, "", FieldProblem("", Problem.NO_ROWS))])
     points = {
         p.code: p
         for p in MonitoringPoint.objects.select_related("reach__body").filter(code__in={r.point for r in parsed})
@@ -124,6 +132,8 @@ def record_survey(user, body: WaterBody, held_from: date, held_to: date, respons
         raise InvalidInput(_("Valid questionnaires cannot outnumber those returned."), field="valid")
     if satisfied > valid:
         raise InvalidInput(_("Satisfied residents cannot outnumber the valid questionnaires."), field="satisfied")
+    if Survey.objects.filter(body=body, held_from=held_from, held_to=held_to).exists():  # a double tap
+        raise Refused(_("A survey of this body over these days is already recorded."), field="held_from")
     note = (note or "").strip()
     if len(note) > 200:
         raise InvalidInput(

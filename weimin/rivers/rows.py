@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +17,7 @@ COLUMNS = ("body", "point", "chainage_m", "date", *MEASUREMENTS)
 OPTIONAL = ("sampler",)
 CODE_LENGTH = 40  # a body's or point's code, and a sampler's name: their columns' length
 MAX_CHAINAGE_M = 1_000_000
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # a CSV may carry them; no database stores them
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,9 @@ def parse_row(
     texts = {}
     for name in ("body", "point", "sampler"):
         texts[name] = _text(cell(name))
-        if len(texts[name]) > CODE_LENGTH:
+        if UNSTORABLE.search(texts[name]):
+            errors.append(row_error(number, name, Problem.UNSTORABLE))
+        elif len(texts[name]) > CODE_LENGTH:
             errors.append(RowError(number, name, FieldProblem(name, Problem.TOO_LONG, CODE_LENGTH, texts[name][:20])))
         elif not texts[name] and name != "sampler":
             errors.append(RowError(number, name, FieldProblem(name, Problem.MISSING)))

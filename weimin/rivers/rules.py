@@ -29,7 +29,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 
 class Level(enum.StrEnum):
@@ -374,6 +374,10 @@ class Problem(enum.StrEnum):
     CONFLICT = "conflict"  # a point's chainage differs from its earlier rows
     DUPLICATE = "duplicate"  # a second sample of a point on one date
     UNKNOWN = "unknown"  # no such body or point
+    UNSTORABLE = "unstorable"  # a NUL or a lone surrogate, which no database stores
+    TOO_EARLY = "too_early"  # a sampling date before FIRST_SAMPLE_DAY: a mistyped year
+    TOO_MANY_ROWS = "too_many_rows"  # an import's table beyond its limit
+    NO_ROWS = "no_rows"  # an import's table with a header and nothing below
 
 
 # Physically possible ranges, not thresholds (no setting): a value outside is a typing error. Water in the
@@ -388,6 +392,15 @@ PHYSICAL_RANGE: dict[str, tuple[Decimal, Decimal]] = {
     Indicator.AMMONIA.value: (Decimal("0"), Decimal("500")),
 }
 MEASUREMENTS = tuple(PHYSICAL_RANGE)  # depth_cm, then the indicators in Indicator's order
+# The places each measurement is kept to (the Sample model's decimal_places): a reading is classified as
+# it is kept, so 0.195 mg/L of oxygen is 0.20 — light — on entry and on every page after.
+PLACES: dict[str, Decimal] = {
+    "depth_cm": Decimal("0.1"),
+    Indicator.TRANSPARENCY.value: Decimal("0.1"),
+    Indicator.DISSOLVED_OXYGEN.value: Decimal("0.01"),
+    Indicator.ORP.value: Decimal("0.1"),
+    Indicator.AMMONIA.value: Decimal("0.01"),
+}
 
 
 @dataclass(frozen=True)
@@ -409,6 +422,8 @@ def parse_measurement(name: str, text) -> tuple[Decimal | None, FieldProblem | N
     if not value.is_finite():
         return None, FieldProblem(name, Problem.NOT_A_NUMBER, text=str(text)[:20])
     low, high = PHYSICAL_RANGE[name]
+    if abs(value) <= high:  # beyond, refused below; quantizing a huge number would overflow
+        value = value.quantize(PLACES[name], rounding=ROUND_HALF_UP)
     if value < low:
         return None, FieldProblem(name, Problem.BELOW, low, str(text)[:20])
     if value > high:
@@ -430,8 +445,12 @@ def parse_reading(values: dict) -> tuple[Reading | None, list[FieldProblem]]:
     return (None, problems) if problems else (Reading(**parsed), [])
 
 
+# No river was sampled for these indicators before this day: an earlier date is a mistyped year (17 → 1917).
+FIRST_SAMPLE_DAY = date(1970, 1, 1)
+
+
 def parse_day(name: str, text, today: date | None = None) -> tuple[date | None, FieldProblem | None]:
-    """A sampling date (ISO text or a date), not after ``today``."""
+    """A sampling date (ISO text or a date), from FIRST_SAMPLE_DAY and not after ``today``."""
     if isinstance(text, date):
         day = text
     else:
@@ -439,8 +458,8 @@ def parse_day(name: str, text, today: date | None = None) -> tuple[date | None, 
             day = date.fromisoformat(str(text or "").strip()[:10])
         except ValueError:
             return None, FieldProblem(name, Problem.NOT_A_DATE, text=str(text or "")[:20])
-    if day.year < 1900:
-        return None, FieldProblem(name, Problem.NOT_A_DATE, text=str(text)[:20])
+    if day < FIRST_SAMPLE_DAY:
+        return None, FieldProblem(name, Problem.TOO_EARLY, text=day.isoformat())
     if today is not None and day > today:
         return None, FieldProblem(name, Problem.FUTURE, text=day.isoformat())
     return day, None

@@ -213,3 +213,66 @@ def test_missed_calls_from_the_phone_system_once_each(household, people, project
     assert [t.household for t in tasks] == [household, None] and tasks[0].due_at == local("2017-12-08 18:55")
     broken = actions.import_missed_calls(people["liu"], project, clock.now(), [(2, "abc", "2017-12-08 18:00")])
     assert [(e.row, e.field) for e in broken.errors] == [(2, "phone")]
+
+
+def test_the_phone_systems_calls_are_one_whoever_imports_them(household, people, project, make_staff):
+    """Two team leaders import the same export of the hotline: each missed call is still one call-back."""
+    other = make_staff("sun", "campaign_team", halls=[])
+    project.teams.create(name="第三组", leader=other, formed_on=household.team.formed_on)
+    rows = spreadsheet.read_missed_calls("号码,时间\n13800138000,2017-12-08 17:55\n".encode())
+    assert actions.import_missed_calls(people["liu"], project, clock.now(), rows).logged == 1
+    again = actions.import_missed_calls(other, project, clock.now(), rows)
+    assert (again.logged, again.repeated) == (0, 1) and Task.objects.count() == 1
+
+
+def test_a_number_finds_its_owner_however_it_is_written(household, people, project):
+    """The phone system exports +86 138-0013-8000; the owner's phone was imported as 13800138000."""
+    logged = actions.log_contact(people["wang"], project, clock.now(), **CALL, outcome="missed", purpose="other",
+                                 phone="+86 138-0013-8000")  # fmt: skip
+    assert logged.contact.household == household and logged.task.assignee == people["wang"]
+    rows = spreadsheet.read_missed_calls("号码,时间\n0086 13800138000,2017-12-08 17:55\n".encode())
+    actions.import_missed_calls(people["liu"], project, clock.now(), rows)
+    assert Contact.objects.filter(household=household).count() == 2
+
+
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-1", "abc", "1e12"])
+def test_a_compensation_item_that_is_no_amount_names_its_line(amount):
+    with pytest.raises(InvalidInput) as refused:
+        actions.compensation_items(f"搬迁费 12000\n临时安置费 {amount}")
+    assert refused.value.field == "items" and "2" in refused.value.message
+
+
+def test_import_names_the_row_of_a_repeated_owner_a_long_number_and_a_nan_area(team, people, project):
+    """Nothing is cut short or imported twice silently: each is its row's error, and nothing is imported."""
+    bad = [
+        *GOOD,
+        ["MG-101", "", "", "", "", "", "", "李强", "个人", OWNER_ID, "13600136000", ""],  # row 2's owner again
+        ["MG-" + "9" * 30, "木古河边5号", "", 80, "住宅", "", "", "王五", "个人", OWNER_ID, "", ""],
+        ["MG-104", "木古河边6号", "", "NaN", "住宅", "", "", "王五", "个人", OWNER_ID, "", ""],
+        ["MG-105", "木古河边7号", "栋" * 41, 80, "住宅", "", "", "王五", "个人", OWNER_ID, "", ""],
+    ]
+    report = actions.import_households(people["liu"], project, clock.now(), spreadsheet.read_households(sheet(bad)))
+    assert [(e.row, e.field) for e in report.errors] == [(5, "id_number"), (6, "number"), (7, "area"), (8, "building")]
+    assert Household.objects.count() == 0
+
+
+@pytest.mark.parametrize("when", ["0001-01-01 00:00", "1900-01-01 10:00", "2017-11-05 23:59", "9999-12-31T23:00-14:00"])
+def test_a_missed_call_before_the_project_or_beyond_the_calendar_is_its_rows_error(household, people, project, when):
+    """Year 1 or 9999 overflowed a time zone shift (a 500); a call of 1900 made a call-back overdue for a century."""
+    report = actions.import_missed_calls(people["liu"], project, clock.now(), [(2, "13800138000", when)])
+    assert [(e.row, e.field) for e in report.errors] == [(2, "time")] and Task.objects.count() == 0
+
+
+def test_a_number_shared_by_two_households_is_not_pinned_on_the_first(household, people, project):
+    """One person owning two properties: the call is logged on the household's page; the phone system's missed
+    call from that number is an unknown caller with its call-back, not the first household's."""
+    other = Household.objects.create(project=project, number="MG-002", address="木古河边2号", floor_area_m2=100,
+                                     team=household.team, cadre=people["zhao"], leader=people["liu"])  # fmt: skip
+    other.owners.create(name="张伟", id_number=OWNER_ID, phone=OWNER_PHONE)
+    with pytest.raises(InvalidInput) as refused:
+        actions.log_contact(people["wang"], project, clock.now(), **CALL, outcome="answered", purpose="negotiation",
+                            phone=OWNER_PHONE)  # fmt: skip
+    assert refused.value.field == "phone" and "MG-001、MG-002" in refused.value.message
+    rows = spreadsheet.read_missed_calls(f"号码,时间\n{OWNER_PHONE},2017-12-08 17:55\n".encode())
+    actions.import_missed_calls(people["liu"], project, clock.now(), rows)
+    assert Contact.objects.get().household is None and Task.objects.get().assignee == people["liu"]

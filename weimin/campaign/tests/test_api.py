@@ -73,3 +73,22 @@ def test_the_escalate_command_marks_overdue_tasks_once(household, people, projec
     task.refresh_from_db()
     assert task.escalated_at == clock.now()
     assert not [p for p in all_problems() if p["check"].startswith("campaign")]  # the leader knows
+
+
+def test_an_outsider_is_refused_before_any_project_or_owner_is_looked_up(client, household, make_staff):
+    """A clerk or the river office probing codes and tokens learns nothing: 403, not 404 or 422."""
+    body = {"project": "no-such", "owner": "guess", "direction": "in", "outcome": "missed", "purpose": "other"}
+    for role in ("window_staff", "river_office"):
+        headers = bearer(make_staff(f"x-{role}", role, halls=[]))
+        assert client.post("/api/campaign/calls", body, content_type="application/json", **headers).status_code == 403
+        assert client.get("/api/campaign/projects/no-such/owners", **headers).status_code == 403
+
+
+def test_a_bad_body_is_refused_in_chinese_naming_each_field(client, household, people):
+    """Pydantic's own refusals (missing, too long, not one of, out of range) were English."""
+    body = {"project": "mugu", "phone": "1" * 21, "direction": "sideways", "purpose": "other"}
+    answer = client.post("/api/campaign/calls", body, content_type="application/json", **bearer(people["wang"]))
+    errors = {e["field"]: e["message"] for e in answer.json()["errors"]}
+    assert answer.status_code == 422 and errors == {
+        "phone": "最多20个字", "direction": "须为以下之一：'in'、'out'", "outcome": "为必填项",
+    }  # fmt: skip

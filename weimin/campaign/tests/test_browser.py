@@ -49,6 +49,7 @@ def test_a_missed_call_reaches_the_cadres_phone_and_the_leaders_page(new_page, l
     task = Task.objects.get(household=household, done_at=None, kind="callback")
     assert task.assignee.username == "campaign-wang" and task.leader.username == "campaign"
     assert owner.phone not in cadre.content().split('data-testid="my-households"')[1]  # masked in the list
+    assert cadre.inner_text(".campaign-links") == "我的包户 · 进度"  # no leader's page to a 403
     no_sideways_overflow(cadre, PHONE)
     cadre.screenshot(path=screenshots / "campaign-cadre-phone.png", full_page=True)
 
@@ -71,6 +72,7 @@ def test_a_missed_call_reaches_the_cadres_phone_and_the_leaders_page(new_page, l
     leader.locator(".chart canvas").wait_for(timeout=5000)
     leader.wait_for_timeout(500)
     assert "第二临时党支部" in leader.inner_text("[data-testid=by-team]")
+    assert leader.inner_text("[data-testid=by-team] thead th >> nth=0") == "小组"
     no_sideways_overflow(leader, CONSOLE)
     leader.screenshot(path=screenshots / "campaign-dashboard.png", full_page=True)
 

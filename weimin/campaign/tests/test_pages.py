@@ -103,3 +103,51 @@ def test_a_meeting_with_its_valuation_report_once_and_the_file_for_the_project_o
     assert client.get(f"/campaign/attachments/{attachment.pk}").content == b"%PDF-1.4 valuation"
     client.force_login(make_staff("he", "river_office", halls=[]))
     assert client.get(f"/campaign/attachments/{attachment.pk}").status_code == 403
+
+
+def test_the_files_only_for_the_bound_cadre_and_leader(client, household, people):
+    """A valuation report or an agreement carries whole ID numbers: another cadre of the team sees it listed, not
+    its content."""
+    from weimin.campaign.models import Attachment
+
+    attachment = Attachment.objects.create(
+        household=household, kind="agreement", name="协议.pdf", content_type="application/pdf",
+        content=b"%PDF agreement", size=14, uploaded_at=household.events.get().at, uploaded_by=people["wang"],
+    )  # fmt: skip
+    client.force_login(people["zhao"])
+    assert client.get(f"/campaign/attachments/{attachment.pk}").status_code == 403
+    body = client.get(f"/campaign/households/{household.token}/").content.decode()
+    assert "协议.pdf" in body and f"/campaign/attachments/{attachment.pk}" not in body
+    for bound in ("wang", "liu"):
+        client.force_login(people[bound])
+        assert client.get(f"/campaign/attachments/{attachment.pk}").content == b"%PDF agreement"
+
+
+def test_another_cadre_sees_the_other_phone_masked_as_itself(client, household, people):
+    owner = household.owners.get(name="张伟")
+    owner.other_phone = "13712345678"
+    owner.save()
+    client.force_login(people["zhao"])
+    body = client.get(f"/campaign/households/{household.token}/").content.decode()
+    assert "137****5678" in body and "13712345678" not in body
+
+
+def test_the_strip_links_only_the_pages_its_reader_may_open(client, household, people, make_staff):
+    """The offices follow the progress only; a cadre has no leader's page: no link to a 403."""
+    mine, lead = 'href="/campaign/projects/mugu/mine/"', 'href="/campaign/projects/mugu/lead/"'
+    client.force_login(make_staff("he", "district_office", halls=[]))
+    body = client.get("/campaign/projects/mugu/").content.decode()
+    assert mine not in body and lead not in body
+    client.force_login(people["wang"])
+    body = client.get("/campaign/projects/mugu/mine/").content.decode()
+    assert mine in body and lead not in body
+    client.force_login(people["liu"])
+    body = client.get("/campaign/projects/mugu/lead/").content.decode()
+    assert mine in body and lead in body
+
+
+def test_the_dashboards_tables_head_their_first_column_team_and_cadre(client, household, people):
+    client.force_login(people["liu"])
+    body = client.get("/campaign/projects/mugu/").content.decode()
+    team, cadre = body.split('data-testid="by-team"')[1], body.split('data-testid="by-cadre"')[1]
+    assert '<th class="text">小组</th>' in team and '<th class="text">干部</th>' in cadre and "姓名" not in team

@@ -106,3 +106,12 @@ def test_burn_down_runs_from_the_target_to_zero():
     assert rows[0] == (date(2017, 11, 6), Decimal(1000), Decimal("1000.00"))
     assert rows[1][1] == 900 and rows[2][1] == 900 and rows[3][1] is None
     assert rows[-1] == (date(2017, 11, 16), None, Decimal("0.00"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("13800138000", "13800138000"), ("138-0013-8000", "13800138000"), ("+86 138 0013 8000", "13800138000"),
+     ("008613800138000", "13800138000"), ("0755-8888-1234", "075588881234"), ("", "")],
+)  # fmt: skip
+def test_a_phone_is_kept_and_matched_as_its_digits(typed, kept):
+    assert rules.dialled(typed) == kept

@@ -143,3 +143,44 @@ def test_every_threshold_comes_from_its_setting(river, now, settings):
     sampled(river, {"MG-1": {**CLEAN, "nh3n_mg_l": "18"}}, weekly(TODAY, 4), now)
     point = queries.body_status(river, None, TODAY).points[0]
     assert point.classified.klass is BodyClass.LIGHT  # 18 mg/L: severe by the guideline, light under 20
+
+
+def test_an_import_refuses_nul_characters_naming_row_and_column(river, river_office, now):
+    """A CSV may carry NUL bytes, which PostgreSQL refuses in text: a row error, not a 500."""
+    from weimin.rivers.rows import read_csv
+
+    lines = [",".join(HEADER), "mugu,MG-\x001,2017-12-01,60,40,5,120,2,", "mugu,MG-2,2017-12-01,60,40,5,120,2,李\x00"]
+    rows = read_csv("\n".join(lines).encode())
+    result = actions.import_samples(river_office, rows, "李四", now)
+    assert [(e.row, e.column) for e in result.errors] == [(2, "point"), (3, "sampler")]
+    assert Sample.objects.count() == 0
+
+
+def test_a_double_taps_twin_committed_after_the_check_is_refused_not_a_500(river, river_office, now, monkeypatch):
+    from django.db.models import QuerySet
+
+    point = MonitoringPoint.objects.get(code="MG-1")
+    actions.record_sample(river_office, point, "2017-12-08", CLEAN, "张三", now)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)  # the twin's check ran before the first insert
+    with pytest.raises(Refused) as twice:
+        actions.record_sample(river_office, point, "2017-12-08", CLEAN, "张三", now)
+    assert twice.value.field == "date" and Sample.objects.count() == 1
+
+
+def test_an_empty_or_oversized_table_says_so_and_imports_nothing(river, river_office, now):
+    """A header alone was "0 samples imported" (a success); 5001 rows said "date can have at most 5000 characters"."""
+    from weimin.rivers.choices import problem_text
+
+    empty = actions.import_samples(river_office, [HEADER, [""] * 9], "李四", now)
+    assert [problem_text(e.problem) for e in empty.errors] == ["表格标题行下没有数据。"]
+    huge = actions.import_samples(river_office, [HEADER] + [row("MG-1", "2017-12-01")] * 5001, "李四", now)
+    assert [problem_text(e.problem) for e in huge.errors] == ["表格超过5000行：请分批导入。"]
+    assert Sample.objects.count() == 0
+
+
+def test_a_survey_submitted_twice_is_recorded_once(river, river_office, now):
+    """A double tap on the survey form recorded two identical tallies."""
+    actions.record_survey(river_office, river, TODAY - timedelta(days=7), TODAY, 130, 120, 110, "", now)
+    with pytest.raises(Refused) as twice:
+        actions.record_survey(river_office, river, TODAY - timedelta(days=7), TODAY, 130, 120, 110, "", now)
+    assert twice.value.field == "held_from" and Survey.objects.count() == 1

@@ -273,3 +273,24 @@ def test_worsening_any_reading_never_improves_a_point_or_the_body(series, data):
     assert len(after.stretches) >= len(before.stretches) or sum(len(s.points) for s in after.stretches) >= sum(
         len(s.points) for s in before.stretches
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "kept", "level"),
+    [("do_mg_l", "0.195", D("0.20"), Level.LIGHT), ("nh3n_mg_l", "7.996", D("8.00"), Level.LIGHT),
+     ("orp_mv", "-200.04", D("-200.0"), Level.LIGHT), ("transparency_cm", "9.96", D("10.0"), Level.LIGHT)],
+)  # fmt: skip
+def test_a_reading_is_classified_as_it_is_kept(field, typed, kept, level):
+    """The sample keeps 2 places of oxygen: 0.195 is recorded as 0.20, so it is light when typed as on every page."""
+    values = {name: str(getattr(CLEAN, name)) for name in ("depth_cm", *(i.value for i in Indicator))}
+    reading, problems = parse_reading({**values, field: typed})
+    assert problems == [] and getattr(reading, field) == kept
+    assert classify_reading(reading, T).level is level
+
+
+def test_a_sampling_date_before_1970_is_a_mistyped_year():
+    from datetime import date
+
+    assert parse_day("date", "1969-12-31")[1].problem is Problem.TOO_EARLY
+    assert parse_day("date", date(1917, 12, 8))[1].problem is Problem.TOO_EARLY
+    assert parse_day("date", "1970-01-01") == (date(1970, 1, 1), None)
