@@ -30,8 +30,17 @@ from django.db import connection, connections, transaction
 
 logger = logging.getLogger(__name__)
 
+FEEDS: list[ChangeFeed] = []  # every feed of the project, for ``start_listeners``
 RECENT_EVENTS = 64  # per key: enough for a client a few seconds behind to get every event it missed
 LISTENER_RETRY_SECONDS = 2.0
+FIRST_LISTEN_SECONDS = 2.0  # how long the first reader waits for the listener before polling instead
+
+
+def start_listeners() -> None:
+    """Start every feed's listener in this process now (gunicorn's ``post_fork``): a worker hears its
+    halls' changes before its first client asks."""
+    for feed in FEEDS:
+        feed.start_listener()
 
 
 class ChangeFeed:
@@ -40,13 +49,17 @@ class ChangeFeed:
         self._load_version = load_version
         self._changed = threading.Condition()
         self._generation = 0  # bumped on every event heard: a waiter never sleeps through one
+        self._epoch = 0  # bumped by ``interrupt``: every wait of an earlier epoch ends
         self._versions: dict[int, tuple[int, float]] = {}  # key → (version, when loaded or heard)
         self._recent: dict[int, deque[tuple[int, dict]]] = {}
         self._listening = False
         self._listening_since = 0.0  # versions loaded before the listener began may miss a change
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
+        self._ready = threading.Event()  # set once the listener first listened, or failed to
         self._pid = os.getpid()
+        if self not in FEEDS:
+            FEEDS.append(self)
 
     # --- publishing (inside an action's transaction) ---
 
@@ -102,12 +115,19 @@ class ChangeFeed:
             return None
         return newer
 
+    @property
+    def epoch(self) -> int:
+        return self._epoch
+
     def wait(self, key: int, after: int, timeout: float) -> int:
-        """Block until the key's version passes ``after`` or ``timeout`` seconds pass; the version then."""
-        deadline = time.monotonic() + timeout
+        """Block until the key's version passes ``after``, ``timeout`` seconds pass or ``interrupt``; the
+        version then (``after`` when interrupted: nothing more is read)."""
+        deadline, epoch = time.monotonic() + timeout, self._epoch
         while True:
             with self._changed:
                 seen = self._generation
+            if self._epoch != epoch:
+                return after
             current = self.version(key)
             remaining = deadline - time.monotonic()
             if current > after or remaining <= 0:
@@ -116,6 +136,14 @@ class ChangeFeed:
             with self._changed:
                 if self._generation == seen:
                     self._changed.wait(slice_)
+
+    def interrupt(self) -> None:
+        """End every wait — and so every stream — of this process now; their clients reconnect (tests,
+        before their database goes away under a live server's streams)."""
+        with self._changed:
+            self._epoch += 1
+            self._generation += 1
+            self._changed.notify_all()
 
     def forget(self) -> None:
         """Drop every version and event held (tests: a new database starts from nothing)."""
@@ -128,13 +156,21 @@ class ChangeFeed:
     def _ensure_listener(self) -> None:
         if self._pid != os.getpid():  # a forked worker: the master's thread and state did not come along
             self.__init__(self.channel, self._load_version)
-        if self._listener is not None or connection.vendor != "postgresql" or not settings.WEIMIN_FEED_LISTEN:
+        if self._listener is None and connection.vendor == "postgresql" and settings.WEIMIN_FEED_LISTEN:
+            self.start_listener()
+
+    def start_listener(self) -> None:
+        """Start the listener thread (PostgreSQL only) and wait a moment for its first ``LISTEN``."""
+        if connection.vendor != "postgresql" or not settings.WEIMIN_FEED_LISTEN:
             return
         with self._changed:
-            if self._listener is None:
-                self._stop.clear()
-                self._listener = threading.Thread(target=self._listen, name=f"listen-{self.channel}", daemon=True)
-                self._listener.start()
+            if self._listener is not None:
+                return
+            self._stop.clear()
+            self._ready.clear()
+            self._listener = threading.Thread(target=self._listen, name=f"listen-{self.channel}", daemon=True)
+            self._listener.start()
+        self._ready.wait(FIRST_LISTEN_SECONDS)
 
     def _listen(self) -> None:
         database = connections["default"]
@@ -151,6 +187,7 @@ class ChangeFeed:
                         self._listening_since = time.monotonic()
                         self._generation += 1
                         self._changed.notify_all()
+                    self._ready.set()
                     while not self._stop.is_set():
                         for notice in listener.notifies(timeout=1.0):
                             self._hear(notice.payload)
@@ -159,6 +196,7 @@ class ChangeFeed:
                     listener.close()
             except Exception:
                 logger.exception("change feed %s: listener lost, polling until it is back", self.channel)
+                self._ready.set()
                 self._stop.wait(LISTENER_RETRY_SECONDS)
 
     def _hear(self, payload: str) -> None:

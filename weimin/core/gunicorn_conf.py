@@ -17,3 +17,7 @@ def pre_fork(server, worker):
 
 def post_fork(server, worker):
     gc.set_threshold(7000, 20, 20)
+    # Each worker's one listener thread (PostgreSQL LISTEN): it hears every hall's changes from the start.
+    from weimin.core.feed import start_listeners
+
+    start_listeners()

@@ -128,11 +128,12 @@ class _Stream:
 
 def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
     """``after`` is the version the client last saw (-1: none, it is told the current one at once)."""
-    yield f"retry: {settings.WEIMIN_PUSH_RETRY_MS}\n\n"
-    deadline = time.monotonic() + seconds
-    current = hall_changes.version(hall_id)
+    current = hall_changes.version(hall_id)  # first: it starts this process's listener if need be
+    # How this process hears other processes' changes, as a comment: the notices, or the counter polled.
+    yield f": {'listening' if hall_changes.listening else 'polling'}\nretry: {settings.WEIMIN_PUSH_RETRY_MS}\n\n"
+    deadline, epoch = time.monotonic() + seconds, hall_changes.epoch
     while True:
-        if current > after or current < after:  # news; or a client from before a database reset
+        if current != after:  # news; or a client from before a database reset
             events = hall_changes.events_after(hall_id, after) if 0 <= after < current else None
             if events is None:
                 yield _frame(current, {"kind": "resync"})  # the client reads everything again
@@ -140,11 +141,14 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
                 yield "".join(_frame(version, about) for version, about in events)
             after = current
         else:
-            yield ": idle\n\n"  # a comment: keeps proxies from closing the line, finds clients gone
+            # Keeps proxies from closing the line, finds clients gone, and tells the page the line is alive.
+            yield "event: beat\ndata: {}\n\n"
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
         current = hall_changes.wait(hall_id, after, min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
+        if hall_changes.epoch != epoch:
+            return
 
 
 def stream(request, hall_id: int) -> HttpResponse:

@@ -3,7 +3,7 @@
  *
  * - Push, not poll: the page follows the hall's server-sent events (tickets/changes.py) and reads the
  *   feed the moment a change is announced — a call shows well within 1 s of the clerk's key. While the
- *   stream is open the feed is read every 15 s anyway; without it (refused, a buffering proxy, an old
+ *   stream is open the feed is read every 5 s anyway (it also finds a dropped network); without it (refused, a buffering proxy, an old
  *   browser) every second, as before. The browser revalidates the feed (ETag): unchanged costs a 304.
  * - Announcements are queued: a new call waits until the one being spoken has finished.
  * - Speech uses the browser's own synthesis: no online service.
@@ -14,8 +14,8 @@
 (function () {
   "use strict";
   var feed = document.body.dataset.feed, events = document.body.dataset.events;
-  var POLL_MS = 1000, POLL_PUSHED_MS = 15000, TIMEOUT_MS = 4000, MAX_BACKOFF_MS = 8000;
-  var RELOAD_AFTER_FAILING_MS = 120000, PUSH_RETRY_MS = 60000;
+  var POLL_MS = 1000, POLL_PUSHED_MS = 5000, TIMEOUT_MS = 4000, MAX_BACKOFF_MS = 8000;
+  var RELOAD_AFTER_FAILING_MS = 120000, PUSH_RETRY_MS = 60000, SILENT_STREAM_MS = 45000;
   var lastId = null, failingSince = null, backoff = POLL_MS, pushed = false;
   var next = null, inFlight = false, again = false;
   var announcements = [], speaking = false, sentSpoken = {};
@@ -144,12 +144,22 @@
   }
 
   function follow() {
-    var source = new EventSource(events + "?for=display");
-    source.addEventListener("open", function () { pushed = true; state.push = "open"; });
-    source.addEventListener("change", function () { poll(); });
-    source.addEventListener("error", function () {
+    var source = new EventSource(events + "?for=display"), watchdog = null;
+    // A line cut without a word (a TV's Wi-Fi) stays "open": with no beat for 45 s, start again.
+    function alive() {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(function () { source.close(); lost(); follow(); }, SILENT_STREAM_MS);
+    }
+    function lost() {
       if (pushed && !inFlight) { clearTimeout(next); next = setTimeout(poll, POLL_MS); } // poll again at once
       pushed = false; state.push = "polling";
+    }
+    source.addEventListener("open", function () { pushed = true; state.push = "open"; alive(); });
+    source.addEventListener("beat", alive);
+    source.addEventListener("change", function () { alive(); poll(); });
+    source.addEventListener("error", function () {
+      clearTimeout(watchdog);
+      lost();
       if (source.readyState === EventSource.CLOSED) setTimeout(follow, PUSH_RETRY_MS); // refused: poll meanwhile
     });
   }

@@ -13,7 +13,7 @@
 (function () {
   "use strict";
   if (!window.EventSource) return;
-  var RETRY_MS = 60000;
+  var RETRY_MS = 60000, SILENT_STREAM_MS = 45000; // the server beats every 15 s
 
   function follow(element, fresh) {
     var polling = element.getAttribute("hx-trigger"), pushed = element.dataset.pushTrigger || polling;
@@ -30,12 +30,25 @@
       last = Date.now();
       htmx.trigger(element, "weimin-change");
     }
-    var source = new EventSource(element.dataset.push);
+    var source = new EventSource(element.dataset.push), watchdog = null;
+    function polls() {
+      clearTimeout(watchdog);
+      triggers(polling); // until the stream is back, poll
+      element.dataset.pushState = "polling";
+    }
+    // A line cut without a word stays "open": with no beat for 45 s, poll and start again.
+    function alive() {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(function () { source.close(); polls(); follow(element, false); }, SILENT_STREAM_MS);
+    }
     source.addEventListener("open", function () {
       triggers(pushed);
       element.dataset.pushState = "open";
+      alive();
     });
+    source.addEventListener("beat", alive);
     source.addEventListener("change", function (event) {
+      alive();
       var news = JSON.parse(event.data);
       if (news.kind === "resync") {
         if (!fresh) refresh(); // the page was just loaded: it is the news
@@ -48,8 +61,7 @@
       if (!pending) pending = setTimeout(refresh, Math.max(0, last + calmMs - Date.now()));
     });
     source.addEventListener("error", function () {
-      triggers(polling); // until the stream is back, poll
-      element.dataset.pushState = "polling";
+      polls();
       if (source.readyState === EventSource.CLOSED) {
         setTimeout(function () { if (document.body.contains(element)) follow(element, false); }, RETRY_MS);
       }
