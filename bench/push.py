@@ -115,6 +115,7 @@ def main() -> int:
                 for stream in streams:
                     assert stream.ready.wait(30), "a stream never answered"
                 sent: dict[str, float] = {}
+                answered: list[float] = []
                 staff = fixture["staff"]
                 for n in range(args.calls):
                     clerk = staff[n % len(staff)]
@@ -123,8 +124,11 @@ def main() -> int:
                     if ticket is None:
                         continue
                     sent[ticket["number"]] = started
+                    answered.append((time.monotonic() - started) * 1000)
                     call(ports[0], "POST", f"/api/tickets/{ticket['id']}/complete", clerk["token"])
                 time.sleep(1.0)  # the last calls' events are on their way
+                print(f"call-next answered: p50 {percentile(answered, 0.5):.0f} ms, "
+                      f"p99 {percentile(answered, 0.99):.0f} ms")  # fmt: skip
                 for name, port in (("A (calling)", ports[0]), ("B (NOTIFY)", ports[1])):
                     delays = [(stream.told[number] - at) * 1000 for stream in streams if stream.port == port
                               for number, at in sent.items() if number in stream.told]  # fmt: skip

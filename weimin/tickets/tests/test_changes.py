@@ -157,3 +157,26 @@ def test_phones_give_way_to_the_halls_screens_when_streams_run_short(client, hal
 def test_a_tag_names_a_hall_and_its_version_never_a_secret(hall):
     tag = changes.etag(hall.pk, "some-visitor-token", "2017-12-08T10:30")
     assert "some-visitor-token" not in tag and tag.startswith(f'W/"h{hall.pk}.v0.')
+
+
+def test_the_consoles_and_pads_news_from_other_apps_is_told_too(
+    hall, item, window, clerk, make_clerk, django_capture_on_commit_callbacks
+):
+    from weimin.halls.models import Window
+    from weimin.ratings.actions import rate_ticket
+    from weimin.shifts.actions import sign_out
+
+    other = Window.objects.create(hall=hall, number=6)
+    other.items.add(item)
+    start = hall_changes.version(hall.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_clerk("li", other)  # signs in
+        issued = actions.issue_ticket(hall, item, clock.now())
+        actions.call_next(clerk, window, clock.now())
+        done = actions.complete(clerk, issued.ticket, clock.now())
+        rate_ticket(done, clock.now(), level=5)  # the pad beside window 5 stops asking
+        sign_out(clerk, window, clock.now())
+    assert [kind for kind, _, where in kinds_after(hall, start) if kind not in ("issued", "called", "completed")] == [
+        "signed_in", "rated", "signed_out"]  # fmt: skip
+    assert [where for kind, _, where in kinds_after(hall, start) if kind in ("signed_in", "rated", "signed_out")] == [
+        6, 5, 5]  # fmt: skip
