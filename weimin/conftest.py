@@ -47,6 +47,7 @@ def real_clock():
     yield
     clock.reset()
     hall_changes.interrupt()  # a live server's streams end with their test, before its database does
+    hall_changes.forget()
 
 
 class _TestClockTime:

@@ -12,7 +12,8 @@ An action that changes a thing bumps its version in its own transaction and call
   version counter again: at most every ``WEIMIN_FEED_POLL_SECONDS`` per key and process, however many
   clients wait.
 
-Versions only grow: a reader never replaces a newer version with an older one it loaded.
+A version read from the database replaces the one held, unless a newer one was heard while it was
+being read.
 """
 
 from __future__ import annotations
@@ -101,9 +102,10 @@ class ChangeFeed:
         loaded = self._load_version(key)
         with self._changed:
             known = self._versions.get(key)
-            if known is None or loaded >= known[0]:
-                self._versions[key] = (loaded, started)
-            return max(loaded, known[0]) if known else loaded
+            if known is not None and known[1] > started and known[0] > loaded:
+                return known[0]  # heard while this read ran: newer than what it read
+            self._versions[key] = (loaded, started)  # the database's word (lower after a database reset)
+            return loaded
 
     def events_after(self, key: int, version: int) -> list[tuple[int, dict]] | None:
         """The events heard after ``version``, oldest first; None when some of them are no longer kept

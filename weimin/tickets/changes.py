@@ -26,6 +26,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from weimin.core.feed import ChangeFeed
+from weimin.halls import reference
 from weimin.tickets.models import HallVersion
 
 
@@ -65,9 +66,11 @@ _TAG = re.compile(r'W/"h(\d{1,18})\.v\d+\.[0-9a-f]{16}"')
 
 
 def hall_in_tag(request) -> int | None:
-    """The hall named in the client's ``If-None-Match`` (pages whose hall needs a query to find)."""
+    """The hall named in the client's ``If-None-Match`` (pages whose hall needs a query to find); only
+    a hall that exists (the per-process reference data): a made-up tag costs nothing and holds nothing."""
     found = _TAG.search(request.headers.get("If-None-Match", "")[:200])
-    return int(found.group(1)) if found else None
+    hall_id = int(found.group(1)) if found else None
+    return hall_id if hall_id in reference.halls_by_id() else None
 
 
 def not_modified(request, tag: str) -> HttpResponse | None:

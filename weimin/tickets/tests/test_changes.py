@@ -15,13 +15,6 @@ from weimin.tickets import actions, changes
 from weimin.tickets.changes import hall_changes
 
 
-@pytest.fixture(autouse=True)
-def fresh_feed():
-    hall_changes.forget()
-    yield
-    hall_changes.forget()
-
-
 def kinds_after(hall, version):
     return [(about["kind"], about.get("number"), about.get("window")) for _, about in hall_changes.events_after(
         hall.pk, version)]  # fmt: skip
