@@ -156,13 +156,13 @@ class ChangeFeed:
     # --- the listener (PostgreSQL) ---
 
     def _ensure_listener(self) -> None:
-        if self._pid != os.getpid():  # a forked worker: the master's thread and state did not come along
-            self.__init__(self.channel, self._load_version)
-        if self._listener is None and connection.vendor == "postgresql" and settings.WEIMIN_FEED_LISTEN:
+        if self._listener is None or self._pid != os.getpid():
             self.start_listener()
 
     def start_listener(self) -> None:
         """Start the listener thread (PostgreSQL only) and wait a moment for its first ``LISTEN``."""
+        if self._pid != os.getpid():  # a forked worker: the master's thread and state did not come along
+            self.__init__(self.channel, self._load_version)
         if connection.vendor != "postgresql" or not settings.WEIMIN_FEED_LISTEN:
             return
         with self._changed:
