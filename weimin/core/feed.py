@@ -37,6 +37,13 @@ LISTENER_RETRY_SECONDS = 2.0
 FIRST_LISTEN_SECONDS = 2.0  # how long the first reader waits for the listener before polling instead
 
 
+def interrupt_all() -> None:
+    """End every wait and stream in this process (a worker told to stop: its browsers reconnect to
+    another at once instead of holding the worker for the whole graceful timeout)."""
+    for feed in FEEDS:
+        feed.interrupt()
+
+
 def start_listeners() -> None:
     """Start every feed's listener in this process now (gunicorn's ``post_fork``): a worker hears its
     halls' changes before its first client asks."""
