@@ -48,7 +48,7 @@ def test_a_call_reaches_the_tv_the_phone_and_the_console_within_a_second(
     on_console = time.monotonic() - called_at
     print(f"\ncall → TV {on_tv * 1000:.0f} ms, phone {on_phone * 1000:.0f} ms, console {on_console * 1000:.0f} ms")
     assert on_tv < 1.0, "a TV must show a call within 1 s of the clerk's key"
-    # Told, not found: while the stream is open the display reads its feed every 15 s only.
+    # Told, not found: while the stream is open the display reads its feed every 5 s only.
     assert display.evaluate("window.weiminDisplay.polls") - polls <= 2
     assert phone.inner_text(".go-to") == "请到5号窗口"
     display.locator("#waiting strong", has_text="1").wait_for(timeout=1000)  # one still waits
@@ -56,3 +56,19 @@ def test_a_call_reaches_the_tv_the_phone_and_the_console_within_a_second(
     display.screenshot(path=screenshots / "push-display-tv.png")
     phone.screenshot(path=screenshots / "push-ticket-called-phone.png", full_page=True)
     console.screenshot(path=screenshots / "push-console.png", full_page=True)
+
+
+def test_without_a_stream_the_display_polls_as_before(new_page, live_server, freeze, hall, item, window, make_clerk,
+                                                       settings):  # fmt: skip
+    settings.WEIMIN_PUSH_STREAMS_PER_PROCESS = 0  # every stream refused (503), as when a process is full
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    actions.issue_ticket(hall, item, clock.now())
+    display = new_page(viewport=TV)
+    display.goto(live_server.url + f"/halls/{hall.code}/display/")
+    display.wait_for_function("() => window.weiminDisplay.polls > 1")
+    assert display.evaluate("window.weiminDisplay.push") == "polling"
+    called_at = time.monotonic()
+    actions.call_next(clerk, window, clock.now())
+    display.locator("#latest[data-number=B001]").wait_for(timeout=2500)
+    assert time.monotonic() - called_at < 2.5  # polled every second
