@@ -30,11 +30,12 @@ def local(text: str) -> datetime:
 @pytest.fixture(autouse=True)
 def real_clock():
     """Every test starts and ends on the real clock, with no calendar (or analytics' month parts) cached
-    from another test."""
+    from another test, and no live stream left running."""
     from weimin.analytics.queries import forget_parts
     from weimin.calendars.national import forget_office_entries
     from weimin.halls.hours import forget_hall_entries
     from weimin.halls.reference import forget_reference_data
+    from weimin.tickets.changes import hall_changes
     from weimin.tickets.queue import forget_snapshots
 
     clock.reset()
@@ -45,6 +46,8 @@ def real_clock():
     forget_parts()
     yield
     clock.reset()
+    hall_changes.interrupt()  # a live server's streams end with their test, before its database does
+    hall_changes.forget()
 
 
 class _TestClockTime:
@@ -74,6 +77,16 @@ def limits_on_the_test_clock(request, monkeypatch):
 
         with blocker.unblock():
             cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test database, and no listener of the hall change feed (PostgreSQL) left connected to it
+    when it is dropped."""
+    yield
+    from weimin.tickets.changes import hall_changes
+
+    hall_changes.stop()
 
 
 @pytest.fixture

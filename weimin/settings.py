@@ -206,6 +206,18 @@ WEIMIN_REFERENCE_CACHE_SECONDS = int(os.environ.get("WEIMIN_REFERENCE_CACHE_SECO
 # Visitors' positions, waiting counts and displays read a snapshot of each hall's queue at most this old
 # (a process's own changes are seen at once).
 WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECONDS", "1"))
+# Push, not poll (tickets/changes.py, docs/architecture.md): each hall's change feed. On PostgreSQL one
+# listener thread per process hears every change (LISTEN/NOTIFY; WEIMIN_FEED_LISTEN=0 turns it off);
+# otherwise a process reads a hall's version counter again at most every WEIMIN_FEED_POLL_SECONDS.
+WEIMIN_FEED_LISTEN = os.environ.get("WEIMIN_FEED_LISTEN", "1") == "1"
+WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5"))
+# Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
+# threads to each worker); visitors' phones may take half. A stream lasts WEIMIN_PUSH_STREAM_SECONDS,
+# then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS keeps proxies from closing it.
+WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "16"))
+WEIMIN_PUSH_STREAM_SECONDS = float(os.environ.get("WEIMIN_PUSH_STREAM_SECONDS", "300"))
+WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECONDS", "15"))
+WEIMIN_PUSH_RETRY_MS = 2000
 # From this day of the year (MM-DD) the office, managers and `weimin check` are warned while next
 # year's national holidays are not known (the State Council's notice usually comes in November).
 WEIMIN_CALENDAR_WARN_FROM = os.environ.get("WEIMIN_CALENDAR_WARN_FROM", "11-01")

@@ -562,6 +562,7 @@ def hand_over_case(actor, case: Case, successor, now: datetime, *, window: Windo
     case.clerk = successor
     _record(case, EventKind.HANDED_OVER, now, actor, window=window,
             to=successor.get_username() if successor else None, reason=reason)  # fmt: skip
+    ticket_actions.announce(case.hall_id, "case_handed_over")  # the consoles' lists of the hall's pool
     return case
 
 
@@ -586,6 +587,7 @@ def take_case(actor, case: Case, now: datetime, *, clerk=None) -> Case:
         )
     case.clerk = clerk
     _record(case, EventKind.HANDED_OVER, now, actor, window=window, to=clerk.get_username(), reason="taken_from_pool")
+    ticket_actions.announce(case.hall_id, "case_taken", window=window.number)
     return case
 
 

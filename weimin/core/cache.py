@@ -32,6 +32,10 @@ class TimedCache:
                 self._values[key] = (time.monotonic(), value)
         return value
 
+    def discard(self, key: Hashable = None) -> None:
+        with self._lock:
+            self._values.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._values.clear()

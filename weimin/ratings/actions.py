@@ -17,6 +17,7 @@ from weimin.core.inputs import mobile_number
 from weimin.ratings.choices import Level, Resolution
 from weimin.ratings.models import FollowUp, Rating, working_days_after
 from weimin.tickets import queue
+from weimin.tickets.actions import announce
 from weimin.tickets.models import Ticket
 from weimin.tickets.rules import Status
 
@@ -36,6 +37,8 @@ def _create(now: datetime, level: int, comment: str, by_default: bool = False, p
                                            by_default=by_default, **target)  # fmt: skip
     except IntegrityError:
         raise Refused(_("This visit has already been rated."), field="level") from None
+    if rating.window is not None:  # the 好差评 pad beside the window stops asking
+        announce(rating.hall_id, "rated", window=rating.window.number)
     if rating.bad:
         today = rating.hall.local_date(now)
         FollowUp.objects.create(

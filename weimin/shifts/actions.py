@@ -25,7 +25,7 @@ from weimin.shifts.models import (
 )
 from weimin.shifts.queries import balance, in_hand, is_extended, successors, worked_minutes
 from weimin.shifts.signals import window_wanted
-from weimin.tickets.actions import transfer
+from weimin.tickets.actions import announce, transfer
 
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
@@ -59,13 +59,15 @@ def sign_in(user, window: Window, now: datetime) -> Duty:
         # partial unique constraints decide; the loser is refused, in a savepoint that keeps the
         # transaction usable on PostgreSQL.
         with transaction.atomic():
-            return Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now)
+            duty = Duty.objects.create(window=window, user=user, started_at=now, last_seen_at=now)
     except IntegrityError:
         raise Refused(
             _("Another sign-in at window %(n)s or by you came first: look at the window and try again.")
             % {"n": window.number},
             field="window",
         ) from None
+    announce(window.hall_id, "signed_in", window=window.number)  # consoles and estimates count the windows
+    return duty
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def expire_idle_duties(now: datetime) -> list[Handover]:
 def end_duty(duty: Duty, now: datetime) -> None:
     duty.ended_at = now
     duty.save(update_fields=["ended_at"])
+    announce(duty.window.hall_id, "signed_out", window=duty.window.number)
 
 
 # --- evening logistics (后勤保障) ---

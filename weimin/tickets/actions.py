@@ -25,7 +25,7 @@ from weimin.halls import reference
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.shifts.models import Duty
-from weimin.tickets import appointments, queue, rules
+from weimin.tickets import appointments, changes, queue, rules
 from weimin.tickets.choices import EVENT_LABELS, AppointmentKind, AppointmentStatus, Priority, TicketSource
 from weimin.tickets.models import (
     Appointment,
@@ -59,7 +59,7 @@ def _record(
             field="transition",
         ) from exc
     ticket.save()
-    return TicketEvent.objects.create(
+    recorded = TicketEvent.objects.create(
         ticket=ticket,
         hall_id=ticket.hall_id,
         business_date=ticket.business_date,
@@ -69,6 +69,16 @@ def _record(
         window=window,
         detail=detail,
     )
+    announce(ticket.hall_id, event, number=ticket.number, window=window.number if window is not None else None)
+    return recorded
+
+
+def announce(hall_id: int, kind: str, **about) -> int:
+    """Tell the hall's displays, ticket pages, consoles and pads that what they show changed (the hall
+    change feed, ``tickets.changes``): every ticket change does through ``_record``; other apps' actions
+    call it in their own transaction for theirs (a rating given, a window signed into or out of).
+    Delivered on commit only. Returns the hall's new version."""
+    return changes.bump(hall_id, {"kind": kind, **about})
 
 
 def _next_ticket_number(hall: Hall, business_date, prefix: str) -> int:
@@ -183,6 +193,7 @@ def issue_ticket(
     )
     ticket.save()
     issued_event(ticket, actor=actor).save()
+    announce(hall.pk, Event.ISSUED, number=ticket.number)
     return IssuedTicket(ticket, token)
 
 

@@ -41,6 +41,22 @@ class TicketCounter(models.Model):
         return f"{self.hall_id} {self.business_date} {self.prefix}{self.last}"
 
 
+class HallVersion(models.Model):
+    """A hall's change counter: bumped by every change the hall's queue, consoles and pads show
+    (``tickets.actions.announce``), so that a client asks "anything new?" with one primary-key read —
+    or, while the process listens to PostgreSQL's notices, with no query at all (``tickets.changes``)."""
+
+    hall = models.OneToOneField(Hall, models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("hall version")
+        verbose_name_plural = _("hall versions")
+
+    def __str__(self) -> str:
+        return f"{self.hall_id} v{self.version}"
+
+
 class Ticket(models.Model):
     """A queue ticket (排队号), e.g. A023: issued at a hall on one business day for one item."""
 

@@ -16,6 +16,7 @@ from weimin.halls import reference
 from weimin.halls.models import Hall, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import rules
+from weimin.tickets.changes import hall_changes
 from weimin.tickets.choices import AppointmentKind, AppointmentStatus
 from weimin.tickets.models import Appointment, Ticket, TicketEvent, secret_hash
 from weimin.tickets.rules import AT_WINDOW_STATUSES, Event, Status
@@ -113,20 +114,28 @@ _snapshots = TimedCache("WEIMIN_QUEUE_SNAPSHOT_SECONDS")
 
 
 def snapshot(hall_id: int, business_date: date) -> QueueSnapshot:
-    """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old.
+    """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
+    and read again as soon as the hall's version moves (``changes``: a change pushed to the display is
+    never answered from the snapshot before it).
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
     """
+    key = (hall_id, business_date)
+    version = hall_changes.version(hall_id) if settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS > 0 else 0
 
-    def load() -> QueueSnapshot:
+    def load() -> tuple[int, QueueSnapshot]:
         rows = Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING).values_list(
             "id", "item_id", "target_window_id", "priority", "front", "queued_at"
         )
         waiting = tuple(rules.Waiting(i, item, target, bool(p), front, at) for i, item, target, p, front, at in rows)
         staffed = Duty.objects.staffed_window_ids(hall_id)
-        return QueueSnapshot(waiting, frozenset(staffed))
+        return version, QueueSnapshot(waiting, frozenset(staffed))
 
-    return _snapshots.get(load, key=(hall_id, business_date))
+    seen, found = _snapshots.get(load, key=key)
+    if seen != version:
+        _snapshots.discard(key)
+        seen, found = _snapshots.get(load, key=key)
+    return found
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("a/<str:token>/", views.my_appointment, name="my-appointment"),
     path("halls/<str:code>/display/", views.display, name="display"),
     path("halls/<str:code>/display/feed", views.display_feed, name="display-feed"),
+    path("halls/<str:code>/events", views.hall_events, name="hall-events"),
     path("t/<str:token>/", views.my_ticket, name="mine"),
     path("t/<str:token>/status", views.my_ticket_status, name="mine-status"),
     path("t/<str:token>/cancel", views.my_ticket_cancel, name="mine-cancel"),

@@ -25,7 +25,7 @@ from weimin.core.limits import client_address
 from weimin.core.qr import qr_svg
 from weimin.halls.hours import HallCalendar
 from weimin.halls.lookups import hall_or_404, item_or_404
-from weimin.tickets import actions, queue
+from weimin.tickets import actions, changes, queue
 from weimin.tickets import appointments as appointments_module
 from weimin.tickets import limits as address_limits
 from weimin.tickets.choices import AppointmentKind, AppointmentStatus, TicketStatus
@@ -143,14 +143,22 @@ def my_ticket(request, token):
 
 
 def my_ticket_status(request, token):
-    """HTMX fragment, polled every few seconds. Once the visit is over the whole page is reloaded once
-    (it then offers the rating and polls no more)."""
+    """HTMX fragment, fetched on the hall's change events (``changes.stream``) or every few seconds. Once
+    the visit is over the whole page is reloaded once (it then offers the rating and polls no more).
+
+    Unchanged since the browser's copy (``If-None-Match``: the hall named in it is at the same version,
+    same minute): 304 without a query, not even the token's."""
+    minute = f"{clock.now():%Y-%m-%dT%H:%M}"
+    held = changes.hall_in_tag(request)
+    if held is not None and (unchanged := changes.not_modified(request, changes.etag(held, token, minute))):
+        return unchanged
     ticket = ticket_by_token(token)
+    tag = changes.etag(ticket.hall_id, token, minute)
     context = {"ticket": ticket, "where": queue.position(ticket), "token": token}
     response = render(request, "tickets/_mine_status.html", context)
     if ticket.status in OVER_STATUSES:
         response["HX-Refresh"] = "true"
-    return response
+    return changes.with_etag(response, tag)
 
 
 @require_POST
@@ -171,18 +179,28 @@ def display(request, code):
     return render(request, "tickets/display.html", {"hall": hall})
 
 
+def hall_events(request, code):
+    """The hall's change feed as server-sent events: the display, the ticket page, the console and the
+    pad refresh when told (``?for=visitor`` marks a phone, which gives way to the hall's own screens)."""
+    return changes.stream(request, hall_or_404(code).pk)
+
+
 def display_feed(request, code):
-    """JSON for the display: calls after ``after`` (event id), waiting counts, the hall's state."""
+    """JSON for the display: calls after ``after`` (event id), waiting counts, the hall's state.
+    ``304`` without a query when the browser's copy is still right (same hall version and minute)."""
     hall = hall_or_404(code)
     now = clock.now()
-    calendar = HallCalendar(hall)
-    today = calendar.hall.local_date(now)
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
         return JsonResponse({"detail": "after: must be an event id", "errors": [{"field": "after"}]}, status=422)
+    tag = changes.etag(hall.pk, "display", after, f"{now:%Y-%m-%dT%H:%M}")
+    if unchanged := changes.not_modified(request, tag):
+        return unchanged
+    calendar = HallCalendar(hall)
+    today = calendar.hall.local_date(now)
     calls = queue.recent_calls(hall, today, after_id=after, limit=12)
-    return JsonResponse(
+    response = JsonResponse(
         {
             "now": timezone.localtime(now, calendar.hall.tz).isoformat(),
             "open": calendar.is_open(now),
@@ -193,6 +211,7 @@ def display_feed(request, code):
             "sent": [{"number": number, "window": window} for number, window in queue.sent_to_windows(hall, today)],
         }
     )
+    return changes.with_etag(response, tag)
 
 
 # --- appointments for citizens ---

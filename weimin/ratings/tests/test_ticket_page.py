@@ -18,7 +18,7 @@ def issued(hall, item, window, clerk):
 def test_only_the_status_is_polled_and_the_rating_form_is_never_swapped(client, issued, clerk, window):
     mine, status = f"/t/{issued.token}/", f"/t/{issued.token}/status"
     waiting = client.get(mine).content.decode()
-    assert 'hx-trigger="every 5s"' in waiting and 'data-testid="rating-form"' not in waiting
+    assert 'hx-trigger="every 5s, weimin-change"' in waiting and 'data-testid="rating-form"' not in waiting
     ticket = ticket_actions.call_next(clerk, window, clock.now())
     assert "HX-Refresh" not in client.get(status).headers
     ticket_actions.complete(clerk, ticket, clock.now())

@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT")
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-        parser.add_argument("--threads", type=int, default=4, help="threads per worker process")
+        parser.add_argument("--threads", type=int, default=4, help="threads per worker process for requests")
 
     def handle(self, addr, workers, threads, **options):
         host, _, port = addr.rpartition(":")
@@ -42,13 +42,18 @@ class Command(BaseCommand):
             socket_options = ["--control-socket", str(socket)]
         else:
             socket_options = ["--no-control-socket"]
+        # Each server-sent event stream holds a thread for its length: the streams get threads of their
+        # own, so pages and the API keep --threads however many screens follow their hall.
+        streams = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS
         argv = [
             sys.executable, "-m", "gunicorn", "weimin.wsgi:application",
             "--config", "python:weimin.core.gunicorn_conf",
-            "--bind", addr, "--workers", str(workers), "--threads", str(threads),
+            "--bind", addr, "--workers", str(workers), "--threads", str(threads + streams),
             "--access-logfile", "-" if options["verbosity"] > 1 else "/dev/null",
             *socket_options,
         ]  # fmt: skip
-        self.stdout.write(f"weimin serving on http://{addr} with {workers} workers × {threads} threads")
+        self.stdout.write(
+            f"weimin serving on http://{addr} with {workers} workers × {threads} threads (+ {streams} for live streams)"
+        )
         sys.stdout.flush()
         os.execv(sys.executable, argv)

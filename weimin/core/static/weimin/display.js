@@ -1,6 +1,10 @@
-/* The hall display (叫号屏): polls the feed, shows calls, speaks them in Mandarin, never stops.
+/* The hall display (叫号屏): reads the feed when the hall's events say so, shows calls, speaks them in
+ * Mandarin, never stops.
  *
- * - A call appears within the poll interval (1 s): well inside the 2 s the halls ask for.
+ * - Push, not poll: the page follows the hall's server-sent events (tickets/changes.py) and reads the
+ *   feed the moment a change is announced — a call shows well within 1 s of the clerk's key. While the
+ *   stream is open the feed is read every 5 s anyway (it also finds a dropped network); without it (refused, a buffering proxy, an old
+ *   browser) every second, as before. The browser revalidates the feed (ETag): unchanged costs a 304.
  * - Announcements are queued: a new call waits until the one being spoken has finished.
  * - Speech uses the browser's own synthesis: no online service.
  * - Network drops: each poll has a timeout; failures back off and the page shows "reconnecting";
@@ -9,11 +13,13 @@
  */
 (function () {
   "use strict";
-  var feed = document.body.dataset.feed;
-  var POLL_MS = 1000, TIMEOUT_MS = 4000, MAX_BACKOFF_MS = 8000, RELOAD_AFTER_FAILING_MS = 120000;
-  var lastId = null, failingSince = null, backoff = POLL_MS;
+  var feed = document.body.dataset.feed, events = document.body.dataset.events;
+  var POLL_MS = 1000, POLL_PUSHED_MS = 5000, TIMEOUT_MS = 4000, MAX_BACKOFF_MS = 8000;
+  var RELOAD_AFTER_FAILING_MS = 120000, PUSH_RETRY_MS = 60000, SILENT_STREAM_MS = 45000;
+  var lastId = null, failingSince = null, backoff = POLL_MS, pushed = false;
+  var next = null, inFlight = false, again = false;
   var announcements = [], speaking = false, sentSpoken = {};
-  var state = (window.weiminDisplay = { spoken: [], polls: 0, lastId: null });
+  var state = (window.weiminDisplay = { spoken: [], polls: 0, lastId: null, push: "polling" });
 
   function el(id) { return document.getElementById(id); }
 
@@ -100,10 +106,13 @@
   }
 
   function poll() {
+    clearTimeout(next);
+    if (inFlight) { again = true; return; } // news during a read: read once more right after
+    inFlight = true;
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     var url = feed + "?after=" + (lastId === null ? 0 : lastId);
-    fetch(url, { signal: controller.signal, cache: "no-store" })
+    fetch(url, { signal: controller.signal, cache: "no-cache" })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (data) {
         state.polls += 1;
@@ -118,7 +127,7 @@
         if (data.calls.length) lastId = data.calls[data.calls.length - 1].id;
         else if (first) lastId = 0;
         state.lastId = lastId;
-        failingSince = null; backoff = POLL_MS;
+        failingSince = null; backoff = pushed ? POLL_PUSHED_MS : POLL_MS;
         el("offline").hidden = true;
       })
       .catch(function () {
@@ -127,14 +136,39 @@
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         if (Date.now() - failingSince > RELOAD_AFTER_FAILING_MS) location.reload();
       })
-      .finally(function () { clearTimeout(timer); setTimeout(poll, backoff); });
+      .finally(function () {
+        clearTimeout(timer);
+        inFlight = false;
+        if (again) { again = false; poll(); } else next = setTimeout(poll, backoff);
+      });
+  }
+
+  function follow() {
+    var source = new EventSource(events + "?for=display"), watchdog = null;
+    // A line cut without a word (a TV's Wi-Fi) stays "open": with no beat for 45 s, start again.
+    function alive() {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(function () { source.close(); lost(); follow(); }, SILENT_STREAM_MS);
+    }
+    function lost() {
+      if (pushed && !inFlight) { clearTimeout(next); next = setTimeout(poll, POLL_MS); } // poll again at once
+      pushed = false; state.push = "polling";
+    }
+    source.addEventListener("open", function () { pushed = true; state.push = "open"; alive(); });
+    source.addEventListener("beat", alive);
+    source.addEventListener("change", function () { alive(); poll(); });
+    source.addEventListener("error", function () {
+      clearTimeout(watchdog);
+      lost();
+      if (source.readyState === EventSource.CLOSED) setTimeout(follow, PUSH_RETRY_MS); // refused: poll meanwhile
+    });
   }
 
   // Reload once a day at about 04:00 local time: days of idling must not wear the page out.
-  var now = new Date(), next = new Date(now);
-  next.setHours(4, 0, 0, 0);
-  if (next <= now) next.setDate(next.getDate() + 1);
-  setTimeout(function () { location.reload(); }, next - now);
+  var now = new Date(), reloadAt = new Date(now);
+  reloadAt.setHours(4, 0, 0, 0);
+  if (reloadAt <= now) reloadAt.setDate(reloadAt.getDate() + 1);
+  setTimeout(function () { location.reload(); }, reloadAt - now);
 
   // Browsers allow speech only after one touch on the page; afterwards the button goes away.
   el("enable-sound").addEventListener("click", function () {
@@ -142,4 +176,5 @@
     el("enable-sound").hidden = true;
   });
   poll();
+  if (events && window.EventSource) follow();
 })();

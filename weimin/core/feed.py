@@ -1,0 +1,228 @@
+"""A change feed: numbered versions of keyed things (a hall), told to the clients waiting in this process.
+
+An action that changes a thing bumps its version in its own transaction and calls ``publish``:
+
+- on PostgreSQL, ``pg_notify`` in that transaction, so every app process hears it on commit and never
+  before (a rolled-back change is never announced). ONE listener thread per process (``LISTEN`` on a
+  dedicated psycopg connection, started on first use after gunicorn's fork) wakes that process's
+  waiting clients and keeps its cache of versions exact: while it listens, reading a version costs no
+  query at all;
+- in the publishing process, at once on commit (``transaction.on_commit``), whatever the database;
+- on SQLite, or while the listener is down, other processes' changes are found by reading the cheap
+  version counter again: at most every ``WEIMIN_FEED_POLL_SECONDS`` per key and process, however many
+  clients wait.
+
+A version read from the database replaces the one held, unless a newer one was heard while it was
+being read.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, connections, transaction
+
+logger = logging.getLogger(__name__)
+
+FEEDS: list[ChangeFeed] = []  # every feed of the project, for ``start_listeners``
+RECENT_EVENTS = 64  # per key: enough for a client a few seconds behind to get every event it missed
+LISTENER_RETRY_SECONDS = 2.0
+FIRST_LISTEN_SECONDS = 2.0  # how long the first reader waits for the listener before polling instead
+
+
+def interrupt_all() -> None:
+    """End every wait and stream in this process (a worker told to stop: its browsers reconnect to
+    another at once instead of holding the worker for the whole graceful timeout)."""
+    for feed in FEEDS:
+        feed.interrupt()
+
+
+def start_listeners() -> None:
+    """Start every feed's listener in this process now (gunicorn's ``post_fork``): a worker hears its
+    halls' changes before its first client asks."""
+    for feed in FEEDS:
+        feed.start_listener()
+
+
+class ChangeFeed:
+    def __init__(self, channel: str, load_version: Callable[[int], int]) -> None:
+        self.channel = channel
+        self._load_version = load_version
+        self._changed = threading.Condition()
+        self._generation = 0  # bumped on every event heard: a waiter never sleeps through one
+        self._epoch = 0  # bumped by ``interrupt``: every wait of an earlier epoch ends
+        self._versions: dict[int, tuple[int, float]] = {}  # key → (version, when loaded or heard)
+        self._recent: dict[int, deque[tuple[int, dict]]] = {}
+        self._listening = False
+        self._listening_since = 0.0  # versions loaded before the listener began may miss a change
+        self._listener: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._ready = threading.Event()  # set once the listener first listened, or failed to
+        self._pid = os.getpid()
+        if self not in FEEDS:
+            FEEDS.append(self)
+
+    # --- publishing (inside an action's transaction) ---
+
+    def publish(self, key: int, version: int, about: dict) -> None:
+        if connection.vendor == "postgresql":
+            payload = json.dumps({"key": key, "version": version, **about}, ensure_ascii=False)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_notify(%s, %s)", [self.channel, payload])
+        transaction.on_commit(lambda: self._heard(key, version, about))
+
+    def _heard(self, key: int, version: int, about: dict) -> None:
+        with self._changed:
+            known = self._versions.get(key)
+            if known is None or version > known[0]:
+                self._versions[key] = (version, time.monotonic())
+            recent = self._recent.setdefault(key, deque(maxlen=RECENT_EVENTS))
+            if not any(seen == version for seen, _ in recent):
+                recent.append((version, about))
+            self._generation += 1
+            self._changed.notify_all()
+
+    # --- reading ---
+
+    @property
+    def listening(self) -> bool:
+        return self._listening
+
+    def version(self, key: int) -> int:
+        """The key's version: from memory while the listener hears every change (no query), else read
+        again once the stored one is older than WEIMIN_FEED_POLL_SECONDS."""
+        self._ensure_listener()
+        known = self._versions.get(key)
+        started = time.monotonic()
+        if known is not None:
+            if self._listening and known[1] >= self._listening_since:
+                return known[0]
+            if started - known[1] < settings.WEIMIN_FEED_POLL_SECONDS:
+                return known[0]
+        loaded = self._load_version(key)
+        with self._changed:
+            known = self._versions.get(key)
+            if known is not None and known[1] > started and known[0] > loaded:
+                return known[0]  # heard while this read ran: newer than what it read
+            self._versions[key] = (loaded, started)  # the database's word (lower after a database reset)
+            return loaded
+
+    def events_after(self, key: int, version: int) -> list[tuple[int, dict]] | None:
+        """The events heard after ``version``, oldest first; None when some of them are no longer kept
+        (or were never heard here: another process's change found by polling)."""
+        recent = list(self._recent.get(key, ()))
+        newer = [(v, about) for v, about in recent if v > version]
+        current = self.version(key)
+        if current > version and (not newer or newer[0][0] != version + 1 or newer[-1][0] != current):
+            return None
+        return newer
+
+    @property
+    def epoch(self) -> int:
+        return self._epoch
+
+    def wait(self, key: int, after: int, timeout: float) -> int:
+        """Block until the key's version passes ``after``, ``timeout`` seconds pass or ``interrupt``; the
+        version then (``after`` when interrupted: nothing more is read)."""
+        deadline, epoch = time.monotonic() + timeout, self._epoch
+        while True:
+            with self._changed:
+                seen = self._generation
+            if self._epoch != epoch:
+                return after
+            current = self.version(key)
+            remaining = deadline - time.monotonic()
+            if current > after or remaining <= 0:
+                return current
+            slice_ = remaining if self._listening else min(remaining, settings.WEIMIN_FEED_POLL_SECONDS)
+            with self._changed:
+                if self._generation == seen:
+                    self._changed.wait(slice_)
+
+    def interrupt(self) -> None:
+        """End every wait — and so every stream — of this process now; their clients reconnect (tests,
+        before their database goes away under a live server's streams)."""
+        with self._changed:
+            self._epoch += 1
+            self._generation += 1
+            self._changed.notify_all()
+
+    def forget(self) -> None:
+        """Drop every version and event held (tests: a new database starts from nothing)."""
+        with self._changed:
+            self._versions.clear()
+            self._recent.clear()
+
+    # --- the listener (PostgreSQL) ---
+
+    def _ensure_listener(self) -> None:
+        if self._listener is None or self._pid != os.getpid():
+            self.start_listener()
+
+    def start_listener(self) -> None:
+        """Start the listener thread (PostgreSQL only) and wait a moment for its first ``LISTEN``."""
+        if self._pid != os.getpid():  # a forked worker: the master's thread and state did not come along
+            self.__init__(self.channel, self._load_version)
+        if connection.vendor != "postgresql" or not settings.WEIMIN_FEED_LISTEN:
+            return
+        with self._changed:
+            if self._listener is not None:
+                return
+            self._stop.clear()
+            self._ready.clear()
+            self._listener = threading.Thread(target=self._listen, name=f"listen-{self.channel}", daemon=True)
+            self._listener.start()
+        self._ready.wait(FIRST_LISTEN_SECONDS)
+
+    def _listen(self) -> None:
+        database = connections["default"]
+        while not self._stop.is_set():
+            try:
+                listener = database.get_new_connection(database.get_connection_params())
+                try:
+                    listener.autocommit = True
+                    listener.execute(f"LISTEN {self.channel}")
+                    with self._changed:  # changes made while nobody listened are unknown: read again
+                        self._versions.clear()
+                        self._recent.clear()
+                        self._listening = True
+                        self._listening_since = time.monotonic()
+                        self._generation += 1
+                        self._changed.notify_all()
+                    self._ready.set()
+                    while not self._stop.is_set():
+                        for notice in listener.notifies(timeout=1.0):
+                            self._hear(notice.payload)
+                finally:
+                    self._listening = False
+                    listener.close()
+            except Exception:
+                logger.exception("change feed %s: listener lost, polling until it is back", self.channel)
+                self._ready.set()
+                self._stop.wait(LISTENER_RETRY_SECONDS)
+
+    def _hear(self, payload: str) -> None:
+        try:
+            about = json.loads(payload)
+            key, version = int(about.pop("key")), int(about.pop("version"))
+        except (ValueError, KeyError, TypeError):
+            logger.warning("change feed %s: unreadable notice ignored", self.channel)
+            return
+        self._heard(key, version, about)
+
+    def stop(self) -> None:
+        """End the listener thread and close its connection (tests, before their database is dropped)."""
+        listener = self._listener
+        if listener is None:
+            return
+        self._stop.set()
+        listener.join(timeout=5)
+        self._listener = None
+        self.forget()

@@ -1,0 +1,76 @@
+/* Push, not poll: an htmx element with data-push follows its hall's server-sent events (the hall change
+ * feed, tickets/changes.py) and refreshes itself when told, instead of asking every few seconds.
+ *
+ *   <div hx-get="…" hx-trigger="every 5s, weimin-change"     polling (the fall-back) + refresh on push
+ *        data-push="/halls/X/events?for=visitor"              the stream
+ *        data-push-trigger="every 60s, weimin-change"         its triggers while the stream is open
+ *        data-push-calm="5"                                   at most one refresh per 5 s for other news…
+ *        data-push-number="A012"                              …but at once when the news names this number
+ *        data-push-window="3">                                only news of window 3 (a pad)
+ *
+ * A refused stream (the server holds its most, 503) or a browser without EventSource keeps polling;
+ * the stream is tried again a minute later. */
+(function () {
+  "use strict";
+  if (!window.EventSource) return;
+  var RETRY_MS = 60000, SILENT_STREAM_MS = 45000; // the server beats every 15 s
+
+  function follow(element, fresh) {
+    var polling = element.getAttribute("hx-trigger"), pushed = element.dataset.pushTrigger || polling;
+    var number = element.dataset.pushNumber, windowNumber = element.dataset.pushWindow;
+    var calmMs = parseFloat(element.dataset.pushCalm || "0") * 1000, last = 0, pending = null;
+    function triggers(value) {
+      if (element.getAttribute("hx-trigger") === value) return;
+      element.setAttribute("hx-trigger", value);
+      htmx.process(element);
+    }
+    function refresh() {
+      clearTimeout(pending);
+      pending = null;
+      last = Date.now();
+      htmx.trigger(element, "weimin-change");
+    }
+    var source = new EventSource(element.dataset.push), watchdog = null;
+    function polls() {
+      clearTimeout(watchdog);
+      triggers(polling); // until the stream is back, poll
+      element.dataset.pushState = "polling";
+    }
+    // A line cut without a word stays "open": with no beat for 45 s, poll and start again.
+    function alive() {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(function () { source.close(); polls(); follow(element, false); }, SILENT_STREAM_MS);
+    }
+    source.addEventListener("open", function () {
+      triggers(pushed);
+      element.dataset.pushState = "open";
+      alive();
+    });
+    source.addEventListener("beat", alive);
+    source.addEventListener("change", function (event) {
+      alive();
+      var news = JSON.parse(event.data);
+      if (news.kind === "resync") {
+        if (!fresh) refresh(); // the page was just loaded: it is the news
+        fresh = false;
+        return;
+      }
+      fresh = false;
+      if (windowNumber && String(news.window) !== windowNumber) return;
+      if (!calmMs || (number && news.number === number)) return refresh();
+      if (!pending) pending = setTimeout(refresh, Math.max(0, last + calmMs - Date.now()));
+    });
+    source.addEventListener("error", function () {
+      polls();
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(function () { if (document.body.contains(element)) follow(element, false); }, RETRY_MS);
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-push]"), function (element) {
+      follow(element, true);
+    });
+  });
+})();

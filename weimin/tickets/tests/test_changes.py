@@ -1,0 +1,175 @@
+"""The hall change feed (tickets/changes.py): every change bumps the hall's version and is told on commit
+only; streams follow it; what still polls is answered 304 without a query when nothing changed."""
+
+import json
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.urls import reverse
+
+from weimin.core import clock
+from weimin.core.errors import Refused
+from weimin.tickets import actions, changes
+from weimin.tickets.changes import hall_changes
+
+
+def kinds_after(hall, version):
+    return [(about["kind"], about.get("number"), about.get("window")) for _, about in hall_changes.events_after(
+        hall.pk, version)]  # fmt: skip
+
+
+def test_every_change_bumps_the_hall_and_is_told_on_commit(
+    hall, item, window, clerk, django_capture_on_commit_callbacks
+):
+    start = hall_changes.version(hall.pk)  # the clerk's sign-in already counted
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = actions.issue_ticket(hall, item, clock.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.call_next(clerk, window, clock.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.complete(clerk, issued.ticket, clock.now())
+    assert hall_changes.version(hall.pk) == start + 3
+    assert kinds_after(hall, start) == [("issued", "B001", None), ("called", "B001", 5), ("completed", "B001", 5)]
+
+
+def test_a_refused_change_tells_nobody(hall, item, window, clerk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = actions.issue_ticket(hall, item, clock.now())
+    before = hall_changes.version(hall.pk)
+    with django_capture_on_commit_callbacks(execute=True) as told, pytest.raises(Refused):
+        actions.complete(clerk, issued.ticket, clock.now())  # never called: an illegal transition
+    assert told == [] and hall_changes.version(hall.pk) == before
+    with (
+        django_capture_on_commit_callbacks(execute=False) as told,  # rolled back: never told
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        actions.cancel_ticket(issued.ticket, clock.now())
+        raise RuntimeError
+    assert told == []
+
+
+def test_the_display_feed_answers_304_without_a_query_until_the_hall_changes(
+    client, hall, item, window, clerk, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    url = reverse("tickets:display-feed", args=[hall.code])
+    first = client.get(url, {"after": 0})
+    assert first.status_code == 200 and first["Cache-Control"] == "private, no-cache"
+    with django_assert_num_queries(0):
+        again = client.get(url, {"after": 0}, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.issue_ticket(hall, item, clock.now())
+    changed = client.get(url, {"after": 0}, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert changed.json()["waiting"][0]["waiting"] == 1  # the snapshot was read again with the version
+    other = client.get(url, {"after": 1}, headers={"If-None-Match": changed["ETag"]})
+    assert other.status_code == 200  # another question, another tag
+
+
+def test_the_ticket_status_answers_304_without_even_reading_the_token(
+    client, hall, item, window, clerk, freeze, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = actions.issue_ticket(hall, item, clock.now())
+    url = reverse("tickets:mine-status", args=[issued.token])
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    other = actions.issue_ticket(hall, item, clock.now())
+    other_url = reverse("tickets:mine-status", args=[other.token])
+    assert client.get(other_url, headers={"If-None-Match": first["ETag"]}).status_code == 200  # not this ticket's
+    freeze("2017-12-08 18:31")  # the estimate counts in minutes: a new minute, a new answer
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.call_next(clerk, window, clock.now())
+    called = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert called.status_code == 200 and "go-to" in called.content.decode()
+
+
+def read_events(response, until, timeout=5.0):
+    """The stream's frames as (event id, data) until ``until(frames)`` holds."""
+    frames, deadline = [], time.monotonic() + timeout
+    for chunk in response.streaming_content:
+        for block in chunk.decode().split("\n\n"):
+            fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and line[0] != ":")
+            if "id" in fields:  # a change (beats carry none)
+                frames.append((int(fields["id"]), fields["data"]))
+        if until(frames) or time.monotonic() > deadline:
+            break
+    response.close()
+    return frames
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stream_tells_a_call_made_in_another_thread(client, hall, item, window, clerk, settings):
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.2
+    issued = actions.issue_ticket(hall, item, clock.now())
+    known = hall_changes.version(hall.pk)
+    response = client.get(reverse("tickets:hall-events", args=[hall.code]), headers={"Last-Event-ID": str(known)})
+    assert response["Content-Type"] == "text/event-stream" and response["Cache-Control"] == "no-cache"
+    threading.Timer(0.3, lambda: actions.call_next(clerk, window, clock.now())).start()
+    started = time.monotonic()
+    frames = read_events(response, lambda frames: any('"called"' in data for _, data in frames))
+    assert time.monotonic() - started < 1.5
+    told = {"version": known + 1, "kind": "called", "number": issued.ticket.number, "window": 5}
+    assert [(version, json.loads(data)) for version, data in frames] == [(known + 1, told)]
+
+
+def test_a_new_client_is_told_the_version_and_a_stream_ends_in_time(client, hall, settings):
+    settings.WEIMIN_PUSH_STREAM_SECONDS = 0.3
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.1
+    response = client.get(reverse("tickets:hall-events", args=[hall.code]))
+    started = time.monotonic()
+    body = b"".join(response.streaming_content).decode()
+    assert time.monotonic() - started < 1.0
+    mode = "listening" if connection.vendor == "postgresql" else "polling"
+    resync = '{"version": 0, "kind": "resync"}'
+    assert body.startswith(f": {mode}\nretry: 2000\n\nid: 0\nevent: change\ndata: {resync}\n\n")
+    assert "event: beat\ndata: {}\n\n" in body  # the line is alive
+
+
+def test_phones_give_way_to_the_halls_screens_when_streams_run_short(client, hall, settings):
+    settings.WEIMIN_PUSH_STREAMS_PER_PROCESS = 2
+    url = reverse("tickets:hall-events", args=[hall.code])
+    phone = client.get(url, {"for": "visitor"})
+    assert phone.status_code == 200
+    refused = client.get(url, {"for": "visitor"})
+    assert refused.status_code == 503 and refused["Retry-After"] == "60"  # the page keeps polling
+    display = client.get(url, {"for": "display"})
+    assert display.status_code == 200
+    assert client.get(url, {"for": "display"}).status_code == 503
+    phone.close()  # even unread, a closed stream gives its slot back
+    display.close()
+    assert client.get(url, {"for": "visitor"}).status_code == 200
+
+
+def test_a_tag_names_a_hall_and_its_version_never_a_secret(hall):
+    tag = changes.etag(hall.pk, "some-visitor-token", "2017-12-08T10:30")
+    assert "some-visitor-token" not in tag and tag.startswith(f'W/"h{hall.pk}.v0.')
+
+
+def test_the_consoles_and_pads_news_from_other_apps_is_told_too(
+    hall, item, window, clerk, make_clerk, django_capture_on_commit_callbacks
+):
+    from weimin.halls.models import Window
+    from weimin.ratings.actions import rate_ticket
+    from weimin.shifts.actions import sign_out
+
+    other = Window.objects.create(hall=hall, number=6)
+    other.items.add(item)
+    start = hall_changes.version(hall.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_clerk("li", other)  # signs in
+        issued = actions.issue_ticket(hall, item, clock.now())
+        actions.call_next(clerk, window, clock.now())
+        done = actions.complete(clerk, issued.ticket, clock.now())
+        rate_ticket(done, clock.now(), level=5)  # the pad beside window 5 stops asking
+        sign_out(clerk, window, clock.now())
+    assert [kind for kind, _, where in kinds_after(hall, start) if kind not in ("issued", "called", "completed")] == [
+        "signed_in", "rated", "signed_out"]  # fmt: skip
+    assert [where for kind, _, where in kinds_after(hall, start) if kind in ("signed_in", "rated", "signed_out")] == [
+        6, 5, 5]  # fmt: skip

@@ -1,0 +1,74 @@
+"""Push, not poll, in a real browser: a call reaches the hall's TV within 1 s of the clerk's key, and the
+visitor's phone and the clerk's console with it, each following the hall's server-sent events."""
+
+import time
+
+import pytest
+
+from weimin.conftest import CONSOLE, PHONE, TV
+from weimin.core import clock
+from weimin.tickets import actions
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_call_reaches_the_tv_the_phone_and_the_console_within_a_second(
+    new_page, live_server, freeze, hall, item, window, make_clerk, screenshots
+):
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    issued = actions.issue_ticket(hall, item, clock.now())
+    actions.issue_ticket(hall, item, clock.now())
+    base = live_server.url
+
+    display = new_page(viewport=TV)
+    display.goto(base + f"/halls/{hall.code}/display/")
+    display.wait_for_function("() => window.weiminDisplay.push === 'open' && window.weiminDisplay.polls > 0")
+
+    phone = new_page(viewport=PHONE)
+    phone.goto(base + f"/t/{issued.token}/")
+    phone.locator("#mine[data-push-state=open]").wait_for(timeout=5000)
+
+    console = new_page(viewport=CONSOLE)
+    console.goto(base + "/console/")
+    console.fill("#id_username", "huang")
+    console.fill("#id_password", "x")
+    console.click("button[type=submit]")
+    console.goto(base + f"/console/{window.pk}/")
+    console.locator("#panel[data-push-state=open]").wait_for(timeout=5000)
+    polls = display.evaluate("window.weiminDisplay.polls")
+
+    called_at = time.monotonic()
+    actions.call_next(clerk, window, clock.now())  # the clerk's key, through the same action
+    display.locator("#latest[data-number=B001]").wait_for(timeout=1000)
+    on_tv = time.monotonic() - called_at
+    phone.locator(".go-to").wait_for(timeout=1000)
+    on_phone = time.monotonic() - called_at
+    console.locator("[data-testid=current-number]", has_text="B001").wait_for(timeout=1000)
+    on_console = time.monotonic() - called_at
+    print(f"\ncall → TV {on_tv * 1000:.0f} ms, phone {on_phone * 1000:.0f} ms, console {on_console * 1000:.0f} ms")
+    assert on_tv < 1.0, "a TV must show a call within 1 s of the clerk's key"
+    # Told, not found: while the stream is open the display reads its feed every 5 s only.
+    assert display.evaluate("window.weiminDisplay.polls") - polls <= 2
+    assert phone.inner_text(".go-to") == "请到5号窗口"
+    display.locator("#waiting strong", has_text="1").wait_for(timeout=1000)  # one still waits
+
+    display.screenshot(path=screenshots / "push-display-tv.png")
+    phone.screenshot(path=screenshots / "push-ticket-called-phone.png", full_page=True)
+    console.screenshot(path=screenshots / "push-console.png", full_page=True)
+
+
+def test_without_a_stream_the_display_polls_as_before(new_page, live_server, freeze, hall, item, window, make_clerk,
+                                                       settings):  # fmt: skip
+    settings.WEIMIN_PUSH_STREAMS_PER_PROCESS = 0  # every stream refused (503), as when a process is full
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    actions.issue_ticket(hall, item, clock.now())
+    display = new_page(viewport=TV)
+    display.goto(live_server.url + f"/halls/{hall.code}/display/")
+    display.wait_for_function("() => window.weiminDisplay.polls > 1")
+    assert display.evaluate("window.weiminDisplay.push") == "polling"
+    called_at = time.monotonic()
+    actions.call_next(clerk, window, clock.now())
+    display.locator("#latest[data-number=B001]").wait_for(timeout=2500)
+    assert time.monotonic() - called_at < 2.5  # polled every second
