@@ -9,7 +9,7 @@ from weimin.conftest import CONSOLE, PHONE, TV
 from weimin.core import clock
 from weimin.tickets import actions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_call_reaches_the_tv_the_phone_and_the_console_within_a_second(

@@ -14,6 +14,18 @@
   "use strict";
   if (!window.EventSource) return;
   var RETRY_MS = 60000, SILENT_STREAM_MS = 45000; // the server beats every 15 s
+  var stops = new Map(); // each followed element's way to stop its stream
+
+  // Leaving the page (a form sent, a link followed): no news may reload it under the navigation — the reload
+  // would win and the answer's message (评价已收到) would never show. Still here 3 s later (a download):
+  // follow again.
+  window.addEventListener("beforeunload", function () {
+    stops.forEach(function (stop, element) {
+      stop();
+      htmx.trigger(element, "htmx:abort");
+      setTimeout(function () { follow(element, false); }, 3000);
+    });
+  });
 
   function follow(element, fresh) {
     var polling = element.getAttribute("hx-trigger"), pushed = element.dataset.pushTrigger || polling;
@@ -31,6 +43,12 @@
       htmx.trigger(element, "weimin-change");
     }
     var source = new EventSource(element.dataset.push), watchdog = null;
+    stops.set(element, function () {
+      source.close();
+      clearTimeout(pending);
+      pending = null;
+      polls();
+    });
     function polls() {
       clearTimeout(watchdog);
       triggers(polling); // until the stream is back, poll
