@@ -87,7 +87,6 @@ __all__ = [
     "erlang_windows",
     "pooled_windows_by_simulation",
     "windows_for_requirement",
-    "required_windows_by_simulation",
 ]
 
 HALF_HOUR = 1800
@@ -724,48 +723,15 @@ def windows_for_requirement(
     return tuple(windows)
 
 
-def _raised(day: HallDay, needed: list[int], name: str, serves: frozenset[str], target_share, replications, seed,
-            processes) -> tuple[int, ...]:  # fmt: skip
-    """``needed`` raised, one window at a time in the first slot short, until the simulated day meets the target in
-    every slot (a backlog passes forward, so fixing the first shortfall may fix the later ones). The same ``seed``
-    every round compares the requirements on the same visitors."""
-    while True:
-        windows = windows_for_requirement(day.slot_edges, needed, name, serves)
-        short = simulate(replace(day, windows=windows), replications, seed, processes).short_slots(target_share)
-        if not short:
-            return tuple(needed)
-        needed[short[0]] += 1
-
-
-def required_windows_by_simulation(
-    day: HallDay, target_share: float = 0.8, replications: int = 200, seed: int = 0, processes: int = 1
-) -> dict[str, tuple[int, ...]]:
-    """Per skill group and slot, the windows dedicated to the group (serving it alone) that call ``target_share``
-    of each slot's visitors within the wait target *in the simulation*: the fast estimate (``erlang_windows``)
-    raised until every slot meets the target. ``day.windows`` is not used."""
-    return {
-        group: _raised(
-            replace(day, groups=tuple(g for g in day.groups if g.name == group)),
-            list(requirement),
-            group,
-            frozenset({group}),
-            target_share,
-            replications,
-            seed,
-            processes,
-        )  # fmt: skip
-        for group, requirement in erlang_windows(day, target_share).items()
-    }
-
-
 def pooled_windows_by_simulation(
     day: HallDay, target_share: float = 0.8, replications: int = 200, seed: int = 0, processes: int = 1
 ) -> tuple[int, ...]:
     """Per slot, the windows needed when every window serves every group (the general window, 综合窗口): the fast
-    estimate on the groups' total arrivals at their mixed mean handling time, raised until the simulated day meets
-    the target in every slot. Fewer than the dedicated requirements added up: a window idle for one group serves
-    another (the pooling that ``required_windows_by_simulation`` per group leaves out). ``day.windows`` is not
-    used."""
+    estimate on the groups' total arrivals at their mixed mean handling time, then, as long as some slot falls
+    short in the simulated day, one window more in the first such slot (a backlog passes forward, so fixing the
+    first shortfall may fix the later ones). The same ``seed`` every round compares the requirements on the same
+    visitors. Of one group, these are the windows dedicated to it; of several, fewer than their dedicated
+    requirements added up: a window idle for one group serves another. ``day.windows`` is not used."""
     day.validate()
     if not 0 < target_share < 1:
         raise ValueError("target_share must lie strictly between 0 and 1")
@@ -775,7 +741,12 @@ def pooled_windows_by_simulation(
     needed = [n if total else 0 for n, total in zip(_erlang(day, _rates(day, totals), mixed, target_share), totals,
                                                    strict=True)]  # fmt: skip
     everything = frozenset(g.name for g in day.groups)
-    return _raised(day, needed, "pooled", everything, target_share, replications, seed, processes)
+    while True:
+        windows = windows_for_requirement(day.slot_edges, needed, "pooled", everything)
+        short = simulate(replace(day, windows=windows), replications, seed, processes).short_slots(target_share)
+        if not short:
+            return tuple(needed)
+        needed[short[0]] += 1
 
 
 DEFAULT_POOLED_HANDLING_SECONDS = 600.0  # a day forecast to have no visitor at all: any length will do

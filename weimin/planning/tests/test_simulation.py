@@ -21,7 +21,6 @@ from weimin.planning.simulation import (
     draw_tickets,
     erlang_windows,
     pooled_windows_by_simulation,
-    required_windows_by_simulation,
     run,
     seconds_of,
     simulate,
@@ -261,7 +260,7 @@ def test_bad_run_parameters_name_the_parameter():
     with pytest.raises(ValueError, match="target_share"):
         simulate(small_day(), replications=2).short_slots(0)
     with pytest.raises(ValueError, match="target_share"):
-        required_windows_by_simulation(small_day(), target_share=1.0)
+        pooled_windows_by_simulation(small_day(), target_share=1.0)
     with pytest.raises(ValueError, match="requirement"):
         windows_for_requirement((0, 1800), (1, 2), "business")
 
@@ -278,7 +277,7 @@ def test_erlang_c_leaves_the_half_hours_after_a_peak_short_and_simulation_correc
     with_erlang = simulate(replace(day, windows=windows_for_requirement(edges, erlang, "business")), 300, seed=4)
     assert with_erlang.short_slots(0.9) and min(with_erlang.short_slots(0.9)) > 3  # only after the peak
 
-    corrected = required_windows_by_simulation(day, target_share=0.9, replications=300, seed=4)["business"]
+    corrected = pooled_windows_by_simulation(day, target_share=0.9, replications=300, seed=4)  # one group: its own
     assert all(c >= e for c, e in zip(corrected, erlang, strict=True)) and corrected != erlang
     meets = simulate(replace(day, windows=windows_for_requirement(edges, corrected, "business")), 300, seed=4)
     assert meets.meets_target(0.9)
@@ -305,7 +304,9 @@ def test_pooled_windows_need_fewer_than_dedicated_ones_and_meet_the_target():
         for name in ("tax", "housing", "business")
     )
     day = HallDay(edges, groups, ())
-    dedicated = required_windows_by_simulation(day, replications=200, seed=3)
+    dedicated = {
+        g.name: pooled_windows_by_simulation(replace(day, groups=(g,)), replications=200, seed=3) for g in groups
+    }
     pooled = pooled_windows_by_simulation(day, replications=200, seed=3)
     added_up = [sum(per_slot) for per_slot in zip(*dedicated.values(), strict=True)]
     assert all(p <= d for p, d in zip(pooled, added_up, strict=True)) and sum(pooled) < sum(added_up)
