@@ -414,31 +414,33 @@ def reassign(request, token: str):
 @login_required
 @require_POST
 def import_households(request, code: str):
+    return _import(request, code, spreadsheet.read_households, actions.import_households,
+                   lambda report: _("Imported %(h)s households with %(o)s owners.") % {
+                       "h": report.households, "o": report.owners},
+                   _("Nothing was imported: correct these rows and import again."))  # fmt: skip
+
+
+def _import(request, code: str, read, act, imported, refused):
+    """The leader's upload: ``read`` the file's rows, ``act`` on them (all or nothing), say what was ``imported``
+    — or list the rows to correct under ``refused``."""
     project = _project(request, code, Action.CAMPAIGN_LEAD)
     form = UploadForm(request.POST, request.FILES)
     errors = []
-    report = None
     if not form.is_valid():
         _failed(request, form=form)
     else:
         try:
-            rows = spreadsheet.read_households(form.cleaned_data["file"].read())
-            report = actions.import_households(request.user, project, clock.now(), rows)
+            report = act(request.user, project, clock.now(), read(form.cleaned_data["file"].read()))
         except DomainError as error:
             _failed(request, error)
         else:
             errors = report.errors
             if not errors:
-                messages.success(request, _("Imported %(h)s households with %(o)s owners.") % {
-                    "h": report.households, "o": report.owners})  # fmt: skip
-    return _import_answer(request, project, errors, _("Nothing was imported: correct these rows and import again."))
-
-
-def _import_answer(request, project, errors, title):
+                messages.success(request, imported(report))
     if not errors:
         return redirect("campaign:lead", code=project.code)
     rows = [(error.row, spreadsheet.COLUMN_OF.get(error.field, error.field), error.message) for error in errors]
-    return render(request, "campaign/import_errors.html", {"project": project, "rows": rows, "title": title},
+    return render(request, "campaign/import_errors.html", {"project": project, "rows": rows, "title": refused},
                   status=422)  # fmt: skip
 
 
@@ -453,20 +455,7 @@ def households_template(request, code: str):
 @login_required
 @require_POST
 def import_missed_calls(request, code: str):
-    project = _project(request, code, Action.CAMPAIGN_LEAD)
-    form = UploadForm(request.POST, request.FILES)
-    errors = []
-    if not form.is_valid():
-        _failed(request, form=form)
-    else:
-        try:
-            rows = spreadsheet.read_missed_calls(form.cleaned_data["file"].read())
-            report = actions.import_missed_calls(request.user, project, clock.now(), rows)
-        except DomainError as error:
-            _failed(request, error)
-        else:
-            errors = report.errors
-            if not errors:
-                messages.success(request, _("%(n)s missed calls imported, each with its call-back; %(r)s were in "
-                                            "already.") % {"n": report.logged, "r": report.repeated})  # fmt: skip
-    return _import_answer(request, project, errors, _("No call was imported: correct these rows and import again."))
+    return _import(request, code, spreadsheet.read_missed_calls, actions.import_missed_calls,
+                   lambda report: _("%(n)s missed calls imported, each with its call-back; %(r)s were in already.")
+                   % {"n": report.logged, "r": report.repeated},
+                   _("No call was imported: correct these rows and import again."))  # fmt: skip
