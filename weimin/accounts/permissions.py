@@ -10,12 +10,15 @@ standing, so an action without a row fails the suite.
 from __future__ import annotations
 
 import enum
+import functools
 
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from weimin.accounts.choices import Role
 from weimin.core.errors import NotPermitted
+from weimin.core.prepared import PreparedQuery
 
 
 class Standing(enum.StrEnum):
@@ -125,6 +128,16 @@ MATRIX: dict[Action, frozenset[Standing]] = {
     Action.CAMPAIGN_PROGRESS: frozenset({S.CAMPAIGN, S.RIVER, OFFICE}),
 }
 
+
+@functools.cache
+def _memberships() -> PreparedQuery:
+    users = get_user_model()
+    return PreparedQuery(
+        lambda user_id: users.objects.filter(pk=user_id).values_list("groups__name", "staff_profile__halls__id"),
+        user_id=users._meta.pk,
+    )
+
+
 _ROLE_STANDING = {
     Role.DISTRICT_OFFICE: S.DISTRICT_OFFICE,
     Role.CAMPAIGN_TEAM: S.CAMPAIGN,
@@ -133,17 +146,23 @@ _ROLE_STANDING = {
 _HALL_ROLE_STANDING = {Role.WINDOW_STAFF: S.HALL_CLERK, Role.HALL_MANAGER: S.HALL_MANAGER, Role.APPROVER: S.APPROVER}
 
 
+def _read_memberships(user) -> None:
+    """The user's role groups and halls, in one query, carried by the user object for the request."""
+    rows = _memberships().rows(user_id=user.pk)
+    user._weimin_roles = frozenset(role for role, _ in rows if role is not None)
+    user._weimin_hall_ids = frozenset(hall for _, hall in rows if hall is not None)
+
+
 def roles_of(user) -> frozenset[str]:
     """The user's role groups, read once per request (the user object carries them)."""
     if not hasattr(user, "_weimin_roles"):
-        user._weimin_roles = frozenset(user.groups.values_list("name", flat=True))
+        _read_memberships(user)
     return user._weimin_roles
 
 
 def hall_ids_of(user) -> frozenset[int]:
     if not hasattr(user, "_weimin_hall_ids"):
-        profile = getattr(user, "staff_profile", None)
-        user._weimin_hall_ids = frozenset(profile.halls.values_list("pk", flat=True)) if profile else frozenset()
+        _read_memberships(user)
     return user._weimin_hall_ids
 
 

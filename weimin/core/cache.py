@@ -3,6 +3,10 @@
 Entries live for a setting's number of seconds (WEIMIN_REFERENCE_CACHE_SECONDS unless told otherwise);
 saving or deleting the underlying rows clears the cache in the process that did it at once (signals),
 so another process sees a change within that time.
+
+An entry that must be loaded again is loaded by one thread of the process; the others wanting it meanwhile
+wait for that load instead of repeating it (a hall's queue snapshot, read by every visitor's phone at once
+after each call).
 """
 
 import threading
@@ -20,17 +24,33 @@ class TimedCache:
         self.ttl_setting = ttl_setting
         self._values: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
+        self._loaders: dict[Hashable, threading.Lock] = {}
 
-    def get(self, load: Callable[[], Any], key: Hashable = None) -> Any:
+    def get(self, load: Callable[[], Any], key: Hashable = None, *, usable: Callable[[Any], bool] | None = None) -> Any:
+        """The entry for ``key``, loaded by ``load`` when missing, expired or not ``usable``."""
         ttl = getattr(settings, self.ttl_setting)
-        stored_at, value = self._values.get(key, (0.0, MISSING))
-        if value is not MISSING and time.monotonic() - stored_at < ttl:
+        value = self._fresh(key, ttl, usable)
+        if value is not MISSING:
             return value
-        value = load()
-        if ttl > 0:
-            with self._lock:
-                self._values[key] = (time.monotonic(), value)
+        with self._loader(key):
+            value = self._fresh(key, ttl, usable)  # loaded by another thread while this one waited
+            if value is not MISSING:
+                return value
+            value = load()
+            if ttl > 0:
+                with self._lock:
+                    self._values[key] = (time.monotonic(), value)
         return value
+
+    def _fresh(self, key: Hashable, ttl: float, usable) -> Any:
+        stored_at, value = self._values.get(key, (0.0, MISSING))
+        if value is MISSING or time.monotonic() - stored_at >= ttl or (usable is not None and not usable(value)):
+            return MISSING
+        return value
+
+    def _loader(self, key: Hashable) -> threading.Lock:
+        with self._lock:
+            return self._loaders.setdefault(key, threading.Lock())
 
     def discard(self, key: Hashable = None) -> None:
         with self._lock:

@@ -1,6 +1,6 @@
 """A change feed: numbered versions of keyed things (a hall), told to the clients waiting in this process.
 
-An action that changes a thing bumps its version in its own transaction and calls ``publish``:
+An action that changes a thing bumps its version in its own transaction through ``advance``:
 
 - on PostgreSQL, ``pg_notify`` in that transaction, so every app process hears it on commit and never
   before (a rolled-back change is never announced). ONE listener thread per process (``LISTEN`` on a
@@ -71,12 +71,24 @@ class ChangeFeed:
 
     # --- publishing (inside an action's transaction) ---
 
-    def publish(self, key: int, version: int, about: dict) -> None:
-        if connection.vendor == "postgresql":
-            payload = json.dumps({"key": key, "version": version, **about}, ensure_ascii=False)
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_notify(%s, %s)", [self.channel, payload])
+    def advance(self, key: int, bump_sql: str, params: list, about: dict) -> int:
+        """Run ``bump_sql`` — one statement that raises the key's version and ends ``RETURNING version`` —
+        and publish the new version with ``about``; on PostgreSQL the ``NOTIFY`` goes in the same
+        statement (one round trip on every change). Returns the new version."""
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # {"key": …, "version": <the new version>, …about}: the version is only known to the statement.
+                head = json.dumps({"key": key}, ensure_ascii=False)[:-1] + ', "version": '
+                tail = (", " + json.dumps(about, ensure_ascii=False)[1:]) if about else "}"
+                cursor.execute(
+                    f"WITH bumped AS ({bump_sql}) SELECT version, pg_notify(%s, %s || version::text || %s) FROM bumped",
+                    [*params, self.channel, head, tail],
+                )
+            else:
+                cursor.execute(bump_sql, params)
+            version = cursor.fetchone()[0]
         transaction.on_commit(lambda: self._heard(key, version, about))
+        return version
 
     def _heard(self, key: int, version: int, about: dict) -> None:
         with self._changed:

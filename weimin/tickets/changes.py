@@ -41,15 +41,11 @@ def bump(hall_id: int, about: dict) -> int:
     """The hall's next version, published with ``about`` (kind, number, window…) on commit. One atomic
     statement on both databases, at the end of the action: the row stays locked only until commit."""
     table = connection.ops.quote_name(HallVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (hall_id, version) VALUES (%s, 1) "
-            f"ON CONFLICT (hall_id) DO UPDATE SET version = {table}.version + 1 RETURNING version",
-            [hall_id],
-        )
-        version = cursor.fetchone()[0]
-    hall_changes.publish(hall_id, version, about)
-    return version
+    upsert = (
+        f"INSERT INTO {table} (hall_id, version) VALUES (%s, 1) "
+        f"ON CONFLICT (hall_id) DO UPDATE SET version = {table}.version + 1 RETURNING version"
+    )
+    return hall_changes.advance(hall_id, upsert, [hall_id], about)
 
 
 # --- conditional answers for what still polls ---

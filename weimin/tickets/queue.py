@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from weimin.core.cache import TimedCache
+from weimin.core.prepared import PreparedQuery
 from weimin.halls import reference
 from weimin.halls.models import Hall, Window
 from weimin.shifts.models import Duty
@@ -108,34 +110,50 @@ class QueueSnapshot:
 
     waiting: tuple[rules.Waiting, ...]
     staffed_windows: frozenset[int]
+    # Each competing group's call order, worked out once per snapshot (``places``): every phone of the
+    # hall asks its place in the same order.
+    _orders: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def places(self, group: Hashable, competes: Callable[[rules.Waiting], bool]) -> dict[int, int]:
+        """Ticket id → how many the windows will call before it, among the waiting tickets ``competes``
+        accepts (from a fresh start: a window's last calls may shift the lanes by a place)."""
+        found = self._orders.get(group)
+        if found is None:
+            order = rules.call_order([w for w in self.waiting if competes(w)], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+            found = self._orders[group] = {w.id: place for place, w in enumerate(order)}
+        return found
 
 
 _snapshots = TimedCache("WEIMIN_QUEUE_SNAPSHOT_SECONDS")
+
+_WAITING_ROWS = PreparedQuery(
+    lambda hall_id, business_date: Ticket.objects.filter(
+        hall_id=hall_id, business_date=business_date, status=Status.WAITING
+    ).values_list("id", "item_id", "target_window_id", "priority", "front", "queued_at"),
+    hall_id=Ticket._meta.get_field("hall"),
+    business_date=Ticket._meta.get_field("business_date"),
+)
+_STAFFED_WINDOWS = PreparedQuery(
+    lambda hall_id: Duty.objects.staffed_window_ids(hall_id), hall_id=Window._meta.get_field("hall")
+)
 
 
 def snapshot(hall_id: int, business_date: date) -> QueueSnapshot:
     """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
     and read again as soon as the hall's version moves (``changes``: a change pushed to the display is
-    never answered from the snapshot before it).
+    never answered from the snapshot before it) — by one thread of the process, the others waiting for it.
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
     """
-    key = (hall_id, business_date)
     version = hall_changes.version(hall_id) if settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS > 0 else 0
 
     def load() -> tuple[int, QueueSnapshot]:
-        rows = Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING).values_list(
-            "id", "item_id", "target_window_id", "priority", "front", "queued_at"
-        )
+        rows = _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)
         waiting = tuple(rules.Waiting(i, item, target, bool(p), front, at) for i, item, target, p, front, at in rows)
-        staffed = Duty.objects.staffed_window_ids(hall_id)
-        return version, QueueSnapshot(waiting, frozenset(staffed))
+        staffed = frozenset(w for (w,) in _STAFFED_WINDOWS.rows(hall_id=hall_id))
+        return version, QueueSnapshot(waiting, staffed)
 
-    seen, found = _snapshots.get(load, key=key)
-    if seen != version:
-        _snapshots.discard(key)
-        seen, found = _snapshots.get(load, key=key)
-    return found
+    return _snapshots.get(load, key=(hall_id, business_date), usable=lambda found: found[0] == version)[1]
 
 
 @dataclass(frozen=True)
@@ -174,17 +192,21 @@ def position(ticket: Ticket) -> Position:
     if ticket.status != Status.WAITING:
         return Position(0, 0)
     current = snapshot(ticket.hall_id, ticket.business_date)
-    mine = rules.Waiting(
-        ticket.pk, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
-    )
     if ticket.target_window_id:
-        competes = [w for w in current.waiting if w.target_window_id == ticket.target_window_id]
+        group = ("window", ticket.target_window_id)
+        competes = lambda w: w.target_window_id == ticket.target_window_id  # noqa: E731
     else:
         sharing = reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id)
-        competes = [w for w in current.waiting if w.item_id in sharing and w.target_window_id is None]
-    # The order a window calls them in from a fresh start (its last calls may shift the lanes by a place).
-    order = rules.call_order([*(w for w in competes if w.id != ticket.pk), mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
-    ahead = next(index for index, w in enumerate(order) if w.id == ticket.pk)
+        group = ("items", sharing)
+        competes = lambda w: w.item_id in sharing and w.target_window_id is None  # noqa: E731
+    ahead = current.places(group, competes).get(ticket.pk)
+    if ahead is None:  # issued or changed after the snapshot was read: placed among it
+        mine = rules.Waiting(
+            ticket.pk, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
+        )
+        others = [w for w in current.waiting if competes(w) and w.id != ticket.pk]
+        order = rules.call_order([*others, mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+        ahead = next(index for index, w in enumerate(order) if w.id == ticket.pk)
     item = reference.items_by_id()[ticket.item_id]
     windows = windows_serving(ticket.item_id, ticket.hall_id, current)
     return Position(ahead, rules.estimated_wait_minutes(ahead, item.handling_minutes, windows))

@@ -1,0 +1,104 @@
+"""Prepared querysets (预编译查询): a hot query compiled to SQL once per process, run again with new values.
+
+Django builds and compiles a queryset's SQL on every call; on the queue's hot path (a clerk's call, a
+visitor's status) that compilation cost more than the database's own work (issue 15, docs/benchmarks.md).
+A ``PreparedQuery`` builds its queryset once per database with marker values in place of its parameters,
+keeps the SQL, and on each call puts the values — prepared for the database by the field they are compared
+with, as the queryset would — where the markers were. Rows come back through the compiler's own converters
+(SQLite's datetimes, decimals); ``objects`` makes model instances of a query that selects one model's
+columns. Only for queries whose shape never changes with their values: ``__in`` lists, for one, do not
+qualify (their SQL grows with the list). Booleans cannot be told from other values: give them as ``shape``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import connections, models
+from django.db.models.expressions import Col
+
+_MARKER_BASE = -1_734_000_000  # within a 32-bit column: no real id is negative
+
+
+def _marker(field: models.Field, index: int):
+    """A value no real parameter has, of the field's kind."""
+    target = getattr(field, "target_field", field)
+    if isinstance(target, models.DateTimeField):
+        return datetime(1001, 1, 1, tzinfo=UTC) + timedelta(days=index)
+    if isinstance(target, models.DateField):
+        return date(1001, 1, 1) + timedelta(days=index)
+    if isinstance(target, (models.CharField, models.TextField)):
+        return f"\x1fweimin-marker-{index}\x1f"
+    if isinstance(target, (models.IntegerField, models.AutoField, models.BigIntegerField)):
+        return _MARKER_BASE - index
+    raise TypeError(f"no marker for {field!r}: prepare a query on integer, text or date fields only")
+
+
+class _Compiled:
+    def __init__(self, query: models.QuerySet, fields: dict[str, models.Field], markers: dict, alias: str):
+        connection = connections[alias]
+        self.compiler = query.query.get_compiler(using=alias)
+        self.sql, params = self.compiler.as_sql()
+        prepared = {name: field.get_db_prep_value(markers[name], connection) for name, field in fields.items()}
+        self.slots: list[tuple[str | None, object]] = []
+        for value in params:
+            name = next((n for n, p in prepared.items() if type(p) is type(value) and p == value), None)
+            self.slots.append((name, value))
+        unused = set(fields) - {name for name, _ in self.slots}
+        if unused:
+            raise ValueError(f"parameters {sorted(unused)} do not reach the SQL as plain values")
+        self.converters = self.compiler.get_converters([column for column, _, _ in self.compiler.select])
+        self.model = query.model
+        columns = [column for column, _, _ in self.compiler.select]
+        self.attnames = (
+            [column.target.attname for column in columns]
+            if all(isinstance(c, Col) and c.target.model is query.model for c in columns)
+            else None
+        )
+
+
+class PreparedQuery:
+    """``build(**markers, **shape)`` returns the queryset; ``fields`` maps each parameter to the model
+    field its value is compared with. ``shape`` values (booleans, limits) are part of the SQL itself:
+    each combination is compiled once."""
+
+    def __init__(self, build: Callable[..., models.QuerySet], **fields: models.Field):
+        self.build, self.fields = build, fields
+        self._compiled: dict[tuple, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, using: str, shape: dict) -> _Compiled:
+        key = (using, *sorted(shape.items()))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            markers = {name: _marker(field, n) for n, (name, field) in enumerate(self.fields.items())}
+            compiled = _Compiled(self.build(**markers, **shape), self.fields, markers, using)
+            with self._lock:
+                self._compiled[key] = compiled
+        return compiled
+
+    def rows(self, *, using: str = "default", shape: dict | None = None, **values) -> list[tuple]:
+        """The query's rows (``values_list`` tuples) for ``values``."""
+        compiled = self._get(using, shape or {})
+        connection = connections[using]
+        fields = self.fields
+        params = [
+            value if name is None else fields[name].get_db_prep_value(values[name], connection)
+            for name, value in compiled.slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            found = cursor.fetchall()
+        if compiled.converters:
+            found = [tuple(row) for row in compiled.compiler.apply_converters(found, compiled.converters)]
+        return found
+
+    def objects(self, *, using: str = "default", shape: dict | None = None, **values) -> list[models.Model]:
+        """Model instances, for a query that selects its model's own columns (no ``select_related``)."""
+        compiled = self._get(using, shape or {})
+        if compiled.attnames is None:
+            raise TypeError("objects() needs a query of one model's own columns")
+        rows = self.rows(using=using, shape=shape, **values)
+        return [compiled.model.from_db(using, compiled.attnames, row) for row in rows]
