@@ -21,6 +21,7 @@ from weimin.accounts.permissions import Action, authorize, may
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.inputs import phone_number, resident_id
+from weimin.core.prepared import PreparedQuery
 from weimin.halls import reference
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
@@ -222,6 +223,23 @@ def _at_my_window(user, ticket: Ticket) -> Ticket:
     return ticket
 
 
+def _next_for_window(hall_id, window_id, business_date, prefer_priority: bool):
+    """One query: transferred tickets first, then the preferred lane, each in queue order; locked."""
+    preferred_lane = Case(
+        When(priority="", then=Value(0 if prefer_priority else 1)), default=Value(1 if prefer_priority else 0)
+    )
+    candidates = queue.waiting_for(hall_id, window_id, business_date)
+    return skip_locked(candidates.order_by("-front", preferred_lane.desc(), "queued_at", "id"))[:1]
+
+
+_NEXT_FOR_WINDOW = PreparedQuery(
+    _next_for_window,
+    hall_id=Ticket._meta.get_field("hall"),
+    window_id=Ticket._meta.get_field("window"),
+    business_date=Ticket._meta.get_field("business_date"),
+)
+
+
 @transaction.atomic
 def call_next(user, window: Window, now: datetime) -> Ticket | None:
     """叫号: the next ticket for this window, exactly once however many windows call at once.
@@ -239,20 +257,19 @@ def call_next(user, window: Window, now: datetime) -> Ticket | None:
             % {"n": window.number, "number": current.number},
             field="window",
         )
-    business_date = window.hall.local_date(now)
-    candidates = queue.waiting_for_window(window, business_date)
     prefer_priority = rules.take_priority_next(
         queue.recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW), settings.WEIMIN_MAX_PRIORITY_IN_ROW
     )
-    # One query: transferred tickets first, then the preferred lane, each in queue order.
-    preferred_lane = Case(
-        When(priority="", then=Value(0 if prefer_priority else 1)), default=Value(1 if prefer_priority else 0)
+    found = _NEXT_FOR_WINDOW.objects(
+        hall_id=window.hall_id,
+        window_id=window.pk,
+        business_date=window.hall.local_date(now),
+        shape={"prefer_priority": prefer_priority},
     )
-    ticket = skip_locked(
-        candidates.select_related("hall", "item").order_by("-front", preferred_lane.desc(), "queued_at", "id")
-    ).first()
-    if ticket is None:
+    if not found:
         return None
+    ticket = found[0]
+    ticket.hall, ticket.item = window.hall, reference.items_by_id()[ticket.item_id]
     ticket.window, ticket.called_by, ticket.called_at = window, user, now
     ticket.recalls, ticket.front, ticket.target_window = 0, False, None
     _record(ticket, Event.CALLED, now, actor=user, window=window)

@@ -30,8 +30,14 @@ def waiting(hall: Hall, business_date: date) -> QuerySet[Ticket]:
 
 def waiting_for_window(window: Window, business_date: date) -> QuerySet[Ticket]:
     """Tickets this window may call: its items' tickets, and tickets transferred to it by name."""
-    return waiting(window.hall, business_date).filter(
-        Q(target_window=window) | Q(target_window__isnull=True, item__in=window.items.all())
+    return waiting_for(window.hall_id, window.pk, business_date)
+
+
+def waiting_for(hall_id: int, window_id: int, business_date: date) -> QuerySet[Ticket]:
+    """``waiting_for_window`` by ids (a prepared query's parameters)."""
+    items = Window.items.through.objects.filter(window_id=window_id).values("serviceitem_id")
+    return Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING).filter(
+        Q(target_window_id=window_id) | Q(target_window__isnull=True, item__in=items)
     )
 
 
@@ -100,8 +106,15 @@ def sent_to(window: Window) -> list[Ticket]:
     return list(Ticket.objects.filter(target_window=window, status=Status.WAITING).select_related("item"))
 
 
+_AT_WINDOW = PreparedQuery(
+    lambda window_id: Ticket.objects.filter(window_id=window_id, status__in=AT_WINDOW_STATUSES).order_by("pk")[:1],
+    window_id=Ticket._meta.get_field("window"),
+)
+
+
 def ticket_at_window(window: Window) -> Ticket | None:
-    return Ticket.objects.filter(window=window, status__in=AT_WINDOW_STATUSES).first()
+    found = _AT_WINDOW.objects(window_id=window.pk)
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -260,14 +273,19 @@ def recent_calls(hall: Hall, business_date: date, after_id: int = 0, limit: int 
     return [Call(i, number, numbers.get(w), kind == Event.RECALLED, at) for i, number, w, kind, at in reversed(rows)]
 
 
+_RECENT_PRIORITIES = PreparedQuery(
+    lambda window_id, limit: (
+        TicketEvent.objects.filter(window_id=window_id, kind=Event.CALLED)
+        .order_by("-at", "-id")
+        .values_list("ticket__priority")[:limit]
+    ),
+    window_id=TicketEvent._meta.get_field("window"),
+)
+
+
 def recent_priority_calls(window: Window, limit: int) -> list[bool]:
     """Whether each of the window's last calls (newest first) was a priority ticket."""
-    priorities = (
-        TicketEvent.objects.filter(window=window, kind=Event.CALLED)
-        .order_by("-at", "-id")
-        .values_list("ticket__priority", flat=True)[:limit]
-    )
-    return [bool(p) for p in priorities]
+    return [bool(p) for (p,) in _RECENT_PRIORITIES.rows(window_id=window.pk, shape={"limit": limit})]
 
 
 # Events that bring a visit to a window's counter or take it away, in the order they happened there.

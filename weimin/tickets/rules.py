@@ -6,8 +6,8 @@ import enum
 import math
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 
 class Status(enum.StrEnum):
@@ -75,9 +75,8 @@ def replay(events: Iterable[Event]) -> Status | None:
     return status
 
 
-@dataclass(frozen=True)
-class Waiting:
-    """A waiting ticket as the queue order sees it."""
+class Waiting(NamedTuple):
+    """A waiting ticket as the queue order sees it (a tuple: a hall's snapshot builds hundreds at a time)."""
 
     id: int
     item_id: int
