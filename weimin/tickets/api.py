@@ -42,8 +42,8 @@ def ticket_or_404(ticket_id: int) -> Ticket:
     return ticket
 
 
-def ticket_out(ticket: Ticket) -> dict:
-    where = queue.position(ticket)
+def ticket_out(ticket: Ticket, *, just_issued: bool = False) -> dict:
+    where = queue.position(ticket, just_issued=just_issued)
     # Hall, item and window come from the per-process reference cache: no joins on the hot path.
     return {
         "id": ticket.pk,
@@ -62,7 +62,7 @@ def ticket_out(ticket: Ticket) -> dict:
 
 def issued_out(issued: actions.IssuedTicket) -> dict:
     """A ticket just issued, with the visitor's token and page (shown once)."""
-    return {**ticket_out(issued.ticket), "token": issued.token, "url": f"/t/{issued.token}/"}
+    return {**ticket_out(issued.ticket, just_issued=True), "token": issued.token, "url": f"/t/{issued.token}/"}
 
 
 def visitor_or_staff(request, ticket_or_appointment, hall, token: str | None, action: Action = Action.TICKET_READ):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -69,11 +69,23 @@ def served_today(user, hall: Hall, business_date: date) -> int:
     return TicketEvent.objects.filter(hall=hall, business_date=business_date, kind=Event.COMPLETED, actor=user).count()
 
 
+_SENT_TO_WINDOWS = PreparedQuery(
+    lambda hall_id, business_date: (
+        Ticket.objects.filter(
+            hall_id=hall_id, business_date=business_date, status=Status.WAITING, target_window__isnull=False
+        )
+        .order_by("queued_at", "id")
+        .values_list("number", "target_window__number")
+    ),
+    hall_id=Ticket._meta.get_field("hall"),
+    business_date=Ticket._meta.get_field("business_date"),
+)
+
+
 def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int]]:
     """Waiting tickets sent to a window by name (a handover, a transfer, the fast lane), with the
     window's number: the display tells these visitors where to go."""
-    rows = waiting(hall, business_date).filter(target_window__isnull=False).order_by("queued_at", "id")
-    return list(rows.values_list("number", "target_window__number"))
+    return _SENT_TO_WINDOWS.rows(hall_id=hall.pk, business_date=business_date)
 
 
 def ticket_by_token(token: str) -> Ticket:
@@ -140,9 +152,11 @@ class QueueSnapshot:
 _snapshots = TimedCache("WEIMIN_QUEUE_SNAPSHOT_SECONDS")
 
 _WAITING_ROWS = PreparedQuery(
-    lambda hall_id, business_date: Ticket.objects.filter(
-        hall_id=hall_id, business_date=business_date, status=Status.WAITING
-    ).values_list("id", "item_id", "target_window_id", "priority", "front", "queued_at"),
+    lambda hall_id, business_date: (
+        Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING)
+        .annotate(in_priority_lane=ExpressionWrapper(~Q(priority=""), output_field=BooleanField()))
+        .values_list("id", "item_id", "target_window_id", "in_priority_lane", "front", "queued_at")
+    ),
     hall_id=Ticket._meta.get_field("hall"),
     business_date=Ticket._meta.get_field("business_date"),
 )
@@ -151,22 +165,24 @@ _STAFFED_WINDOWS = PreparedQuery(
 )
 
 
-def snapshot(hall_id: int, business_date: date) -> QueueSnapshot:
+def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> QueueSnapshot:
     """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
     and read again as soon as the hall's version moves (``changes``: a change pushed to the display is
     never answered from the snapshot before it) — by one thread of the process, the others waiting for it.
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
+    Not ``current``: the one the process holds, whatever the version since (a ticket just issued is
+    placed among it, at the back of its lane: its issue need not wait for the hall's every ticket read again).
     """
     version = hall_changes.version(hall_id) if settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS > 0 else 0
 
     def load() -> tuple[int, QueueSnapshot]:
-        rows = _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)
-        waiting = tuple(rules.Waiting(i, item, target, bool(p), front, at) for i, item, target, p, front, at in rows)
+        waiting = tuple(map(rules.Waiting._make, _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)))
         staffed = frozenset(w for (w,) in _STAFFED_WINDOWS.rows(hall_id=hall_id))
         return version, QueueSnapshot(waiting, staffed)
 
-    return _snapshots.get(load, key=(hall_id, business_date), usable=lambda found: found[0] == version)[1]
+    usable = (lambda found: found[0] == version) if current else None
+    return _snapshots.get(load, key=(hall_id, business_date), usable=usable)[1]
 
 
 @dataclass(frozen=True)
@@ -200,11 +216,11 @@ class Position:
     estimated_wait_minutes: int
 
 
-def position(ticket: Ticket) -> Position:
+def position(ticket: Ticket, *, just_issued: bool = False) -> Position:
     """People who will be called before this ticket by the windows serving its item (an estimate)."""
     if ticket.status != Status.WAITING:
         return Position(0, 0)
-    current = snapshot(ticket.hall_id, ticket.business_date)
+    current = snapshot(ticket.hall_id, ticket.business_date, current=not just_issued)
     if ticket.target_window_id:
         group = ("window", ticket.target_window_id)
         competes = lambda w: w.target_window_id == ticket.target_window_id  # noqa: E731
@@ -260,15 +276,23 @@ class Call:
     at: datetime
 
 
-def recent_calls(hall: Hall, business_date: date, after_id: int = 0, limit: int = 8) -> list[Call]:
-    """Calls and recalls for the hall display after event ``after_id``, oldest first (one indexed query)."""
-    rows = (
+_RECENT_CALLS = PreparedQuery(
+    lambda hall_id, business_date, after_id, limit: (
         TicketEvent.objects.filter(
-            hall=hall, business_date=business_date, kind__in=[Event.CALLED, Event.RECALLED], id__gt=after_id
+            hall_id=hall_id, business_date=business_date, kind__in=[Event.CALLED, Event.RECALLED], id__gt=after_id
         )
         .order_by("-id")
         .values_list("id", "ticket__number", "window_id", "kind", "at")[:limit]
-    )
+    ),
+    hall_id=TicketEvent._meta.get_field("hall"),
+    business_date=TicketEvent._meta.get_field("business_date"),
+    after_id=TicketEvent._meta.pk,
+)
+
+
+def recent_calls(hall: Hall, business_date: date, after_id: int = 0, limit: int = 8) -> list[Call]:
+    """Calls and recalls for the hall display after event ``after_id``, oldest first (one indexed query)."""
+    rows = _RECENT_CALLS.rows(hall_id=hall.pk, business_date=business_date, after_id=after_id, shape={"limit": limit})
     numbers = reference.window_numbers()
     return [Call(i, number, numbers.get(w), kind == Event.RECALLED, at) for i, number, w, kind, at in reversed(rows)]
 
