@@ -8,6 +8,7 @@ from weimin.accounts.permissions import Action, may
 from weimin.core import clock
 from weimin.core.errors import InvalidInput, NotPermitted
 from weimin.core.limits import client_address
+from weimin.core.prepared import PreparedQuery
 from weimin.core.text import Day, Id, Text
 from weimin.core.visitors import visitor_token
 from weimin.halls import reference
@@ -35,11 +36,14 @@ router = Router(tags=["queue"])
 staff = BearerToken()
 
 
+_TICKET = PreparedQuery(lambda ticket_id: Ticket.objects.filter(pk=ticket_id), ticket_id=Ticket._meta.pk)
+
+
 def ticket_or_404(ticket_id: int) -> Ticket:
-    ticket = Ticket.objects.filter(pk=ticket_id).order_by().first()
-    if ticket is None:
+    found = _TICKET.objects(ticket_id=ticket_id)
+    if not found:
         raise Http404(_("No ticket with id %(id)s.") % {"id": ticket_id})
-    return ticket
+    return found[0]
 
 
 def ticket_out(ticket: Ticket, *, just_issued: bool = False) -> dict:

@@ -4,7 +4,6 @@ Views stay thin: they read with ``queue`` and change with ``actions``, turning D
 form errors and messages.
 """
 
-from dataclasses import asdict
 from datetime import date, datetime
 
 from django.conf import settings
@@ -205,7 +204,14 @@ def display_feed(request, code):
             "now": timezone.localtime(now, calendar.hall.tz).isoformat(),
             "open": calendar.is_open(now),
             "calls": [
-                {**asdict(call), "at": timezone.localtime(call.at, hall.tz).strftime("%H:%M:%S")} for call in calls
+                {
+                    "id": call.id,
+                    "number": call.number,
+                    "window": call.window,
+                    "recall": call.recall,
+                    "at": timezone.localtime(call.at, hall.tz).strftime("%H:%M:%S"),
+                }
+                for call in calls
             ],
             "waiting": queue.waiting_by_category(hall, today),
             "sent": [{"number": number, "window": window} for number, window in queue.sent_to_windows(hall, today)],

@@ -1,0 +1,78 @@
+"""Prepared querysets answer exactly what the queryset would, on both databases, compiling once."""
+
+from datetime import date, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models.sql.compiler import SQLCompiler
+
+from weimin.core import clock
+from weimin.core.prepared import PreparedQuery
+from weimin.tickets import actions
+from weimin.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def waiting(hall_id, business_date, limit):
+    return (
+        Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status="waiting")
+        .annotate(lane=ExpressionWrapper(~Q(priority=""), output_field=BooleanField()))
+        .order_by("id")
+        .values_list("id", "number", "lane", "queued_at")[:limit]
+    )
+
+
+WAITING = PreparedQuery(
+    waiting, hall_id=Ticket._meta.get_field("hall"), business_date=Ticket._meta.get_field("business_date")
+)
+BY_NUMBER = PreparedQuery(lambda number: Ticket.objects.filter(number=number), number=Ticket._meta.get_field("number"))
+
+
+@pytest.fixture
+def tickets(hall, item, window, freeze):
+    freeze("2017-12-08 10:00")
+    issued = [actions.issue_ticket(hall, item, clock.now(), priority=p).ticket for p in ("", "elderly", "")]
+    return issued
+
+
+def test_rows_are_the_querysets_rows_with_new_values_each_time(tickets, hall):
+    day = tickets[0].business_date
+    for limit in (1, 3):
+        expected = list(waiting(hall.pk, day, limit))
+        assert WAITING.rows(hall_id=hall.pk, business_date=day, shape={"limit": limit}) == expected
+    # Converted as the queryset converts them: booleans and aware datetimes on SQLite too.
+    _, number, lane, queued_at = WAITING.rows(hall_id=hall.pk, business_date=day, shape={"limit": 3})[1]
+    assert (number, lane) == (tickets[1].number, True) and queued_at == tickets[1].queued_at
+    assert isinstance(queued_at, datetime) and queued_at.tzinfo is not None
+    assert WAITING.rows(hall_id=hall.pk, business_date=day + timedelta(days=1), shape={"limit": 3}) == []
+    assert WAITING.rows(hall_id=hall.pk + 1000, business_date=day, shape={"limit": 3}) == []
+
+
+def test_objects_are_model_instances_as_the_database_has_them(tickets):
+    (found,) = BY_NUMBER.objects(number=tickets[2].number)
+    assert isinstance(found, Ticket) and found.pk == tickets[2].pk and not found._state.adding
+    assert found.queued_at == tickets[2].queued_at and found.business_date == tickets[2].business_date
+    assert BY_NUMBER.objects(number="Z999") == []
+
+
+def test_the_sql_is_compiled_once_per_shape(tickets, hall):
+    query = PreparedQuery(
+        waiting, hall_id=Ticket._meta.get_field("hall"), business_date=Ticket._meta.get_field("business_date")
+    )
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        for _ in range(3):
+            query.rows(hall_id=hall.pk, business_date=date(2017, 12, 8), shape={"limit": 2})
+        assert compiled.call_count == 1
+        query.rows(hall_id=hall.pk, business_date=date(2017, 12, 8), shape={"limit": 5})
+        assert compiled.call_count == 2
+
+
+def test_a_parameter_that_does_not_reach_the_sql_as_it_is_given_is_refused(db):
+    # startswith sends "A0%": the value cannot simply be put in the marker's place.
+    broken = PreparedQuery(
+        lambda number: Ticket.objects.filter(number__startswith=number), number=Ticket._meta.get_field("number")
+    )
+    with pytest.raises(ValueError, match="number"):
+        broken.rows(number="A0")
