@@ -5,8 +5,10 @@ Then the same behind the shipped load balancer (deploy/haproxy.cfg, docs/scaling
 spread over both instances, unbuffered, and every one hears a call made through the balancer."""
 
 import csv
+import grp
 import json
 import os
+import pwd
 import queue
 import shutil
 import socket
@@ -153,6 +155,20 @@ def test_calls_through_either_instance_reach_the_streams_of_both(hall, item, win
 
 # --- behind the load balancer ---
 
+TICKETS_PER_ADDRESS = settings.WEIMIN_TICKETS_PER_ADDRESS_PER_HOUR
+
+
+def take_ticket(port: int, hall, item, forged: str) -> int:
+    """The status of an anonymous visitor's ``POST /api/halls/<code>/tickets`` claiming to be ``forged``."""
+    headers = {"Content-Type": "application/json", "X-Forwarded-For": forged}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/halls/{hall.code}/tickets", method="POST",
+                                     data=json.dumps({"item": item.code}).encode(), headers=headers)  # fmt: skip
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
 
 def admin(socket_path: Path, command: str) -> str:
     """HAProxy's answer to ``command`` on its admin socket."""
@@ -171,14 +187,17 @@ def servers(socket_path: Path) -> dict[str, dict]:
 @contextmanager
 def load_balancer(app_ports: list[int], tmp_path) -> Iterator[tuple[int, Path, list[str]]]:
     """HAProxy with the shipped deploy/haproxy.cfg, its ``${…}`` filled in from the environment as an
-    operator does: its port, its admin socket, and the lines of its access log once it has stopped."""
+    operator does (running as whoever runs the test): its port, its admin socket, and the lines of its
+    access log once it has stopped."""
     binary = shutil.which("haproxy", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/usr/local/sbin")
     if binary is None:
         pytest.skip("HAProxy is not installed (apt-get install haproxy; .ci/run installs it)")
     port, socket_path, log = free_port(), tmp_path / "lb.sock", []
     env = {**os.environ, "WEIMIN_LB_BIND": f"127.0.0.1:{port}", "WEIMIN_APP_1": f"127.0.0.1:{app_ports[0]}",
            "WEIMIN_APP_2": f"127.0.0.1:{app_ports[1]}", "WEIMIN_HOST": "127.0.0.1",
-           "WEIMIN_LB_SOCKET": str(socket_path), "WEIMIN_LB_LOG": "stdout"}  # fmt: skip
+           "WEIMIN_LB_SOCKET": str(socket_path), "WEIMIN_LB_LOG": "stdout",
+           "WEIMIN_LB_USER": pwd.getpwuid(os.getuid()).pw_name,
+           "WEIMIN_LB_GROUP": grp.getgrgid(os.getgid()).gr_name}  # fmt: skip
     balancer = subprocess.Popen([binary, "-db", "-f", str(HAPROXY_CONFIG)], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
@@ -218,6 +237,11 @@ def test_behind_the_load_balancer_every_tv_hears_a_call_from_either_instance(
         called = call_at_once({number: (lb_port, *clerks[number]) for number in (5, 6)})
         assert sorted(called) == sorted(issued[1:]) and first["number"] == issued[0]
         assert all(calls_told(tv, 2) == called for tv in tvs)
+
+        # The client's address is the one the balancer saw, whatever X-Forwarded-For the client forges: the
+        # per-address limit on numbers holds (WEIMIN_TRUSTED_PROXIES=1, docs/security.md).
+        answers = [take_ticket(lb_port, hall, item, forged=f"10.0.0.{n}") for n in range(TICKETS_PER_ADDRESS + 1)]
+        assert answers == [201] * TICKETS_PER_ADDRESS + [429]
 
         # The balancer's access log never keeps a citizen's secret link (docs/security.md).
         with pytest.raises(urllib.error.HTTPError):
