@@ -113,6 +113,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Prepared queries (core/prepared.py) are prepared on the server once run this many times on a
+    # connection; "off" behind a pooler that cannot keep prepared statements (PgBouncer before 1.21 in
+    # transaction mode). Django's other queries are never prepared.
+    _threshold = os.environ.get("WEIMIN_PG_PREPARE_THRESHOLD", "2")
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": None if _threshold == "off" else int(_threshold)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,6 +8,9 @@ with, as the queryset would — where the markers were. Rows come back through t
 (SQLite's datetimes, decimals); ``objects`` makes model instances of a query that selects one model's
 columns. Only for queries whose shape never changes with their values: ``__in`` lists, for one, do not
 qualify (their SQL grows with the list). Booleans cannot be told from other values: give them as ``shape``.
+
+On PostgreSQL the statement is also prepared on the server (``WEIMIN_PG_PREPARE_THRESHOLD``): the database
+plans it once per connection instead of on every call, planning having cost more than running these queries.
 """
 
 from __future__ import annotations
@@ -59,6 +62,20 @@ class _Compiled:
         )
 
 
+def _cursor(connection):
+    """Django's cursor (its query log, wrappers and errors); on PostgreSQL one that binds parameters on
+    the server, so that psycopg prepares the statement once it has run ``prepare_threshold`` times on the
+    connection (settings: Django's other queries keep client-side binding, never prepared)."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
+
+
 class PreparedQuery:
     """``build(**markers, **shape)`` returns the queryset; ``fields`` maps each parameter to the model
     field its value is compared with. ``shape`` values (booleans, limits) are part of the SQL itself:
@@ -88,7 +105,7 @@ class PreparedQuery:
             value if name is None else fields[name].get_db_prep_value(values[name], connection)
             for name, value in compiled.slots
         ]
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             found = cursor.fetchall()
         if compiled.converters:

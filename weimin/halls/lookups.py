@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from weimin.core.prepared import PreparedQuery
 from weimin.halls import reference
 from weimin.halls.models import Hall, ServiceItem, Window
 
@@ -14,11 +15,17 @@ def hall_or_404(code: str) -> Hall:
     return hall
 
 
+_WINDOW = PreparedQuery(lambda window_id: Window.objects.filter(pk=window_id), window_id=Window._meta.pk)
+
+
 def window_or_404(window_id: int) -> Window:
-    window = Window.objects.select_related("hall").filter(pk=window_id).first()
-    if window is None:
+    """The window, with its hall as every page of the process knows it (``reference``): asked on every call."""
+    found = _WINDOW.objects(window_id=window_id)
+    hall = reference.halls_by_id().get(found[0].hall_id) if found else None
+    if hall is None:
         raise Http404(_("No window with id %(id)s.") % {"id": window_id})
-    return window
+    found[0].hall = hall
+    return found[0]
 
 
 def item_or_404(code: str) -> ServiceItem:
