@@ -28,8 +28,20 @@ def halls_by_id() -> dict[int, Hall]:
     return {hall.pk: hall for hall in halls_by_code().values()}
 
 
+def _all_windows() -> tuple[dict[int, Window], dict[int, int]]:
+    def load():
+        windows = {w.pk: w for w in Window.objects.all()}
+        return windows, {pk: w.number for pk, w in windows.items()}
+
+    return _windows.get(load)
+
+
+def windows_by_id() -> dict[int, Window]:
+    return _all_windows()[0]
+
+
 def window_numbers() -> dict[int, int]:
-    return _windows.get(lambda: dict(Window.objects.values_list("id", "number")))
+    return _all_windows()[1]
 
 
 def items_by_code() -> dict[str, ServiceItem]:

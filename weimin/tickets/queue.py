@@ -88,11 +88,33 @@ def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int]]:
     return _SENT_TO_WINDOWS.rows(hall_id=hall.pk, business_date=business_date)
 
 
+_BY_TOKEN = PreparedQuery(
+    lambda token_hash: Ticket.objects.filter(token_hash=token_hash).order_by("pk")[:1],
+    token_hash=Ticket._meta.get_field("token_hash"),
+)
+
+
 def ticket_by_token(token: str) -> Ticket:
-    """The visitor's ticket from the secret in their link; 404 otherwise."""
-    ticket = Ticket.objects.select_related("hall", "item", "window").filter(token_hash=secret_hash(token)).first()
-    if ticket is None:
+    """The visitor's ticket from the secret in their link; 404 otherwise. Asked by every phone following
+    its ticket: one prepared query, its hall, item and windows from the per-process reference data."""
+    found = _BY_TOKEN.objects(token_hash=secret_hash(token))
+    if not found:
         raise Http404(_("No such ticket."))
+    return with_reference(found[0])
+
+
+def with_reference(ticket: Ticket) -> Ticket:
+    """The ticket with its hall, item and windows as the process's reference data holds them (shared
+    instances: read only); one the data does not know yet is read when asked for, as usual."""
+    known = (
+        ("hall", reference.halls_by_id(), ticket.hall_id),
+        ("item", reference.items_by_id(), ticket.item_id),
+        ("window", reference.windows_by_id(), ticket.window_id),
+        ("target_window", reference.windows_by_id(), ticket.target_window_id),
+    )
+    for name, instances, pk in known:
+        if pk is not None and (instance := instances.get(pk)) is not None:
+            setattr(ticket, name, instance)
     return ticket
 
 
