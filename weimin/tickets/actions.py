@@ -203,8 +203,17 @@ def _holding(user, window: Window) -> None:
         raise Refused(_("Sign in to window %(n)s first.") % {"n": window.number}, field="window")
 
 
+_LOCKED = PreparedQuery(
+    lambda ticket_id: Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket_id), ticket_id=Ticket._meta.pk
+)
+
+
 def _locked(ticket: Ticket) -> Ticket:
-    return Ticket.objects.select_for_update(of=("self",)).select_related("hall", "item", "window").get(pk=ticket.pk)
+    """The ticket as it is now, locked until commit, with its hall, item and windows (reference data)."""
+    found = _LOCKED.objects(ticket_id=ticket.pk)
+    if not found:
+        raise Ticket.DoesNotExist(f"ticket {ticket.pk}")
+    return queue.with_reference(found[0])
 
 
 def _at_my_window(user, ticket: Ticket) -> Ticket:
