@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from weimin.accounts.choices import DeviceKind
 from weimin.accounts.models import Device, hash_token
 from weimin.core import clock
+from weimin.core.prepared import PreparedQuery
 
 COOKIE = "weimin_device"
 COOKIE_MAX_AGE = 10 * 365 * 24 * 3600  # a kiosk stays enrolled until revoked
@@ -26,19 +27,28 @@ def cookie_secrets(request: HttpRequest) -> list[str]:
     return [part for part in raw.split(".") if part][:MAX_SECRETS]
 
 
+_DEVICE = PreparedQuery(
+    lambda hall_id, secret_hash: Device.objects.filter(
+        hall_id=hall_id, secret_hash=secret_hash, revoked=False, enrolled_at__isnull=False
+    ),
+    hall_id=Device._meta.get_field("hall"),
+    secret_hash=Device._meta.get_field("secret_hash"),
+)
+
+
 def recognised(request: HttpRequest, hall, kind: str | None = None, window=None) -> Device | None:
-    """The enrolled, unrevoked device of ``hall`` this request comes from (of ``kind``, for ``window``), or None."""
+    """The enrolled, unrevoked device of ``hall`` this request comes from (of ``kind``, for ``window``), or None.
+    Every number a kiosk issues asks: a prepared query per secret the cookie holds (one, mostly)."""
     secrets = cookie_secrets(request)
     if not secrets or hall is None:
         return None
-    found = Device.objects.filter(
-        hall=hall, secret_hash__in=[hash_token(s) for s in secrets], revoked=False, enrolled_at__isnull=False
-    )
-    if kind is not None:
-        found = found.filter(kind=kind)
-    if window is not None:
-        found = found.filter(window=window)
-    device = found.order_by("pk").first()
+    found = [
+        device
+        for secret in secrets
+        for device in _DEVICE.objects(hall_id=hall.pk, secret_hash=hash_token(secret))
+        if (kind is None or device.kind == kind) and (window is None or device.window_id == window.pk)
+    ]
+    device = min(found, key=lambda d: d.pk, default=None)
     if device is not None:
         now = clock.now()
         if device.last_seen_at is None or now - device.last_seen_at > SEEN_PRECISION:
