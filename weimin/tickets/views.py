@@ -192,6 +192,8 @@ def display_feed(request, code):
     try:
         after = int(request.GET.get("after", "0"))
     except ValueError:
+        after = -1
+    if not 0 <= after < 2**63:
         return JsonResponse({"detail": "after: must be an event id", "errors": [{"field": "after"}]}, status=422)
     tag = changes.etag(hall.pk, "display", after, f"{now:%Y-%m-%dT%H:%M}")
     if unchanged := changes.not_modified(request, tag):
