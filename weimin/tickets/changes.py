@@ -145,9 +145,19 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
+        _let_go_of_the_database()
         current = hall_changes.wait(hall_id, after, min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
         if hall_changes.epoch != epoch:
             return
+
+
+def _let_go_of_the_database() -> None:
+    """A stream waits minutes on the feed, which needs no query while the process listens: its thread
+    must not keep a database connection meanwhile (every thread keeps its own for CONN_MAX_AGE, and a
+    process's stream threads would hold PostgreSQL's connections by the hundred). A read it needs later
+    opens one again, closed again here."""
+    if connection.connection is not None and not connection.in_atomic_block:
+        connection.close()
 
 
 def stream(request, hall_id: int) -> HttpResponse:

@@ -132,6 +132,17 @@ def test_a_new_client_is_told_the_version_and_a_stream_ends_in_time(client, hall
     assert "event: beat\ndata: {}\n\n" in body  # the line is alive
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_stream_waits_without_holding_a_database_connection(client, hall, settings, monkeypatch):
+    # Every thread keeps its own connection: hundreds of streams would hold PostgreSQL's every connection.
+    settings.WEIMIN_PUSH_STREAM_SECONDS = 0.3
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.1
+    held, wait = [], hall_changes.wait
+    monkeypatch.setattr(hall_changes, "wait", lambda *args: held.append(connection.connection) or wait(*args))
+    b"".join(client.get(reverse("tickets:hall-events", args=[hall.code])).streaming_content)
+    assert held and held == [None] * len(held)
+
+
 def test_phones_give_way_to_the_halls_screens_when_streams_run_short(client, hall, settings):
     settings.WEIMIN_PUSH_STREAMS_PER_PROCESS = 2
     url = reverse("tickets:hall-events", args=[hall.code])
