@@ -51,22 +51,47 @@ def bump(hall_id: int, about: dict) -> int:
 # --- conditional answers for what still polls ---
 
 
+def _digest(parts) -> str:
+    return hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()
+
+
 def etag(hall_id: int, *parts) -> str:
     """A weak validator for a page part that depends only on the hall's version and ``parts`` (the
     request's own inputs, the minute shown...). Secret parts are hashed: the ETag is never a secret."""
-    tail = hashlib.sha256(json.dumps([str(p) for p in parts]).encode()).hexdigest()[:16]
-    return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{tail}"'
+    return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest(parts)[:16]}"'
 
 
-_TAG = re.compile(r'W/"h(\d{1,18})\.v\d+\.[0-9a-f]{16}"')
+def shown_etag(hall_id: int, secret: str, shown) -> str:
+    """A validator for what one visitor's page shows (``shown``: its status, place, window…) as of the
+    hall's version: its tail names the visitor's ``secret`` (hashed) and the ``shown`` (hashed)."""
+    return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest([secret])[:8]}{_digest([secret, *shown])[:8]}"'
 
 
-def hall_in_tag(request) -> int | None:
-    """The hall named in the client's ``If-None-Match`` (pages whose hall needs a query to find); only
-    a hall that exists (the per-process reference data): a made-up tag costs nothing and holds nothing."""
+_TAG = re.compile(r'W/"h(\d{1,18})\.v(\d{1,18})\.([0-9a-f]{16})"')
+
+
+def held_tag(request) -> tuple[int, int, str] | None:
+    """The hall, version and tail of the tag in the client's ``If-None-Match``; only of a hall that
+    exists (the per-process reference data): a made-up tag costs nothing and holds nothing."""
     found = _TAG.search(request.headers.get("If-None-Match", "")[:200])
-    hall_id = int(found.group(1)) if found else None
-    return hall_id if hall_id in reference.halls_by_id() else None
+    if found is None or int(found.group(1)) not in reference.halls_by_id():
+        return None
+    return int(found.group(1)), int(found.group(2)), found.group(3)
+
+
+def shown_unchanged(request, secret: str, shown=None) -> HttpResponse | None:
+    """304 when the visitor's page holds what it would be shown now: without a query while the hall's
+    version has not moved (every change to a ticket moves it); once it has, when ``shown`` — read again
+    by the caller — is what the page holds."""
+    held = held_tag(request)
+    if held is None or held[2][:8] != _digest([secret])[:8]:
+        return None
+    hall_id, version, tail = held
+    if shown is None and version == hall_changes.version(hall_id):
+        return with_etag(HttpResponse(status=304), f'W/"h{hall_id}.v{version}.{tail}"')
+    if shown is not None and (tag := shown_etag(hall_id, secret, shown)).endswith(f'.{tail}"'):
+        return with_etag(HttpResponse(status=304), tag)
+    return None
 
 
 def not_modified(request, tag: str) -> HttpResponse | None:

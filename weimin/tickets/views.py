@@ -145,19 +145,20 @@ def my_ticket_status(request, token):
     """HTMX fragment, fetched on the hall's change events (``changes.stream``) or every few seconds. Once
     the visit is over the whole page is reloaded once (it then offers the rating and polls no more).
 
-    Unchanged since the browser's copy (``If-None-Match``: the hall named in it is at the same version,
-    same minute): 304 without a query, not even the token's."""
-    minute = f"{clock.now():%Y-%m-%dT%H:%M}"
-    held = changes.hall_in_tag(request)
-    if held is not None and (unchanged := changes.not_modified(request, changes.etag(held, token, minute))):
+    Unchanged since the browser's copy (``If-None-Match``): 304 without a query, not even the token's,
+    while the hall is at the same version; after a change elsewhere in the hall, 304 without rendering
+    when this visitor's status, place and window are what the browser shows."""
+    if unchanged := changes.shown_unchanged(request, token):
         return unchanged
     ticket = ticket_by_token(token)
-    tag = changes.etag(ticket.hall_id, token, minute)
-    context = {"ticket": ticket, "where": queue.position(ticket), "token": token}
-    response = render(request, "tickets/_mine_status.html", context)
+    where = queue.position(ticket)
+    shown = (ticket.status, where.ahead, where.estimated_wait_minutes, ticket.window_id, ticket.target_window_id)
+    if unchanged := changes.shown_unchanged(request, token, shown):
+        return unchanged
+    response = render(request, "tickets/_mine_status.html", {"ticket": ticket, "where": where, "token": token})
     if ticket.status in OVER_STATUSES:
         response["HX-Refresh"] = "true"
-    return changes.with_etag(response, tag)
+    return changes.with_etag(response, changes.shown_etag(ticket.hall_id, token, shown))
 
 
 @require_POST
