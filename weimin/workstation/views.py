@@ -33,7 +33,7 @@ from weimin.shifts import actions as shift_actions
 from weimin.shifts import queries as shift_queries
 from weimin.shifts.models import Duty, Handover
 from weimin.tickets import actions as ticket_actions
-from weimin.tickets import queue
+from weimin.tickets import changes, queue
 from weimin.tickets.forms import TransferForm
 
 
@@ -193,12 +193,19 @@ def window(request, window_id):
 
 @login_required
 def panel(request, window_id):
-    """HTMX fragment: the window's state, refreshed every few seconds (which also says the clerk is there)."""
+    """HTMX fragment: the window's state, refreshed on the hall's change events or every few seconds (which
+    also says the clerk is there). ``304`` when the browser's copy is still right: the hall at the same
+    version (every ticket, duty and pool change moves it), the same minute, the same handovers waiting."""
     found = _visible_window(request, window_id)
+    now = clock.now()
     duty = Duty.objects.holder_of(found)
     if duty is not None and duty.user_id == request.user.pk:
-        shift_actions.touch(duty, clock.now())
-    return render(request, "workstation/_panel.html", _panel_context(found, request.user))
+        shift_actions.touch(duty, now)
+    handovers = Handover.objects.filter(successor=request.user, acknowledged_at__isnull=True).count()
+    tag = changes.etag(found.hall_id, "panel", found.pk, request.user.pk, handovers, f"{now:%Y-%m-%dT%H:%M}")
+    if unchanged := changes.not_modified(request, tag):
+        return unchanged
+    return changes.with_etag(render(request, "workstation/_panel.html", _panel_context(found, request.user)), tag)
 
 
 def _call_next(user, window, now, post):

@@ -151,3 +151,20 @@ def test_what_arrives_between_the_question_and_the_answer_is_asked_again(client,
     client.force_login(clerk)
     again = client.post(f"/console/{window.pk}/sign-out", {"confirm": "B001,B002", "successor": "hall"})
     assert again.status_code == 200 and "请再核对" in again.content.decode() and not Handover.objects.exists()
+
+
+def test_the_panel_answers_304_until_the_hall_or_the_minute_moves(
+    client, clerk, window, freeze, django_capture_on_commit_callbacks
+):
+    freeze("2017-12-08 18:30")
+    client.force_login(clerk)
+    url = f"/console/{window.pk}/panel"
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.issue_ticket(window.hall, window.items.get(), clock.now())  # someone waits now
+    waiting = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert waiting.status_code == 200 and "B001" in waiting.content.decode()
+    freeze("2017-12-08 18:31")
+    assert client.get(url, headers={"If-None-Match": waiting["ETag"]}).status_code == 200

@@ -6,6 +6,7 @@
  *        data-push-trigger="every 60s, weimin-change"         its triggers while the stream is open
  *        data-push-calm="5"                                   at most one refresh per 5 s for other news…
  *        data-push-number="A012"                              …but at once when the news names this number
+ *        data-push-own-window="3"                             …or this window (a console)
  *        data-push-window="3">                                only news of window 3 (a pad)
  *
  * A refused stream (the server holds its most, 503) or a browser without EventSource keeps polling;
@@ -30,6 +31,7 @@
   function follow(element, fresh) {
     var polling = element.getAttribute("hx-trigger"), pushed = element.dataset.pushTrigger || polling;
     var number = element.dataset.pushNumber, windowNumber = element.dataset.pushWindow;
+    var ownWindow = element.dataset.pushOwnWindow;
     var calmMs = parseFloat(element.dataset.pushCalm || "0") * 1000, last = 0, pending = null;
     function triggers(value) {
       if (element.getAttribute("hx-trigger") === value) return;
@@ -75,7 +77,9 @@
       }
       fresh = false;
       if (windowNumber && String(news.window) !== windowNumber) return;
-      if (!calmMs || (number && news.number === number)) return refresh();
+      if (!calmMs || (number && news.number === number) || (ownWindow && String(news.window) === ownWindow)) {
+        return refresh();
+      }
       if (!pending) pending = setTimeout(refresh, Math.max(0, last + calmMs - Date.now()));
     });
     source.addEventListener("error", function () {
