@@ -85,7 +85,10 @@ CONSOLE = (4, 20)  # workstation/console.html
 TV = (1, 5)  # display.js: POLL_MS, POLL_PUSHED_MS
 TV_TIMEOUT_S = 4  # display.js: TIMEOUT_MS
 STREAM_RETRY_S = 60  # push.js RETRY_MS, display.js PUSH_RETRY_MS: a refused stream is asked again
-REQUEST_TIMEOUT_S = 20
+# htmx and EventSource wait as long as it takes (a client giving up would leave its request queued at the
+# server, done for nobody, and send another): only the run's end stops them.
+REQUEST_TIMEOUT_S = 600
+GRACE_S = 30  # how long the requests of the window still out are waited for after it
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,8 @@ def issue_visitors(env: dict, halls: dict, model: list[HallModel], multiple: flo
 
 class Recorder:
     """Latencies (ms) per operation and errors by kind of the requests sent between ``measure_from`` (the
-    warm-up over) and ``until`` (time.monotonic(): the same clock in every process on Linux)."""
+    warm-up over) and ``until`` (time.monotonic(): the same clock in every process on Linux) — waited for
+    after ``until`` too, so a slow answer is counted, not dropped — and the answers received meanwhile."""
 
     def __init__(self, measure_from: float, until: float):
         self.measure_from, self.until = measure_from, until
@@ -172,22 +176,27 @@ class Recorder:
         self.errors: dict[str, int] = {}
         self.examples: dict[str, str] = {}
         self.refused = 0
-        self.requests = 0
+        self.answered = 0  # answers received between measure_from and until, whenever asked: the throughput
+        self.pending = 0  # requests of the window still unanswered
         self.taken: list[int] = []  # tickets taken during the run (cancelled before the next multiple)
 
-    def measuring(self) -> bool:
-        return self.measure_from <= time.monotonic() < self.until
+    def counts(self, started: float) -> bool:
+        return self.measure_from <= started < self.until
 
     def over(self) -> bool:
         return time.monotonic() >= self.until
 
-    def add(self, op: str, started: float, count_request: bool = True) -> None:
-        if self.measure_from <= started < self.until:
-            self.ms.setdefault(op, []).append((time.monotonic() - started) * 1000)
-            self.requests += count_request
+    def sent(self, started: float) -> None:
+        self.pending += self.counts(started)
 
-    def error(self, kind: str, example: str = "") -> None:
-        if self.measuring():
+    def add(self, op: str, started: float) -> None:
+        now = time.monotonic()
+        self.answered += self.measure_from <= now < self.until
+        if self.counts(started):
+            self.ms.setdefault(op, []).append((now - started) * 1000)
+
+    def error(self, kind: str, started: float, example: str = "") -> None:
+        if self.counts(started):
             self.errors[kind] = self.errors.get(kind, 0) + 1
             if example:
                 self.examples.setdefault(kind, example[:200])
@@ -206,19 +215,22 @@ async def timed(rec: Recorder, client: Client, op: str, method: str, path: str, 
                 headers: dict | None = None, timeout: float = REQUEST_TIMEOUT_S):  # fmt: skip
     """One request, its latency recorded under ``op`` (304s under ``op 304``); None when it failed."""
     started = time.monotonic()
+    rec.sent(started)
     try:
         status, payload = await asyncio.wait_for(client.request(method, path, body, headers), timeout)
     except TimeoutError:
-        rec.error(f"{op} timeout")
+        rec.error(f"{op} timeout", started)
         client.writer = None  # the answer may still come: never read it as the next one's
         return None
     except (ConnectionError, OSError, asyncio.IncompleteReadError) as error:
-        rec.error(f"{op} connection", repr(error))
+        rec.error(f"{op} connection", started, repr(error))
         client.writer = None
         return None
+    finally:
+        rec.pending -= rec.counts(started)
     rec.add(f"{op} 304" if status == 304 else op, started)
     if status >= 400:
-        rec.error(f"{op} {status}", payload.decode(errors="replace"))
+        rec.error(f"{op} {status}", started, payload.decode(errors="replace"))
         return None
     return status, payload
 
@@ -233,6 +245,7 @@ class Stream:
 
     async def open(self) -> asyncio.StreamReader | None:
         rec, started = self.hall.rec, time.monotonic()
+        rec.sent(started)
         try:
             reader, self.writer = await asyncio.open_connection("127.0.0.1", self.hall.port)
             lines = [f"GET /halls/{self.hall.code}/events?for={self.kind} HTTP/1.1", "Host: 127.0.0.1",
@@ -249,14 +262,16 @@ class Stream:
                 name, _, value = line.decode().partition(":")
                 headers[name.lower()] = value.strip().lower()
         except (TimeoutError, ConnectionError, OSError, IndexError, ValueError) as error:
-            rec.error("stream connection", repr(error))
+            rec.error("stream connection", started, repr(error))
             self.close()
             return None
+        finally:
+            rec.pending -= rec.counts(started)
         rec.add("stream connect" if status == 200 else f"stream {status}", started)
         if status != 200:
             if status != 503:
-                rec.error(f"stream {status}")
-            elif rec.measuring():
+                rec.error(f"stream {status}", started)
+            elif rec.counts(started):
                 rec.refused += 1
             self.close()
             return None
@@ -442,7 +457,10 @@ async def clerk(hall: Hall, staff: dict, minutes: dict, multiple: float) -> None
     rec, rng, client = hall.rec, hall.rng, Client(hall.port)
     auth = {"Authorization": f"Bearer {staff['token']}"}
     mean = sum(minutes[i] for i in staff["items"]) / len(staff["items"])
-    await asyncio.sleep(rng.uniform(0, mean * 60 / multiple))  # at 18:30 each window is somewhere in a visit
+    # At 18:30 each window is somewhere in a visit: the clerk calls in the warm-up's first seconds and the
+    # first visit is cut to what remains of it (a uniform point of the visit), so completes come from the start.
+    await asyncio.sleep(rng.uniform(0, 5))
+    first = True
     while not rec.over():
         sent = time.monotonic()
         answer = await timed(rec, client, "call-next", "POST", f"/api/windows/{staff['window']}/call-next",
@@ -452,12 +470,16 @@ async def clerk(hall: Hall, staff: dict, minutes: dict, multiple: float) -> None
             continue
         ticket = json.loads(answer[1])
         hall.keys[ticket["number"]] = sent
-        await asyncio.sleep(CALLED_TO_SERVING_S / multiple)
+        walk = CALLED_TO_SERVING_S / multiple
+        service = minutes.get(ticket["item"], mean) * 60 * rng.uniform(*SERVICE_DRAW) / multiple
+        past = rng.uniform(0, walk + service) if first else 0.0
+        first = False
+        await asyncio.sleep(max(0.0, walk - past))
         if rng.random() < NO_SHOW_SHARE:
             await timed(rec, client, "no-show", "POST", f"/api/tickets/{ticket['id']}/no-show", headers=auth)
             continue
         await timed(rec, client, "serving", "POST", f"/api/tickets/{ticket['id']}/serving", headers=auth)
-        await asyncio.sleep(minutes.get(ticket["item"], mean) * 60 * rng.uniform(*SERVICE_DRAW) / multiple)
+        await asyncio.sleep(service - max(0.0, past - walk))
         for _ in range(2):  # a refused or lost answer: the clerk presses again (not the next call before it)
             if await timed(rec, client, "complete", "POST", f"/api/tickets/{ticket['id']}/complete", headers=auth):
                 break
@@ -485,9 +507,10 @@ async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from
     """Run the plan's halls until ``until``, measuring from ``measure_from``."""
     rng = random.Random(seed)
     rec = Recorder(measure_from, until)
-    tasks, halls = [], []
+    tasks, halls, pages = [], [], []
 
     def start(page: Page, phase: float, stream_delay: float) -> None:
+        pages.append(page)
         tasks.append(asyncio.create_task(page.run(phase, stream_delay)))
 
     for entry in plan:
@@ -511,17 +534,23 @@ async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from
     cpu_at = time.process_time()
     await asyncio.sleep(max(0.0, until - time.monotonic()))
     cpu = time.process_time() - cpu_at
+    for page in pages:  # no more requests; those of the window still out are waited for
+        page.wake.set()
+    while rec.pending and time.monotonic() < until + GRACE_S:
+        await asyncio.sleep(0.2)
+    if rec.pending:
+        rec.errors[f"unanswered {GRACE_S} s after the run"] = rec.pending
     for task in tasks:
         task.cancel()
-    await asyncio.wait(tasks, timeout=10)  # every loop also ends by itself once the run is over
+    await asyncio.wait(tasks, timeout=10)
     delays = []
     for hall in halls:
         for number, heard in hall.heard:
-            if number in hall.keys and hall.keys[number] >= rec.measure_from:
+            if number in hall.keys and rec.counts(hall.keys[number]):
                 delays.append((heard - hall.keys[number]) * 1000)
     rec.ms["push delay"] = delays
     return {"ms": rec.ms, "errors": rec.errors, "examples": rec.examples, "refused": rec.refused,
-            "requests": rec.requests, "taken": rec.taken, "cpu_s": cpu}  # fmt: skip
+            "answered": rec.answered, "taken": rec.taken, "cpu_s": cpu}  # fmt: skip
 
 
 def generator(port: int, plan: list[dict], multiple: float, measure_from: float, until: float, seed: int, out) -> None:
@@ -620,7 +649,7 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
             time.sleep(max(0.0, until - time.monotonic()))
             idle1, total1 = cpu_times()
             server1, pg1 = tree_cpu([server.pid]), tree_cpu([pg_pid])
-            parts = [out.get(timeout=args.warmup + args.seconds + 120) for _ in workers]
+            parts = [out.get(timeout=GRACE_S + 60) for _ in workers]
             for worker in workers:
                 worker.join()
         finally:
@@ -640,12 +669,12 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
         for op, v in sorted(ms.items())
         if v
     }
-    requests = sum(part["requests"] for part in parts)
+    answered = sum(part["answered"] for part in parts)
     return {
         "multiple": multiple,
         "phones": sum(len(v) for v in visitors.values()),
         "generators": generators,
-        "requests_per_s": round(requests / args.seconds, 1),
+        "requests_per_s": round(answered / args.seconds, 1),
         "operations": operations,
         "streams_refused": sum(part["refused"] for part in parts),
         "errors": errors,
