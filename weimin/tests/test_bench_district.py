@@ -29,10 +29,8 @@ def hall(taken: int, windows: list[list[str]]) -> dict:
 
 
 def test_each_hall_gets_its_windows_arrivals_handling_and_a_share_of_the_phones(district):
-    model = district.evening_model(
-        {"big": hall(40, [["short"], ["long"], ["short", "long"]]), "small": hall(10, [["short"]]), "shut": hall(0, [])},
-        phones=1501,
-    )
+    halls = {"big": hall(40, [["short"], ["long"], ["short", "long"]]), "small": hall(10, [["short"]])}
+    model = district.evening_model({**halls, "shut": hall(0, [])}, phones=1501)
     by_code = {m.code: m for m in model}
     assert by_code["big"].windows == 3
     assert by_code["big"].arrivals_per_hour == 80  # the demo's last half hour, per hour
