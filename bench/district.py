@@ -24,11 +24,13 @@ frame naming the number.
 
 k× is k times every hall's phones, TVs, consoles and arrivals, and clerks k times as quick (the windows
 of k districts call k times as often): one district's queues carry k districts' visitors. A fraction
-(0.5×) scales the phones, arrivals and clerks' pace, and keeps a TV per hall and a console per window. The server is
-restarted for each multiple (the phones' tickets are issued afresh, the last multiple's cancelled). It
-prints per operation p50/p99, errors by kind, requests/s as a ratio to pgbench's TPS in the same run,
-the box's idle share (/proc/stat) and the CPU seconds of the server (gunicorn master and workers,
-PostgreSQL's processes) and of the load generator; it stops once a p99 passes 100 ms by far.
+(0.5×) scales the phones, arrivals and clerks' pace, and keeps a TV per hall and a console per window.
+The server is restarted for each multiple (the phones' tickets are issued afresh, the last multiple's
+cancelled); after a warm-up, requests/s counts the answers received in the measured seconds, and the
+latencies are those of the requests sent in them, waited for up to GRACE_S after. It prints per
+operation p50/p99, errors by kind, requests/s as a ratio to pgbench's TPS in the same run, the box's idle
+share (/proc/stat) and the CPU seconds of the server (gunicorn master and workers, PostgreSQL's
+processes) and of the load generator; it stops once a p99 passes 100 ms by far (BY_FAR times).
 """
 
 from __future__ import annotations
