@@ -1,7 +1,8 @@
 """District scenario benchmark (issue 15): the demo's 12 halls at their evening peak, against `weimin serve`
 on PostgreSQL, at 1×, 2×, 4×… the load, and how many such districts this box carries.
 
-    .venv/bin/python bench/district.py [--seconds 60] [--multiples 1,2,4] [--workers N] [--generators N] [--json]
+    .venv/bin/python bench/district.py [--seconds 60] [--multiples 1,2,4] [--workers N] [--streams N]
+                                       [--generators N] [--json]
 
 On a throwaway PostgreSQL cluster it builds the demo district at 2017-12-08 18:30 (bench/queue.py's setup,
 for every hall: bench clerks at the staffed windows with API tokens and console sessions, a kiosk) and
@@ -44,10 +45,12 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -657,6 +660,11 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
         finally:
             server.terminate()
             server.wait(timeout=30)
+    # What the server logged of its failures (a traceback's last line), the causes behind the 500s.
+    failures = Counter(
+        line[:200] for line in (Path(var_dir) / f"server-{multiple:g}x.log").read_text().splitlines()
+        if re.match(r"[\w.]+(Error|Exception): ", line)
+    )  # fmt: skip
     ms: dict[str, list[float]] = {}
     errors: dict[str, int] = {}
     examples: dict[str, str] = {}
@@ -681,6 +689,7 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
         "streams_refused": sum(part["refused"] for part in parts),
         "errors": errors,
         "error_examples": examples,
+        "server_failures": dict(failures.most_common(5)),
         "idle_share": round((idle1 - idle0) / max(1, total1 - total0), 3),
         "cpu_s": {
             "gunicorn": round(server1 - server0, 1),
@@ -722,6 +731,8 @@ def print_report(report: dict) -> None:
         print(f"  errors: {r['errors'] or '-'}")
         for kind, example in r["error_examples"].items():
             print(f"    {kind}: {example!r}")
+        for failure, n in r["server_failures"].items():
+            print(f"  server log, {n}×: {failure}")
     print(f"\n{report['verdict']}")
 
 
@@ -731,6 +742,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=15, help="seconds per multiple before measuring")
     parser.add_argument("--multiples", default="1,2,4", help="of the district's peak, in order (0.5 allowed)")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: weimin serve's)")
+    parser.add_argument("--streams", type=int, default=0, help="stream slots per process (default: the setting)")
     parser.add_argument("--generators", type=int, default=0, help="load generator processes (default: one per ×)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")
     args = parser.parse_args()
@@ -740,6 +752,8 @@ def main() -> int:
         env = queue_bench.server_env(url, var_dir)
         # One clock for the setup and every server started after it: the evening runs on from 18:30.
         env["WEIMIN_CLOCK_ANCHOR"] = repr(time.time())
+        if args.streams:
+            env["WEIMIN_PUSH_STREAMS_PER_PROCESS"] = str(args.streams)
         baseline = queue_bench.pgbench_tps(url, 10)
         halls = queue_bench.prepare(env, HALLS, visitors=0)
         model = evening_model(halls)
