@@ -133,13 +133,11 @@ def prepare(env: dict, halls: tuple[str, ...] = (HALL,), visitors: int = 200) ->
 class Client:
     """One keep-alive HTTP/1.1 connection: small, so the load generator does not eat the server's CPU.
     ``headers`` holds the last answer's headers (lower-case names). A kept-alive connection the server
-    closed while it sat idle is opened again and the request sent once more, as a browser does
-    (counted in ``reopened``)."""
+    closed while it sat idle is opened again and the request sent once more, as a browser does."""
 
     def __init__(self, port: int):
         self.port, self.reader, self.writer = port, None, None
         self.headers: dict[str, str] = {}
-        self.reopened = 0
 
     async def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None):
         reused = self.writer is not None
@@ -158,7 +156,6 @@ class Client:
             self.writer.close()
             self.writer = None
             if reused:
-                self.reopened += 1
                 return await self.request(method, path, body, headers)
             raise ConnectionError("closed")
         status = int(status_line.split()[1])
