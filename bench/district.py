@@ -321,7 +321,7 @@ class Stream:
 
 class Page:
     """What push.js and display.js do for a page: poll at ``intervals[0]`` until a stream is open, then at
-    ``intervals[1]`` and on news (``on_news`` says whether, and how soon); a refused stream is asked again
+    ``intervals[1]`` and on news (``news`` says whether, and how soon); a refused stream is asked again
     after STREAM_RETRY_S; a stream the server ends is reopened with Last-Event-ID."""
 
     queues_news = False  # htmx drops a trigger while its request is in flight; display.js reads once more
@@ -336,7 +336,7 @@ class Page:
     async def refresh(self) -> None:
         raise NotImplementedError
 
-    def news(self, data: dict, fresh: bool) -> None:
+    def news(self, data: dict) -> None:
         self.wake.set()
 
     async def follow(self, first_delay: float) -> None:
@@ -351,7 +351,7 @@ class Page:
                 async for event, data in self.stream.frames(reader):
                     if event == "change":
                         if not (fresh and data.get("kind") == "resync"):
-                            self.news(data, fresh)
+                            self.news(data)
                         fresh = False
                     if self.done:
                         break
@@ -393,7 +393,7 @@ class Phone(Page):
     def __init__(self, hall: Hall, visitor: dict):
         super().__init__(hall, "visitor", PHONE)
         self.visitor, self.client, self.etag = visitor, Client(hall.port), None
-        self.last_refresh, self.calm = 0.0, None
+        self.last_refresh, self.calm = 0.0, None  # the refresh waiting out the calm period, if any
 
     async def refresh(self) -> None:
         headers = {"HX-Request": "true", **({"If-None-Match": self.etag} if self.etag else {})}
@@ -408,12 +408,16 @@ class Phone(Page):
             self.done = True
             self.wake.set()
 
-    def news(self, data: dict, fresh: bool) -> None:
+    def news(self, data: dict) -> None:
         if data.get("number") == self.visitor["number"]:
             self.wake.set()
-        elif self.calm is None or self.calm.done():
+        elif self.calm is None:
             delay = max(0.0, self.last_refresh + PHONE_CALM_S - time.monotonic())
-            self.calm = asyncio.get_running_loop().call_later(delay, self.wake.set)
+            self.calm = asyncio.get_running_loop().call_later(delay, self.calmed)
+
+    def calmed(self) -> None:
+        self.calm = None
+        self.wake.set()
 
     async def run(self, phase: float, stream_delay: float) -> None:
         await super().run(phase, stream_delay)
