@@ -98,7 +98,7 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="weimin-bench-push-") as var_dir, throwaway_cluster() as url:
         env = queue_bench.server_env(url, var_dir)
-        fixture = queue_bench.prepare(env)
+        fixture = queue_bench.prepare(env)[HALL]
         ports = [free_port(), free_port()]
         servers = []
         with open(Path(var_dir) / "server.log", "w") as log:

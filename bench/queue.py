@@ -57,8 +57,14 @@ def server_env(database_url: str | None, var_dir: str) -> dict:
 SETUP = """
 import json, django
 django.setup()
+from datetime import timedelta
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.models import User
 from django.core.management import call_command
-from weimin.accounts.actions import issue_token
+from weimin.accounts.actions import add_device, enroll, issue_token
+from weimin.accounts.models import Device
 from weimin.core import clock
 from weimin.demo.seed import seed_demo
 from weimin.demo.simulation import prepare_day
@@ -66,73 +72,100 @@ from weimin.halls.models import Hall
 from weimin.shifts.models import Duty
 from weimin.shifts.actions import sign_in
 from weimin.tickets import actions
+from weimin.tickets.models import Ticket
 call_command("migrate", verbosity=0)
 seed_demo()
-prepare_day(clock.now())
-hall = Hall.objects.get(code="%(hall)s")
-Duty.objects.filter(window__hall=hall, ended_at__isnull=True).update(ended_at=clock.now())
-from weimin.tickets.models import Ticket
-Ticket.objects.filter(hall=hall, status__in=["called", "serving"]).update(status="completed", window=None)
-clerks = [u for u in hall.staff.filter(user__username__startswith="%(hall)s-").order_by("user__username")]
-windows = [w for w in hall.windows.filter(active=True).order_by("number") if w.items.exists()]
-staff = []
-for profile, window in zip(clerks, windows):
-    sign_in(profile.user, window, clock.now())
-    staff.append({"window": window.pk, "token": issue_token(profile.user)})
-visitors = []
-items = list(hall.service_items().values_list("code", flat=True))
-for n in range(200):
-    issued = actions.issue_ticket(hall, hall.service_items()[n %% len(items)], clock.now())
-    visitors.append({"id": issued.ticket.pk, "token": issued.token})
-# Numbers are taken at the hall's enrolled kiosks (not limited per address, issue 9).
-from weimin.accounts.actions import add_device, enroll
-from weimin.accounts.models import Device
-from django.contrib.auth.models import User
-kiosk = add_device(User.objects.get(username="admin"), Device(hall=hall, kind="kiosk", label="bench"), clock.now())
-kiosk_secret = enroll(kiosk.code, clock.now())[1]
-print(json.dumps({"staff": staff, "visitors": visitors, "items": items, "kiosk": kiosk_secret}))
+now = clock.now()
+prepare_day(now)
+admin = User.objects.get(username="admin")
+
+def console_cookie(user):
+    # A signed-in browser's session, as the login page would leave it: the console's pages need one.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY], session[BACKEND_SESSION_KEY] = str(user.pk), settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+halls = {}
+for code in %(halls)s:
+    hall = Hall.objects.get(code=code)
+    today = hall.local_date(now)
+    # The demo's evening so far, before the bench changes anything: tickets taken in the last half hour.
+    taken = Ticket.objects.filter(hall=hall, business_date=today, issued_at__gte=now - timedelta(minutes=30)).count()
+    Duty.objects.filter(window__hall=hall, ended_at__isnull=True).update(ended_at=now)
+    Ticket.objects.filter(hall=hall, status__in=["called", "serving"]).update(status="completed", window=None)
+    clerks = [u for u in hall.staff.filter(user__username__startswith=code + "-").order_by("user__username")]
+    windows = [w for w in hall.windows.filter(active=True).order_by("number") if w.items.exists()]
+    staff = []
+    for profile, window in zip(clerks, windows):
+        sign_in(profile.user, window, now)
+        staff.append({"window": window.pk, "number": window.number, "token": issue_token(profile.user),
+                      "items": sorted(window.items.values_list("code", flat=True)),
+                      "console": console_cookie(profile.user)})
+    items = hall.service_items()
+    visitors = []
+    for n in range(%(visitors)d):
+        issued = actions.issue_ticket(hall, items[n %% len(items)], now)
+        visitors.append({"id": issued.ticket.pk, "token": issued.token})
+    # Numbers are taken at the hall's enrolled kiosks (not limited per address, issue 9).
+    kiosk = add_device(admin, Device(hall=hall, kind="kiosk", label="bench"), now)
+    halls[code] = {"staff": staff, "visitors": visitors, "items": [i.code for i in items],
+                   "minutes": {i.code: i.handling_minutes for i in items}, "taken_last_half_hour": taken,
+                   "kiosk": enroll(kiosk.code, now)[1]}
+print(json.dumps(halls))
 """
 
 
-def prepare(env: dict) -> dict:
-    # The integrity of the snapshot is not the point here: the demo's in-service tickets are closed off
-    # so that bench clerks start at empty windows.
-    out = subprocess.run(
-        [sys.executable, "-c", SETUP % {"hall": HALL}], env=env, capture_output=True, text=True, cwd=ROOT
-    )
+def prepare(env: dict, halls: tuple[str, ...] = (HALL,), visitors: int = 200) -> dict:
+    """The demo district at the clock's instant and, for each hall in ``halls``: bench clerks signed in at
+    its staffed windows (API token and console session each), ``visitors`` tickets issued (id and token),
+    an enrolled kiosk, its items' handling minutes and the tickets the demo issued in the last half hour.
+    The integrity of the snapshot is not the point here: the demo's in-service tickets are closed off so
+    that bench clerks start at empty windows."""
+    script = SETUP % {"halls": json.dumps(list(halls)), "visitors": visitors}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, cwd=ROOT)
     if out.returncode:
         raise SystemExit(f"setup failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 class Client:
-    """One keep-alive HTTP/1.1 connection: small, so the load generator does not eat the server's CPU."""
+    """One keep-alive HTTP/1.1 connection: small, so the load generator does not eat the server's CPU.
+    ``headers`` holds the last answer's headers (lower-case names). A kept-alive connection the server
+    closed while it sat idle is opened again and the request sent once more, as a browser does."""
 
     def __init__(self, port: int):
         self.port, self.reader, self.writer = port, None, None
+        self.headers: dict[str, str] = {}
 
     async def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None):
-        if self.writer is None:
+        reused = self.writer is not None
+        if not reused:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Content-Length: {len(body)}"]
         if body:
             lines.append("Content-Type: application/json")
         lines += [f"{k}: {v}" for k, v in (headers or {}).items()]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        status_line = await self.reader.readline()
+        try:
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+            status_line = await self.reader.readline()
+        except ConnectionError:
+            status_line = b""
         if not status_line:
+            self.writer.close()
             self.writer = None
+            if reused:
+                return await self.request(method, path, body, headers)
             raise ConnectionError("closed")
         status = int(status_line.split()[1])
-        length, close = 0, False
+        length, self.headers = 0, {}
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-            elif name.lower() == "connection" and value.strip().lower() == "close":
-                close = True
+            self.headers[name.lower()] = value.strip()
+        length = int(self.headers.get("content-length", 0))
         payload = await self.reader.readexactly(length) if length else b""
-        if close:
+        if self.headers.get("connection", "").lower() == "close":
             self.writer.close()
             self.writer = None
         return status, payload
@@ -228,7 +261,7 @@ async def load(port: int, fixture: dict, seconds: float, clients: int, rate: flo
 def run_backend(name: str, database_url: str | None, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"weimin-bench-{name}-") as var_dir:
         env = server_env(database_url, var_dir)
-        fixture = prepare(env)
+        fixture = prepare(env)[HALL]
         port = free_port()
         command = [sys.executable, "-m", "weimin.manage", "serve", "--addr", f"127.0.0.1:{port}",
                    "--workers", str(args.workers), "--threads", str(args.threads)]  # fmt: skip
