@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "weimin.core.middleware.RequestSlotsMiddleware",  # first: a request waits for its turn before anything
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +120,13 @@ else:
     # transaction mode). Django's other queries are never prepared.
     _threshold = os.environ.get("WEIMIN_PG_PREPARE_THRESHOLD", "2")
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": None if _threshold == "off" else int(_threshold)}
+    if _pool_size := int(os.environ.get("WEIMIN_PG_POOL_SIZE", "0")):
+        # `weimin serve`: a process's threads share a pool of this many connections (psycopg_pool), taken
+        # for a request and given back after it. Without it every thread keeps a connection of its own
+        # for CONN_MAX_AGE, and a process's hundreds of threads (the live streams') would hold
+        # PostgreSQL's every connection.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": _pool_size, "timeout": 10}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -220,6 +228,8 @@ WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5
 # Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
 # threads to each worker); visitors' phones may take half. A stream lasts WEIMIN_PUSH_STREAM_SECONDS,
 # then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS keeps proxies from closing it.
+# Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.
+WEIMIN_REQUEST_SLOTS = int(os.environ.get("WEIMIN_REQUEST_SLOTS", "0"))
 WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "16"))
 WEIMIN_PUSH_STREAM_SECONDS = float(os.environ.get("WEIMIN_PUSH_STREAM_SECONDS", "300"))
 WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECONDS", "15"))

@@ -1,3 +1,5 @@
+import threading
+
 from csp.constants import HEADER
 from csp.utils import build_policy
 from django.conf import settings
@@ -82,3 +84,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault(HEADER, self.policy)
         return response
+
+
+class RequestSlotsMiddleware:
+    """At most ``WEIMIN_REQUEST_SLOTS`` requests of a process at work at once (``weimin serve``: its
+    ``--threads``); the others wait here, before touching the database. The process's other threads are for
+    live streams, which take a slot only until their view returns: so the requests at work never outnumber
+    the process's pool of connections (settings, ``WEIMIN_PG_POOL_SIZE``), and one waiting for another's
+    work (a queue snapshot loaded once for all) never waits on a connection that work needs. 0: no limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        slots = settings.WEIMIN_REQUEST_SLOTS
+        self.slots = threading.BoundedSemaphore(slots) if slots > 0 else None
+
+    def __call__(self, request):
+        if self.slots is None:
+            return self.get_response(request)
+        with self.slots:
+            return self.get_response(request)

@@ -52,6 +52,10 @@ class Command(BaseCommand):
             "--access-logfile", "-" if options["verbosity"] > 1 else "/dev/null",
             *socket_options,
         ]  # fmt: skip
+        # A process works on --threads requests at once (RequestSlotsMiddleware); on PostgreSQL they share a
+        # pool of connections with the streams: one for each request at work, two for the streams' rare reads.
+        os.environ["WEIMIN_REQUEST_SLOTS"] = str(threads)
+        os.environ.setdefault("WEIMIN_PG_POOL_SIZE", str(threads + 2))
         self.stdout.write(
             f"weimin serving on http://{addr} with {workers} workers × {threads} threads (+ {streams} for live streams)"
         )
