@@ -197,7 +197,8 @@ class ChangeFeed:
         database = connections["default"]
         while not self._stop.is_set():
             try:
-                listener = database.get_new_connection(database.get_connection_params())
+                # A connection of its own, never the pool's (`weimin serve`): it is held as long as the process.
+                listener = database.Database.connect(**database.get_connection_params())
                 try:
                     listener.autocommit = True
                     listener.execute(f"LISTEN {self.channel}")
