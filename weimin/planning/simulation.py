@@ -24,7 +24,7 @@ every duration is seconds.
   drawn from a lognormal of the given mean and coefficient of variation when too few were recorded.
 - *No-shows.* A called ticket fails to come with ``no_show_probability``; the window is then held
   ``no_show_seconds`` (the recalls) before its next call. A no-show was called: its wait counts.
-- *Queue discipline* — weimin's own (``tickets.rules.call_order``, ``tickets.queue.next_for_window``): a
+- *Queue discipline* — weimin's own (``tickets.rules.call_order``, ``tickets.queue.window_outlook``): a
   free, staffed window calls among the waiting tickets of the groups it serves; of the priority lane and
   the normal lane it prefers priority unless its own last ``max_priority_in_row`` calls were all priority
   (``tickets.rules.take_priority_next``, read here as a table over the run of priority calls), each lane

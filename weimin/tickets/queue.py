@@ -53,15 +53,26 @@ def tickets_by_ids(ids) -> dict[int, Ticket]:
     return {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related("window", "target_window", "item")}
 
 
-def next_for_window(window: Window, business_date: date, limit: int) -> list[Ticket]:
-    """Who this window will call next, in the order ``call_next`` takes them (rules.call_order over
-    the window's own last calls): the console's list of who is waiting."""
-    tickets = {t.pk: t for t in waiting_for_window(window, business_date).select_related("item")}
-    rows = [rules.Waiting(t.pk, t.item_id, t.target_window_id, t.is_priority, t.front, t.queued_at)
-            for t in tickets.values()]  # fmt: skip
+@dataclass(frozen=True)
+class WindowOutlook:
+    """What a window's console shows of the queue: how many it may call, and whom it calls next."""
+
+    waiting: int
+    next_up: list[Ticket]
+
+
+def window_outlook(window: Window, business_date: date, limit: int) -> WindowOutlook:
+    """Who this window will call next, in the order ``call_next`` takes them (rules.call_order over the
+    window's own last calls), and how many it may call: from the hall's queue snapshot (the console polls
+    it, every clerk's at once), reading only the first ``limit`` tickets."""
+    current = snapshot(window.hall_id, business_date)
+    items = reference.topology(window.hall_id).items_of_window.get(window.pk, frozenset())
+    rows = [w for w in current.waiting if w.target_window_id == window.pk or (
+        w.target_window_id is None and w.item_id in items)]  # fmt: skip
     recent = recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
-    order = rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)
-    return [tickets[w.id] for w in order[:limit]]
+    first = [w.id for w in rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)[:limit]]
+    found = tickets_by_ids(first)
+    return WindowOutlook(len(rows), [found[pk] for pk in first if pk in found])
 
 
 def served_today(user, hall: Hall, business_date: date) -> int:

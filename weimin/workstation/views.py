@@ -26,6 +26,7 @@ from weimin.cases.actions import MaterialCheck
 from weimin.cases.forms import DecisionForm, IntakeForm, add_checklist
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
+from weimin.halls import reference
 from weimin.halls.lookups import item_or_404, window_or_404
 from weimin.halls.models import Window
 from weimin.planning import queries as planning_queries
@@ -159,19 +160,24 @@ def _panel_context(window, user, error=None):
     today = window.hall.local_date(now)
     holder = Duty.objects.holder_of(window)
     current = queue.ticket_at_window(window)
+    outlook = queue.window_outlook(window, today, NEXT_UP_SHOWN)
     called_for = int((now - current.called_at).total_seconds()) if current and current.called_at else None
     return {
         "window": window,
         "current": current,
         "called_for": called_for,  # seconds since the call: console.js keeps counting
         "called_for_text": f"{called_for // 60}:{called_for % 60:02d}" if called_for is not None else "",
-        "waiting": queue.waiting_for_window(window, today).count(),
-        "next_up": queue.next_for_window(window, today, NEXT_UP_SHOWN),
+        "waiting": outlook.waiting,
+        "next_up": outlook.next_up,
         "served": queue.served_today(holder.user, window.hall, today) if holder else 0,
         "holder": holder,
         "mine": holder is not None and holder.user_id == user.pk,
-        "items": window.hall.service_items(),
-        "windows": window.hall.windows.filter(active=True).exclude(pk=window.pk),
+        # The transfer form's choices, from the per-process reference data: the panel is polled.
+        "items": _hall_items(window.hall_id),
+        "windows": sorted(
+            (w for w in reference.windows_by_id().values() if w.hall_id == window.hall_id and w.active and w != window),
+            key=lambda w: w.number,
+        ),
         "error": error,
         "transfer": TransferForm(),
         "pool": list(case_queries.pool(window.hall)[:NEXT_UP_SHOWN]),
@@ -179,6 +185,13 @@ def _panel_context(window, user, error=None):
         .select_related("from_user__staff_profile")
         .prefetch_related("items"),
     }
+
+
+def _hall_items(hall_id: int) -> list:
+    """The items the hall handles (served by an active window of it), as ``Hall.service_items`` orders them."""
+    items = reference.items_by_id()
+    served = (items[pk] for pk in reference.topology(hall_id).windows_of_item if pk in items)
+    return sorted((i for i in served if i.active), key=lambda i: (i.category.ticket_prefix, i.code))
 
 
 # How many of the waiting (and of the hall's pool) the console lists.

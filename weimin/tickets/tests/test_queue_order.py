@@ -1,6 +1,6 @@
 """The queue order exists twice: in SQL (``call_next``'s one query) and in Python (``rules.call_order``,
-which tells each visitor how many are ahead). They must agree: whoever a visitor is told is ahead of
-them is called before them."""
+which tells each visitor how many are ahead and each console who comes next). They must agree: whoever a
+visitor is told is ahead of them is called before them, in the order the console lists."""
 
 from datetime import timedelta
 
@@ -35,6 +35,10 @@ def test_the_visitors_told_ahead_are_called_before(clerk, hall, item, window, ar
             issued.append(ticket)
         queue.forget_snapshots()
         told = {ticket.pk: queue.position(ticket).ahead for ticket in issued}
+        # The console's list of who comes next (after the window's own last calls: none yet) is the same order.
+        outlook = queue.window_outlook(window, issued[0].business_date, len(issued))
+        assert outlook.waiting == len(issued)
+        assert [t.pk for t in outlook.next_up] == sorted(told, key=told.get)
         called = []
         while (ticket := actions.call_next(clerk, window, clock.now())) is not None:
             called.append(ticket.pk)
