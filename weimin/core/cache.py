@@ -52,10 +52,6 @@ class TimedCache:
         with self._lock:
             return self._loaders.setdefault(key, threading.Lock())
 
-    def discard(self, key: Hashable = None) -> None:
-        with self._lock:
-            self._values.pop(key, None)
-
     def clear(self) -> None:
         with self._lock:
             self._values.clear()

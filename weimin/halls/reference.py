@@ -76,6 +76,14 @@ def topology(hall_id: int) -> Topology:
     return _topology.get(load, key=hall_id)
 
 
+def hall_items(hall_id: int) -> list[ServiceItem]:
+    """``Hall.service_items`` from the reference data: the active items an active window of the hall
+    serves, in the same order (a page polled every few seconds: the console's transfer form)."""
+    items = items_by_id()
+    served = (items[pk] for pk in topology(hall_id).windows_of_item if pk in items)
+    return sorted((i for i in served if i.active), key=lambda i: (i.category.ticket_prefix, i.code))
+
+
 def forget_reference_data(**kwargs) -> None:
     for cache in (_halls, _items, _topology, _windows):
         cache.clear()

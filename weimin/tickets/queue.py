@@ -28,13 +28,9 @@ def waiting(hall: Hall, business_date: date) -> QuerySet[Ticket]:
     return Ticket.objects.filter(hall=hall, business_date=business_date, status=Status.WAITING)
 
 
-def waiting_for_window(window: Window, business_date: date) -> QuerySet[Ticket]:
-    """Tickets this window may call: its items' tickets, and tickets transferred to it by name."""
-    return waiting_for(window.hall_id, window.pk, business_date)
-
-
 def waiting_for(hall_id: int, window_id: int, business_date: date) -> QuerySet[Ticket]:
-    """``waiting_for_window`` by ids (a prepared query's parameters)."""
+    """Tickets this window may call: its items' tickets, and tickets transferred to it by name (by ids:
+    ``call_next``'s prepared query is built from it)."""
     items = Window.items.through.objects.filter(window_id=window_id).values("serviceitem_id")
     return Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING).filter(
         Q(target_window_id=window_id) | Q(target_window__isnull=True, item__in=items)

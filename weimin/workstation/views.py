@@ -173,7 +173,7 @@ def _panel_context(window, user, error=None):
         "holder": holder,
         "mine": holder is not None and holder.user_id == user.pk,
         # The transfer form's choices, from the per-process reference data: the panel is polled.
-        "items": _hall_items(window.hall_id),
+        "items": reference.hall_items(window.hall_id),
         "windows": sorted(
             (w for w in reference.windows_by_id().values() if w.hall_id == window.hall_id and w.active and w != window),
             key=lambda w: w.number,
@@ -185,13 +185,6 @@ def _panel_context(window, user, error=None):
         .select_related("from_user__staff_profile")
         .prefetch_related("items"),
     }
-
-
-def _hall_items(hall_id: int) -> list:
-    """The items the hall handles (served by an active window of it), as ``Hall.service_items`` orders them."""
-    items = reference.items_by_id()
-    served = (items[pk] for pk in reference.topology(hall_id).windows_of_item if pk in items)
-    return sorted((i for i in served if i.active), key=lambda i: (i.category.ticket_prefix, i.code))
 
 
 # How many of the waiting (and of the hall's pool) the console lists.
