@@ -86,13 +86,15 @@ IDLE_CLERK_S = 3  # the demo's tick: a clerk with nobody waiting tries again
 # The pages' intervals: (polling, while the stream is open), seconds.
 PHONE = (5, 60)  # tickets/mine.html; data-push-calm="5"
 PHONE_CALM_S = 5
-CONSOLE = (4, 20)  # workstation/console.html
+CONSOLE = (4, 20)  # workstation/console.html; data-push-calm="3", data-push-own-window
+CONSOLE_CALM_S = 3
 TV = (1, 5)  # display.js: POLL_MS, POLL_PUSHED_MS
 TV_TIMEOUT_S = 4  # display.js: TIMEOUT_MS
 STREAM_RETRY_S = 60  # push.js RETRY_MS, display.js PUSH_RETRY_MS: a refused stream is asked again
 # htmx and EventSource wait as long as it takes (a client giving up would leave its request queued at the
 # server, done for nobody, and send another): only the run's end stops them.
 REQUEST_TIMEOUT_S = 600
+LAG_PROBE_S = 0.05
 GRACE_S = 30  # how long the requests of the window still out are waited for after it
 
 
@@ -132,39 +134,51 @@ VISITORS = """
 import json, random, sys, django
 django.setup()
 from weimin.core import clock
-from weimin.halls.models import Hall, ServiceItem
-from weimin.tickets import actions
+from weimin.halls.models import Hall, ServiceItem, Window
+from weimin.shifts.models import Duty
+from weimin.tickets import actions, queue
 from weimin.tickets.models import Ticket
 plan = json.loads(sys.stdin.read())
 now, rng = clock.now(), random.Random(plan["seed"])
 for ticket in Ticket.objects.filter(pk__in=plan["cancel"], status="waiting"):
     actions.cancel_ticket(ticket, now)
 items = {item.code: item for item in ServiceItem.objects.all()}
-out = {}
+out, visits = {}, {}
 for code, (count, windows) in plan["halls"].items():
     hall = Hall.objects.get(code=code)
     out[code] = []
     for _ in range(count):
         issued = actions.issue_ticket(hall, items[rng.choice(rng.choice(windows))], now)
         out[code].append({"id": issued.ticket.pk, "token": issued.token, "number": issued.ticket.number})
-print(json.dumps(out))
+for window in Window.objects.filter(pk__in=plan["windows"]):
+    clerk = Duty.objects.holder_of(window).user
+    if (left := queue.ticket_at_window(window)) is not None:  # the last multiple's visit, cut short
+        actions.complete(clerk, left, now)
+    called = actions.call_next(clerk, window, now)
+    visits[window.pk] = called and {"id": called.pk, "number": called.number, "item": called.item.code}
+print(json.dumps({"phones": out, "visits": visits}))
 """
 
 
 def issue_visitors(env: dict, halls: dict, model: list[HallModel], multiple: float, cancel: list[int]) -> dict:
     """Each hall's ``multiple`` × phones tickets (items drawn as the demo's arrivals draw them); the
-    previous multiple's tickets still waiting are cancelled, so queues stay one district's length."""
+    previous multiple's tickets still waiting are cancelled, so queues stay one district's length. Then
+    every staffed window calls one: at 18:30 each is somewhere in a visit (``clerk`` draws where), so the
+    run starts with calls, servings and completes spread as the evening has them, not 125 calls at once.
+    Returns {"phones": {hall: [ticket…]}, "visits": {window id: ticket or None}}."""
     plan = {
         "seed": round(multiple * 100),
         "cancel": cancel,
         "halls": {m.code: (round(m.phones * multiple), [s["items"] for s in halls[m.code]["staff"]]) for m in model},
+        "windows": [s["window"] for m in model for s in halls[m.code]["staff"]],
     }
     out = subprocess.run(
         [sys.executable, "-c", VISITORS], input=json.dumps(plan), env=env, capture_output=True, text=True, cwd=ROOT
     )
     if out.returncode:
         raise SystemExit(f"issuing the phones' tickets failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    issued = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"phones": issued["phones"], "visits": {int(k): v for k, v in issued["visits"].items()}}
 
 
 # --- the load: one asyncio loop per generator process, each driving whole halls ---
@@ -184,6 +198,7 @@ class Recorder:
         self.answered = 0  # answers received between measure_from and until, whenever asked: the throughput
         self.pending = 0  # requests of the window still unanswered
         self.taken: list[int] = []  # tickets taken during the run (cancelled before the next multiple)
+        self.lag: list[float] = []  # how late this generator's loop woke (ms): its latencies include it
 
     def counts(self, started: float) -> bool:
         return self.measure_from <= started < self.until
@@ -325,6 +340,7 @@ class Page:
     after STREAM_RETRY_S; a stream the server ends is reopened with Last-Event-ID."""
 
     queues_news = False  # htmx drops a trigger while its request is in flight; display.js reads once more
+    calm_s = 0.0  # data-push-calm: at most one refresh per calm_s for news not about this page
 
     def __init__(self, hall: Hall, kind: str, intervals: tuple[float, float], cookie: str = ""):
         self.hall, self.intervals = hall, intervals
@@ -332,11 +348,24 @@ class Page:
         self.pushed = False
         self.wake = asyncio.Event()
         self.done = False
+        self.last_refresh, self.calm = 0.0, None  # the refresh waiting out the calm period, if any
 
     async def refresh(self) -> None:
         raise NotImplementedError
 
+    def about_me(self, data: dict) -> bool:
+        """data-push-number / data-push-own-window: news refreshed at once, calm or not."""
+        return False
+
     def news(self, data: dict) -> None:
+        if not self.calm_s or self.about_me(data):
+            self.wake.set()
+        elif self.calm is None:
+            delay = max(0.0, self.last_refresh + self.calm_s - time.monotonic())
+            self.calm = asyncio.get_running_loop().call_later(delay, self.calmed)
+
+    def calmed(self) -> None:
+        self.calm = None
         self.wake.set()
 
     async def follow(self, first_delay: float) -> None:
@@ -372,6 +401,10 @@ class Page:
             self.wake.clear()
             if self.done or self.hall.rec.over():
                 return
+            if self.calm is not None:  # this refresh is the one the calm period held back
+                self.calm.cancel()
+                self.calm = None
+            self.last_refresh = time.monotonic()
             await self.refresh()
             if not self.queues_news:
                 self.wake.clear()
@@ -384,57 +417,65 @@ class Page:
         finally:
             follower.cancel()
             self.stream.close()
+            if self.calm is not None:
+                self.calm.cancel()
 
 
-class Phone(Page):
+class Revalidating(Page):
+    """An htmx fragment answered with ``Cache-Control: private, no-cache`` and an ETag: the browser keeps it and
+    asks with If-None-Match each time (a 304 reaches htmx as the kept 200)."""
+
+    def __init__(self, hall: Hall, kind: str, intervals: tuple[float, float], cookie: str = ""):
+        super().__init__(hall, kind, intervals, cookie)
+        self.client, self.etag = Client(hall.port), None
+
+    async def fragment(self, op: str, path: str, headers: dict | None = None):
+        headers = {"HX-Request": "true", **(headers or {}), **({"If-None-Match": self.etag} if self.etag else {})}
+        answer = await timed(self.hall.rec, self.client, op, "GET", path, headers=headers)
+        if answer is not None:
+            self.etag = self.client.headers.get("etag", self.etag)
+        return answer
+
+
+class Phone(Revalidating):
     """tickets/mine.html: the status fragment, 304 while nothing changed; at the visit's end the page once
     more (it then offers the rating and polls no more)."""
 
+    calm_s = PHONE_CALM_S
+
     def __init__(self, hall: Hall, visitor: dict):
         super().__init__(hall, "visitor", PHONE)
-        self.visitor, self.client, self.etag = visitor, Client(hall.port), None
-        self.last_refresh, self.calm = 0.0, None  # the refresh waiting out the calm period, if any
+        self.visitor = visitor
 
     async def refresh(self) -> None:
-        headers = {"HX-Request": "true", **({"If-None-Match": self.etag} if self.etag else {})}
-        answer = await timed(self.hall.rec, self.client, "phone status", "GET", f"/t/{self.visitor['token']}/status",
-                             headers=headers)  # fmt: skip
-        self.last_refresh = time.monotonic()
-        if answer is None:
+        if await self.fragment("phone status", f"/t/{self.visitor['token']}/status") is None:
             return
-        self.etag = self.client.headers.get("etag", self.etag)
         if self.client.headers.get("hx-refresh") == "true":
             await timed(self.hall.rec, self.client, "phone page", "GET", f"/t/{self.visitor['token']}/")
             self.done = True
             self.wake.set()
 
-    def news(self, data: dict) -> None:
-        if data.get("number") == self.visitor["number"]:
-            self.wake.set()
-        elif self.calm is None:
-            delay = max(0.0, self.last_refresh + PHONE_CALM_S - time.monotonic())
-            self.calm = asyncio.get_running_loop().call_later(delay, self.calmed)
-
-    def calmed(self) -> None:
-        self.calm = None
-        self.wake.set()
-
-    async def run(self, phase: float, stream_delay: float) -> None:
-        await super().run(phase, stream_delay)
-        if self.calm is not None:
-            self.calm.cancel()
+    def about_me(self, data: dict) -> bool:
+        return data.get("number") == self.visitor["number"]
 
 
-class Console(Page):
-    """workstation/console.html's panel: refreshed on every change of the hall (no ETag: rendered each time)."""
+class Console(Revalidating):
+    """workstation/console.html's panel: news of its own window at once, the hall's other news at most every
+    CONSOLE_CALM_S."""
+
+    calm_s = CONSOLE_CALM_S
 
     def __init__(self, hall: Hall, staff: dict):
         super().__init__(hall, "console", CONSOLE, staff["console"])
-        self.staff, self.client = staff, Client(hall.port)
+        self.staff = staff
 
     async def refresh(self) -> None:
-        await timed(self.hall.rec, self.client, "console panel", "GET", f"/console/{self.staff['window']}/panel",
-                    headers={"Cookie": self.staff["console"], "HX-Request": "true"})  # fmt: skip
+        await self.fragment(
+            "console panel", f"/console/{self.staff['window']}/panel", {"Cookie": self.staff["console"]}
+        )
+
+    def about_me(self, data: dict) -> bool:
+        return data.get("window") == self.staff["number"]
 
 
 class Display(Page):
@@ -461,34 +502,36 @@ class Display(Page):
                 self.after = calls[-1]["id"]
 
 
-async def clerk(hall: Hall, staff: dict, minutes: dict, multiple: float) -> None:
-    """A clerk at a staffed window, with the demo's draws, ``multiple`` times as quick."""
+async def clerk(hall: Hall, staff: dict, minutes: dict, multiple: float, visit: dict | None) -> None:
+    """A clerk at a staffed window, with the demo's draws, ``multiple`` times as quick; ``visit`` is the
+    ticket the setup called here, the visit in progress at 18:30, which the clerk takes up at a uniform
+    point of it (so completes come from the start, and calls as spread as the evening's)."""
     rec, rng, client = hall.rec, hall.rng, Client(hall.port)
     auth = {"Authorization": f"Bearer {staff['token']}"}
     mean = sum(minutes[i] for i in staff["items"]) / len(staff["items"])
-    # At 18:30 each window is somewhere in a visit: the clerk calls in the warm-up's first seconds and the
-    # first visit is cut to what remains of it (a uniform point of the visit), so completes come from the start.
-    await asyncio.sleep(rng.uniform(0, 5))
-    first = True
     while not rec.over():
-        sent = time.monotonic()
-        answer = await timed(rec, client, "call-next", "POST", f"/api/windows/{staff['window']}/call-next",
-                             headers=auth)  # fmt: skip
-        if answer is None or answer[0] == 204:
-            await asyncio.sleep(IDLE_CLERK_S / multiple)
-            continue
-        ticket = json.loads(answer[1])
-        hall.keys[ticket["number"]] = sent
+        past = None
+        if visit is None:
+            sent = time.monotonic()
+            answer = await timed(rec, client, "call-next", "POST", f"/api/windows/{staff['window']}/call-next",
+                                 headers=auth)  # fmt: skip
+            if answer is None or answer[0] == 204:
+                await asyncio.sleep(IDLE_CLERK_S / multiple)
+                continue
+            visit, past = json.loads(answer[1]), 0.0
+            hall.keys[visit["number"]] = sent
+        ticket, visit = visit, None
         walk = CALLED_TO_SERVING_S / multiple
         service = minutes.get(ticket["item"], mean) * 60 * rng.uniform(*SERVICE_DRAW) / multiple
-        past = rng.uniform(0, walk + service) if first else 0.0
-        first = False
-        await asyncio.sleep(max(0.0, walk - past))
-        if rng.random() < NO_SHOW_SHARE:
-            await timed(rec, client, "no-show", "POST", f"/api/tickets/{ticket['id']}/no-show", headers=auth)
-            continue
-        await timed(rec, client, "serving", "POST", f"/api/tickets/{ticket['id']}/serving", headers=auth)
-        await asyncio.sleep(service - max(0.0, past - walk))
+        if past is None:
+            past = rng.uniform(0, walk + service)
+        if past < walk:
+            await asyncio.sleep(walk - past)
+            if rng.random() < NO_SHOW_SHARE:
+                await timed(rec, client, "no-show", "POST", f"/api/tickets/{ticket['id']}/no-show", headers=auth)
+                continue
+            await timed(rec, client, "serving", "POST", f"/api/tickets/{ticket['id']}/serving", headers=auth)
+        await asyncio.sleep(walk + service - max(past, walk))
         for _ in range(2):  # a refused or lost answer: the clerk presses again (not the next call before it)
             if await timed(rec, client, "complete", "POST", f"/api/tickets/{ticket['id']}/complete", headers=auth):
                 break
@@ -512,6 +555,16 @@ async def arrivals(hall: Hall, fixture: dict, per_hour: float, spawn) -> None:
             spawn(ticket)
 
 
+async def loop_lag(rec: Recorder) -> None:
+    """The generator's own delay: every LAG_PROBE_S, how much later than asked its event loop wakes. A busy
+    loop reads answers late, and every latency it reports grows by as much."""
+    while not rec.over():
+        started = time.monotonic()
+        await asyncio.sleep(LAG_PROBE_S)
+        if rec.counts(started):
+            rec.lag.append((time.monotonic() - started - LAG_PROBE_S) * 1000)
+
+
 async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from: float, until: float, seed: int):
     """Run the plan's halls until ``until``, measuring from ``measure_from``."""
     rng = random.Random(seed)
@@ -533,12 +586,14 @@ async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from
             for staff in fixture["staff"]:
                 start(Console(hall, staff), rng.uniform(0, CONSOLE[0]), rng.uniform(0, 2))
         for staff in fixture["staff"]:
-            tasks.append(asyncio.create_task(clerk(hall, staff, fixture["minutes"], multiple)))
+            visit = entry["visits"].get(staff["window"])
+            tasks.append(asyncio.create_task(clerk(hall, staff, fixture["minutes"], multiple, visit)))
 
         def spawn(ticket: dict, hall: Hall = hall) -> None:
             start(Phone(hall, ticket), 0, 0)
 
         tasks.append(asyncio.create_task(arrivals(hall, fixture, entry["arrivals_per_hour"] * multiple, spawn)))
+    tasks.append(asyncio.create_task(loop_lag(rec)))
     await asyncio.sleep(max(0.0, rec.measure_from - time.monotonic()))
     cpu_at = time.process_time()
     await asyncio.sleep(max(0.0, until - time.monotonic()))
@@ -559,7 +614,7 @@ async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from
                 delays.append((heard - hall.keys[number]) * 1000)
     rec.ms["push delay"] = delays
     return {"ms": rec.ms, "errors": rec.errors, "examples": rec.examples, "refused": rec.refused,
-            "answered": rec.answered, "taken": rec.taken, "cpu_s": cpu}  # fmt: skip
+            "answered": rec.answered, "taken": rec.taken, "cpu_s": cpu, "lag": rec.lag}  # fmt: skip
 
 
 def generator(port: int, plan: list[dict], multiple: float, measure_from: float, until: float, seed: int, out) -> None:
@@ -635,8 +690,8 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
     for m in sorted(model, key=lambda m: -m.phones):
         index = loads.index(min(loads))
         loads[index] += m.phones
-        plans[index].append({"code": m.code, "fixture": halls[m.code], "visitors": visitors[m.code],
-                             "arrivals_per_hour": m.arrivals_per_hour})  # fmt: skip
+        plans[index].append({"code": m.code, "fixture": halls[m.code], "visitors": visitors["phones"][m.code],
+                             "visits": visitors["visits"], "arrivals_per_hour": m.arrivals_per_hour})  # fmt: skip
     with open(Path(var_dir) / f"server-{multiple:g}x.log", "w") as log:
         server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -684,12 +739,14 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
         if v
     }
     answered = sum(part["answered"] for part in parts)
+    lag = [ms for part in parts for ms in part["lag"]] or [0.0]
     return {
         "multiple": multiple,
-        "phones": sum(len(v) for v in visitors.values()),
+        "phones": sum(len(v) for v in visitors["phones"].values()),
         "generators": generators,
         "requests_per_s": round(answered / args.seconds, 1),
         "operations": operations,
+        "generator_lag_ms": {"p50": round(percentile(lag, 0.5), 1), "p99": round(percentile(lag, 0.99), 1)},
         "streams_refused": sum(part["refused"] for part in parts),
         "errors": errors,
         "error_examples": examples,
@@ -726,7 +783,8 @@ def print_report(report: dict) -> None:
             f"(ratio {r['ratio_to_pgbench_tps']:.3f} to pgbench), box idle {100 * r['idle_share']:.0f} %, "
             f"server {server / report['seconds']:.2f} of {cores} cores (gunicorn {r['cpu_s']['gunicorn']:.0f} s, "
             f"PostgreSQL {r['cpu_s']['postgres']:.0f} s), generator {r['cpu_s']['generator'] / report['seconds']:.2f} "
-            f"cores ({r['generators']} processes); {r['streams_refused']} stream requests refused (503)"
+            f"cores ({r['generators']} processes, loop late by p50 {r['generator_lag_ms']['p50']:.1f} / p99 "
+            f"{r['generator_lag_ms']['p99']:.1f} ms); {r['streams_refused']} stream requests refused (503)"
         )
         print(f"  {'operation':18} {'n':>7} {'p50 ms':>8} {'p99 ms':>8}")
         for op, o in r["operations"].items():
@@ -763,9 +821,9 @@ def main() -> int:
         model = evening_model(halls)
         pg_pid = postmaster_pid(int(url.rsplit(":", 1)[1].split("/")[0]))
         taken: list[int] = []
-        issued: dict = {}
+        issued: dict = {"phones": {}}
         for multiple in multiples:
-            cancel = [v["id"] for vs in issued.values() for v in vs] + taken
+            cancel = [v["id"] for vs in issued["phones"].values() for v in vs] + taken
             issued = issue_visitors(env, halls, model, multiple, cancel)
             result = run_multiple(args, env, halls, model, issued, multiple, pg_pid, var_dir)
             taken = result.pop("taken")

@@ -143,7 +143,8 @@ CACHES = {
 }
 
 # django-axes first: a locked-out username and address is refused before the password is even checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "weimin.accounts.backends.ModelBackend"]
+SESSION_ENGINE = "weimin.accounts.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -22,6 +22,7 @@ from weimin.core import attempts
 from weimin.core.errors import NotFound
 from weimin.core.identity import fold_typed
 from weimin.core.inputs import resident_id
+from weimin.core.prepared import PreparedQuery
 from weimin.halls.hours import HallCalendar, add_working_days
 from weimin.tickets.models import secret_hash
 
@@ -141,6 +142,24 @@ def pool(hall=None):
         cases = cases.filter(hall=hall)
     handed = Max("events__at", filter=Q(events__kind=rules.EventKind.HANDED_OVER))
     return cases.annotate(pooled_at=Coalesce(handed, "created_at")).select_related("item", "hall").order_by("pooled_at")
+
+
+_ANY_POOLED = PreparedQuery(
+    lambda hall_id: (
+        Case.objects.filter(hall_id=hall_id, clerk__isnull=True, status__in=rules.HELD_STATUSES)
+        .order_by()
+        .values_list("pk")[:1]
+    ),
+    hall_id=Case._meta.get_field("hall"),
+)
+
+
+def first_in_pool(hall, limit: int) -> list[Case]:
+    """The oldest ``limit`` cases of the hall's pool. Every console lists them on each refresh: one prepared
+    query while the pool is empty, as it mostly is."""
+    if not _ANY_POOLED.rows(hall_id=hall.pk):
+        return []
+    return list(pool(hall)[:limit])
 
 
 def concluded_before(instant: datetime):

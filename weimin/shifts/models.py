@@ -27,7 +27,10 @@ class DutyQuerySet(models.QuerySet):
         return self.held_by(user).select_related("window__hall").first()
 
     def holder_of(self, window) -> Duty | None:
-        return self.open().filter(window=window).select_related("user").first()
+        """The open duty at ``window``, if someone holds it (asked on every poll of its console: prepared;
+        ``duty.user`` is read only when asked for)."""
+        found = _HOLDER_OF.objects(using=self.db, window_id=window.pk)
+        return found[0] if found else None
 
     def holds(self, user, window) -> bool:
         """Whether ``user`` holds ``window`` now (asked on every call of a clerk's: a prepared query)."""
@@ -259,6 +262,10 @@ class CompTimeEntry(models.Model):
         return f"{self.user} {self.day} {self.minutes:+d}"
 
 
+_HOLDER_OF = PreparedQuery(
+    lambda window_id: Duty.objects.open().filter(window_id=window_id).order_by("-started_at")[:1],
+    window_id=Duty._meta.get_field("window"),
+)
 _HOLDS = PreparedQuery(
     lambda user_id, window_id: Duty.objects.open().filter(user_id=user_id, window_id=window_id).values_list("pk")[:1],
     user_id=Duty._meta.get_field("user"),

@@ -15,6 +15,7 @@ from weimin.accounts.models import person_name
 from weimin.cases import queries as case_queries
 from weimin.cases.models import Case
 from weimin.cases.rules import HELD_STATUSES
+from weimin.core.prepared import PreparedQuery
 from weimin.halls.models import Hall, Window
 from weimin.shifts.models import ChecklistItem, CompTimeEntry, Duty, Handover, HandoverItem, HandoverItemKind
 from weimin.tickets import queue
@@ -118,6 +119,17 @@ class HandedItem:
     open: bool  # still nobody's: the case in the pool, the ticket waiting for any window of its item
     now_with: str  # who has it now, once taken
     windows: tuple[Window, ...] = ()  # for a ticket still open: the staffed windows serving its item
+
+
+_TO_ACKNOWLEDGE = PreparedQuery(
+    lambda user_id: Handover.objects.filter(successor_id=user_id, acknowledged_at__isnull=True).values_list("pk"),
+    user_id=Handover._meta.get_field("successor"),
+)
+
+
+def handovers_to_acknowledge(user_id: int) -> list[int]:
+    """The ids of the handovers waiting for ``user_id``'s acknowledgement (the console asks on every poll)."""
+    return [pk for (pk,) in _TO_ACKNOWLEDGE.rows(user_id=user_id)]
 
 
 def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
@@ -15,11 +16,11 @@ from django.utils.translation import gettext as _
 from weimin.core.cache import TimedCache
 from weimin.core.prepared import PreparedQuery
 from weimin.halls import reference
-from weimin.halls.models import Hall, Window
+from weimin.halls.models import Hall, ServiceItem, Window
 from weimin.shifts.models import Duty
 from weimin.tickets import rules
 from weimin.tickets.changes import hall_changes
-from weimin.tickets.choices import AppointmentKind, AppointmentStatus
+from weimin.tickets.choices import AppointmentKind, AppointmentStatus, Priority
 from weimin.tickets.models import Appointment, Ticket, TicketEvent, secret_hash
 from weimin.tickets.rules import AT_WINDOW_STATUSES, Event, Status
 
@@ -49,31 +50,62 @@ def tickets_by_ids(ids) -> dict[int, Ticket]:
     return {t.pk: t for t in Ticket.objects.filter(pk__in=ids).select_related("window", "target_window", "item")}
 
 
+class NextUp(NamedTuple):
+    """A ticket as the console lists it among the next, from the queue snapshot (no query)."""
+
+    id: int
+    number: str
+    item: ServiceItem
+    target_window_id: int | None
+    front: bool
+    priority: str  # Priority's label, "" in the normal lane
+
+
 @dataclass(frozen=True)
 class WindowOutlook:
     """What a window's console shows of the queue: how many it may call, and whom it calls next."""
 
     waiting: int
-    next_up: list[Ticket]
+    next_up: list[NextUp]
 
 
 def window_outlook(window: Window, business_date: date, limit: int) -> WindowOutlook:
     """Who this window will call next, in the order ``call_next`` takes them (rules.call_order over the
     window's own last calls), and how many it may call: from the hall's queue snapshot (the console polls
-    it, every clerk's at once), reading only the first ``limit`` tickets."""
+    it, every clerk's at once) and the reference data, with no query of its own but the window's last calls."""
     current = snapshot(window.hall_id, business_date)
     items = reference.topology(window.hall_id).items_of_window.get(window.pk, frozenset())
     rows = [w for w in current.waiting if w.target_window_id == window.pk or (
         w.target_window_id is None and w.item_id in items)]  # fmt: skip
     recent = recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
-    first = [w.id for w in rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)[:limit]]
-    found = tickets_by_ids(first)
-    return WindowOutlook(len(rows), [found[pk] for pk in first if pk in found])
+    first = rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)[:limit]
+    by_id, labels = reference.items_by_id(), dict(Priority.choices)
+    next_up = []
+    for w in first:
+        number, priority = current.shown[w.id]
+        next_up.append(
+            NextUp(w.id, number, by_id[w.item_id], w.target_window_id, w.front, labels[priority] if priority else "")
+        )
+    return WindowOutlook(len(rows), next_up)
 
 
-def served_today(user, hall: Hall, business_date: date) -> int:
-    """Tickets ``user`` completed at ``hall`` on this business day."""
-    return TicketEvent.objects.filter(hall=hall, business_date=business_date, kind=Event.COMPLETED, actor=user).count()
+_SERVED = PreparedQuery(
+    lambda user_id, hall_id, business_date: (
+        TicketEvent.objects.filter(hall_id=hall_id, business_date=business_date, kind=Event.COMPLETED, actor_id=user_id)
+        .values("actor_id")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    ),
+    user_id=TicketEvent._meta.get_field("actor"),
+    hall_id=TicketEvent._meta.get_field("hall"),
+    business_date=TicketEvent._meta.get_field("business_date"),
+)
+
+
+def served_today(user_id: int, hall_id: int, business_date: date) -> int:
+    """Tickets ``user_id`` completed at the hall on this business day (each console shows it: prepared)."""
+    found = _SERVED.rows(user_id=user_id, hall_id=hall_id, business_date=business_date)
+    return found[0][0] if found else 0
 
 
 _SENT_TO_WINDOWS = PreparedQuery(
@@ -164,6 +196,7 @@ class QueueSnapshot:
 
     waiting: tuple[rules.Waiting, ...]
     staffed_windows: frozenset[int]
+    shown: dict[int, tuple[str, str]]  # ticket id → (number, priority): what a console lists of it
     # Each competing group's call order, worked out once per snapshot (``places``): every phone of the
     # hall asks its place in the same order.
     _orders: dict = field(default_factory=dict, compare=False, repr=False)
@@ -184,7 +217,9 @@ _WAITING_ROWS = PreparedQuery(
     lambda hall_id, business_date: (
         Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING)
         .annotate(in_priority_lane=ExpressionWrapper(~Q(priority=""), output_field=BooleanField()))
-        .values_list("id", "item_id", "target_window_id", "in_priority_lane", "front", "queued_at")
+        .values_list(
+            "id", "item_id", "target_window_id", "in_priority_lane", "front", "queued_at", "number", "priority"
+        )
     ),
     hall_id=Ticket._meta.get_field("hall"),
     business_date=Ticket._meta.get_field("business_date"),
@@ -206,9 +241,10 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
     version = hall_changes.version(hall_id) if settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS > 0 else 0
 
     def load() -> tuple[int, QueueSnapshot]:
-        waiting = tuple(map(rules.Waiting._make, _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)))
+        rows = _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)
+        waiting = tuple(rules.Waiting._make(row[:6]) for row in rows)
         staffed = frozenset(w for (w,) in _STAFFED_WINDOWS.rows(hall_id=hall_id))
-        return version, QueueSnapshot(waiting, staffed)
+        return version, QueueSnapshot(waiting, staffed, {row[0]: row[6:] for row in rows})
 
     usable = (lambda found: found[0] == version) if current else None
     return _snapshots.get(load, key=(hall_id, business_date), usable=usable)[1]

@@ -124,7 +124,7 @@ def sign_out(request, window_id):
 
 def _signed_out_message(user, window, handover, now) -> str:
     """签退 says so, with the day's count, and names every item handed over and where it went."""
-    served = queue.served_today(user, window.hall, window.hall.local_date(now))
+    served = queue.served_today(user.pk, window.hall_id, window.hall.local_date(now))
     parts = [
         _("Signed out of window %(n)s; %(served)s visitors served today.") % {"n": window.number, "served": served}
     ]
@@ -146,19 +146,26 @@ def _signed_out_message(user, window, handover, now) -> str:
     return " ".join(parts)
 
 
-def _visible_window(request, window_id) -> Window:
-    """A window's console shows its ticket and applicant: only to the person holding it and the hall's
-    managers (docs/permissions.md); to anyone else the window does not exist."""
+def _console(request, window_id) -> tuple[Window, Duty | None]:
+    """A window and its open duty, if any. A window's console shows its ticket and applicant: only to the
+    person holding it and the hall's managers (docs/permissions.md); to anyone else the window does not exist."""
     window = window_or_404(window_id)
-    if not may(request.user, Action.CONSOLE_VIEW, window.hall, at_window=Duty.objects.holds(request.user, window)):
+    holder = Duty.objects.holder_of(window)
+    mine = holder is not None and holder.user_id == request.user.pk
+    if not may(request.user, Action.CONSOLE_VIEW, window.hall, at_window=mine):
         raise Http404(_("No window %(id)s.") % {"id": window_id})
-    return window
+    return window, holder
 
 
-def _panel_context(window, user, error=None):
+def _visible_window(request, window_id) -> Window:
+    return _console(request, window_id)[0]
+
+
+def _panel_context(window, user, holder: Duty | None, handovers: list[int], error=None):
+    """The panel's parts; ``holder`` is the window's open duty, ``handovers`` the ids of those waiting for
+    ``user``'s acknowledgement (both read once per request)."""
     now = clock.now()
     today = window.hall.local_date(now)
-    holder = Duty.objects.holder_of(window)
     current = queue.ticket_at_window(window)
     outlook = queue.window_outlook(window, today, NEXT_UP_SHOWN)
     called_for = int((now - current.called_at).total_seconds()) if current and current.called_at else None
@@ -169,8 +176,7 @@ def _panel_context(window, user, error=None):
         "called_for_text": f"{called_for // 60}:{called_for % 60:02d}" if called_for is not None else "",
         "waiting": outlook.waiting,
         "next_up": outlook.next_up,
-        "served": queue.served_today(holder.user, window.hall, today) if holder else 0,
-        "holder": holder,
+        "served": queue.served_today(holder.user_id, window.hall_id, today) if holder else 0,
         "mine": holder is not None and holder.user_id == user.pk,
         # The transfer form's choices, from the per-process reference data: the panel is polled.
         "items": reference.hall_items(window.hall_id),
@@ -180,11 +186,18 @@ def _panel_context(window, user, error=None):
         ),
         "error": error,
         "transfer": TransferForm(),
-        "pool": list(case_queries.pool(window.hall)[:NEXT_UP_SHOWN]),
-        "handovers": Handover.objects.filter(successor=user, acknowledged_at__isnull=True)
+        "pool": case_queries.first_in_pool(window.hall, NEXT_UP_SHOWN),
+        "handovers": Handover.objects.filter(pk__in=handovers)
         .select_related("from_user__staff_profile")
-        .prefetch_related("items"),
+        .prefetch_related("items")
+        if handovers
+        else [],
     }
+
+
+def _console_context(request, window_id, error=None):
+    window, holder = _console(request, window_id)
+    return _panel_context(window, request.user, holder, shift_queries.handovers_to_acknowledge(request.user.pk), error)
 
 
 # How many of the waiting (and of the hall's pool) the console lists.
@@ -193,8 +206,7 @@ NEXT_UP_SHOWN = 6
 
 @login_required
 def window(request, window_id):
-    found = _visible_window(request, window_id)
-    return render(request, "workstation/console.html", _panel_context(found, request.user))
+    return render(request, "workstation/console.html", _console_context(request, window_id))
 
 
 @login_required
@@ -202,16 +214,16 @@ def panel(request, window_id):
     """HTMX fragment: the window's state, refreshed on the hall's change events or every few seconds (which
     also says the clerk is there). ``304`` when the browser's copy is still right: the hall at the same
     version (every ticket, duty and pool change moves it), the same minute, the same handovers waiting."""
-    found = _visible_window(request, window_id)
+    found, holder = _console(request, window_id)
     now = clock.now()
-    duty = Duty.objects.holder_of(found)
-    if duty is not None and duty.user_id == request.user.pk:
-        shift_actions.touch(duty, now)
-    handovers = Handover.objects.filter(successor=request.user, acknowledged_at__isnull=True).count()
+    if holder is not None and holder.user_id == request.user.pk:
+        shift_actions.touch(holder, now)
+    handovers = shift_queries.handovers_to_acknowledge(request.user.pk)
     tag = changes.etag(found.hall_id, "panel", found.pk, request.user.pk, handovers, f"{now:%Y-%m-%dT%H:%M}")
     if unchanged := changes.not_modified(request, tag):
         return unchanged
-    return changes.with_etag(render(request, "workstation/_panel.html", _panel_context(found, request.user)), tag)
+    context = _panel_context(found, request.user, holder, handovers)
+    return changes.with_etag(render(request, "workstation/_panel.html", context), tag)
 
 
 def _call_next(user, window, now, post):
@@ -260,7 +272,7 @@ def act(request, window_id, action):
     except DomainError as exc:
         error = exc.message
     if request.headers.get("HX-Request"):
-        return render(request, "workstation/_panel.html", _panel_context(found, request.user, error))
+        return render(request, "workstation/_panel.html", _console_context(request, found.pk, error))
     if error:
         messages.error(request, error)
     return HttpResponseRedirect(reverse("workstation:window", args=[found.pk]))

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -30,7 +31,11 @@ def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
         assert json.loads(wait_for(f"http://127.0.0.1:{port}/api/halls", server)) == []
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/weimin/display.js", timeout=5) as js:
             assert js.status == 200  # static files are served by the app itself (closed networks)
-        workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        # The first worker may answer before the second is forked (gunicorn spawns them a moment apart).
+        deadline = time.monotonic() + 10
+        while len(workers := subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
+                                            text=True).stdout.split()) < 2 and time.monotonic() < deadline:  # fmt: skip
+            time.sleep(0.1)
         assert len(workers) == 2
     finally:
         server.terminate()
@@ -41,3 +46,17 @@ def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
 def test_serve_refuses_bad_options(options, field):
     with pytest.raises(CommandError, match=field):
         call_command("serve", **options)
+
+
+def test_the_master_loads_before_forking_what_each_worker_would_load_on_its_first_request():
+    from django.template import engines
+    from django.template.loaders.cached import Loader
+
+    from weimin.core import gunicorn_conf
+
+    loader = engines["django"].engine.template_loaders[0]
+    if not isinstance(loader, Loader):
+        pytest.skip("templates are not cached (DEBUG)")
+    loader.reset()
+    gunicorn_conf.when_ready(None)
+    assert {"workstation/_panel.html", "tickets/mine.html", "base.html"} <= set(loader.get_template_cache)

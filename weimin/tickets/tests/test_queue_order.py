@@ -38,7 +38,7 @@ def test_the_visitors_told_ahead_are_called_before(clerk, hall, item, window, ar
         # The console's list of who comes next (after the window's own last calls: none yet) is the same order.
         outlook = queue.window_outlook(window, issued[0].business_date, len(issued))
         assert outlook.waiting == len(issued)
-        assert [t.pk for t in outlook.next_up] == sorted(told, key=told.get)
+        assert [t.id for t in outlook.next_up] == sorted(told, key=told.get)
         called = []
         while (ticket := actions.call_next(clerk, window, clock.now())) is not None:
             called.append(ticket.pk)

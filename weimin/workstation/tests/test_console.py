@@ -168,3 +168,26 @@ def test_the_panel_answers_304_until_the_hall_or_the_minute_moves(
     assert waiting.status_code == 200 and "B001" in waiting.content.decode()
     freeze("2017-12-08 18:31")
     assert client.get(url, headers={"If-None-Match": waiting["ETag"]}).status_code == 200
+
+
+def test_the_panel_lists_the_next_from_the_snapshot_and_reads_little(
+    client, clerk, window, freeze, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Every open console polls its panel: a 304 reads who asks (session, user, roles), the window, its
+    holder and the handovers waiting; a render lists the next from the hall's queue snapshot, read once
+    per change of the hall for all its consoles (here: the two queries of the snapshot, the version)."""
+    freeze("2017-12-08 18:30")
+    client.force_login(clerk)
+    url = f"/console/{window.pk}/panel"
+    client.get(url)  # the process's reference data loaded
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.issue_ticket(window.hall, window.items.get(), clock.now())
+        actions.issue_ticket(window.hall, window.items.get(), clock.now(), priority="elderly")
+    with django_assert_max_num_queries(13):
+        first = client.get(url)
+    listed = re.sub(r"\s+", " ", first.content.decode())
+    assert "<strong>B002</strong>" in listed and "老年人（60岁以上）" in listed and "<strong>B001</strong>" in listed
+    assert listed.index("B002") < listed.index("B001")  # the priority lane first, as call-next takes them
+    assert "普通" not in listed  # the normal lane is not labelled
+    with django_assert_max_num_queries(7):
+        assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304

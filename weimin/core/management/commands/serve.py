@@ -49,7 +49,8 @@ class Command(BaseCommand):
             sys.executable, "-m", "gunicorn", "weimin.wsgi:application",
             "--config", "python:weimin.core.gunicorn_conf",
             "--bind", addr, "--workers", str(workers), "--threads", str(threads + streams),
-            "--access-logfile", "-" if options["verbosity"] > 1 else "/dev/null",
+            # No access log unless asked: gunicorn formats every request's line even for /dev/null.
+            *(["--access-logfile", "-"] if options["verbosity"] > 1 else []),
             *socket_options,
         ]  # fmt: skip
         # A process works on --threads requests at once (RequestSlotsMiddleware); on PostgreSQL they share a
