@@ -83,9 +83,9 @@ def window_outlook(window: Window, business_date: date, limit: int) -> WindowOut
     next_up = []
     for w in first:
         number, priority = current.shown[w.id]
-        next_up.append(
-            NextUp(w.id, number, by_id[w.item_id], w.target_window_id, w.front, labels[priority] if priority else "")
-        )
+        # An item added within the reference data's lifetime, in another process: read once here.
+        item = by_id.get(w.item_id) or ServiceItem.objects.get(pk=w.item_id)
+        next_up.append(NextUp(w.id, number, item, w.target_window_id, w.front, labels[priority] if priority else ""))
     return WindowOutlook(len(rows), next_up)
 
 
