@@ -7,6 +7,7 @@ import secrets
 import stat
 import subprocess
 import sys
+import time
 import urllib.request
 
 from weimin.testing.servers import free_port, wait_for
@@ -126,6 +127,10 @@ def test_two_servers_on_one_host_keep_their_own_control_sockets(tmp_path):
         for port, server in zip(ports, servers, strict=True):
             assert json.loads(wait_for(f"http://127.0.0.1:{port}/api/halls", server)) == []
         sockets = [tmp_path / "run" / f"gunicorn-127.0.0.1-{port}.ctl" for port in ports]
+        # gunicorn opens it once the workers are spawned: a warm worker may answer first.
+        deadline = time.monotonic() + 10
+        while not all(path.exists() for path in sockets) and time.monotonic() < deadline:
+            time.sleep(0.1)
         for path in sockets:
             assert stat.S_ISSOCK(path.stat().st_mode)
         gunicornc = os.path.join(os.path.dirname(sys.executable), "gunicornc")
