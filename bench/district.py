@@ -14,14 +14,16 @@ the demo's draws (weimin/demo/simulation.py: called → serving after 25 s, 5 % 
 item's handling minutes × U(0.5, 1.3)) and new visitors taking numbers at the kiosks at the demo's rate,
 their phones following until the visit ends.
 
-Every client behaves as its page does (push.js, display.js and the templates): it first asks for the
-hall's event stream (``?for=visitor|display|console``); refused (503: each process keeps
+Every client behaves as its page does (push.js, display.js and the templates): it first asks for its
+stream (a phone its own, /t/<token>/events, which tells only news that changes its page; the TV and the
+console the hall's, ``?for=display|console``); refused (503: each process keeps
 WEIMIN_PUSH_STREAMS_PER_PROCESS threads for streams, phones take at most half), it polls at its page's
 interval with ``If-None-Match`` and asks for the stream again a minute later; with the stream it
-refreshes on news as the page does (a phone: its own number at once, other news at most once per 5 s,
-and every 60 s anyway; a console: on every change and every 20 s; a TV: the feed on every change and
-every 5 s). The push delay is counted from the clerk's key (the call-next request sent) to the stream's
-frame naming the number.
+refreshes on news as the page does (a phone: its number named at once, its place moved at a random
+moment of the next 3 s, and every 60 s anyway; a console: on its own window's news at once, other news
+at most once per 3 s at a random moment of them, and every 20 s; a TV: the feed on every change
+and every 5 s). The push delay is counted from the clerk's key (the call-next request sent) to the
+frame naming the number on one of the hall's streams.
 
 k× is k times every hall's phones, TVs, consoles and arrivals, and clerks k times as quick (the windows
 of k districts call k times as often): one district's queues carry k districts' visitors. A fraction
@@ -84,8 +86,8 @@ SERVICE_DRAW = (0.5, 1.3)
 IDLE_CLERK_S = 3  # the demo's tick: a clerk with nobody waiting tries again
 
 # The pages' intervals: (polling, while the stream is open), seconds.
-PHONE = (5, 60)  # tickets/mine.html; data-push-calm="5"
-PHONE_CALM_S = 5
+PHONE = (5, 60)  # tickets/mine.html; data-push-calm="3", data-push-number
+PHONE_CALM_S = 3
 CONSOLE = (4, 20)  # workstation/console.html; data-push-calm="3", data-push-own-window
 CONSOLE_CALM_S = 3
 TV = (1, 5)  # display.js: POLL_MS, POLL_PUSHED_MS
@@ -258,8 +260,8 @@ async def timed(rec: Recorder, client: Client, op: str, method: str, path: str, 
 class Stream:
     """A page's EventSource on a raw socket: None from ``open`` when refused (the page polls meanwhile)."""
 
-    def __init__(self, hall: Hall, kind: str, cookie: str = ""):
-        self.hall, self.kind, self.cookie = hall, kind, cookie
+    def __init__(self, hall: Hall, path: str, cookie: str = ""):
+        self.hall, self.path, self.cookie = hall, path, cookie
         self.last_id: str | None = None
         self.writer = None
 
@@ -268,7 +270,7 @@ class Stream:
         rec.sent(started)
         try:
             reader, self.writer = await asyncio.open_connection("127.0.0.1", self.hall.port)
-            lines = [f"GET /halls/{self.hall.code}/events?for={self.kind} HTTP/1.1", "Host: 127.0.0.1",
+            lines = [f"GET {self.path} HTTP/1.1", "Host: 127.0.0.1",
                      "Accept: text/event-stream"]  # fmt: skip
             if self.last_id is not None:
                 lines.append(f"Last-Event-ID: {self.last_id}")
@@ -342,9 +344,9 @@ class Page:
     queues_news = False  # htmx drops a trigger while its request is in flight; display.js reads once more
     calm_s = 0.0  # data-push-calm: at most one refresh per calm_s for news not about this page
 
-    def __init__(self, hall: Hall, kind: str, intervals: tuple[float, float], cookie: str = ""):
+    def __init__(self, hall: Hall, stream: str, intervals: tuple[float, float], cookie: str = ""):
         self.hall, self.intervals = hall, intervals
-        self.stream = Stream(hall, kind, cookie)
+        self.stream = Stream(hall, stream, cookie)
         self.pushed = False
         self.wake = asyncio.Event()
         self.done = False
@@ -354,14 +356,14 @@ class Page:
         raise NotImplementedError
 
     def about_me(self, data: dict) -> bool:
-        """data-push-number / data-push-own-window: news refreshed at once, calm or not."""
+        """data-push-number, data-push-own-window: news refreshed at once, calm or not."""
         return False
 
     def news(self, data: dict) -> None:
         if not self.calm_s or self.about_me(data):
             self.wake.set()
         elif self.calm is None:
-            delay = max(0.0, self.last_refresh + self.calm_s - time.monotonic())
+            delay = max(self.hall.rng.uniform(0, self.calm_s), self.last_refresh + self.calm_s - time.monotonic())
             self.calm = asyncio.get_running_loop().call_later(delay, self.calmed)
 
     def calmed(self) -> None:
@@ -425,8 +427,8 @@ class Revalidating(Page):
     """An htmx fragment answered with ``Cache-Control: private, no-cache`` and an ETag: the browser keeps it and
     asks with If-None-Match each time (a 304 reaches htmx as the kept 200)."""
 
-    def __init__(self, hall: Hall, kind: str, intervals: tuple[float, float], cookie: str = ""):
-        super().__init__(hall, kind, intervals, cookie)
+    def __init__(self, hall: Hall, stream: str, intervals: tuple[float, float], cookie: str = ""):
+        super().__init__(hall, stream, intervals, cookie)
         self.client, self.etag = Client(hall.port), None
 
     async def fragment(self, op: str, path: str, headers: dict | None = None):
@@ -439,13 +441,17 @@ class Revalidating(Page):
 
 class Phone(Revalidating):
     """tickets/mine.html: the status fragment, 304 while nothing changed; at the visit's end the page once
-    more (it then offers the rating and polls no more)."""
+    more (it then offers the rating and polls no more). Its stream is its own (/t/<token>/events), which
+    tells only the news that changes its page: its number named at once, its place within PHONE_CALM_S."""
 
     calm_s = PHONE_CALM_S
 
     def __init__(self, hall: Hall, visitor: dict):
-        super().__init__(hall, "visitor", PHONE)
+        super().__init__(hall, f"/t/{visitor['token']}/events", PHONE)
         self.visitor = visitor
+
+    def about_me(self, data: dict) -> bool:
+        return data.get("number") == self.visitor["number"]
 
     async def refresh(self) -> None:
         if await self.fragment("phone status", f"/t/{self.visitor['token']}/status") is None:
@@ -455,9 +461,6 @@ class Phone(Revalidating):
             self.done = True
             self.wake.set()
 
-    def about_me(self, data: dict) -> bool:
-        return data.get("number") == self.visitor["number"]
-
 
 class Console(Revalidating):
     """workstation/console.html's panel: news of its own window at once, the hall's other news at most every
@@ -466,7 +469,7 @@ class Console(Revalidating):
     calm_s = CONSOLE_CALM_S
 
     def __init__(self, hall: Hall, staff: dict):
-        super().__init__(hall, "console", CONSOLE, staff["console"])
+        super().__init__(hall, f"/halls/{hall.code}/events?for=console", CONSOLE, staff["console"])
         self.staff = staff
 
     async def refresh(self) -> None:
@@ -484,7 +487,7 @@ class Display(Page):
     queues_news = True
 
     def __init__(self, hall: Hall):
-        super().__init__(hall, "display", TV)
+        super().__init__(hall, f"/halls/{hall.code}/events?for=display", TV)
         self.client, self.etag, self.after = Client(hall.port), None, 0
 
     async def refresh(self) -> None:
@@ -579,8 +582,8 @@ async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from
         hall = Hall(entry["code"], port, rec, random.Random(rng.random()))
         halls.append(hall)
         fixture = entry["fixture"]
-        for visitor in entry["visitors"]:  # already following: their last stream was refused within a minute
-            start(Phone(hall, visitor), rng.uniform(0, PHONE[0]), rng.uniform(0, STREAM_RETRY_S))
+        for visitor in entry["visitors"]:  # their pages open: each asks for its stream, as a page does on load
+            start(Phone(hall, visitor), rng.uniform(0, PHONE[0]), rng.uniform(0, PHONE[0]))
         for _ in range(max(1, round(multiple))):
             start(Display(hall), rng.uniform(0, 1), rng.uniform(0, 2))
             for staff in fixture["staff"]:

@@ -55,8 +55,14 @@ class ChangeFeed:
     def __init__(self, channel: str, load_version: Callable[[int], int]) -> None:
         self.channel = channel
         self._load_version = load_version
-        self._changed = threading.Condition()
-        self._generation = 0  # bumped on every event heard: a waiter never sleeps through one
+        # One lock for the feed's state; a condition per key on it, so an event wakes only the clients of
+        # its key (a hall's screens), not every stream thread of the process.
+        self._lock = threading.RLock()
+        self._waiting: dict[int, threading.Condition] = {}
+        # Bumped on every event heard, per key, and for all keys at once (a reset, an interrupt): a waiter
+        # never sleeps through one.
+        self._generations: dict[int, int] = {}
+        self._generation = 0
         self._epoch = 0  # bumped by ``interrupt``: every wait of an earlier epoch ends
         self._versions: dict[int, tuple[int, float]] = {}  # key → (version, when loaded or heard)
         self._recent: dict[int, deque[tuple[int, dict]]] = {}
@@ -91,15 +97,28 @@ class ChangeFeed:
         return version
 
     def _heard(self, key: int, version: int, about: dict) -> None:
-        with self._changed:
+        with self._lock:
             known = self._versions.get(key)
             if known is None or version > known[0]:
                 self._versions[key] = (version, time.monotonic())
             recent = self._recent.setdefault(key, deque(maxlen=RECENT_EVENTS))
             if not any(seen == version for seen, _ in recent):
                 recent.append((version, about))
+            self._wake(key)
+
+    def _wake(self, key: int | None) -> None:
+        """Wake the waiters of ``key``, or every waiter (None). Called holding the lock."""
+        if key is None:
             self._generation += 1
-            self._changed.notify_all()
+            for waiters in self._waiting.values():
+                waiters.notify_all()
+        else:
+            self._generations[key] = self._generations.get(key, 0) + 1
+            if (waiters := self._waiting.get(key)) is not None:
+                waiters.notify_all()
+
+    def _seen(self, key: int) -> tuple[int, int]:
+        return self._generation, self._generations.get(key, 0)
 
     # --- reading ---
 
@@ -119,7 +138,7 @@ class ChangeFeed:
             if started - known[1] < settings.WEIMIN_FEED_POLL_SECONDS:
                 return known[0]
         loaded = self._load_version(key)
-        with self._changed:
+        with self._lock:
             known = self._versions.get(key)
             if known is not None and known[1] > started and known[0] > loaded:
                 return known[0]  # heard while this read ran: newer than what it read
@@ -145,8 +164,8 @@ class ChangeFeed:
         version then (``after`` when interrupted: nothing more is read)."""
         deadline, epoch = time.monotonic() + timeout, self._epoch
         while True:
-            with self._changed:
-                seen = self._generation
+            with self._lock:
+                seen = self._seen(key)
             if self._epoch != epoch:
                 return after
             current = self.version(key)
@@ -154,21 +173,22 @@ class ChangeFeed:
             if current > after or remaining <= 0:
                 return current
             slice_ = remaining if self._listening else min(remaining, settings.WEIMIN_FEED_POLL_SECONDS)
-            with self._changed:
-                if self._generation == seen:
-                    self._changed.wait(slice_)
+            with self._lock:
+                if self._seen(key) == seen:
+                    if (waiters := self._waiting.get(key)) is None:
+                        waiters = self._waiting[key] = threading.Condition(self._lock)
+                    waiters.wait(slice_)
 
     def interrupt(self) -> None:
         """End every wait — and so every stream — of this process now; their clients reconnect (tests,
         before their database goes away under a live server's streams)."""
-        with self._changed:
+        with self._lock:
             self._epoch += 1
-            self._generation += 1
-            self._changed.notify_all()
+            self._wake(None)
 
     def forget(self) -> None:
         """Drop every version and event held (tests: a new database starts from nothing)."""
-        with self._changed:
+        with self._lock:
             self._versions.clear()
             self._recent.clear()
 
@@ -184,7 +204,7 @@ class ChangeFeed:
             self.__init__(self.channel, self._load_version)
         if connection.vendor != "postgresql" or not settings.WEIMIN_FEED_LISTEN:
             return
-        with self._changed:
+        with self._lock:
             if self._listener is not None:
                 return
             self._stop.clear()
@@ -202,13 +222,12 @@ class ChangeFeed:
                 try:
                     listener.autocommit = True
                     listener.execute(f"LISTEN {self.channel}")
-                    with self._changed:  # changes made while nobody listened are unknown: read again
+                    with self._lock:  # changes made while nobody listened are unknown: read again
                         self._versions.clear()
                         self._recent.clear()
                         self._listening = True
                         self._listening_since = time.monotonic()
-                        self._generation += 1
-                        self._changed.notify_all()
+                        self._wake(None)
                     self._ready.set()
                     while not self._stop.is_set():
                         for notice in listener.notifies(timeout=1.0):

@@ -18,7 +18,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import connection
@@ -110,6 +110,9 @@ def with_etag(response: HttpResponse, tag: str) -> HttpResponse:
 
 # --- server-sent events ---
 
+# Given the events heard since the client's last (version, about), whether they change what it shows.
+Matters = Callable[[list[tuple[int, dict]]], bool]
+
 _open_streams = 0
 _open_lock = threading.Lock()
 
@@ -150,8 +153,9 @@ class _Stream:
             _release()
 
 
-def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
-    """``after`` is the version the client last saw (-1: none, it is told the current one at once)."""
+def _events(hall_id: int, after: int, seconds: float, matters: Matters | None = None) -> Iterator[str]:
+    """``after`` is the version the client last saw (-1: none, it is told the current one at once).
+    ``matters``: whether news changes what this client shows; when it says no, the client hears a beat."""
     current = hall_changes.version(hall_id)  # first: it starts this process's listener if need be
     # How this process hears other processes' changes, as a comment: the notices, or the counter polled.
     yield f": {'listening' if hall_changes.listening else 'polling'}\nretry: {settings.WEIMIN_PUSH_RETRY_MS}\n\n"
@@ -161,8 +165,10 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
             events = hall_changes.events_after(hall_id, after) if 0 <= after < current else None
             if events is None:
                 yield _frame(current, {"kind": "resync"})  # the client reads everything again
-            else:
+            elif matters is None or matters(events):
                 yield "".join(_frame(version, about) for version, about in events)
+            else:
+                yield "event: beat\ndata: {}\n\n"
             after = current
         else:
             # Keeps proxies from closing the line, finds clients gone, and tells the page the line is alive.
@@ -185,12 +191,14 @@ def _let_go_of_the_database() -> None:
         connection.close()
 
 
-def stream(request, hall_id: int) -> HttpResponse:
+def stream(request, hall_id: int, *, visitor: bool = False, matters: Matters | None = None) -> HttpResponse:
     """The hall's events as ``text/event-stream`` for ``WEIMIN_PUSH_STREAM_SECONDS``, then the browser
     reconnects (``Last-Event-ID``), so a load balancer spreads streams again. When the process holds
     its most streams it answers 503 and the page keeps polling; visitors' phones may take only half
-    the slots, so TVs, consoles and pads come first."""
-    reserve = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS // 2 if request.GET.get("for") == "visitor" else 0
+    the slots, so TVs, consoles and pads come first. ``matters`` filters the news (a visitor's own
+    stream: only what changes their page)."""
+    visitor = visitor or request.GET.get("for") == "visitor"
+    reserve = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS // 2 if visitor else 0
     if not _admit(reserve):
         response = HttpResponse(_("Too many live connections: the page asks again in a while."), status=503)
         response["Retry-After"] = "60"
@@ -199,7 +207,7 @@ def stream(request, hall_id: int) -> HttpResponse:
         after = int(request.headers.get("Last-Event-ID") or -1)
     except ValueError:
         after = -1
-    events = _Stream(_events(hall_id, after, settings.WEIMIN_PUSH_STREAM_SECONDS))
+    events = _Stream(_events(hall_id, after, settings.WEIMIN_PUSH_STREAM_SECONDS, matters))
     response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once

@@ -18,6 +18,7 @@ urlpatterns = [
     path("halls/<str:code>/events", views.hall_events, name="hall-events"),
     path("t/<str:token>/", views.my_ticket, name="mine"),
     path("t/<str:token>/status", views.my_ticket_status, name="mine-status"),
+    path("t/<str:token>/events", views.my_ticket_events, name="mine-events"),
     path("t/<str:token>/cancel", views.my_ticket_cancel, name="mine-cancel"),
     path("t/<str:token>/slip/", views.ticket_slip, name="slip"),
 ]

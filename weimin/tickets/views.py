@@ -152,13 +152,40 @@ def my_ticket_status(request, token):
         return unchanged
     ticket = ticket_by_token(token)
     where = queue.position(ticket)
-    shown = (ticket.status, where.ahead, where.estimated_wait_minutes, ticket.window_id, ticket.target_window_id)
+    shown = _shown(ticket, where)
     if unchanged := changes.shown_unchanged(request, token, shown):
         return unchanged
     response = render(request, "tickets/_mine_status.html", {"ticket": ticket, "where": where, "token": token})
     if ticket.status in OVER_STATUSES:
         response["HX-Refresh"] = "true"
     return changes.with_etag(response, changes.shown_etag(ticket.hall_id, token, shown))
+
+
+def _shown(ticket, where: queue.Position) -> tuple:
+    """What of the visitor's page can change: the status, the place and the wait, the window."""
+    return ticket.status, where.ahead, where.estimated_wait_minutes, ticket.window_id, ticket.target_window_id
+
+
+def my_ticket_events(request, token):
+    """The visitor's own stream: the hall's news, told only when it changes this page — the number
+    named, or the place, the wait or the window moved (from the hall's queue snapshot in memory: no
+    query for news about others) —, so a phone asks again when it has something new to show, not after
+    every change in the hall. A beat otherwise."""
+    ticket = ticket_by_token(token)
+    shown = _shown(ticket, queue.position(ticket))
+
+    def matters(events: list[tuple[int, dict]]) -> bool:
+        nonlocal ticket, shown
+        named = any(about.get("number") == ticket.number for _, about in events)
+        if named:
+            ticket = ticket_by_token(token)
+        elif ticket.status != TicketStatus.WAITING:
+            return False
+        now = _shown(ticket, queue.position(ticket))
+        changed, shown = named or now != shown, now
+        return changed
+
+    return changes.stream(request, ticket.hall_id, visitor=True, matters=matters)
 
 
 @require_POST

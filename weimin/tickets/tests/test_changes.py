@@ -127,6 +127,31 @@ def test_the_stream_tells_a_call_made_in_another_thread(client, hall, item, wind
     assert [(version, json.loads(data)) for version, data in frames] == [(known + 1, told)]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_visitors_stream_tells_only_what_changes_their_page(client, hall, item, window, clerk, settings):
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.2
+    ahead = actions.issue_ticket(hall, item, clock.now()).ticket
+    mine = actions.issue_ticket(hall, item, clock.now())
+    known = hall_changes.version(hall.pk)
+    response = client.get(reverse("tickets:mine-events", args=[mine.token]), headers={"Last-Event-ID": str(known)})
+
+    def the_evening():
+        for act in (
+            lambda: actions.issue_ticket(hall, item, clock.now()),  # behind: my place stays
+            lambda: actions.call_next(clerk, window, clock.now()),  # the one ahead: my place moves
+            lambda: actions.complete(clerk, ahead, clock.now()),  # nothing of mine
+            lambda: actions.call_next(clerk, window, clock.now()),  # mine
+        ):
+            time.sleep(0.5)  # each heard on its own: the stream tells a batch of news whole
+            act()
+
+    threading.Thread(target=the_evening).start()
+    frames = read_events(response, lambda frames: len(frames) == 2, timeout=5)
+    told = [(about["kind"], about["number"]) for about in (json.loads(data) for _, data in frames)]
+    assert told == [("called", ahead.number), ("called", mine.ticket.number)]
+    assert [version for version, _ in frames] == [known + 2, known + 4]
+
+
 def test_a_new_client_is_told_the_version_and_a_stream_ends_in_time(client, hall, settings):
     settings.WEIMIN_PUSH_STREAM_SECONDS = 0.3
     settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.1
@@ -151,12 +176,14 @@ def test_a_stream_waits_without_holding_a_database_connection(client, hall, sett
     assert held and held == [None] * len(held)
 
 
-def test_phones_give_way_to_the_halls_screens_when_streams_run_short(client, hall, settings):
+def test_phones_give_way_to_the_halls_screens_when_streams_run_short(client, hall, item, window, freeze, settings):
     settings.WEIMIN_PUSH_STREAMS_PER_PROCESS = 2
+    freeze("2017-12-08 10:30")
     url = reverse("tickets:hall-events", args=[hall.code])
     phone = client.get(url, {"for": "visitor"})
     assert phone.status_code == 200
-    refused = client.get(url, {"for": "visitor"})
+    own = reverse("tickets:mine-events", args=[actions.issue_ticket(hall, item, clock.now()).token])
+    refused = client.get(own)  # a visitor's own stream is a phone's too
     assert refused.status_code == 503 and refused["Retry-After"] == "60"  # the page keeps polling
     display = client.get(url, {"for": "display"})
     assert display.status_code == 200

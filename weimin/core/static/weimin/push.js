@@ -1,12 +1,15 @@
 /* Push, not poll: an htmx element with data-push follows its hall's server-sent events (the hall change
  * feed, tickets/changes.py) and refreshes itself when told, instead of asking every few seconds.
  *
- *   <div hx-get="…" hx-trigger="every 5s, weimin-change"     polling (the fall-back) + refresh on push
- *        data-push="/halls/X/events?for=visitor"              the stream
- *        data-push-trigger="every 60s, weimin-change"         its triggers while the stream is open
- *        data-push-calm="5"                                   at most one refresh per 5 s for other news…
- *        data-push-number="A012"                              …but at once when the news names this number
- *        data-push-own-window="3"                             …or this window (a console)
+ *   <div hx-get="…" hx-trigger="every 4s, weimin-change"     polling (the fall-back) + refresh on push
+ *        data-push="/halls/X/events?for=console"              the stream (a visitor's: /t/<token>/events,
+ *                                                             which tells only what changes their page)
+ *        data-push-trigger="every 20s, weimin-change"         its triggers while the stream is open
+ *        data-push-calm="3"                                   other news: at most one refresh per 3 s, at a
+ *                                                             random moment of them (a hall's screens do not
+ *                                                             all ask at once)…
+ *        data-push-own-window="3"                             …but at once for news of this window (a console)
+ *        data-push-number="A012"                              …or naming this number (a visitor)
  *        data-push-window="3">                                only news of window 3 (a pad)
  *
  * A refused stream (the server holds its most, 503) or a browser without EventSource keeps polling;
@@ -80,7 +83,7 @@
       if (!calmMs || (number && news.number === number) || (ownWindow && String(news.window) === ownWindow)) {
         return refresh();
       }
-      if (!pending) pending = setTimeout(refresh, Math.max(0, last + calmMs - Date.now()));
+      if (!pending) pending = setTimeout(refresh, Math.max(Math.random() * calmMs, last + calmMs - Date.now()));
     });
     source.addEventListener("error", function () {
       polls();

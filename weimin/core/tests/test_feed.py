@@ -1,0 +1,32 @@
+"""The change feed's waiting (core/feed.py): news wakes the clients of its own key only — a hall's
+streams —, however many other halls' clients wait in the same process."""
+
+import threading
+import time
+
+from weimin.core.feed import FEEDS, ChangeFeed
+
+
+def test_news_wakes_only_the_waiters_of_its_own_hall(settings):
+    settings.WEIMIN_FEED_LISTEN = False
+    feed = ChangeFeed("test_wake", lambda key: 0)
+    try:
+        feed._listening, feed._listening_since = True, 0.0  # as while the listener hears every change
+        feed._heard(1, 1, {})
+        feed._heard(2, 1, {})
+        looks, version = [], feed.version
+        feed.version = lambda key: looks.append(key) or version(key)
+        told = []
+        waiter = threading.Thread(target=lambda: told.append(feed.wait(1, 1, 5.0)))
+        waiter.start()
+        time.sleep(0.2)
+        for other in range(2, 6):
+            feed._heard(2, other, {})  # another hall's news, four times
+        time.sleep(0.2)
+        assert waiter.is_alive() and looks == [1]  # looked once, then slept through them
+        started = time.monotonic()
+        feed._heard(1, 2, {})
+        waiter.join(2)
+        assert told == [2] and looks == [1, 1] and time.monotonic() - started < 0.5
+    finally:
+        FEEDS.remove(feed)
