@@ -152,6 +152,11 @@ def test_a_visitors_stream_tells_only_what_changes_their_page(client, hall, item
     assert [version for version, _ in frames] == [known + 2, known + 4]
 
 
+def test_a_visitors_stream_needs_their_secret(client, hall):
+    for token in ("not-a-ticket", "x" * 43):
+        assert client.get(reverse("tickets:mine-events", args=[token])).status_code == 404
+
+
 def test_a_new_client_is_told_the_version_and_a_stream_ends_in_time(client, hall, settings):
     settings.WEIMIN_PUSH_STREAM_SECONDS = 0.3
     settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.1
