@@ -195,8 +195,7 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
     }
 
 
-def _console_context(request, window_id, error=None):
-    window, holder = _console(request, window_id)
+def _console_context(request, window, holder: Duty | None, error=None):
     return _panel_context(window, request.user, holder, shift_queries.handovers_to_acknowledge(request.user.pk), error)
 
 
@@ -206,7 +205,7 @@ NEXT_UP_SHOWN = 6
 
 @login_required
 def window(request, window_id):
-    return render(request, "workstation/console.html", _console_context(request, window_id))
+    return render(request, "workstation/console.html", _console_context(request, *_console(request, window_id)))
 
 
 @login_required
@@ -266,13 +265,13 @@ CONSOLE_ACTIONS = {
 @login_required
 @require_POST
 def act(request, window_id, action):
-    found = _visible_window(request, window_id)
+    found, holder = _console(request, window_id)  # a console's actions change tickets, not who holds it
     try:
         error = CONSOLE_ACTIONS[action](request.user, found, clock.now(), request.POST)
     except DomainError as exc:
         error = exc.message
     if request.headers.get("HX-Request"):
-        return render(request, "workstation/_panel.html", _console_context(request, found.pk, error))
+        return render(request, "workstation/_panel.html", _console_context(request, found, holder, error))
     if error:
         messages.error(request, error)
     return HttpResponseRedirect(reverse("workstation:window", args=[found.pk]))
