@@ -26,8 +26,17 @@ class TimedCache:
         self._lock = threading.Lock()
         self._loaders: dict[Hashable, threading.Lock] = {}
 
-    def get(self, load: Callable[[], Any], key: Hashable = None, *, usable: Callable[[Any], bool] | None = None) -> Any:
-        """The entry for ``key``, loaded by ``load`` when missing, expired or not ``usable``."""
+    def get(
+        self,
+        load: Callable[[], Any],
+        key: Hashable = None,
+        *,
+        usable: Callable[[Any], bool] | None = None,
+        update: Callable[[Any], Any] | None = None,
+    ) -> Any:
+        """The entry for ``key``, loaded by ``load`` when missing, expired or not ``usable``. ``update``, given
+        the entry held when it is only not ``usable``, returns it brought up to date, or None to have it
+        loaded: the updated entry keeps the time of its load, so it still expires (and is loaded afresh)."""
         ttl = getattr(settings, self.ttl_setting)
         value = self._fresh(key, ttl, usable)
         if value is not MISSING:
@@ -36,10 +45,17 @@ class TimedCache:
             value = self._fresh(key, ttl, usable)  # loaded by another thread while this one waited
             if value is not MISSING:
                 return value
-            value = load()
+            loaded_at, held = self._values.get(key, (0.0, MISSING))
+            if (
+                update is None
+                or held is MISSING
+                or self._fresh(key, ttl, None) is MISSING
+                or (value := update(held)) is None
+            ):
+                loaded_at, value = time.monotonic(), load()
             if ttl > 0:
                 with self._lock:
-                    self._values[key] = (time.monotonic(), value)
+                    self._values[key] = (loaded_at, value)
         return value
 
     def _fresh(self, key: Hashable, ttl: float, usable) -> Any:

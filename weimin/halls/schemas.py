@@ -2,6 +2,8 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from weimin.core.schemas import DictOut
+
 
 class HallOut(Schema):
     code: str
@@ -41,13 +43,13 @@ class ItemDetailOut(ItemOut):
     materials: list[MaterialOut]
 
 
-class SessionOut(Schema):
+class SessionOut(DictOut):
     start: str
     end: str
     last_ticket: str
 
 
-class HoursOut(Schema):
+class HoursOut(DictOut):
     date: date
     open: bool
     sessions: list[SessionOut]

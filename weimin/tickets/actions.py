@@ -70,15 +70,17 @@ def _record(
         window=window,
         detail=detail,
     )
-    announce(ticket.hall_id, event, number=ticket.number, window=window.number if window is not None else None)
+    window_number = window.number if window is not None else None
+    announce(ticket.hall_id, event, ticket=ticket.pk, number=ticket.number, window=window_number)
     return recorded
 
 
 def announce(hall_id: int, kind: str, **about) -> int:
     """Tell the hall's displays, ticket pages, consoles and pads that what they show changed (the hall
-    change feed, ``tickets.changes``): every ticket change does through ``_record``; other apps' actions
-    call it in their own transaction for theirs (a rating given, a window signed into or out of).
-    Delivered on commit only. Returns the hall's new version."""
+    change feed, ``tickets.changes``): every ticket change does through ``_record``, naming the ``ticket``
+    (each process's queue snapshot reads that ticket again, ``queue.snapshot``); other apps' actions
+    call it in their own transaction for theirs (a rating given, a window signed into or out of), which
+    change no ticket. Delivered on commit only. Returns the hall's new version."""
     return changes.bump(hall_id, {"kind": kind, **about})
 
 
@@ -194,7 +196,7 @@ def issue_ticket(
     )
     ticket.save()
     issued_event(ticket, actor=actor).save()
-    announce(hall.pk, Event.ISSUED, number=ticket.number)
+    announce(hall.pk, Event.ISSUED, ticket=ticket.pk, number=ticket.number)
     return IssuedTicket(ticket, token)
 
 

@@ -134,7 +134,8 @@ def _release() -> None:
 
 
 def _frame(version: int, about: dict) -> str:
-    return f"id: {version}\nevent: change\ndata: {json.dumps({'version': version, **about}, ensure_ascii=False)}\n\n"
+    told = {"version": version, **{name: value for name, value in about.items() if name != "ticket"}}
+    return f"id: {version}\nevent: change\ndata: {json.dumps(told, ensure_ascii=False)}\n\n"
 
 
 class _Stream:

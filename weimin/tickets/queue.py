@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -213,26 +215,53 @@ class QueueSnapshot:
 
 _snapshots = TimedCache("WEIMIN_QUEUE_SNAPSHOT_SECONDS")
 
-_WAITING_ROWS = PreparedQuery(
-    lambda hall_id, business_date: (
-        Ticket.objects.filter(hall_id=hall_id, business_date=business_date, status=Status.WAITING)
+
+def _waiting_rows(tickets: QuerySet) -> QuerySet:
+    """What a snapshot holds of each of ``tickets`` that waits, in queue order."""
+    return (
+        tickets.filter(status=Status.WAITING)
         .annotate(in_priority_lane=ExpressionWrapper(~Q(priority=""), output_field=BooleanField()))
+        # The model's ordering, within one hall and day, without its join to the hall (sorting by the
+        # hall's collated code cost PostgreSQL more than reading the rows).
+        .order_by("queued_at", "id")
         .values_list(
             "id", "item_id", "target_window_id", "in_priority_lane", "front", "queued_at", "number", "priority"
         )
+    )
+
+
+_WAITING_ROWS = PreparedQuery(
+    lambda hall_id, business_date: _waiting_rows(Ticket.objects.filter(hall_id=hall_id, business_date=business_date)),
+    hall_id=Ticket._meta.get_field("hall"),
+    business_date=Ticket._meta.get_field("business_date"),
+)
+_WAITING_ROW = PreparedQuery(
+    lambda ticket_id, hall_id, business_date: _waiting_rows(
+        Ticket.objects.filter(pk=ticket_id, hall_id=hall_id, business_date=business_date)
     ),
+    ticket_id=Ticket._meta.pk,
     hall_id=Ticket._meta.get_field("hall"),
     business_date=Ticket._meta.get_field("business_date"),
 )
 _STAFFED_WINDOWS = PreparedQuery(
     lambda hall_id: Duty.objects.staffed_window_ids(hall_id), hall_id=Window._meta.get_field("hall")
 )
+# A snapshot is brought up to date by reading again the tickets the hall's news names, up to this many;
+# beyond, the hall's waiting tickets are read again whole.
+MOST_TICKETS_UPDATED = 8
+
+
+def _in_queue_order(waiting: rules.Waiting) -> tuple[datetime, int]:
+    return waiting.queued_at, waiting.id
 
 
 def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> QueueSnapshot:
     """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
-    and read again as soon as the hall's version moves (``changes``: a change pushed to the display is
-    never answered from the snapshot before it) — by one thread of the process, the others waiting for it.
+    and brought up to date as soon as the hall's version moves (``changes``: a change pushed to the display
+    is never answered from the snapshot before it) — by one thread of the process, the others waiting for it.
+    When this process heard every change since the snapshot it holds (the hall's news names the ticket each
+    changed), only those tickets are read again; otherwise, and once it is WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
+    the hall's waiting tickets are read again whole.
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
     Not ``current``: the one the process holds, whatever the version since (a ticket just issued is
@@ -240,14 +269,40 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
     """
     version = hall_changes.version(hall_id) if settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS > 0 else 0
 
+    def staffed() -> frozenset[int]:
+        return frozenset(w for (w,) in _STAFFED_WINDOWS.rows(hall_id=hall_id))
+
     def load() -> tuple[int, QueueSnapshot]:
         rows = _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)
         waiting = tuple(rules.Waiting._make(row[:6]) for row in rows)
-        staffed = frozenset(w for (w,) in _STAFFED_WINDOWS.rows(hall_id=hall_id))
-        return version, QueueSnapshot(waiting, staffed, {row[0]: row[6:] for row in rows})
+        return version, QueueSnapshot(waiting, staffed(), {row[0]: row[6:] for row in rows})
+
+    def update(held: tuple[int, QueueSnapshot]) -> tuple[int, QueueSnapshot] | None:
+        held_version, before = held
+        events = hall_changes.events_after(hall_id, held_version) if 0 <= held_version < version else None
+        if not events:  # not all heard here (another process's, found by polling), or a database reset
+            return None
+        news = [about for number, about in events if number <= version]
+        changed = {about["ticket"] for about in news if "ticket" in about}
+        if len(changed) > MOST_TICKETS_UPDATED:
+            return None
+        # Read now, each row is as new as the version or newer: what a whole read at this version gives.
+        rows = [
+            row
+            for ticket_id in changed
+            for row in _WAITING_ROW.rows(ticket_id=ticket_id, hall_id=hall_id, business_date=business_date)
+        ]
+        waiting = [w for w in before.waiting if w.id not in changed]
+        for row in rows:
+            bisect.insort(waiting, rules.Waiting._make(row[:6]), key=_in_queue_order)
+        shown = {ticket_id: row for ticket_id, row in before.shown.items() if ticket_id not in changed}
+        shown.update((row[0], row[6:]) for row in rows)
+        # News of no ticket is a window signed into or out of, a rating, a case: the staffed windows again.
+        windows = before.staffed_windows if all("ticket" in about for about in news) else staffed()
+        return version, QueueSnapshot(tuple(waiting), windows, shown)
 
     usable = (lambda found: found[0] == version) if current else None
-    return _snapshots.get(load, key=(hall_id, business_date), usable=usable)[1]
+    return _snapshots.get(load, key=(hall_id, business_date), usable=usable, update=update)[1]
 
 
 @dataclass(frozen=True)
@@ -293,14 +348,15 @@ def position(ticket: Ticket, *, just_issued: bool = False) -> Position:
         sharing = reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id)
         group = ("items", sharing)
         competes = lambda w: w.item_id in sharing and w.target_window_id is None  # noqa: E731
-    ahead = current.places(group, competes).get(ticket.pk)
+    ticket_id = ticket.pk
+    ahead = current.places(group, competes).get(ticket_id)
     if ahead is None:  # issued or changed after the snapshot was read: placed among it
         mine = rules.Waiting(
-            ticket.pk, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
+            ticket_id, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
         )
-        others = [w for w in current.waiting if competes(w) and w.id != ticket.pk]
+        others = [w for w in current.waiting if w.id != ticket_id and competes(w)]
         order = rules.call_order([*others, mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
-        ahead = next(index for index, w in enumerate(order) if w.id == ticket.pk)
+        ahead = next(index for index, w in enumerate(order) if w.id == ticket_id)
     item = reference.items_by_id()[ticket.item_id]
     windows = windows_serving(ticket.item_id, ticket.hall_id, current)
     return Position(ahead, rules.estimated_wait_minutes(ahead, item.handling_minutes, windows))
@@ -332,6 +388,9 @@ def waiting_by_category(hall: Hall, business_date: date) -> list[dict]:
     return list(totals.values())
 
 
+CALL_KINDS = (Event.CALLED, Event.RECALLED)
+
+
 @dataclass(frozen=True)
 class Call:
     id: int
@@ -341,11 +400,17 @@ class Call:
     at: datetime
 
 
+# The kinds written into the SQL, not passed as parameters: only then can PostgreSQL prove that a prepared
+# statement's generic plan matches the partial index of calls (ticket_event_calls_idx); with parameters it
+# read every call of the day to keep the newest (8 ms a display poll instead of 0.3).
+_IS_CALL = RawSQL(
+    f'"{TicketEvent._meta.db_table}"."kind" IN (%s)' % ", ".join(f"'{kind.value}'" for kind in CALL_KINDS),
+    (),
+    output_field=BooleanField(),
+)
 _RECENT_CALLS = PreparedQuery(
     lambda hall_id, business_date, after_id, limit: (
-        TicketEvent.objects.filter(
-            hall_id=hall_id, business_date=business_date, kind__in=[Event.CALLED, Event.RECALLED], id__gt=after_id
-        )
+        TicketEvent.objects.filter(_IS_CALL, hall_id=hall_id, business_date=business_date, id__gt=after_id)
         .order_by("-id")
         .values_list("id", "ticket__number", "window_id", "kind", "at")[:limit]
     ),

@@ -3,6 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from weimin.core.schemas import DictOut
 from weimin.core.text import Id, Instant, Text
 
 
@@ -13,7 +14,7 @@ class TicketIn(Schema):
     priority: Literal["elderly", "disabled", "pregnant", ""] | None = None
 
 
-class TicketOut(Schema):
+class TicketOut(DictOut):
     id: int
     number: str
     hall: str
@@ -37,14 +38,14 @@ class TransferIn(Schema):
     window: Id() | None = Field(None, description="window id to transfer to")
 
 
-class QueueItemOut(Schema):
+class QueueItemOut(DictOut):
     item: str
     name: str
     prefix: str
     waiting: int
 
 
-class QueueOut(Schema):
+class QueueOut(DictOut):
     date: date
     waiting: int
     items: list[QueueItemOut]

@@ -253,3 +253,37 @@ def test_queue_snapshot_is_shared_and_at_most_its_age_old(hall, window, item, cl
     assert queue.position(tickets[2]).ahead == 2  # an estimate from the shared snapshot…
     time.sleep(0.35)
     assert queue.position(tickets[2]).ahead == 1  # …no older than the setting
+
+
+def test_the_snapshot_reads_again_only_the_tickets_the_news_names(
+    hall, window, item, clerk, django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
+):
+    """Brought up to date from the hall's news, the snapshot is the one a whole read gives."""
+    from weimin.shifts.actions import sign_out
+
+    settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS = 60
+    today = clock.now().date()
+
+    def acting(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):  # the news is heard on commit
+            return action(*args, **kwargs)
+
+    tickets = [acting(take, hall, item) for _ in range(4)]
+    queue.snapshot(hall.pk, today)  # held by the process
+    called = acting(actions.call_next, clerk, window, clock.now())
+    acting(actions.transfer, clerk, called, clock.now(), window=window)  # back to the front of the queue
+    acting(take, hall, item, id_number=ELDER)  # the priority lane
+    with django_assert_max_num_queries(2) as read:  # the two tickets named, not the hall's waiting tickets
+        updated = queue.snapshot(hall.pk, today)
+    assert all('"tickets_ticket"."id" =' in query["sql"] for query in read.captured_queries)
+    queue.forget_snapshots()
+    assert updated == queue.snapshot(hall.pk, today) and len(updated.waiting) == 5
+    assert [w.id for w in updated.waiting][:4] == [t.pk for t in tickets]  # queue order kept
+
+    acting(sign_out, clerk, window, clock.now())  # news of no ticket: the staffed windows read again
+    assert queue.snapshot(hall.pk, today).staffed_windows == frozenset()
+
+    for _ in range(queue.MOST_TICKETS_UPDATED + 1):
+        acting(take, hall, item)
+    with django_assert_max_num_queries(2):  # too many named: the whole read (tickets, staffed windows)
+        assert len(queue.snapshot(hall.pk, today).waiting) == 5 + queue.MOST_TICKETS_UPDATED + 1
