@@ -146,12 +146,16 @@ class ChangeFeed:
             return loaded
 
     def events_after(self, key: int, version: int) -> list[tuple[int, dict]] | None:
-        """The events heard after ``version``, oldest first; None when some of them are no longer kept
-        (or were never heard here: another process's change found by polling)."""
+        """Every event after ``version`` up to the current one, oldest first; None when some of them are
+        not held here: no longer kept, never heard here (another process's change found by polling), or
+        not heard yet (another process's change is heard after this process's next one)."""
         recent = list(self._recent.get(key, ()))
-        newer = [(v, about) for v, about in recent if v > version]
+        newer = sorted(((v, about) for v, about in recent if v > version), key=lambda event: event[0])
         current = self.version(key)
-        if current > version and (not newer or newer[0][0] != version + 1 or newer[-1][0] != current):
+        # Versions are held once each: as many as the versions between, from the next to the current, is all.
+        if current > version and (
+            len(newer) != current - version or newer[0][0] != version + 1 or newer[-1][0] != current
+        ):
             return None
         return newer
 

@@ -287,3 +287,22 @@ def test_the_snapshot_reads_again_only_the_tickets_the_news_names(
         acting(take, hall, item)
     with django_assert_max_num_queries(2):  # too many named: the whole read (tickets, staffed windows)
         assert len(queue.snapshot(hall.pk, today).waiting) == 5 + queue.MOST_TICKETS_UPDATED + 1
+
+
+def test_the_snapshot_is_read_whole_when_a_change_between_is_not_heard_yet(
+    hall, window, item, freeze, django_capture_on_commit_callbacks, settings
+):
+    """Another process's change may be heard after this process's next one: a gap in the news."""
+    settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS = 60
+    freeze("2017-12-08 18:30")
+    today = clock.now().date()
+
+    def heard(action, *args):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args)
+
+    queue.snapshot(hall.pk, today)
+    heard(take, hall, item)
+    unheard = take(hall, item)  # committed, its news not heard here yet
+    heard(take, hall, item)
+    assert unheard.pk in {w.id for w in queue.snapshot(hall.pk, today).waiting}
