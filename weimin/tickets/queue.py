@@ -75,9 +75,9 @@ def window_outlook(window: Window, business_date: date, limit: int) -> WindowOut
     """Who this window will call next, in the order ``call_next`` takes them (rules.call_order over the
     window's own last calls), and how many it may call: from the hall's queue snapshot (the console polls
     it, every clerk's at once) and the reference data, with no query of its own but the window's last calls."""
-    current = snapshot(window.hall_id, business_date)
-    items = reference.topology(window.hall_id).items_of_window.get(window.pk, frozenset())
-    rows = [w for w in current.waiting if w.target_window_id == window.pk or (
+    current, window_id = snapshot(window.hall_id, business_date), window.pk
+    items = reference.topology(window.hall_id).items_of_window.get(window_id, frozenset())
+    rows = [w for w in current.waiting if w.target_window_id == window_id or (
         w.target_window_id is None and w.item_id in items)]  # fmt: skip
     recent = recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
     first = rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)[:limit]

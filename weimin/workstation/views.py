@@ -181,7 +181,11 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
         # The transfer form's choices, from the per-process reference data: the panel is polled.
         "items": reference.hall_items(window.hall_id),
         "windows": sorted(
-            (w for w in reference.windows_by_id().values() if w.hall_id == window.hall_id and w.active and w != window),
+            (
+                w
+                for window_id, w in reference.windows_by_id().items()
+                if w.hall_id == window.hall_id and w.active and window_id != window.pk
+            ),
             key=lambda w: w.number,
         ),
         "error": error,
