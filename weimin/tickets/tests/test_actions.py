@@ -255,6 +255,12 @@ def test_queue_snapshot_is_shared_and_at_most_its_age_old(hall, window, item, cl
     assert queue.position(tickets[2]).ahead == 1  # …no older than the setting
 
 
+def heard_here(capture_on_commit_callbacks, action, *args, **kwargs):
+    """The action, its news heard by this process on commit, as the listener hears it."""
+    with capture_on_commit_callbacks(execute=True):
+        return action(*args, **kwargs)
+
+
 def test_the_snapshot_reads_again_only_the_tickets_the_news_names(
     hall, window, item, clerk, django_capture_on_commit_callbacks, django_assert_max_num_queries, settings
 ):
@@ -265,8 +271,7 @@ def test_the_snapshot_reads_again_only_the_tickets_the_news_names(
     today = clock.now().date()
 
     def acting(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):  # the news is heard on commit
-            return action(*args, **kwargs)
+        return heard_here(django_capture_on_commit_callbacks, action, *args, **kwargs)
 
     tickets = [acting(take, hall, item) for _ in range(4)]
     queue.snapshot(hall.pk, today)  # held by the process
@@ -297,12 +302,8 @@ def test_the_snapshot_is_read_whole_when_a_change_between_is_not_heard_yet(
     freeze("2017-12-08 18:30")
     today = clock.now().date()
 
-    def heard(action, *args):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args)
-
     queue.snapshot(hall.pk, today)
-    heard(take, hall, item)
+    heard_here(django_capture_on_commit_callbacks, take, hall, item)
     unheard = take(hall, item)  # committed, its news not heard here yet
-    heard(take, hall, item)
+    heard_here(django_capture_on_commit_callbacks, take, hall, item)
     assert unheard.pk in {w.id for w in queue.snapshot(hall.pk, today).waiting}
