@@ -71,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "weimin.core.middleware.LazyMessageMiddleware",  # Django's, its storage built only when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "weimin.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",  # last: a locked-out login answers the lockout page
