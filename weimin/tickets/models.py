@@ -138,7 +138,7 @@ class TicketEvent(models.Model):
             # The hall display's feed: the newest calls of a hall's day.
             models.Index(
                 fields=["hall", "business_date", "-id"],
-                condition=Q(kind__in=["called", "recalled"]),
+                condition=Q(kind__in=[kind.value for kind in rules.CALL_KINDS]),
                 name="ticket_event_calls_idx",
             ),
         ]

@@ -24,7 +24,7 @@ from weimin.tickets import rules
 from weimin.tickets.changes import hall_changes
 from weimin.tickets.choices import AppointmentKind, AppointmentStatus, Priority
 from weimin.tickets.models import Appointment, Ticket, TicketEvent, secret_hash
-from weimin.tickets.rules import AT_WINDOW_STATUSES, Event, Status
+from weimin.tickets.rules import AT_WINDOW_STATUSES, CALL_KINDS, Event, Status
 
 
 def waiting(hall: Hall, business_date: date) -> QuerySet[Ticket]:
@@ -388,9 +388,6 @@ def waiting_by_category(hall: Hall, business_date: date) -> list[dict]:
     return list(totals.values())
 
 
-CALL_KINDS = (Event.CALLED, Event.RECALLED)
-
-
 @dataclass(frozen=True)
 class Call:
     id: int
@@ -400,9 +397,10 @@ class Call:
     at: datetime
 
 
-# The kinds written into the SQL, not passed as parameters: only then can PostgreSQL prove that a prepared
-# statement's generic plan matches the partial index of calls (ticket_event_calls_idx); with parameters it
-# read every call of the day to keep the newest (8 ms a display poll instead of 0.3).
+# The kinds written into the SQL, not passed as parameters — the same ones as the partial index of calls
+# (ticket_event_calls_idx) —: only then can PostgreSQL prove that a prepared statement's generic plan
+# matches that index; with parameters it read every call of the day to keep the newest (8 ms a display
+# poll instead of 0.3).
 _IS_CALL = RawSQL(
     f'"{TicketEvent._meta.db_table}"."kind" IN (%s)' % ", ".join(f"'{kind.value}'" for kind in CALL_KINDS),
     (),

@@ -33,6 +33,10 @@ class Event(enum.StrEnum):
     CLOSED = "closed"
 
 
+# What the hall display shows: a number called to a window, first or again (a partial index serves them).
+CALL_KINDS = (Event.CALLED, Event.RECALLED)
+
+
 # event → (statuses it may follow, status it leads to). The issued event starts from no status.
 TRANSITIONS: dict[Event, tuple[frozenset[Status | None], Status]] = {
     Event.ISSUED: (frozenset({None}), Status.WAITING),
