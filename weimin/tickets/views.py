@@ -181,9 +181,8 @@ def my_ticket_events(request, token):
             ticket = ticket_by_token(token)
         elif ticket.status != TicketStatus.WAITING:
             return False
-        now = _shown(ticket, queue.position(ticket))
-        changed, shown = named or now != shown, now
-        return changed
+        before, shown = shown, _shown(ticket, queue.position(ticket))
+        return named or shown != before
 
     return changes.stream(request, ticket.hall_id, visitor=True, matters=matters)
 
