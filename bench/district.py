@@ -23,7 +23,9 @@ refreshes on news as the page does (a phone: its number named at once, its place
 moment of the next 3 s, and every 60 s anyway; a console: on its own window's news at once, other news
 at most once per 3 s at a random moment of them, and every 20 s; a TV: the feed on every change
 and every 5 s). The push delay is counted from the clerk's key (the call-next request sent) to the
-frame naming the number on one of the hall's streams.
+frame naming the number on one of the hall's screens' streams (TV, console); "phone called", to the frame
+on the visitor's own stream (other visitors' phones hear of the call with the news that moves their place,
+spread over WEIMIN_PUSH_VISITOR_SPREAD_SECONDS: not counted).
 
 k× is k times every hall's phones, TVs, consoles and arrivals, and clerks k times as quick (the windows
 of k districts call k times as often): one district's queues carry k districts' visitors. A fraction
@@ -230,7 +232,8 @@ class Hall:
     def __init__(self, code: str, port: int, rec: Recorder, rng: random.Random):
         self.code, self.port, self.rec, self.rng = code, port, rec, rng
         self.keys: dict[str, float] = {}  # number → when the clerk's call-next was sent
-        self.heard: list[tuple[str, float]] = []  # (number, when a stream was told of its call)
+        self.heard: list[tuple[str, float]] = []  # (number, when a screen's stream was told of its call)
+        self.told: list[tuple[str, float]] = []  # (number, when its visitor's own stream was told)
 
 
 async def timed(rec: Recorder, client: Client, op: str, method: str, path: str, body: bytes = b"",
@@ -260,8 +263,9 @@ async def timed(rec: Recorder, client: Client, op: str, method: str, path: str, 
 class Stream:
     """A page's EventSource on a raw socket: None from ``open`` when refused (the page polls meanwhile)."""
 
-    def __init__(self, hall: Hall, path: str, cookie: str = ""):
+    def __init__(self, hall: Hall, path: str, cookie: str = "", number: str | None = None):
         self.hall, self.path, self.cookie = hall, path, cookie
+        self.number = number  # a phone's: the ticket it follows
         self.last_id: str | None = None
         self.writer = None
 
@@ -327,7 +331,10 @@ class Stream:
                         self.last_id = value
                 if data is not None:
                     if event == "change" and data.get("kind") == "called":
-                        self.hall.heard.append((data.get("number"), time.monotonic()))
+                        if self.number is None:
+                            self.hall.heard.append((data.get("number"), time.monotonic()))
+                        elif data.get("number") == self.number:
+                            self.hall.told.append((self.number, time.monotonic()))
                     yield event, data
 
     def close(self) -> None:
@@ -344,9 +351,9 @@ class Page:
     queues_news = False  # htmx drops a trigger while its request is in flight; display.js reads once more
     calm_s = 0.0  # data-push-calm: at most one refresh per calm_s for news not about this page
 
-    def __init__(self, hall: Hall, stream: str, intervals: tuple[float, float], cookie: str = ""):
+    def __init__(self, hall: Hall, stream: str, intervals: tuple[float, float], cookie: str = "", number=None):
         self.hall, self.intervals = hall, intervals
-        self.stream = Stream(hall, stream, cookie)
+        self.stream = Stream(hall, stream, cookie, number)
         self.pushed = False
         self.wake = asyncio.Event()
         self.done = False
@@ -427,8 +434,8 @@ class Revalidating(Page):
     """An htmx fragment answered with ``Cache-Control: private, no-cache`` and an ETag: the browser keeps it and
     asks with If-None-Match each time (a 304 reaches htmx as the kept 200)."""
 
-    def __init__(self, hall: Hall, stream: str, intervals: tuple[float, float], cookie: str = ""):
-        super().__init__(hall, stream, intervals, cookie)
+    def __init__(self, hall: Hall, stream: str, intervals: tuple[float, float], cookie: str = "", number=None):
+        super().__init__(hall, stream, intervals, cookie, number)
         self.client, self.etag = Client(hall.port), None
 
     async def fragment(self, op: str, path: str, headers: dict | None = None):
@@ -447,7 +454,7 @@ class Phone(Revalidating):
     calm_s = PHONE_CALM_S
 
     def __init__(self, hall: Hall, visitor: dict):
-        super().__init__(hall, f"/t/{visitor['token']}/events", PHONE)
+        super().__init__(hall, f"/t/{visitor['token']}/events", PHONE, number=visitor["number"])
         self.visitor = visitor
 
     def about_me(self, data: dict) -> bool:
@@ -610,12 +617,13 @@ async def drive_halls(port: int, plan: list[dict], multiple: float, measure_from
     for task in tasks:
         task.cancel()
     await asyncio.wait(tasks, timeout=10)
-    delays = []
-    for hall in halls:
-        for number, heard in hall.heard:
-            if number in hall.keys and rec.counts(hall.keys[number]):
-                delays.append((heard - hall.keys[number]) * 1000)
-    rec.ms["push delay"] = delays
+    for op, told in (("push delay", "heard"), ("phone called", "told")):
+        rec.ms[op] = [
+            (when - hall.keys[number]) * 1000
+            for hall in halls
+            for number, when in getattr(hall, told)
+            if number in hall.keys and rec.counts(hall.keys[number])
+        ]
     return {"ms": rec.ms, "errors": rec.errors, "examples": rec.examples, "refused": rec.refused,
             "answered": rec.answered, "taken": rec.taken, "cpu_s": cpu, "lag": rec.lag}  # fmt: skip
 

@@ -227,14 +227,18 @@ WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECO
 WEIMIN_FEED_LISTEN = os.environ.get("WEIMIN_FEED_LISTEN", "1") == "1"
 WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5"))
 # Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
-# threads to each worker); visitors' phones may take half. A stream lasts WEIMIN_PUSH_STREAM_SECONDS,
+# threads to each worker, started as needed); visitors' phones may take half: 800 pushes a district's peak
+# to one box of 5 workers (docs/scaling.md). A stream lasts WEIMIN_PUSH_STREAM_SECONDS,
 # then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS keeps proxies from closing it.
 # Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.
 WEIMIN_REQUEST_SLOTS = int(os.environ.get("WEIMIN_REQUEST_SLOTS", "0"))
-WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "16"))
+WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "800"))
 WEIMIN_PUSH_STREAM_SECONDS = float(os.environ.get("WEIMIN_PUSH_STREAM_SECONDS", "300"))
 WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECONDS", "15"))
 WEIMIN_PUSH_RETRY_MS = 2000
+# A visitor's phone hears news that does not name its number within this many seconds, at a random moment:
+# a call moves the place of every phone in the hall, and their streams' work is spread instead of all at once.
+WEIMIN_PUSH_VISITOR_SPREAD_SECONDS = float(os.environ.get("WEIMIN_PUSH_VISITOR_SPREAD_SECONDS", "1"))
 # From this day of the year (MM-DD) the office, managers and `weimin check` are warned while next
 # year's national holidays are not known (the State Council's notice usually comes in November).
 WEIMIN_CALENDAR_WARN_FROM = os.environ.get("WEIMIN_CALENDAR_WARN_FROM", "11-01")

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests check exact positions right after each change; test_queue_snapshot covers the cached snapshot.
 WEIMIN_QUEUE_SNAPSHOT_SECONDS = 0
+WEIMIN_PUSH_VISITOR_SPREAD_SECONDS = 0  # tests that need the spread set it
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: concurrency tests need real SQLite locking across connections.

@@ -72,6 +72,7 @@ class ChangeFeed:
         self._stop = threading.Event()
         self._ready = threading.Event()  # set once the listener first listened, or failed to
         self._pid = os.getpid()
+        self._hooks: list[Callable[[int | None], None]] = getattr(self, "_hooks", [])  # kept by a forked worker
         if self not in FEEDS:
             FEEDS.append(self)
 
@@ -106,8 +107,16 @@ class ChangeFeed:
                 recent.append((version, about))
             self._wake(key)
 
+    def on_news(self, hook: Callable[[int | None], None]) -> None:
+        """Call ``hook`` with the key of every event heard, or None when every waiter is woken (an
+        interrupt, a reset), holding the feed's lock: it must be quick and take no lock that is held
+        while calling the feed."""
+        self._hooks.append(hook)
+
     def _wake(self, key: int | None) -> None:
         """Wake the waiters of ``key``, or every waiter (None). Called holding the lock."""
+        for hook in self._hooks:
+            hook(key)
         if key is None:
             self._generation += 1
             for waiters in self._waiting.values():

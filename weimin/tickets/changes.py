@@ -13,8 +13,14 @@ version held in memory (``not_modified``).
 
 from __future__ import annotations
 
+import enum
 import hashlib
+import heapq
+import itertools
 import json
+import logging
+import os
+import random
 import re
 import threading
 import time
@@ -28,6 +34,8 @@ from django.utils.translation import gettext as _
 from weimin.core.feed import ChangeFeed
 from weimin.halls import reference
 from weimin.tickets.models import HallVersion
+
+logger = logging.getLogger(__name__)
 
 
 def _load_version(hall_id: int) -> int:
@@ -110,8 +118,17 @@ def with_etag(response: HttpResponse, tag: str) -> HttpResponse:
 
 # --- server-sent events ---
 
-# Given the events heard since the client's last (version, about), whether they change what it shows.
-Matters = Callable[[list[tuple[int, dict]]], bool]
+
+class Telling(enum.Enum):
+    """What a visitor's page makes of the hall's news (``Judge``)."""
+
+    NOTHING = "nothing"  # nothing it shows changed: no word (the heartbeat says the line is alive)
+    SOON = "soon"  # its place, wait or window moved: told within WEIMIN_PUSH_VISITOR_SPREAD_SECONDS
+    NOW = "now"  # its number named
+
+
+# Given the events heard since the client's last (version, about): what they change of what it shows.
+Judge = Callable[[list[tuple[int, dict]]], Telling]
 
 _open_streams = 0
 _open_lock = threading.Lock()
@@ -138,6 +155,16 @@ def _frame(version: int, about: dict) -> str:
     return f"id: {version}\nevent: change\ndata: {json.dumps(told, ensure_ascii=False)}\n\n"
 
 
+def _told(current: int, events: list[tuple[int, dict]] | None) -> str:
+    """The frames of ``events``; when some are not held here (None), ``resync``: the client reads all again."""
+    if events is None:
+        return _frame(current, {"kind": "resync"})
+    return "".join(_frame(version, about) for version, about in events)
+
+
+_BEAT = "event: beat\ndata: {}\n\n"
+
+
 class _Stream:
     """The events of one client; its slot is given back when the response is closed, even unread."""
 
@@ -154,26 +181,25 @@ class _Stream:
             _release()
 
 
-def _events(hall_id: int, after: int, seconds: float, matters: Matters | None = None) -> Iterator[str]:
-    """``after`` is the version the client last saw (-1: none, it is told the current one at once).
-    ``matters``: whether news changes what this client shows; when it says no, the client hears a beat."""
+def _opening() -> str:
+    """How this process hears other processes' changes, as a comment: the notices, or the counter polled."""
+    return f": {'listening' if hall_changes.listening else 'polling'}\nretry: {settings.WEIMIN_PUSH_RETRY_MS}\n\n"
+
+
+def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
+    """The hall's every event, for its screens. ``after`` is the version the client last saw (-1: none, it
+    is told the current one at once)."""
     current = hall_changes.version(hall_id)  # first: it starts this process's listener if need be
-    # How this process hears other processes' changes, as a comment: the notices, or the counter polled.
-    yield f": {'listening' if hall_changes.listening else 'polling'}\nretry: {settings.WEIMIN_PUSH_RETRY_MS}\n\n"
+    yield _opening()
     deadline, epoch = time.monotonic() + seconds, hall_changes.epoch
     while True:
         if current != after:  # news; or a client from before a database reset
             events = hall_changes.events_after(hall_id, after) if 0 <= after < current else None
-            if events is None:
-                yield _frame(current, {"kind": "resync"})  # the client reads everything again
-            elif matters is None or matters(events):
-                yield "".join(_frame(version, about) for version, about in events)
-            else:
-                yield "event: beat\ndata: {}\n\n"
+            yield _told(current, events)
             after = current
         else:
             # Keeps proxies from closing the line, finds clients gone, and tells the page the line is alive.
-            yield "event: beat\ndata: {}\n\n"
+            yield _BEAT
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
@@ -192,13 +218,163 @@ def _let_go_of_the_database() -> None:
         connection.close()
 
 
-def stream(request, hall_id: int, *, visitor: bool = False, matters: Matters | None = None) -> HttpResponse:
+# --- visitors' own streams: their news judged by one thread per process ---
+
+
+class _Watch:
+    """A visitor's stream waiting in this process: what it was last told, and what it is told next."""
+
+    def __init__(self, hall_id: int, after: int, judge: Judge) -> None:
+        self.hall_id, self.after, self.judge = hall_id, after, judge
+        self.due: float | None = None  # while news is held back: when it is told
+        self.frames: list[str] = []  # to send; under the judge's lock
+        self.told = threading.Event()
+
+
+class _VisitorNews:
+    """访客推送 (visitors' news): on each change of a hall, ONE thread per process works out which of its
+    visitors' streams have something new to show and wakes only those — a number named at once, a moved
+    place at a random moment of the next WEIMIN_PUSH_VISITOR_SPREAD_SECONDS. A call moves the place of every
+    phone in the hall: a thread each, all woken at once, would hold up the process's requests and its
+    screens' streams (one lock and one GIL), and their refreshes would all come at once too."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._news = threading.Condition(self._lock)
+        self._watches: dict[int, set[_Watch]] = {}
+        self._halls: set[int] = set()  # halls whose news is not judged yet
+        self._due: list[tuple[float, int, _Watch]] = []  # a heap of the news held back
+        self._order = itertools.count()
+        self._pid: int | None = None
+        hall_changes.on_news(self._heard)
+
+    def watch(self, watch: _Watch) -> None:
+        with self._lock:
+            if self._pid != os.getpid():  # first use in this process (a forked worker: no thread came along)
+                self._pid = os.getpid()
+                self._watches, self._halls, self._due = {}, set(), []
+                threading.Thread(target=self._judge_forever, name="visitor-news", daemon=True).start()
+            self._watches.setdefault(watch.hall_id, set()).add(watch)
+            self._halls.add(watch.hall_id)  # judged at once: a client behind is told what it missed
+            self._news.notify()
+
+    def unwatch(self, watch: _Watch) -> None:
+        with self._lock:
+            watches = self._watches.get(watch.hall_id, set())
+            watches.discard(watch)
+            if not watches:
+                self._watches.pop(watch.hall_id, None)
+
+    def take(self, watch: _Watch) -> str:
+        """What the stream is to send now, emptied."""
+        with self._lock:
+            watch.told.clear()
+            frames, watch.frames = "".join(watch.frames), []
+            return frames
+
+    def _heard(self, key: int | None) -> None:
+        """The feed's news of ``key`` (None: of every key, or the feed interrupted): called holding its lock."""
+        with self._lock:
+            if key is None:
+                self._halls.update(self._watches)
+                for watches in self._watches.values():
+                    for watch in watches:
+                        watch.told.set()  # an interrupted stream ends; the others send a beat
+            elif key in self._watches:
+                self._halls.add(key)
+            self._news.notify()
+
+    def _judge_forever(self) -> None:
+        while True:
+            with self._lock:
+                if not self._halls and not self._is_due():
+                    self._news.wait(self._timeout())
+                if not hall_changes.listening:  # another process's change is found by reading the counters
+                    self._halls.update(self._watches)
+                halls, self._halls = self._halls, set()
+                judged = [(hall_id, list(self._watches.get(hall_id, ()))) for hall_id in halls]
+                due = []
+                while self._is_due():
+                    due.append(heapq.heappop(self._due)[2])
+            try:
+                for hall_id, watches in judged:
+                    self._judge(hall_id, watches)
+                for watch in due:
+                    if watch.due is not None:  # not told since (its number named meanwhile)
+                        self._tell(watch, hall_changes.version(watch.hall_id))
+            except Exception:  # the database away: the streams beat on, and the next news is judged again
+                logger.exception("visitor news: the hall's news could not be judged")
+            finally:
+                _let_go_of_the_database()
+
+    def _is_due(self) -> bool:
+        return bool(self._due) and self._due[0][0] <= time.monotonic()
+
+    def _timeout(self) -> float | None:
+        """Until the next news held back is due; without the listener, the feed's polling interval at most."""
+        timeouts = [self._due[0][0] - time.monotonic()] if self._due else []
+        if not hall_changes.listening:
+            timeouts.append(settings.WEIMIN_FEED_POLL_SECONDS)
+        return max(0.0, min(timeouts)) if timeouts else None
+
+    def _judge(self, hall_id: int, watches: list[_Watch]) -> None:
+        current = hall_changes.version(hall_id)
+        for watch in watches:
+            if watch.after == current:
+                continue
+            try:
+                events = hall_changes.events_after(hall_id, watch.after) if 0 <= watch.after < current else None
+                telling = Telling.NOW if events is None else watch.judge(events)
+            except Exception:  # one visitor's page must not stop the others': it is told the news, and asks again
+                logger.exception("visitor news: a stream's news could not be judged")
+                telling = Telling.NOW
+            if telling is Telling.NOW:
+                self._tell(watch, current)
+            elif telling is Telling.SOON and watch.due is None:
+                watch.due = time.monotonic() + random.uniform(0, settings.WEIMIN_PUSH_VISITOR_SPREAD_SECONDS)
+                with self._lock:
+                    heapq.heappush(self._due, (watch.due, next(self._order), watch))
+            elif watch.due is None:
+                watch.after = current  # nothing it shows changed: no word
+
+    def _tell(self, watch: _Watch, current: int) -> None:
+        after = watch.after
+        events = hall_changes.events_after(watch.hall_id, after) if 0 <= after < current else None
+        frames = _told(current, events) if current != after else ""
+        watch.after, watch.due = current, None
+        with self._lock:
+            watch.frames.append(frames)
+            watch.told.set()
+
+
+visitor_news = _VisitorNews()
+
+
+def _watched(hall_id: int, after: int, seconds: float, judge: Judge) -> Iterator[str]:
+    """A visitor's own stream: what ``judge`` finds in the hall's news for its page (``_VisitorNews``)."""
+    hall_changes.version(hall_id)  # first: it starts this process's listener if need be
+    yield _opening()
+    deadline, epoch = time.monotonic() + seconds, hall_changes.epoch
+    watch = _Watch(hall_id, after, judge)
+    visitor_news.watch(watch)
+    try:
+        while (remaining := deadline - time.monotonic()) > 0:
+            _let_go_of_the_database()
+            watch.told.wait(min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
+            if hall_changes.epoch != epoch:
+                return
+            yield visitor_news.take(watch) or _BEAT
+    finally:
+        visitor_news.unwatch(watch)
+
+
+def stream(request, hall_id: int, *, judge: Judge | None = None) -> HttpResponse:
     """The hall's events as ``text/event-stream`` for ``WEIMIN_PUSH_STREAM_SECONDS``, then the browser
     reconnects (``Last-Event-ID``), so a load balancer spreads streams again. When the process holds
     its most streams it answers 503 and the page keeps polling; visitors' phones may take only half
-    the slots, so TVs, consoles and pads come first. ``matters`` filters the news (a visitor's own
-    stream: only what changes their page)."""
-    visitor = visitor or request.GET.get("for") == "visitor"
+    the slots, so TVs, consoles and pads come first. With ``judge``, a visitor's own stream: only the
+    news that changes their page (``_VisitorNews``)."""
+    visitor = judge is not None or request.GET.get("for") == "visitor"
     reserve = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS // 2 if visitor else 0
     if not _admit(reserve):
         response = HttpResponse(_("Too many live connections: the page asks again in a while."), status=503)
@@ -208,7 +384,8 @@ def stream(request, hall_id: int, *, visitor: bool = False, matters: Matters | N
         after = int(request.headers.get("Last-Event-ID") or -1)
     except ValueError:
         after = -1
-    events = _Stream(_events(hall_id, after, settings.WEIMIN_PUSH_STREAM_SECONDS, matters))
+    seconds = settings.WEIMIN_PUSH_STREAM_SECONDS
+    events = _Stream(_events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge))
     response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once

@@ -168,23 +168,24 @@ def _shown(ticket, where: queue.Position) -> tuple:
 
 def my_ticket_events(request, token):
     """The visitor's own stream: the hall's news, told only when it changes this page — the number
-    named, or the place, the wait or the window moved (from the hall's queue snapshot in memory: no
-    query for news about others) —, so a phone asks again when it has something new to show, not after
-    every change in the hall. A beat otherwise."""
+    named at once; the place, the wait or the window moved within a second (``changes._VisitorNews``),
+    from the hall's queue snapshot in memory: no query for news about others —, so a phone asks again
+    when it has something new to show, not after every change in the hall."""
     ticket = ticket_by_token(token)
     shown = _shown(ticket, queue.position(ticket))
 
-    def matters(events: list[tuple[int, dict]]) -> bool:
+    def judge(events: list[tuple[int, dict]]) -> changes.Telling:
         nonlocal ticket, shown
-        named = any(about.get("number") == ticket.number for _, about in events)
-        if named:
+        if any(about.get("number") == ticket.number for _, about in events):
             ticket = ticket_by_token(token)
-        elif ticket.status != TicketStatus.WAITING:
-            return False
+            shown = _shown(ticket, queue.position(ticket))
+            return changes.Telling.NOW
+        if ticket.status != TicketStatus.WAITING:
+            return changes.Telling.NOTHING
         before, shown = shown, _shown(ticket, queue.position(ticket))
-        return named or shown != before
+        return changes.Telling.SOON if shown != before else changes.Telling.NOTHING
 
-    return changes.stream(request, ticket.hall_id, visitor=True, matters=matters)
+    return changes.stream(request, ticket.hall_id, judge=judge)
 
 
 @require_POST

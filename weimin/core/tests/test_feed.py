@@ -30,3 +30,19 @@ def test_news_wakes_only_the_waiters_of_its_own_hall(settings):
         assert told == [2] and looks == [1, 1] and time.monotonic() - started < 0.5
     finally:
         FEEDS.remove(feed)
+
+
+def test_the_news_hooks_hear_every_key_and_outlive_a_fork(settings):
+    settings.WEIMIN_FEED_LISTEN = False
+    feed = ChangeFeed("test_hooks", lambda key: 0)
+    try:
+        heard = []
+        feed.on_news(heard.append)
+        feed._heard(3, 1, {})
+        feed._pid = -1  # as in a worker forked after the hook was set: the feed starts afresh there
+        feed.start_listener()
+        feed._heard(4, 1, {})
+        feed.interrupt()
+        assert heard == [3, 4, None]
+    finally:
+        FEEDS.remove(feed)

@@ -98,14 +98,16 @@ def test_the_ticket_status_answers_304_without_even_reading_the_token(
     assert called.status_code == 200 and "go-to" in called.content.decode()
 
 
-def read_events(response, until, timeout=5.0):
-    """The stream's frames as (event id, data) until ``until(frames)`` holds."""
+def read_events(response, until, timeout=5.0, heard_at=None):
+    """The stream's frames as (event id, data) until ``until(frames)`` holds; ``heard_at`` gets when each came."""
     frames, deadline = [], time.monotonic() + timeout
     for chunk in response.streaming_content:
         for block in chunk.decode().split("\n\n"):
             fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and line[0] != ":")
             if "id" in fields:  # a change (beats carry none)
                 frames.append((int(fields["id"]), fields["data"]))
+                if heard_at is not None:
+                    heard_at.append(time.monotonic())
         if until(frames) or time.monotonic() > deadline:
             break
     response.close()
@@ -150,6 +152,75 @@ def test_a_visitors_stream_tells_only_what_changes_their_page(client, hall, item
     told = [(about["kind"], about["number"]) for about in (json.loads(data) for _, data in frames)]
     assert told == [("called", ahead.number), ("called", mine.ticket.number)]
     assert [version for version, _ in frames] == [known + 2, known + 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitors_stream_tells_their_call_at_once_and_a_moved_place_spread(
+    client, hall, item, window, clerk, settings, monkeypatch
+):
+    # A call moves every phone's place in the hall: their streams' work is spread over the next moments.
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.1
+    settings.WEIMIN_PUSH_VISITOR_SPREAD_SECONDS = 0.6
+    monkeypatch.setattr(changes.random, "uniform", lambda low, high: high)  # the latest moment
+    ahead = actions.issue_ticket(hall, item, clock.now()).ticket
+    mine = actions.issue_ticket(hall, item, clock.now())
+    known = hall_changes.version(hall.pk)
+    response = client.get(reverse("tickets:mine-events", args=[mine.token]), headers={"Last-Event-ID": str(known)})
+    acted = []
+
+    def the_evening():
+        for at, act in (
+            (0.2, lambda: actions.call_next(clerk, window, clock.now())),  # the one ahead: my place moves
+            (0.3, lambda: actions.complete(clerk, ahead, clock.now())),  # told with it
+            (1.2, lambda: actions.call_next(clerk, window, clock.now())),  # mine
+        ):
+            time.sleep(max(0.0, started + at - time.monotonic()))
+            acted.append(time.monotonic())
+            act()
+
+    started = time.monotonic()
+    threading.Thread(target=the_evening).start()
+    heard_at = []
+    frames = read_events(response, lambda frames: len(frames) == 3, heard_at=heard_at)
+    told = [(about["kind"], about["number"]) for about in (json.loads(data) for _, data in frames)]
+    assert told == [("called", ahead.number), ("completed", ahead.number), ("called", mine.ticket.number)]
+    assert 0.5 <= heard_at[0] - acted[0] < 0.9  # the place moved: within the spread
+    assert heard_at[2] - acted[2] < 0.3  # named: at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitors_news_wakes_only_the_streams_it_concerns_and_survives_a_broken_one(hall, item, window, freeze):
+    freeze("2017-12-08 10:30")
+
+    def broken(events):
+        raise RuntimeError("a page's judge failed")
+
+    after = hall_changes.version(hall.pk)
+    judges = {"named": lambda events: changes.Telling.NOW, "untouched": lambda events: changes.Telling.NOTHING}
+    watches = {name: changes._Watch(hall.pk, after, judge) for name, judge in {**judges, "broken": broken}.items()}
+    for watch in watches.values():
+        changes.visitor_news.watch(watch)
+    try:
+        actions.issue_ticket(hall, item, clock.now())
+        assert watches["named"].told.wait(2) and '"issued"' in changes.visitor_news.take(watches["named"])
+        assert watches["broken"].told.wait(2) and '"issued"' in changes.visitor_news.take(watches["broken"])
+        assert not watches["untouched"].told.wait(0.3)  # not even a beat: its thread sleeps on
+        assert watches["untouched"].after == hall_changes.version(hall.pk)
+    finally:
+        for watch in watches.values():
+            changes.visitor_news.unwatch(watch)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupt_ends_a_visitors_stream_at_once(client, hall, item, window, freeze, settings):
+    freeze("2017-12-08 10:30")
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 30
+    token = actions.issue_ticket(hall, item, clock.now()).token
+    response = client.get(reverse("tickets:mine-events", args=[token]))
+    threading.Timer(0.2, hall_changes.interrupt).start()
+    started = time.monotonic()
+    b"".join(response.streaming_content)
+    assert time.monotonic() - started < 2
 
 
 def test_a_visitors_stream_needs_their_secret(client, hall):
