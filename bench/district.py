@@ -88,7 +88,7 @@ SERVICE_DRAW = (0.5, 1.3)
 IDLE_CLERK_S = 3  # the demo's tick: a clerk with nobody waiting tries again
 
 # The pages' intervals: (polling, while the stream is open), seconds.
-PHONE = (5, 60)  # tickets/mine.html; data-push-calm="3", data-push-number
+PHONE = (5, 300)  # tickets/mine.html; data-push-calm="3", data-push-number
 PHONE_CALM_S = 3
 CONSOLE = (4, 20)  # workstation/console.html; data-push-calm="3", data-push-own-window
 CONSOLE_CALM_S = 3
