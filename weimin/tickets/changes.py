@@ -69,10 +69,11 @@ def etag(hall_id: int, *parts) -> str:
     return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest(parts)[:16]}"'
 
 
-def shown_etag(hall_id: int, secret: str, shown) -> str:
-    """A validator for what one visitor's page shows (``shown``: its status, place, window…) as of the
-    hall's version: its tail names the visitor's ``secret`` (hashed) and the ``shown`` (hashed)."""
-    return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest([secret])[:8]}{_digest([secret, *shown])[:8]}"'
+def shown_etag(hall_id: int, page: str, shown) -> str:
+    """A validator for what one page shows (``shown``: a visitor's status, place and window; a console's
+    every part) as of the hall's version: its tail names the ``page`` (a visitor's token; a console's
+    window, clerk and minute — hashed: the tag is never a secret) and the ``shown`` (hashed)."""
+    return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest([page])[:8]}{_digest([page, *shown])[:8]}"'
 
 
 _TAG = re.compile(r'W/"h(\d{1,18})\.v(\d{1,18})\.([0-9a-f]{16})"')
@@ -87,17 +88,17 @@ def held_tag(request) -> tuple[int, int, str] | None:
     return int(found.group(1)), int(found.group(2)), found.group(3)
 
 
-def shown_unchanged(request, secret: str, shown=None) -> HttpResponse | None:
-    """304 when the visitor's page holds what it would be shown now: without a query while the hall's
-    version has not moved (every change to a ticket moves it); once it has, when ``shown`` — read again
-    by the caller — is what the page holds."""
+def shown_unchanged(request, page: str, shown=None) -> HttpResponse | None:
+    """304 when the page holds what it would be shown now: without a query while the hall's version has not
+    moved (every change it shows moves it); once it has, when ``shown`` — read again by the caller — is
+    what the page holds."""
     held = held_tag(request)
-    if held is None or held[2][:8] != _digest([secret])[:8]:
+    if held is None or held[2][:8] != _digest([page])[:8]:
         return None
     hall_id, version, tail = held
     if shown is None and version == hall_changes.version(hall_id):
         return with_etag(HttpResponse(status=304), f'W/"h{hall_id}.v{version}.{tail}"')
-    if shown is not None and (tag := shown_etag(hall_id, secret, shown)).endswith(f'.{tail}"'):
+    if shown is not None and (tag := shown_etag(hall_id, page, shown)).endswith(f'.{tail}"'):
         return with_etag(HttpResponse(status=304), tag)
     return None
 

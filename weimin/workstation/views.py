@@ -5,12 +5,14 @@ It composes the domain apps below it — tickets, shifts and the cases' intake f
 nothing itself: every change is an action of the app that owns it.
 """
 
+import dataclasses
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -215,18 +217,44 @@ def window(request, window_id):
 @login_required
 def panel(request, window_id):
     """HTMX fragment: the window's state, refreshed on the hall's change events or every few seconds (which
-    also says the clerk is there). ``304`` when the browser's copy is still right: the hall at the same
-    version (every ticket, duty and pool change moves it), the same minute, the same handovers waiting."""
+    also says the clerk is there). ``304`` when the browser's copy is still right, for the same window,
+    clerk, handovers waiting and minute: without reading the panel while the hall is at the same version
+    (every ticket, duty and pool change moves it); once it has moved, without rendering when every part of
+    the panel is what the browser holds (another window's visitor served changes nothing here)."""
     found, holder = _console(request, window_id)
     now = clock.now()
     if holder is not None and holder.user_id == request.user.pk:
         shift_actions.touch(holder, now)
     handovers = shift_queries.handovers_to_acknowledge(request.user.pk)
-    tag = changes.etag(found.hall_id, "panel", found.pk, request.user.pk, handovers, f"{now:%Y-%m-%dT%H:%M}")
-    if unchanged := changes.not_modified(request, tag):
+    page = f"panel.{found.pk}.{request.user.pk}.{handovers}.{now:%Y-%m-%dT%H:%M}"
+    if unchanged := changes.shown_unchanged(request, page):
         return unchanged
     context = _panel_context(found, request.user, holder, handovers)
-    return changes.with_etag(render(request, "workstation/_panel.html", context), tag)
+    shown = _panel_shown(context)
+    if unchanged := changes.shown_unchanged(request, page, shown):
+        return unchanged
+    response = render(request, "workstation/_panel.html", context)
+    return changes.with_etag(response, changes.shown_etag(found.hall_id, page, shown))
+
+
+# Parts of the panel's context its tag leaves out: the seconds since the call (the minute is in the tag,
+# console.js counts on), the unbound transfer form, the handovers (their ids are in the tag).
+_NOT_IN_PANEL_TAG = frozenset({"called_for", "called_for_text", "transfer", "handovers"})
+
+
+def _panel_shown(context: dict) -> tuple:
+    """Every part the panel is rendered from, as plain values (a model by its fields), for its tag."""
+    return tuple((name, _plain(value)) for name, value in sorted(context.items()) if name not in _NOT_IN_PANEL_TAG)
+
+
+def _plain(value):
+    if isinstance(value, Model):
+        return type(value).__name__, tuple(getattr(value, field.attname) for field in value._meta.concrete_fields)
+    if dataclasses.is_dataclass(value):
+        return tuple(_plain(getattr(value, field.name)) for field in dataclasses.fields(value))
+    if isinstance(value, list | tuple):
+        return tuple(_plain(part) for part in value)
+    return value
 
 
 def _call_next(user, window, now, post):

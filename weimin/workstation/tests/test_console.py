@@ -3,12 +3,13 @@
 import re
 
 import pytest
+from django.db import transaction
 
 from weimin.cases.models import Case
 from weimin.cases.tests.conftest import ADULT
 from weimin.core import clock
 from weimin.shifts.models import Handover
-from weimin.tickets import actions
+from weimin.tickets import actions, changes
 from weimin.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -166,8 +167,12 @@ def test_the_panel_answers_304_until_the_hall_or_the_minute_moves(
         actions.issue_ticket(window.hall, window.items.get(), clock.now())  # someone waits now
     waiting = client.get(url, headers={"If-None-Match": first["ETag"]})
     assert waiting.status_code == 200 and "B001" in waiting.content.decode()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        changes.bump(window.hall_id, {"kind": "rated", "window": 9})  # elsewhere in the hall: nothing shown here
+    elsewhere = client.get(url, headers={"If-None-Match": waiting["ETag"]})
+    assert elsewhere.status_code == 304 and elsewhere["ETag"] != waiting["ETag"]  # read, not rendered
     freeze("2017-12-08 18:31")
-    assert client.get(url, headers={"If-None-Match": waiting["ETag"]}).status_code == 200
+    assert client.get(url, headers={"If-None-Match": elsewhere["ETag"]}).status_code == 200
 
 
 def test_the_panel_lists_the_next_from_the_snapshot_and_reads_little(
