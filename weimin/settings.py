@@ -227,12 +227,13 @@ WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECO
 WEIMIN_FEED_LISTEN = os.environ.get("WEIMIN_FEED_LISTEN", "1") == "1"
 WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5"))
 # Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
-# threads to each worker, started as needed); visitors' phones may take half: 800 pushes a district's peak
-# to one box of 5 workers (docs/scaling.md). A stream lasts WEIMIN_PUSH_STREAM_SECONDS,
-# then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS keeps proxies from closing it.
+# threads to each worker, started as needed); visitors' phones may take half: 1200 pushes 1.5 districts'
+# peak to one box of 5 workers, however unevenly gunicorn spreads them (docs/scaling.md). A stream lasts
+# WEIMIN_PUSH_STREAM_SECONDS, then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS
+# keeps proxies from closing it.
 # Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.
 WEIMIN_REQUEST_SLOTS = int(os.environ.get("WEIMIN_REQUEST_SLOTS", "0"))
-WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "800"))
+WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "1200"))
 WEIMIN_PUSH_STREAM_SECONDS = float(os.environ.get("WEIMIN_PUSH_STREAM_SECONDS", "300"))
 WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECONDS", "15"))
 WEIMIN_PUSH_RETRY_MS = 2000
