@@ -168,6 +168,11 @@ class ChangeFeed:
             return None
         return newer
 
+    def events_between(self, key: int, after: int, current: int) -> list[tuple[int, dict]] | None:
+        """``events_after`` for a client at ``after`` that is behind ``current`` (a version just read); None
+        when it is not (-1: it saw none; past ``current``: from before a database reset)."""
+        return self.events_after(key, after) if 0 <= after < current else None
+
     @property
     def epoch(self) -> int:
         return self._epoch

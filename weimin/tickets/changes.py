@@ -195,8 +195,7 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
     deadline, epoch = time.monotonic() + seconds, hall_changes.epoch
     while True:
         if current != after:  # news; or a client from before a database reset
-            events = hall_changes.events_after(hall_id, after) if 0 <= after < current else None
-            yield _told(current, events)
+            yield _told(current, hall_changes.events_between(hall_id, after, current))
             after = current
         else:
             # Keeps proxies from closing the line, finds clients gone, and tells the page the line is alive.
@@ -324,7 +323,7 @@ class _VisitorNews:
             if watch.after == current:
                 continue
             try:
-                events = hall_changes.events_after(hall_id, watch.after) if 0 <= watch.after < current else None
+                events = hall_changes.events_between(hall_id, watch.after, current)
                 telling = Telling.NOW if events is None else watch.judge(events)
             except Exception:  # one visitor's page must not stop the others': it is told the news, and asks again
                 logger.exception("visitor news: a stream's news could not be judged")
@@ -339,9 +338,8 @@ class _VisitorNews:
                 watch.after = current  # nothing it shows changed: no word
 
     def _tell(self, watch: _Watch, current: int) -> None:
-        after = watch.after
-        events = hall_changes.events_after(watch.hall_id, after) if 0 <= after < current else None
-        frames = _told(current, events) if current != after else ""
+        events = hall_changes.events_between(watch.hall_id, watch.after, current)
+        frames = _told(current, events) if current != watch.after else ""
         watch.after, watch.due = current, None
         with self._lock:
             watch.frames.append(frames)

@@ -279,7 +279,7 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
 
     def update(held: tuple[int, QueueSnapshot]) -> tuple[int, QueueSnapshot] | None:
         held_version, before = held
-        events = hall_changes.events_after(hall_id, held_version) if 0 <= held_version < version else None
+        events = hall_changes.events_between(hall_id, held_version, version)
         if not events:  # not all heard here (another process's, found by polling), or a database reset
             return None
         news = [about for number, about in events if number <= version]
