@@ -19,6 +19,7 @@ import heapq
 import itertools
 import json
 import logging
+import math
 import os
 import random
 import re
@@ -227,8 +228,12 @@ class _Watch:
     def __init__(self, hall_id: int, after: int, judge: Judge) -> None:
         self.hall_id, self.after, self.judge = hall_id, after, judge
         self.due: float | None = None  # while news is held back: when it is told
+        self.gap_since: float | None = None  # polling: since when its news is not all heard here (``_unheard``)
         self.frames: list[str] = []  # to send; under the judge's lock
         self.told = threading.Event()
+
+
+_UNHEARD_GRACE = 0.25  # seconds; a commit's hook runs at once after it, but its thread may wait for the GIL
 
 
 class _VisitorNews:
@@ -245,6 +250,7 @@ class _VisitorNews:
         self._halls: set[int] = set()  # halls whose news is not judged yet
         self._due: list[tuple[float, int, _Watch]] = []  # a heap of the news held back
         self._order = itertools.count()
+        self._again: float | None = None  # polling: when the halls are judged again for news not heard yet
         self._pid: int | None = None
         hall_changes.on_news(self._heard)
 
@@ -291,6 +297,7 @@ class _VisitorNews:
                     self._news.wait(self._timeout())
                 if not hall_changes.listening:  # another process's change is found by reading the counters
                     self._halls.update(self._watches)
+                    self._again = None
                 halls, self._halls = self._halls, set()
                 judged = [(hall_id, list(self._watches.get(hall_id, ()))) for hall_id in halls]
                 due = []
@@ -301,7 +308,7 @@ class _VisitorNews:
                     self._judge(hall_id, watches)
                 for watch in due:
                     if watch.due is not None:  # not told since (its number named meanwhile)
-                        self._tell(watch, hall_changes.version(watch.hall_id))
+                        self._tell(watch, hall_changes.version(watch.hall_id), time.monotonic())
             except Exception:  # the database away: the streams beat on, and the next news is judged again
                 logger.exception("visitor news: the hall's news could not be judged")
             finally:
@@ -315,32 +322,59 @@ class _VisitorNews:
         timeouts = [self._due[0][0] - time.monotonic()] if self._due else []
         if not hall_changes.listening:
             timeouts.append(settings.WEIMIN_FEED_POLL_SECONDS)
+            if self._again is not None:
+                timeouts.append(self._again - time.monotonic())
         return max(0.0, min(timeouts)) if timeouts else None
 
     def _judge(self, hall_id: int, watches: list[_Watch]) -> None:
-        current = hall_changes.version(hall_id)
+        current, now = hall_changes.version(hall_id), time.monotonic()
         for watch in watches:
             if watch.after == current:
                 continue
             try:
                 events = hall_changes.events_between(hall_id, watch.after, current)
+                if events is None and self._unheard(watch, current, now):
+                    continue
+                if events is not None:
+                    watch.gap_since = None
                 telling = Telling.NOW if events is None else watch.judge(events)
             except Exception:  # one visitor's page must not stop the others': it is told the news, and asks again
                 logger.exception("visitor news: a stream's news could not be judged")
                 telling = Telling.NOW
             if telling is Telling.NOW:
-                self._tell(watch, current)
+                self._tell(watch, current, now)
             elif telling is Telling.SOON and watch.due is None:
-                watch.due = time.monotonic() + random.uniform(0, settings.WEIMIN_PUSH_VISITOR_SPREAD_SECONDS)
-                with self._lock:
-                    heapq.heappush(self._due, (watch.due, next(self._order), watch))
+                self._hold(watch, now + random.uniform(0, settings.WEIMIN_PUSH_VISITOR_SPREAD_SECONDS))
             elif watch.due is None:
                 watch.after = current  # nothing it shows changed: no word
 
-    def _tell(self, watch: _Watch, current: int) -> None:
+    def _unheard(self, watch: _Watch, current: int, now: float) -> bool:
+        """Polling reads the counter, and can find a change this very process committed a moment before the
+        commit's hook tells the feed what it was: such a gap is held back _UNHEARD_GRACE seconds (the halls
+        are judged again when it is heard, or then), and only then told as one (``resync``: the page reads
+        all again) — another process's change is never heard here."""
+        if hall_changes.listening or not 0 <= watch.after < current:
+            return False
+        if watch.gap_since is None:
+            watch.gap_since = now
+        if now >= (again := watch.gap_since + _UNHEARD_GRACE):
+            return False
+        with self._lock:
+            self._again = min(self._again or math.inf, again)
+        return True
+
+    def _hold(self, watch: _Watch, due: float) -> None:
+        watch.due = due
+        with self._lock:
+            heapq.heappush(self._due, (due, next(self._order), watch))
+
+    def _tell(self, watch: _Watch, current: int, now: float) -> None:
         events = hall_changes.events_between(watch.hall_id, watch.after, current)
+        if events is None and self._unheard(watch, current, now):
+            self._hold(watch, watch.gap_since + _UNHEARD_GRACE)  # told then, or with the hall's news
+            return
         frames = _told(current, events) if current != watch.after else ""
-        watch.after, watch.due = current, None
+        watch.after, watch.due, watch.gap_since = current, None, None
         with self._lock:
             watch.frames.append(frames)
             watch.told.set()
