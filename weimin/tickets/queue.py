@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
@@ -77,8 +76,7 @@ def window_outlook(window: Window, business_date: date, limit: int) -> WindowOut
     it, every clerk's at once) and the reference data, with no query of its own but the window's last calls."""
     current, window_id = snapshot(window.hall_id, business_date), window.pk
     items = reference.topology(window.hall_id).items_of_window.get(window_id, frozenset())
-    rows = [w for w in current.waiting if w.target_window_id == window_id or (
-        w.target_window_id is None and w.item_id in items)]  # fmt: skip
+    rows = current.competing(("window", window_id)) + current.competing(("items", items))
     recent = recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
     first = rules.call_order(rows, settings.WEIMIN_MAX_PRIORITY_IN_ROW, recent)[:limit]
     by_id, labels = reference.items_by_id(), dict(Priority.choices)
@@ -192,6 +190,11 @@ def ticket_at_window(window: Window) -> Ticket | None:
     return found[0] if found else None
 
 
+# Whom a group of windows calls: ("window", id) the tickets sent to that window, ("items", ids) the others
+# of those items.
+Group = tuple[str, int | frozenset[int]]
+
+
 @dataclass(frozen=True)
 class QueueSnapshot:
     """A hall's waiting tickets in queue order and its staffed windows, read in two queries."""
@@ -199,16 +202,29 @@ class QueueSnapshot:
     waiting: tuple[rules.Waiting, ...]
     staffed_windows: frozenset[int]
     shown: dict[int, tuple[str, str]]  # ticket id → (number, priority): what a console lists of it
-    # Each competing group's call order, worked out once per snapshot (``places``): every phone of the
-    # hall asks its place in the same order.
-    _orders: dict = field(default_factory=dict, compare=False, repr=False)
+    # Worked out once per snapshot, on first use: every phone and console of the hall asks the same.
+    _orders: dict = field(default_factory=dict, compare=False, repr=False)  # a group's call order
+    _lanes: dict = field(default_factory=dict, compare=False, repr=False)  # the tickets of each item or window
 
-    def places(self, group: Hashable, competes: Callable[[rules.Waiting], bool]) -> dict[int, int]:
-        """Ticket id → how many the windows will call before it, among the waiting tickets ``competes``
-        accepts (from a fresh start: a window's last calls may shift the lanes by a place)."""
+    def competing(self, group: Group) -> list[rules.Waiting]:
+        """The waiting tickets ``group`` calls, in no particular order."""
+        if not self._lanes and self.waiting:
+            lanes: dict[tuple[str, int], list[rules.Waiting]] = {}
+            for w in self.waiting:
+                key = ("window", w.target_window_id) if w.target_window_id is not None else ("item", w.item_id)
+                lanes.setdefault(key, []).append(w)
+            self._lanes.update(lanes)
+        kind, which = group
+        if kind == "window":
+            return self._lanes.get(group, [])
+        return [w for item_id in which for w in self._lanes.get(("item", item_id), ())]
+
+    def places(self, group: Group) -> dict[int, int]:
+        """Ticket id → how many the windows will call before it among those ``group`` calls (from a fresh
+        start: a window's last calls may shift the lanes by a place)."""
         found = self._orders.get(group)
         if found is None:
-            order = rules.call_order([w for w in self.waiting if competes(w)], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+            order = rules.call_order(self.competing(group), settings.WEIMIN_MAX_PRIORITY_IN_ROW)
             found = self._orders[group] = {w.id: place for place, w in enumerate(order)}
         return found
 
@@ -342,19 +358,16 @@ def position(ticket: Ticket, *, just_issued: bool = False) -> Position:
         return Position(0, 0)
     current = snapshot(ticket.hall_id, ticket.business_date, current=not just_issued)
     if ticket.target_window_id:
-        group = ("window", ticket.target_window_id)
-        competes = lambda w: w.target_window_id == ticket.target_window_id  # noqa: E731
+        group: Group = ("window", ticket.target_window_id)
     else:
-        sharing = reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id)
-        group = ("items", sharing)
-        competes = lambda w: w.item_id in sharing and w.target_window_id is None  # noqa: E731
+        group = ("items", reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id))
     ticket_id = ticket.pk
-    ahead = current.places(group, competes).get(ticket_id)
+    ahead = current.places(group).get(ticket_id)
     if ahead is None:  # issued or changed after the snapshot was read: placed among it
         mine = rules.Waiting(
             ticket_id, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
         )
-        others = [w for w in current.waiting if w.id != ticket_id and competes(w)]
+        others = [w for w in current.competing(group) if w.id != ticket_id]
         order = rules.call_order([*others, mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
         ahead = next(index for index, w in enumerate(order) if w.id == ticket_id)
     item = reference.items_by_id()[ticket.item_id]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 import math
-from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 
@@ -96,22 +96,38 @@ def call_order(
     """The order one window calls these tickets in — the rule ``call_next``'s query applies one call at
     a time: transferred tickets first; among them, and then among the rest, the priority or the normal
     lane by fair alternation (``take_priority_next`` over the calls so far, newest first), each lane in
-    queue order."""
-
-    def lane(front: bool, priority: bool) -> deque[Waiting]:
-        chosen = (w for w in tickets if w.front == front and w.priority == priority)
-        return deque(sorted(chosen, key=lambda w: (w.queued_at, w.id)))
-
-    tickets = list(waiting)
-    groups = [(lane(True, True), lane(True, False)), (lane(False, True), lane(False, False))]
-    recent, order = list(recent_calls_priority), []
-    for priority, normal in groups:
-        while priority or normal:
-            prefer_priority = take_priority_next(recent, max_priority_in_row)
-            taken = (priority if (prefer_priority and priority) or not normal else normal).popleft()
-            order.append(taken)
-            recent.insert(0, taken.priority)
+    queue order. Linear after the lanes' sort: every phone's place in a hall is read from it after each
+    change."""
+    lanes: dict[tuple[bool, bool], list[Waiting]] = {(f, p): [] for f in (True, False) for p in (True, False)}
+    for w in waiting:
+        lanes[w.front, w.priority].append(w)
+    # The newest calls' run of priority tickets, as far as the alternation looks back.
+    run = 0
+    for was_priority in recent_calls_priority[: max(max_priority_in_row, 0)]:
+        if not was_priority:
+            break
+        run += 1
+    order: list[Waiting] = []
+    for front in (True, False):
+        priority, normal = (sorted(lanes[front, lane], key=_in_queue_order) for lane in (True, False))
+        p = n = 0
+        while p < len(priority) and n < len(normal):
+            if run < max_priority_in_row:  # ``take_priority_next``: fewer than the most in a row so far
+                order.append(priority[p])
+                p, run = p + 1, run + 1
+            else:
+                order.append(normal[n])
+                n, run = n + 1, 0
+        if p < len(priority):  # one lane left: called in its own order
+            order += priority[p:]
+            run += len(priority) - p
+        elif n < len(normal):
+            order += normal[n:]
+            run = 0
     return order
+
+
+_in_queue_order = attrgetter("queued_at", "id")
 
 
 def take_priority_next(recent_calls_priority: Sequence[bool], max_priority_in_row: int) -> bool:

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,7 +9,9 @@ from weimin.tickets.rules import (
     Event,
     IllegalTransition,
     Status,
+    Waiting,
     after,
+    call_order,
     estimated_wait_minutes,
     replay,
     take_priority_next,
@@ -73,6 +77,35 @@ def test_every_event_has_a_rule():
 )
 def test_fair_alternation(recent, limit, expected):
     assert take_priority_next(recent, limit) is expected
+
+
+def one_call_at_a_time(waiting, limit, recent):
+    """The rule as a window applies it, call by call: the front tickets first, then the rest; the lane
+    ``take_priority_next`` picks over the calls so far (the other when it is empty); its earliest."""
+    left, recent, order = list(waiting), list(recent), []
+    while left:
+        front = [w for w in left if w.front] or left
+        prefer = take_priority_next(recent, limit)
+        lane = [w for w in front if w.priority == prefer] or front
+        taken = min(lane, key=lambda w: (w.queued_at, w.id))
+        order.append(taken)
+        left.remove(taken)
+        recent.insert(0, taken.priority)
+    return order
+
+
+@given(
+    tickets=st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(0, 5)), max_size=40),
+    limit=st.integers(-1, 4),
+    recent=st.lists(st.booleans(), max_size=6),
+)
+def test_the_call_order_is_the_windows_rule_call_by_call(tickets, limit, recent):
+    start = datetime(2017, 12, 8, 18)
+    waiting = [
+        Waiting(n, 1, None, priority, front, start + timedelta(minutes=minute))
+        for n, (priority, front, minute) in enumerate(tickets, 1)
+    ][::-1]  # in no particular order
+    assert call_order(waiting, limit, recent) == one_call_at_a_time(waiting, limit, recent)
 
 
 def test_numbers_and_estimates():
