@@ -58,8 +58,8 @@ def insert_rows(rows: list, *, ids: bool = False, batch_size: int = 2000) -> Non
     nothing else inserts into the table (a bulk load before the demo serves).
 
     For bulk loads (the demo's history) where ``bulk_create``'s per-value work would take most of the
-    time. Only for models whose fields need nothing at save time (no ``auto_now``, no custom ``pre_save``);
-    a foreign key may name a row saved after it was assigned."""
+    time. Not for fields with a custom ``pre_save`` (``auto_now`` is honoured); a foreign key may name a row
+    saved after it was assigned."""
     if not rows:
         return
     meta = rows[0]._meta
@@ -70,19 +70,8 @@ def insert_rows(rows: list, *, ids: bool = False, batch_size: int = 2000) -> Non
         for n, row in enumerate(rows):
             row.pk = first + n
             row._state.adding, row._state.db = False, db.alias
-    plan = [(f.attname, f.name if f.is_relation else None, _adapter(f, db)) for f in fields]
-
-    def values(row) -> tuple:
-        out = []
-        for attname, relation, adapt in plan:
-            value = getattr(row, attname)
-            if value is None and relation is not None:
-                related = row._state.fields_cache.get(relation)
-                value = related.pk if related is not None else None
-            out.append(adapt(value) if adapt is not None and value is not None else value)
-        return tuple(out)
-
-    _execute_inserts(db, meta, fields, (values(row) for row in rows), batch_size)
+    plan = value_plan(fields, db)
+    _execute_inserts(db, meta, fields, (planned_values(plan, row, True) for row in rows), batch_size)
     if ids:
         with db.cursor() as cursor:
             for statement in db.ops.sequence_reset_sql(no_style(), [meta.model]):
@@ -96,7 +85,7 @@ def insert_values(model, names: list[str], rows, *, batch_size: int = 2000) -> N
     db = connections[router.db_for_write(model)]
     fields = [meta.get_field(name) for name in names]
     # Only the columns that need it are adapted: a rollup row has 38 values, three of them to adapt.
-    adapters = [(n, adapt) for n, adapt in enumerate(_adapter(f, db) for f in fields) if adapt is not None]
+    adapters = [(n, adapt) for n, adapt in enumerate(db_adapter(f, db) for f in fields) if adapt is not None]
 
     def adapted(row):
         if len(row) != len(fields):
@@ -127,7 +116,34 @@ def _execute_inserts(db, meta, fields, values, batch_size: int) -> None:
             cursor.executemany(sql, batch)
 
 
-def _adapter(field, db):
+def value_plan(fields, db) -> list[tuple]:
+    """How each of ``fields`` is read off a row about to be written, as ``save`` reads it: its attname; its
+    relation's name (a related row assigned before it was saved: its id is read now); the field when its
+    ``pre_save`` sets the value (``auto_now``); how the value goes to the database (``db_adapter``)."""
+    return [
+        (
+            f.attname,
+            f.name if f.is_relation else None,
+            f if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None,
+            db_adapter(f, db),
+        )
+        for f in fields
+    ]
+
+
+def planned_values(plan: list[tuple], row, adding: bool) -> list:
+    """The values of ``row`` for the columns of ``value_plan``, ready for the database."""
+    out = []
+    for attname, relation, pre_saved, adapt in plan:
+        value = pre_saved.pre_save(row, adding) if pre_saved is not None else getattr(row, attname)
+        if value is None and relation is not None:
+            related = row._state.fields_cache.get(relation)
+            value = related.pk if related is not None else None
+        out.append(adapt(value) if adapt is not None and value is not None else value)
+    return out
+
+
+def db_adapter(field, db):
     """How a value of ``field`` goes to the database, or None when it goes as it is."""
     if isinstance(field, models.DateTimeField):
         return db.ops.adapt_datetimefield_value

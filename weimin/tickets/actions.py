@@ -21,7 +21,7 @@ from weimin.accounts.permissions import Action, authorize, may
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.inputs import phone_number, resident_id
-from weimin.core.prepared import PreparedQuery
+from weimin.core.prepared import PreparedQuery, save_row
 from weimin.halls import reference
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
@@ -59,8 +59,8 @@ def _record(
             % {"number": ticket.number, "status": ticket.get_status_display(), "event": EVENT_LABELS[event]},
             field="transition",
         ) from exc
-    ticket.save()
-    recorded = TicketEvent.objects.create(
+    save_row(ticket)
+    recorded = TicketEvent(
         ticket=ticket,
         hall_id=ticket.hall_id,
         business_date=ticket.business_date,
@@ -70,6 +70,7 @@ def _record(
         window=window,
         detail=detail,
     )
+    save_row(recorded)
     window_number = window.number if window is not None else None
     announce(ticket.hall_id, event, ticket=ticket.pk, number=ticket.number, window=window_number)
     return recorded
@@ -194,8 +195,8 @@ def issue_ticket(
         phone=phone,
         target_window=target_window,
     )
-    ticket.save()
-    issued_event(ticket, actor=actor).save()
+    save_row(ticket)
+    save_row(issued_event(ticket, actor=actor))
     announce(hall.pk, Event.ISSUED, ticket=ticket.pk, number=ticket.number)
     return IssuedTicket(ticket, token)
 

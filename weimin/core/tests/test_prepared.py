@@ -4,13 +4,14 @@ from datetime import date, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.db import DatabaseError
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.sql.compiler import SQLCompiler
 
 from weimin.core import clock
-from weimin.core.prepared import PreparedQuery
+from weimin.core.prepared import PreparedQuery, save_row
 from weimin.tickets import actions
-from weimin.tickets.models import Ticket
+from weimin.tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,35 @@ def test_a_parameter_that_does_not_reach_the_sql_as_it_is_given_is_refused(db):
     )
     with pytest.raises(ValueError, match="number"):
         broken.rows(number="A0")
+
+
+def test_a_row_saved_is_what_djangos_save_writes_without_compiling_again(tickets, hall, window, clerk):
+    ticket = tickets[0]
+    event = TicketEvent(ticket=ticket, hall_id=hall.pk, business_date=ticket.business_date, kind="called",
+                        at=clock.now(), actor=clerk, window=window, detail={"note": "第一 ✓"})  # fmt: skip
+    save_row(event)  # new: inserted, its id set
+    assert event.pk and not event._state.adding
+    ticket.status, ticket.window, ticket.called_by, ticket.recalls = "called", window, clerk, 2
+    ticket.called_at = clock.now() + timedelta(minutes=1)
+    with mock.patch.object(SQLCompiler, "as_sql", side_effect=AssertionError("compiled again")) as compiling:
+        save_row(ticket)  # every column updated
+        save_row(TicketEvent(ticket=ticket, hall_id=hall.pk, business_date=ticket.business_date, kind="recalled",
+                             at=clock.now(), detail={}))  # fmt: skip
+    assert not compiling.called
+    stored = Ticket.objects.get(pk=ticket.pk)
+    assert [getattr(stored, f.attname) for f in Ticket._meta.concrete_fields] == [
+        getattr(ticket, f.attname) for f in Ticket._meta.concrete_fields
+    ]
+    read = TicketEvent.objects.get(pk=event.pk)
+    assert (read.ticket_id, read.kind, read.actor_id, read.window_id, read.detail) == (
+        ticket.pk, "called", clerk.pk, window.pk, {"note": "第一 ✓"}
+    )  # fmt: skip
+
+
+def test_a_row_saved_must_exist_and_its_model_have_no_save_signals(tickets, hall):
+    gone = Ticket.objects.get(pk=tickets[0].pk)
+    Ticket.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(DatabaseError, match="not in the database"):
+        save_row(gone)
+    with pytest.raises(TypeError, match="save signals"):
+        save_row(hall)  # the reference data forgets itself on a hall's post_save
