@@ -9,7 +9,7 @@ Cached instances are shared: read them, never modify them.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from weimin.core.cache import TimedCache
 from weimin.halls.models import Hall, ServiceItem, Window
@@ -72,10 +72,17 @@ class Topology:
 
     windows_of_item: dict[int, frozenset[int]]
     items_of_window: dict[int, frozenset[int]]
+    _sharing: dict[int, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
 
     def items_sharing_windows_with(self, item_id: int) -> frozenset[int]:
-        """Items whose tickets compete with this item's for the same clerks."""
-        return frozenset(i for w in self.windows_of_item.get(item_id, ()) for i in self.items_of_window[w])
+        """Items whose tickets compete with this item's for the same clerks (one set per item and load: a
+        visitor's every poll asks, and the set is the key of the item's place list in the queue snapshot)."""
+        found = self._sharing.get(item_id)
+        if found is None:
+            found = self._sharing[item_id] = frozenset(
+                i for w in self.windows_of_item.get(item_id, ()) for i in self.items_of_window[w]
+            )
+        return found
 
 
 def topology(hall_id: int) -> Topology:
