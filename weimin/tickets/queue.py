@@ -207,7 +207,7 @@ class QueueSnapshot:
     _lanes: dict = field(default_factory=dict, compare=False, repr=False)  # the tickets of each item or window
 
     def competing(self, group: Group) -> list[rules.Waiting]:
-        """The waiting tickets ``group`` calls, in no particular order."""
+        """The waiting tickets ``group`` calls, in no particular order (the snapshot's own list: read it only)."""
         if not self._lanes and self.waiting:
             lanes: dict[tuple[str, int], list[rules.Waiting]] = {}
             for w in self.waiting:
