@@ -25,6 +25,7 @@ import random
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
@@ -136,20 +137,32 @@ _open_streams = 0
 _open_lock = threading.Lock()
 
 
-def _admit(reserve: int) -> bool:
-    """A stream slot in this process, keeping ``reserve`` slots free for clients that come first."""
+_open_for_ticket: Counter[int] = Counter()  # a visitor's own streams open in this process, by ticket
+
+
+def _admit(reserve: int, ticket_id: int | None) -> bool:
+    """A stream slot in this process, keeping ``reserve`` slots free for clients that come first; a
+    visitor's own stream, one of at most WEIMIN_PUSH_STREAMS_PER_TICKET for its ticket."""
     global _open_streams
     with _open_lock:
         if _open_streams + reserve >= settings.WEIMIN_PUSH_STREAMS_PER_PROCESS:
             return False
+        if ticket_id is not None:
+            if _open_for_ticket[ticket_id] >= settings.WEIMIN_PUSH_STREAMS_PER_TICKET:
+                return False
+            _open_for_ticket[ticket_id] += 1
         _open_streams += 1
         return True
 
 
-def _release() -> None:
+def _release(ticket_id: int | None) -> None:
     global _open_streams
     with _open_lock:
         _open_streams -= 1
+        if ticket_id is not None:
+            _open_for_ticket[ticket_id] -= 1
+            if not _open_for_ticket[ticket_id]:
+                del _open_for_ticket[ticket_id]
 
 
 def _frame(version: int, about: dict) -> str:
@@ -170,8 +183,8 @@ _BEAT = "event: beat\ndata: {}\n\n"
 class _Stream:
     """The events of one client; its slot is given back when the response is closed, even unread."""
 
-    def __init__(self, events: Iterator[str]) -> None:
-        self._events, self._open = events, True
+    def __init__(self, events: Iterator[str], ticket_id: int | None) -> None:
+        self._events, self._open, self._ticket_id = events, True, ticket_id
 
     def __iter__(self) -> Iterator[str]:
         return self._events
@@ -180,7 +193,7 @@ class _Stream:
         if self._open:
             self._open = False
             self._events.close()
-            _release()
+            _release(self._ticket_id)
 
 
 def _opening() -> str:
@@ -401,15 +414,16 @@ def _watched(hall_id: int, after: int, seconds: float, judge: Judge) -> Iterator
         visitor_news.unwatch(watch)
 
 
-def stream(request, hall_id: int, *, judge: Judge | None = None) -> HttpResponse:
+def stream(request, hall_id: int, *, judge: Judge | None = None, ticket_id: int | None = None) -> HttpResponse:
     """The hall's events as ``text/event-stream`` for ``WEIMIN_PUSH_STREAM_SECONDS``, then the browser
     reconnects (``Last-Event-ID``), so a load balancer spreads streams again. When the process holds
     its most streams it answers 503 and the page keeps polling; visitors' phones may take only half
-    the slots, so TVs, consoles and pads come first. With ``judge``, a visitor's own stream: only the
-    news that changes their page (``_VisitorNews``)."""
+    the slots, so TVs, consoles and pads come first. With ``judge``, the own stream of ``ticket_id``'s
+    visitor: only the news that changes their page (``_VisitorNews``), and at most
+    WEIMIN_PUSH_STREAMS_PER_TICKET of them (one ticket's token must not hold the phones' every slot)."""
     visitor = judge is not None or request.GET.get("for") == "visitor"
     reserve = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS // 2 if visitor else 0
-    if not _admit(reserve):
+    if not _admit(reserve, ticket_id):
         response = HttpResponse(_("Too many live connections: the page asks again in a while."), status=503)
         response["Retry-After"] = "60"
         return response
@@ -418,7 +432,9 @@ def stream(request, hall_id: int, *, judge: Judge | None = None) -> HttpResponse
     except ValueError:
         after = -1
     seconds = settings.WEIMIN_PUSH_STREAM_SECONDS
-    events = _Stream(_events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge))
+    events = _Stream(
+        _events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge), ticket_id
+    )
     response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once

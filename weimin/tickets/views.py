@@ -185,7 +185,7 @@ def my_ticket_events(request, token):
         before, shown = shown, _shown(ticket, queue.position(ticket))
         return changes.Telling.SOON if shown != before else changes.Telling.NOTHING
 
-    return changes.stream(request, ticket.hall_id, judge=judge)
+    return changes.stream(request, ticket.hall_id, judge=judge, ticket_id=ticket.pk)
 
 
 @require_POST

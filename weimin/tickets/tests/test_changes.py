@@ -292,6 +292,26 @@ def test_phones_give_way_to_the_halls_screens_when_streams_run_short(client, hal
     assert client.get(url, {"for": "visitor"}).status_code == 200
 
 
+@pytest.mark.django_db(transaction=True)  # closing a stream closes the connection, as a server's end of request does
+def test_one_tickets_token_holds_at_most_a_few_streams(client, hall, item, window, freeze, settings):
+    # The phones' half of the slots is shared by a hall's every visitor: one token must not take them all.
+    settings.WEIMIN_PUSH_STREAMS_PER_TICKET = 2
+    freeze("2017-12-08 10:30")
+    mine, theirs = (
+        reverse("tickets:mine-events", args=[actions.issue_ticket(hall, item, clock.now()).token]) for _ in range(2)
+    )
+    held = [client.get(mine), client.get(mine)]
+    assert [stream.status_code for stream in held] == [200, 200]
+    refused = client.get(mine)
+    assert refused.status_code == 503 and refused["Retry-After"] == "60"  # the page keeps polling
+    other = client.get(theirs)
+    assert other.status_code == 200  # another visitor's stream is not held up
+    held.pop().close()  # even unread, a closed stream gives its place back
+    for stream in (client.get(mine), *held, other):
+        assert stream.status_code == 200
+        stream.close()
+
+
 def test_a_tag_names_a_hall_and_its_version_never_a_secret(hall):
     tag = changes.etag(hall.pk, "some-visitor-token", "2017-12-08T10:30")
     assert "some-visitor-token" not in tag and tag.startswith(f'W/"h{hall.pk}.v0.')
