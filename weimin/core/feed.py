@@ -72,6 +72,7 @@ class ChangeFeed:
         self._stop = threading.Event()
         self._ready = threading.Event()  # set once the listener first listened, or failed to
         self._pid = os.getpid()
+        self._ended = False  # ``stop``: no listener again in this process
         self._hooks: list[Callable[[int | None], None]] = getattr(self, "_hooks", [])  # kept by a forked worker
         if self not in FEEDS:
             FEEDS.append(self)
@@ -213,7 +214,7 @@ class ChangeFeed:
     # --- the listener (PostgreSQL) ---
 
     def _ensure_listener(self) -> None:
-        if self._listener is None or self._pid != os.getpid():
+        if (self._listener is None and not self._ended) or self._pid != os.getpid():
             self.start_listener()
 
     def start_listener(self) -> None:
@@ -268,7 +269,10 @@ class ChangeFeed:
         self._heard(key, version, about)
 
     def stop(self) -> None:
-        """End the listener thread and close its connection (tests, before their database is dropped)."""
+        """End the listener thread and close its connection, for good: the process polls from then on (tests,
+        before their database is dropped — a stream or the visitors' news still reading a version must not
+        start a listener again, whose connection would keep the database from being dropped)."""
+        self._ended = True
         listener = self._listener
         if listener is None:
             return

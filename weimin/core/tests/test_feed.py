@@ -46,3 +46,14 @@ def test_the_news_hooks_hear_every_key_and_outlive_a_fork(settings):
         assert heard == [3, 4, None]
     finally:
         FEEDS.remove(feed)
+
+
+def test_a_stopped_feed_never_listens_again():
+    # Stopped before the test database is dropped: a reader left behind must not connect it again.
+    feed = ChangeFeed("test_stopped", lambda key: 0)
+    try:
+        feed.start_listener()
+        feed.stop()
+        assert feed.version(1) == 0 and feed._listener is None and not feed.listening
+    finally:
+        FEEDS.remove(feed)
