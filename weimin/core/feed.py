@@ -32,6 +32,17 @@ from django.db import connection, connections, transaction
 logger = logging.getLogger(__name__)
 
 FEEDS: list[ChangeFeed] = []  # every feed of the project, for ``start_listeners``
+
+
+def let_go_of_the_database() -> None:
+    """A stream waits minutes on a feed, which needs no query while the process listens and one read a
+    poll when it does not: its thread must not keep a database connection meanwhile (every thread keeps its
+    own for CONN_MAX_AGE, or takes one of the process's pool, and a process's stream threads would hold
+    PostgreSQL's connections by the hundred). A read it needs later opens one again."""
+    if connection.connection is not None and not connection.in_atomic_block:
+        connection.close()
+
+
 RECENT_EVENTS = 64  # per key: enough for a client a few seconds behind to get every event it missed
 LISTENER_RETRY_SECONDS = 2.0
 FIRST_LISTEN_SECONDS = 2.0  # how long the first reader waits for the listener before polling instead
@@ -192,6 +203,7 @@ class ChangeFeed:
             if current > after or remaining <= 0:
                 return current
             slice_ = remaining if self._listening else min(remaining, settings.WEIMIN_FEED_POLL_SECONDS)
+            let_go_of_the_database()  # a poll's read (no listener) opened one
             with self._lock:
                 if self._seen(key) == seen:
                     if (waiters := self._waiting.get(key)) is None:

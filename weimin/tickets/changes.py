@@ -33,7 +33,7 @@ from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from weimin.core.feed import ChangeFeed
+from weimin.core.feed import ChangeFeed, let_go_of_the_database
 from weimin.halls import reference
 from weimin.tickets.models import HallVersion
 
@@ -217,19 +217,10 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
-        _let_go_of_the_database()
+        let_go_of_the_database()
         current = hall_changes.wait(hall_id, after, min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
         if hall_changes.epoch != epoch:
             return
-
-
-def _let_go_of_the_database() -> None:
-    """A stream waits minutes on the feed, which needs no query while the process listens: its thread
-    must not keep a database connection meanwhile (every thread keeps its own for CONN_MAX_AGE, and a
-    process's stream threads would hold PostgreSQL's connections by the hundred). A read it needs later
-    opens one again, closed again here."""
-    if connection.connection is not None and not connection.in_atomic_block:
-        connection.close()
 
 
 # --- visitors' own streams: their news judged by one thread per process ---
@@ -325,7 +316,7 @@ class _VisitorNews:
             except Exception:  # the database away: the streams beat on, and the next news is judged again
                 logger.exception("visitor news: the hall's news could not be judged")
             finally:
-                _let_go_of_the_database()
+                let_go_of_the_database()
 
     def _is_due(self) -> bool:
         return bool(self._due) and self._due[0][0] <= time.monotonic()
@@ -405,7 +396,7 @@ def _watched(hall_id: int, after: int, seconds: float, judge: Judge) -> Iterator
     visitor_news.watch(watch)
     try:
         while (remaining := deadline - time.monotonic()) > 0:
-            _let_go_of_the_database()
+            let_go_of_the_database()
             watch.told.wait(min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
             if hall_changes.epoch != epoch:
                 return

@@ -4,6 +4,9 @@ streams —, however many other halls' clients wait in the same process."""
 import threading
 import time
 
+import pytest
+from django.db import connection, connections
+
 from weimin.core.feed import FEEDS, ChangeFeed
 
 
@@ -55,5 +58,29 @@ def test_a_stopped_feed_never_listens_again():
         feed.start_listener()
         feed.stop()
         assert feed.version(1) == 0 and feed._listener is None and not feed.listening
+    finally:
+        FEEDS.remove(feed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_polling_wait_holds_no_connection_while_it_sleeps(settings):
+    # No listener (SQLite, or PostgreSQL's listener lost): every stream thread reads the version each poll,
+    # and must not keep the connection (the process's pool's, on PostgreSQL) between reads.
+    settings.WEIMIN_FEED_LISTEN = False
+    settings.WEIMIN_FEED_POLL_SECONDS = 0.2
+    readers = []
+
+    def load_version(key):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        readers.append(connections["default"])  # the waiting thread's own (``connection`` is a proxy)
+        return 0
+
+    feed = ChangeFeed("test_polling_wait", load_version)
+    try:
+        held = []
+        threading.Timer(0.3, lambda: held.append(readers[-1].connection)).start()  # between two polls
+        assert feed.wait(1, 0, 0.5) == 0
+        assert len(readers) >= 2 and held == [None]
     finally:
         FEEDS.remove(feed)
