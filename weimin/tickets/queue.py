@@ -267,10 +267,6 @@ _STAFFED_WINDOWS = PreparedQuery(
 MOST_TICKETS_UPDATED = 8
 
 
-def _in_queue_order(waiting: rules.Waiting) -> tuple[datetime, int]:
-    return waiting.queued_at, waiting.id
-
-
 def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> QueueSnapshot:
     """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
     and brought up to date as soon as the hall's version moves (``changes``: a change pushed to the display
@@ -310,7 +306,7 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
         ]
         waiting = [w for w in before.waiting if w.id not in changed]
         for row in rows:
-            bisect.insort(waiting, rules.Waiting._make(row[:6]), key=_in_queue_order)
+            bisect.insort(waiting, rules.Waiting._make(row[:6]), key=rules.in_queue_order)
         shown = {ticket_id: row for ticket_id, row in before.shown.items() if ticket_id not in changed}
         shown.update((row[0], row[6:]) for row in rows)
         # News of no ticket is a window signed into or out of, a rating, a case: the staffed windows again.

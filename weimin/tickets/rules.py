@@ -109,7 +109,7 @@ def call_order(
         run += 1
     order: list[Waiting] = []
     for front in (True, False):
-        priority, normal = (sorted(lanes[front, lane], key=_in_queue_order) for lane in (True, False))
+        priority, normal = (sorted(lanes[front, lane], key=in_queue_order) for lane in (True, False))
         p = n = 0
         while p < len(priority) and n < len(normal):
             if run < max_priority_in_row:  # ``take_priority_next``: fewer than the most in a row so far
@@ -127,7 +127,7 @@ def call_order(
     return order
 
 
-_in_queue_order = attrgetter("queued_at", "id")
+in_queue_order = attrgetter("queued_at", "id")  # a lane's order, and the snapshot's
 
 
 def take_priority_next(recent_calls_priority: Sequence[bool], max_priority_in_row: int) -> bool:
