@@ -32,7 +32,7 @@ from django.db import close_old_connections, transaction
 
 from weimin.campaign import actions as campaign_actions
 from weimin.core import clock
-from weimin.core.db import insert_rows
+from weimin.core.db import insert_rows, refresh_statistics
 from weimin.core.errors import DomainError
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, Window
@@ -119,6 +119,8 @@ def prepare_day(now: datetime, seed: int = 20171208) -> int:
                 # Signed in since the session opened; seen now, so idle sign-out leaves the clerk alone.
                 shift_actions.touch(shift_actions.sign_in(clerks[window.pk], window, started), now)
         created += _simulate_hall_day(hall, today, day.sessions, windows, clerks, now, rng)
+    if created:
+        refresh_statistics(Ticket, TicketEvent, TicketCounter, Duty)
     return created
 
 
