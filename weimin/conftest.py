@@ -89,6 +89,14 @@ def django_db_setup(django_db_setup):
     hall_changes.stop()
 
 
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, stopped before the test database is dropped: its own fixture does not
+    ask for the database, so a test that asks for it first kept it serving — a request thread of it
+    still holding a connection — until after the drop ("test_postgres is being accessed by other users")."""
+    return live_server
+
+
 @pytest.fixture
 def freeze():
     """``freeze('2017-12-08 18:30')`` stops weimin's clock at that hall-local instant."""
