@@ -1,5 +1,7 @@
 """Fixtures shared by every app's tests."""
 
+import time
+import warnings
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -80,13 +82,43 @@ def limits_on_the_test_clock(request, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
-    """The test database, and no listener of the hall change feed (PostgreSQL) left connected to it
-    when it is dropped."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and nothing left connected to it when it is dropped (PostgreSQL): not the hall
+    change feed's listener, nor any other session."""
     yield
+    from django.db import connections
+
     from weimin.tickets.changes import hall_changes
 
     hall_changes.stop()
+    if connections["default"].vendor == "postgresql":
+        with django_db_blocker.unblock():
+            _let_other_sessions_end(connections["default"])
+
+
+def _let_other_sessions_end(connection, seconds: float = 3.0) -> None:
+    """Before the test database is dropped: wait a moment for any other session on it (a request thread
+    finishing), then name those left in a warning — the clue to a thread that keeps a connection — and
+    end them, so that the drop does not fail with only "being accessed by other users"."""
+    others_sql = (
+        "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    )
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction the view is read once
+            cursor.execute(others_sql)
+            others = cursor.fetchall()
+            if not others:
+                return
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        warnings.warn(
+            f"sessions still on the test database at its drop (pid, application, state, query): {others}", stacklevel=2
+        )
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [[row[0] for row in others]])
 
 
 @pytest.fixture(scope="session")
