@@ -96,19 +96,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
             _let_other_sessions_end(connections["default"])
 
 
-def _let_other_sessions_end(connection, seconds: float = 3.0) -> None:
+def _let_other_sessions_end(connection, seconds: float = 3.0, applications: tuple[str, ...] | None = None) -> None:
     """Before the test database is dropped: wait a moment for any other session on it (a request thread
     finishing), then name those left in a warning — the clue to a thread that keeps a connection — and
-    end them, so that the drop does not fail with only "being accessed by other users"."""
+    end them, so that the drop does not fail with only "being accessed by other users". ``applications``:
+    only the sessions of these application names (its test, while the feed's listener is still connected)."""
     others_sql = (
         "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        " AND (%s::text[] IS NULL OR application_name = ANY(%s::text[]))"
     )
     deadline = time.monotonic() + seconds
     with connection.cursor() as cursor:
         while True:
             cursor.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction the view is read once
-            cursor.execute(others_sql)
+            cursor.execute(others_sql, [applications and list(applications)] * 2)
             others = cursor.fetchall()
             if not others:
                 return

@@ -29,9 +29,9 @@ def test_sessions_left_on_the_test_database_are_named_and_ended_before_the_drop(
     threading.Timer(0.2, leaving.close).start()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _let_other_sessions_end(connection, seconds=3)  # waited for: no warning
+        _let_other_sessions_end(connection, seconds=3, applications=("leaving",))  # waited for: no warning
     staying = psycopg.connect(**connection.get_connection_params(), application_name="staying")
     with pytest.warns(UserWarning, match="staying"):
-        _let_other_sessions_end(connection, seconds=0.2)
+        _let_other_sessions_end(connection, seconds=0.2, applications=("staying",))
     with pytest.raises(psycopg.OperationalError):
         staying.execute("SELECT 1")
