@@ -104,13 +104,13 @@ def _let_other_sessions_end(connection, seconds: float = 3.0, applications: tupl
     others_sql = (
         "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-        " AND (%s::text[] IS NULL OR application_name = ANY(%s::text[]))"
+        " AND (%(applications)s::text[] IS NULL OR application_name = ANY(%(applications)s::text[]))"
     )
     deadline = time.monotonic() + seconds
     with connection.cursor() as cursor:
         while True:
             cursor.execute("SELECT pg_stat_clear_snapshot()")  # inside a transaction the view is read once
-            cursor.execute(others_sql, [applications and list(applications)] * 2)
+            cursor.execute(others_sql, {"applications": None if applications is None else list(applications)})
             others = cursor.fetchall()
             if not others:
                 return
