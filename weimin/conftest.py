@@ -1,7 +1,10 @@
 """Fixtures shared by every app's tests."""
 
+import os
+import threading
 import time
 import warnings
+from contextlib import suppress
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -102,7 +105,7 @@ def _let_other_sessions_end(connection, seconds: float = 3.0, applications: tupl
     end them, so that the drop does not fail with only "being accessed by other users". ``applications``:
     only the sessions of these application names (its test, while the feed's listener is still connected)."""
     others_sql = (
-        "SELECT pid, application_name, state, left(query, 200) FROM pg_stat_activity "
+        "SELECT pid, application_name, state, left(query, 200), client_port FROM pg_stat_activity "
         "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         " AND (%(applications)s::text[] IS NULL OR application_name = ANY(%(applications)s::text[]))"
     )
@@ -117,10 +120,30 @@ def _let_other_sessions_end(connection, seconds: float = 3.0, applications: tupl
             if time.monotonic() > deadline:
                 break
             time.sleep(0.1)
+        named = [(*row[:4], _owner_of_port(row[4])) for row in others]
         warnings.warn(
-            f"sessions still on the test database at its drop (pid, application, state, query): {others}", stacklevel=2
+            f"sessions still on the test database at its drop (pid, application, state, query, whose): {named}",
+            stacklevel=2,
         )
         cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [[row[0] for row in others]])
+
+
+def _owner_of_port(port: int | None) -> str:
+    """The local process whose TCP socket has ``port`` (a session's client end), and if it is this one, its
+    threads: whose connection was left. Read from /proc (Linux); "unknown" when it cannot be told."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with suppress(OSError), open(table) as rows:
+            inodes.update(f[9] for f in map(str.split, list(rows)[1:]) if int(f[1].rpartition(":")[2], 16) == port)
+    for pid in filter(str.isdigit, os.listdir("/proc") if inodes else ()):
+        with suppress(OSError):
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in inodes for fd in os.listdir(f"/proc/{pid}/fd")):
+                if int(pid) == os.getpid():
+                    return f"this test process, threads {sorted(t.name for t in threading.enumerate())}"
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    command = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+                return f"process {pid}: {command[:160]}"
+    return "unknown"
 
 
 @pytest.fixture(scope="session")
