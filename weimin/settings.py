@@ -221,6 +221,9 @@ WEIMIN_REFERENCE_CACHE_SECONDS = int(os.environ.get("WEIMIN_REFERENCE_CACHE_SECO
 # Visitors' positions, waiting counts and displays read a snapshot of each hall's queue at most this old
 # (a process's own changes are seen at once).
 WEIMIN_QUEUE_SNAPSHOT_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_SECONDS", "1"))
+# While a process hears every change (PostgreSQL's listener), its snapshot is brought up to date from the
+# hall's news, and read whole again only once it is this old: a safety net for a change no news names.
+WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS", "10"))
 # Push, not poll (tickets/changes.py, docs/architecture.md): each hall's change feed. On PostgreSQL one
 # listener thread per process hears every change (LISTEN/NOTIFY; WEIMIN_FEED_LISTEN=0 turns it off);
 # otherwise a process reads a hall's version counter again at most every WEIMIN_FEED_POLL_SECONDS.

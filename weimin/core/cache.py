@@ -33,11 +33,13 @@ class TimedCache:
         *,
         usable: Callable[[Any], bool] | None = None,
         update: Callable[[Any], Any] | None = None,
+        ttl: float | None = None,
     ) -> Any:
         """The entry for ``key``, loaded by ``load`` when missing, expired or not ``usable``. ``update``, given
         the entry held when it is only not ``usable``, returns it brought up to date, or None to have it
-        loaded: the updated entry keeps the time of its load, so it still expires (and is loaded afresh)."""
-        ttl = getattr(settings, self.ttl_setting)
+        loaded: the updated entry keeps the time of its load, so it still expires (and is loaded afresh).
+        ``ttl``: this reader's seconds instead of the setting's (0 or less: nothing is kept)."""
+        ttl = getattr(settings, self.ttl_setting) if ttl is None else ttl
         value = self._fresh(key, ttl, usable)
         if value is not MISSING:
             return value

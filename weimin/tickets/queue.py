@@ -273,7 +273,9 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
     is never answered from the snapshot before it) — by one thread of the process, the others waiting for it.
     When this process heard every change since the snapshot it holds (the hall's news names the ticket each
     changed), only those tickets are read again; otherwise, and once it is WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
-    the hall's waiting tickets are read again whole.
+    the hall's waiting tickets are read again whole. While the process hears every change as it is made
+    (PostgreSQL's listener), a snapshot is read whole only once it is WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS old:
+    a district's dozen halls, each read whole every second by each process, cost more than their news.
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
     Not ``current``: the one the process holds, whatever the version since (a ticket just issued is
@@ -314,7 +316,10 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
         return version, QueueSnapshot(tuple(waiting), windows, shown)
 
     usable = (lambda found: found[0] == version) if current else None
-    return _snapshots.get(load, key=(hall_id, business_date), usable=usable, update=update)[1]
+    ttl = settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS
+    if current and ttl > 0 and hall_changes.listening:
+        ttl = max(ttl, settings.WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS)
+    return _snapshots.get(load, key=(hall_id, business_date), usable=usable, update=update, ttl=ttl)[1]
 
 
 @dataclass(frozen=True)

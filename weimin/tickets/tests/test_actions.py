@@ -246,7 +246,7 @@ def test_close_past_days(hall, window, item, clerk, freeze):
 def test_queue_snapshot_is_shared_and_at_most_its_age_old(hall, window, item, clerk, settings):
     import time
 
-    settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS = 0.3
+    settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS = settings.WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS = 0.3
     tickets = [take(hall, item) for _ in range(3)]
     assert queue.position(tickets[2]).ahead == 2
     actions.call_next(clerk, window, clock.now())
@@ -292,6 +292,39 @@ def test_the_snapshot_reads_again_only_the_tickets_the_news_names(
         acting(take, hall, item)
     with django_assert_max_num_queries(2):  # too many named: the whole read (tickets, staffed windows)
         assert len(queue.snapshot(hall.pk, today).waiting) == 5 + queue.MOST_TICKETS_UPDATED + 1
+
+
+@pytest.mark.parametrize("listening", [True, False])
+def test_a_snapshot_kept_up_by_news_heard_as_made_is_read_whole_only_now_and_then(
+    listening,
+    hall,
+    window,
+    item,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+    settings,
+    monkeypatch,
+):
+    """While the process hears every change as it is made, an aged snapshot is brought up to date from the
+    news (WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS); polling for news, it is read whole once it is a second old."""
+    import time
+
+    from weimin.core.feed import ChangeFeed
+
+    monkeypatch.setattr(ChangeFeed, "listening", property(lambda feed: listening))
+    settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS, settings.WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS = 0.2, 60
+    today = clock.now().date()
+    heard_here(django_capture_on_commit_callbacks, take, hall, item)
+    queue.snapshot(hall.pk, today)  # held by the process
+    time.sleep(0.25)
+    newest = heard_here(django_capture_on_commit_callbacks, take, hall, item)
+    with django_assert_max_num_queries(2) as read:
+        assert [w.id for w in queue.snapshot(hall.pk, today).waiting][-1] == newest.pk
+    by_ticket = [query for query in read.captured_queries if '"tickets_ticket"."id" =' in query["sql"]]
+    assert bool(by_ticket) is listening  # the ticket the news names, or the hall's waiting tickets whole
+    with django_assert_max_num_queries(2) as placed:  # a number's placement keeps to the second
+        queue.snapshot(hall.pk, today, current=False)
+    assert bool(placed.captured_queries) is listening  # the snapshot brought up to date was loaded 0.25 s ago
 
 
 def test_the_snapshot_is_read_whole_when_a_change_between_is_not_heard_yet(
