@@ -71,11 +71,15 @@ def etag(hall_id: int, *parts) -> str:
     return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest(parts)[:16]}"'
 
 
-def shown_etag(hall_id: int, page: str, shown) -> str:
+def shown_etag(hall_id: int, version: int, page: str, shown) -> str:
     """A validator for what one page shows (``shown``: a visitor's status, place and window; a console's
-    every part) as of the hall's version: its tail names the ``page`` (a visitor's token; a console's
-    window, clerk and minute — hashed: the tag is never a secret) and the ``shown`` (hashed)."""
-    return f'W/"h{hall_id}.v{hall_changes.version(hall_id)}.{_digest([page])[:8]}{_digest([page, *shown])[:8]}"'
+    every part) as of the hall's ``version``: its tail names the ``page`` (a visitor's token; a console's
+    window, clerk and minute — hashed: the tag is never a secret) and the ``shown`` (hashed).
+
+    ``version`` is read before any part of ``shown``: a change made while they are read then leaves the
+    tag behind, and the next ask reads them again. Read after, it would vouch for what was read before the
+    change, and every ask would be answered 304 with the old page until the hall moves again."""
+    return f'W/"h{hall_id}.v{version}.{_digest([page])[:8]}{_digest([page, *shown])[:8]}"'
 
 
 _TAG = re.compile(r'W/"h(\d{1,18})\.v(\d{1,18})\.([0-9a-f]{16})"')
@@ -90,17 +94,17 @@ def held_tag(request) -> tuple[int, int, str] | None:
     return int(found.group(1)), int(found.group(2)), found.group(3)
 
 
-def shown_unchanged(request, page: str, shown=None) -> HttpResponse | None:
+def shown_unchanged(request, page: str, shown=None, version: int | None = None) -> HttpResponse | None:
     """304 when the page holds what it would be shown now: without a query while the hall's version has not
-    moved (every change it shows moves it); once it has, when ``shown`` — read again by the caller — is
-    what the page holds."""
+    moved (every change it shows moves it); once it has, when ``shown`` — read again by the caller after
+    the hall's ``version`` (``shown_etag``) — is what the page holds."""
     held = held_tag(request)
     if held is None or held[2][:8] != _digest([page])[:8]:
         return None
-    hall_id, version, tail = held
-    if shown is None and version == hall_changes.version(hall_id):
-        return with_etag(HttpResponse(status=304), f'W/"h{hall_id}.v{version}.{tail}"')
-    if shown is not None and (tag := shown_etag(hall_id, page, shown)).endswith(f'.{tail}"'):
+    hall_id, held_version, tail = held
+    if shown is None and held_version == hall_changes.version(hall_id):
+        return with_etag(HttpResponse(status=304), f'W/"h{hall_id}.v{held_version}.{tail}"')
+    if shown is not None and (tag := shown_etag(hall_id, version, page, shown)).endswith(f'.{tail}"'):
         return with_etag(HttpResponse(status=304), tag)
     return None
 

@@ -150,15 +150,21 @@ def my_ticket_status(request, token):
     when this visitor's status, place and window are what the browser shows."""
     if unchanged := changes.shown_unchanged(request, token):
         return unchanged
+    held = changes.held_tag(request)
+    version = changes.hall_changes.version(held[0]) if held else None  # before the ticket: see shown_etag
     ticket = ticket_by_token(token)
+    if held is None or held[0] != ticket.hall_id:
+        # The hall was known only once the ticket was read: a version below the one read now, so that the
+        # next ask does not take this answer on trust.
+        version = max(changes.hall_changes.version(ticket.hall_id) - 1, 0)
     where = queue.position(ticket)
     shown = _shown(ticket, where)
-    if unchanged := changes.shown_unchanged(request, token, shown):
+    if unchanged := changes.shown_unchanged(request, token, shown, version):
         return unchanged
     response = render(request, "tickets/_mine_status.html", {"ticket": ticket, "where": where, "token": token})
     if ticket.status in OVER_STATUSES:
         response["HX-Refresh"] = "true"
-    return changes.with_etag(response, changes.shown_etag(ticket.hall_id, token, shown))
+    return changes.with_etag(response, changes.shown_etag(ticket.hall_id, version, token, shown))
 
 
 def _shown(ticket, where: queue.Position) -> tuple:

@@ -148,19 +148,18 @@ def _signed_out_message(user, window, handover, now) -> str:
     return " ".join(parts)
 
 
-def _console(request, window_id) -> tuple[Window, Duty | None]:
+def _console(request, window: Window) -> tuple[Window, Duty | None]:
     """A window and its open duty, if any. A window's console shows its ticket and applicant: only to the
     person holding it and the hall's managers (docs/permissions.md); to anyone else the window does not exist."""
-    window = window_or_404(window_id)
     holder = Duty.objects.holder_of(window)
     mine = holder is not None and holder.user_id == request.user.pk
     if not may(request.user, Action.CONSOLE_VIEW, window.hall, at_window=mine):
-        raise Http404(_("No window %(id)s.") % {"id": window_id})
+        raise Http404(_("No window %(id)s.") % {"id": window.pk})
     return window, holder
 
 
 def _visible_window(request, window_id) -> Window:
-    return _console(request, window_id)[0]
+    return _console(request, window_or_404(window_id))[0]
 
 
 def _panel_context(window, user, holder: Duty | None, handovers: list[int], error=None):
@@ -211,7 +210,9 @@ NEXT_UP_SHOWN = 6
 
 @login_required
 def window(request, window_id):
-    return render(request, "workstation/console.html", _console_context(request, *_console(request, window_id)))
+    return render(
+        request, "workstation/console.html", _console_context(request, *_console(request, window_or_404(window_id)))
+    )
 
 
 @login_required
@@ -221,20 +222,22 @@ def panel(request, window_id):
     clerk, handovers waiting and minute: without reading the panel while the hall is at the same version
     (every ticket, duty and pool change moves it); once it has moved, without rendering when every part of
     the panel is what the browser holds (another window's visitor served changes nothing here)."""
-    found, holder = _console(request, window_id)
+    window = window_or_404(window_id)
+    version = changes.hall_changes.version(window.hall_id)  # before the holder and the rest: see shown_etag
+    holder = _console(request, window)[1]
     now = clock.now()
     if holder is not None and holder.user_id == request.user.pk:
         shift_actions.touch(holder, now)
     handovers = shift_queries.handovers_to_acknowledge(request.user.pk)
-    page = f"panel.{found.pk}.{request.user.pk}.{handovers}.{now:%Y-%m-%dT%H:%M}"
+    page = f"panel.{window.pk}.{request.user.pk}.{handovers}.{now:%Y-%m-%dT%H:%M}"
     if unchanged := changes.shown_unchanged(request, page):
         return unchanged
-    context = _panel_context(found, request.user, holder, handovers)
+    context = _panel_context(window, request.user, holder, handovers)
     shown = _panel_shown(context)
-    if unchanged := changes.shown_unchanged(request, page, shown):
+    if unchanged := changes.shown_unchanged(request, page, shown, version):
         return unchanged
     response = render(request, "workstation/_panel.html", context)
-    return changes.with_etag(response, changes.shown_etag(found.hall_id, page, shown))
+    return changes.with_etag(response, changes.shown_etag(window.hall_id, version, page, shown))
 
 
 # Parts of the panel's context its tag leaves out: the seconds since the call (the minute is in the tag,
@@ -297,7 +300,7 @@ CONSOLE_ACTIONS = {
 @login_required
 @require_POST
 def act(request, window_id, action):
-    found, holder = _console(request, window_id)  # a console's actions change tickets, not who holds it
+    found, holder = _console(request, window_or_404(window_id))  # a console's actions change tickets, not who holds it
     try:
         error = CONSOLE_ACTIONS[action](request.user, found, clock.now(), request.POST)
     except DomainError as exc:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from weimin.core import clock
 from weimin.core.errors import Refused
-from weimin.tickets import actions, changes
+from weimin.tickets import actions, changes, views
 from weimin.tickets.changes import hall_changes
 from weimin.tickets.models import HallVersion
 
@@ -76,8 +76,12 @@ def test_the_ticket_status_answers_304_without_even_reading_the_token(
     with django_capture_on_commit_callbacks(execute=True):
         issued = actions.issue_ticket(hall, item, clock.now())
     url = reverse("tickets:mine-status", args=[issued.token])
-    first = client.get(url)
-    assert first.status_code == 200
+    answer = client.get(url)
+    assert answer.status_code == 200
+    # The first answer's tag is a version behind (its hall was known only once the ticket was read, see
+    # shown_etag): the next ask reads once and is told 304 with the version read before; from then on, none.
+    first = client.get(url, headers={"If-None-Match": answer["ETag"]})
+    assert first.status_code == 304 and first["ETag"] != answer["ETag"]
     with django_assert_num_queries(0):
         assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
     freeze("2017-12-08 18:31")  # what the page shows depends on no clock
@@ -97,6 +101,42 @@ def test_the_ticket_status_answers_304_without_even_reading_the_token(
         actions.call_next(clerk, window, clock.now())
     called = client.get(url, headers={"If-None-Match": behind["ETag"]})
     assert called.status_code == 200 and "go-to" in called.content.decode()
+
+
+def test_a_change_made_while_the_status_is_read_shows_at_the_next_ask(
+    client, hall, item, window, clerk, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The tag vouches only for what was read after the hall's version it names: a call committed while
+    the status is being read (by another thread of a real server) must not hide behind 304s until the
+    hall moves again. Both ways in: the first ask (the hall known only from the ticket) and a held tag."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = (actions.issue_ticket(hall, item, clock.now()) for _ in range(2))
+    by_token = views.ticket_by_token
+
+    def called_meanwhile(token):
+        ticket = by_token(token)
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.call_next(clerk, window, clock.now())
+        return ticket
+
+    url = reverse("tickets:mine-status", args=[first.token])
+    with monkeypatch.context() as patched:
+        patched.setattr(views, "ticket_by_token", called_meanwhile)
+        stale = client.get(url)
+    assert stale.status_code == 200 and "go-to" not in stale.content.decode()  # read before the call
+    again = client.get(url, headers={"If-None-Match": stale["ETag"]})
+    assert again.status_code == 200 and "go-to" in again.content.decode()
+
+    url = reverse("tickets:mine-status", args=[second.token])
+    held = client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.complete(clerk, first.ticket, clock.now())  # the hall moves on: the next ask reads again
+    with monkeypatch.context() as patched:
+        patched.setattr(views, "ticket_by_token", called_meanwhile)
+        stale = client.get(url, headers={"If-None-Match": held["ETag"]})
+    assert stale.status_code == 304  # what it read (still waiting, first in line) is what the page holds
+    again = client.get(url, headers={"If-None-Match": stale["ETag"]})
+    assert again.status_code == 200 and "go-to" in again.content.decode()
 
 
 def read_events(response, until, timeout=5.0, heard_at=None):

@@ -9,7 +9,7 @@ from weimin.cases.models import Case
 from weimin.cases.tests.conftest import ADULT
 from weimin.core import clock
 from weimin.shifts.models import Handover
-from weimin.tickets import actions, changes
+from weimin.tickets import actions, changes, queue
 from weimin.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +173,32 @@ def test_the_panel_answers_304_until_the_hall_or_the_minute_moves(
     assert elsewhere.status_code == 304 and elsewhere["ETag"] != waiting["ETag"]  # read, not rendered
     freeze("2017-12-08 18:31")
     assert client.get(url, headers={"If-None-Match": elsewhere["ETag"]}).status_code == 200
+
+
+def test_a_visitor_completed_while_the_panel_is_read_is_gone_at_the_next_ask(
+    client, clerk, window, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The panel's tag vouches only for what was read after the hall's version it names: a ticket
+    completed while the panel is read (by another thread of a real server: the clerk's key) must not stay
+    on the screen behind 304s until the hall moves again."""
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = actions.issue_ticket(window.hall, window.items.get(), clock.now())
+        actions.call_next(clerk, window, clock.now())
+    outlook = queue.window_outlook
+
+    def completed_meanwhile(*args):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.complete(clerk, issued.ticket, clock.now())
+        return outlook(*args)
+
+    client.force_login(clerk)
+    url = f"/console/{window.pk}/panel"
+    with monkeypatch.context() as patched:
+        patched.setattr(queue, "window_outlook", completed_meanwhile)
+        stale = client.get(url)
+    assert 'data-testid="current-number">B001' in stale.content.decode()  # read before the key
+    again = client.get(url, headers={"If-None-Match": stale["ETag"]})
+    assert again.status_code == 200 and "current-number" not in again.content.decode()
 
 
 def test_the_panel_lists_the_next_from_the_snapshot_and_reads_little(
