@@ -72,14 +72,17 @@ def _record(
     )
     save_row(recorded)
     window_number = window.number if window is not None else None
-    announce(ticket.hall_id, event, ticket=ticket.pk, number=ticket.number, window=window_number)
+    announce(
+        ticket.hall_id, event, ticket=ticket.pk, number=ticket.number, window=window_number, queued=queue.entry(ticket)
+    )
     return recorded
 
 
 def announce(hall_id: int, kind: str, **about) -> int:
     """Tell the hall's displays, ticket pages, consoles and pads that what they show changed (the hall
-    change feed, ``tickets.changes``): every ticket change does through ``_record``, naming the ``ticket``
-    (each process's queue snapshot reads that ticket again, ``queue.snapshot``); other apps' actions
+    change feed, ``tickets.changes``): every ticket change goes through ``_record``, naming the ``ticket``
+    and telling its place in the queue (``queued``: each process's queue snapshot moves it without a
+    query, ``queue.snapshot``); other apps' actions
     call it in their own transaction for theirs (a rating given, a window signed into or out of), which
     change no ticket. Delivered on commit only. Returns the hall's new version."""
     return changes.bump(hall_id, {"kind": kind, **about})
@@ -197,7 +200,7 @@ def issue_ticket(
     )
     save_row(ticket)
     save_row(issued_event(ticket, actor=actor))
-    announce(hall.pk, Event.ISSUED, ticket=ticket.pk, number=ticket.number)
+    announce(hall.pk, Event.ISSUED, ticket=ticket.pk, number=ticket.number, queued=queue.entry(ticket))
     return IssuedTicket(ticket, token)
 
 

@@ -169,8 +169,12 @@ def _release(ticket_id: int | None) -> None:
                 del _open_for_ticket[ticket_id]
 
 
+# What a client is told of a change; the rest (the ticket's id, its place in the queue) is for the processes.
+_TOLD = ("kind", "number", "window")
+
+
 def _frame(version: int, about: dict) -> str:
-    told = {"version": version, **{name: value for name, value in about.items() if name != "ticket"}}
+    told = {"version": version, **{name: about[name] for name in _TOLD if name in about}}
     return f"id: {version}\nevent: change\ndata: {json.dumps(told, ensure_ascii=False)}\n\n"
 
 

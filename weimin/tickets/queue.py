@@ -195,37 +195,118 @@ def ticket_at_window(window: Window) -> Ticket | None:
 Group = tuple[str, int | frozenset[int]]
 
 
+# A lane of the snapshot: ("window", id) sent to that window by name, or ("item", id) waiting for any of its
+# item's windows; then front (transferred) and priority.
+Lane = tuple[str, int, bool, bool]
+_FRONT_PRIORITY = ((True, True), (True, False), (False, True), (False, False))
+
+
+def _lane_of(w: rules.Waiting) -> Lane:
+    if w.target_window_id is not None:
+        return ("window", w.target_window_id, w.front, w.priority)
+    return ("item", w.item_id, w.front, w.priority)
+
+
 @dataclass(frozen=True)
 class QueueSnapshot:
-    """A hall's waiting tickets in queue order and its staffed windows, read in two queries."""
+    """A hall's waiting tickets by lane, each lane in queue order, and its staffed windows, read in two
+    queries. A change copies only the lanes of the tickets it names, never the hall's every ticket; a
+    phone's place is counted from the lanes' sizes and one bisection each (rules.place_in_call_order)."""
 
-    waiting: tuple[rules.Waiting, ...]
+    lanes: dict[Lane, tuple[rules.Waiting, ...]]
     staffed_windows: frozenset[int]
-    shown: dict[int, tuple[str, str]]  # ticket id → (number, priority): what a console lists of it
+    # Shared by the snapshots one process brings up to date from one another (one thread at a time, once
+    # nothing can fail): what a console lists of each ticket (number, priority), added to only; and the
+    # newest snapshot's entry of each ticket, which the next update takes out of its lane.
+    shown: dict[int, tuple[str, str]] = field(compare=False, repr=False)
+    placed: dict[int, rules.Waiting] = field(compare=False, repr=False)
     # Worked out once per snapshot, on first use: every phone and console of the hall asks the same.
-    _orders: dict = field(default_factory=dict, compare=False, repr=False)  # a group's call order
-    _lanes: dict = field(default_factory=dict, compare=False, repr=False)  # the tickets of each item or window
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, waiting: list[rules.Waiting], staffed_windows: frozenset[int], shown: dict) -> QueueSnapshot:
+        """From ``waiting`` in queue order."""
+        lanes: dict[Lane, list[rules.Waiting]] = {}
+        for w in waiting:
+            lanes.setdefault(_lane_of(w), []).append(w)
+        held = {lane: tuple(tickets) for lane, tickets in lanes.items()}
+        return cls(held, staffed_windows, shown, {w.id: w for w in waiting})
+
+    def changed(
+        self, gone: set[int], fresh: list[rules.Waiting], staffed_windows: frozenset[int]
+    ) -> QueueSnapshot | None:
+        """The next snapshot: the tickets ``gone`` out of their lanes, ``fresh`` (as read now) into theirs.
+        None when this is not the newest snapshot of its line (its entries moved since): read it whole."""
+        lanes = dict(self.lanes)
+        for ticket_id in gone:
+            if (old := self.placed.get(ticket_id)) is None:
+                continue
+            lane = lanes.get(_lane_of(old), ())
+            i = bisect.bisect_left(lane, rules.in_queue_order(old), key=rules.in_queue_order)
+            if i == len(lane) or lane[i] != old:
+                return None
+            lanes[_lane_of(old)] = lane[:i] + lane[i + 1 :]
+        for w in fresh:
+            lane = lanes.get(_lane_of(w), ())
+            i = bisect.bisect_left(lane, rules.in_queue_order(w), key=rules.in_queue_order)
+            lanes[_lane_of(w)] = (*lane[:i], w, *lane[i:])
+        for ticket_id in gone:
+            self.placed.pop(ticket_id, None)
+        self.placed.update((w.id, w) for w in fresh)
+        return QueueSnapshot(
+            {lane: held for lane, held in lanes.items() if held}, staffed_windows, self.shown, self.placed
+        )
+
+    @property
+    def waiting(self) -> list[rules.Waiting]:
+        """Every waiting ticket, in queue order."""
+        return sorted((w for lane in self.lanes.values() for w in lane), key=rules.in_queue_order)
+
+    def _group(self, group: Group) -> dict[tuple[bool, bool], list[tuple[rules.Waiting, ...]]]:
+        """The lanes ``group`` calls from, by front and priority."""
+        found = self._memo.get(group)
+        if found is None:
+            kind, which = group
+            keys = [("window", which)] if kind == "window" else [("item", item_id) for item_id in which]
+            found = self._memo[group] = {
+                fp: [lane for key in keys if (lane := self.lanes.get((*key, *fp)))] for fp in _FRONT_PRIORITY
+            }
+        return found
 
     def competing(self, group: Group) -> list[rules.Waiting]:
-        """The waiting tickets ``group`` calls, in no particular order (the snapshot's own list: read it only)."""
-        if not self._lanes and self.waiting:
-            lanes: dict[tuple[str, int], list[rules.Waiting]] = {}
-            for w in self.waiting:
-                key = ("window", w.target_window_id) if w.target_window_id is not None else ("item", w.item_id)
-                lanes.setdefault(key, []).append(w)
-            self._lanes.update(lanes)
-        kind, which = group
-        if kind == "window":
-            return self._lanes.get(group, [])
-        return [w for item_id in which for w in self._lanes.get(("item", item_id), ())]
+        """The waiting tickets ``group`` calls, in no particular order."""
+        return [w for lanes in self._group(group).values() for lane in lanes for w in lane]
 
-    def places(self, group: Group) -> dict[int, int]:
-        """Ticket id → how many the windows will call before it among those ``group`` calls (from a fresh
-        start: a window's last calls may shift the lanes by a place)."""
-        found = self._orders.get(group)
+    def place(self, group: Group, mine: rules.Waiting, *, new: bool = False) -> int:
+        """How many the windows of ``group`` will call before ``mine`` (from a fresh start: a window's last
+        calls may shift the lanes by a place). ``mine`` as read now: held here as it is, or placed among the
+        snapshot (issued or changed since: ``new``, issued after it, has no older entry to leave out)."""
+        lanes = self._group(group)
+        own, key = (mine.front, mine.priority), rules.in_queue_order(mine)
+        index, held = 0, False
+        for lane in lanes[own]:
+            i = bisect.bisect_left(lane, key, key=rules.in_queue_order)
+            index, held = index + i, held or (i < len(lane) and lane[i] == mine)
+        sizes = {fp: sum(map(len, found)) for fp, found in lanes.items()}
+        if not held:
+            if not new and any(w.id == mine.id for w in self.competing(group)):  # its old entry left out
+                others = [w for w in self.competing(group) if w.id != mine.id]
+                order = rules.call_order([*others, mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+                return next(place for place, w in enumerate(order) if w.id == mine.id)
+            sizes[own] += 1
+        return rules.place_in_call_order(sizes, own, index, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+
+    def waiting_by_item(self) -> Counter[int]:
+        """Item id → its waiting tickets, those sent to a window by name included."""
+        found = self._memo.get("items")
         if found is None:
-            order = rules.call_order(self.competing(group), settings.WEIMIN_MAX_PRIORITY_IN_ROW)
-            found = self._orders[group] = {w.id: place for place, w in enumerate(order)}
+            found = Counter()
+            for (kind, which, _, _), lane in self.lanes.items():
+                if kind == "item":
+                    found[which] += len(lane)
+                else:
+                    found.update(w.item_id for w in lane)
+            self._memo["items"] = found
         return found
 
 
@@ -262,20 +343,48 @@ _WAITING_ROW = PreparedQuery(
 _STAFFED_WINDOWS = PreparedQuery(
     lambda hall_id: Duty.objects.staffed_window_ids(hall_id), hall_id=Window._meta.get_field("hall")
 )
-# A snapshot is brought up to date by reading again the tickets the hall's news names, up to this many;
-# beyond, the hall's waiting tickets are read again whole.
+# A snapshot is brought up to date from the hall's news: the tickets it tells the place of (``entry``), up
+# to the first number; those it only names (news from a process that does not tell), read again, up to the
+# second. Beyond either, the hall's waiting tickets are read again whole.
+MOST_TICKETS_TOLD = 100
 MOST_TICKETS_UPDATED = 8
+
+
+def entry(ticket: Ticket) -> list | None:
+    """What the hall's news tells every process of the ticket's place in the queue (as JSON): its entry in
+    the snapshot's lanes and what a console lists of it; None once it waits no more."""
+    if ticket.status != Status.WAITING:
+        return None
+    at = ticket.queued_at.isoformat()
+    return [
+        ticket.item_id,
+        ticket.target_window_id,
+        ticket.is_priority,
+        ticket.front,
+        at,
+        ticket.number,
+        ticket.priority,
+    ]
+
+
+def _told(ticket_id: int, queued: list) -> tuple[rules.Waiting, tuple[str, str]]:
+    item_id, target_window_id, priority, front, at, number, label = queued
+    return rules.Waiting(ticket_id, item_id, target_window_id, priority, front, datetime.fromisoformat(at)), (
+        number,
+        label,
+    )
 
 
 def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> QueueSnapshot:
     """Shared by every visitor and display polling the hall: at most WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
     and brought up to date as soon as the hall's version moves (``changes``: a change pushed to the display
     is never answered from the snapshot before it) — by one thread of the process, the others waiting for it.
-    When this process heard every change since the snapshot it holds (the hall's news names the ticket each
-    changed), only those tickets are read again; otherwise, and once it is WEIMIN_QUEUE_SNAPSHOT_SECONDS old,
-    the hall's waiting tickets are read again whole. While the process hears every change as it is made
-    (PostgreSQL's listener), a snapshot is read whole only once it is WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS old:
-    a district's dozen halls, each read whole every second by each process, cost more than their news.
+    When this process heard every change since the snapshot it holds, the tickets they changed are moved in
+    its lanes as the news tells (``entry``: no query; a ticket only named is read again); otherwise, and
+    once it is WEIMIN_QUEUE_SNAPSHOT_SECONDS old, the hall's waiting tickets are read again whole. While
+    the process hears every change as it is made (PostgreSQL's listener), a snapshot is read whole only
+    once it is WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS old: a district's dozen halls, each read whole every
+    second by each process, cost more than their news.
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
     Not ``current``: the one the process holds, whatever the version since (a ticket just issued is
@@ -288,8 +397,8 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
 
     def load() -> tuple[int, QueueSnapshot]:
         rows = _WAITING_ROWS.rows(hall_id=hall_id, business_date=business_date)
-        waiting = tuple(rules.Waiting._make(row[:6]) for row in rows)
-        return version, QueueSnapshot(waiting, staffed(), {row[0]: row[6:] for row in rows})
+        waiting = [rules.Waiting._make(row[:6]) for row in rows]
+        return version, QueueSnapshot.of(waiting, staffed(), {row[0]: row[6:] for row in rows})
 
     def update(held: tuple[int, QueueSnapshot]) -> tuple[int, QueueSnapshot] | None:
         held_version, before = held
@@ -297,23 +406,32 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
         if not events:  # not all heard here (another process's, found by polling), or a database reset
             return None
         news = [about for number, about in events if number <= version]
-        changed = {about["ticket"] for about in news if "ticket" in about}
-        if len(changed) > MOST_TICKETS_UPDATED:
+        told: dict[int, list | None] = {}  # a ticket's place as the newest news of it tells, None: waits no more
+        unread: set[int] = set()  # named by news that does not tell
+        for about in news:
+            if "ticket" in about:
+                ticket_id = about["ticket"]
+                if "queued" in about:
+                    told[ticket_id] = about["queued"]
+                    unread.discard(ticket_id)
+                else:
+                    unread.add(ticket_id)
+                    told.pop(ticket_id, None)
+        if len(told) > MOST_TICKETS_TOLD or len(unread) > MOST_TICKETS_UPDATED:
             return None
         # Read now, each row is as new as the version or newer: what a whole read at this version gives.
         rows = [
             row
-            for ticket_id in changed
+            for ticket_id in unread
             for row in _WAITING_ROW.rows(ticket_id=ticket_id, hall_id=hall_id, business_date=business_date)
         ]
-        waiting = [w for w in before.waiting if w.id not in changed]
-        for row in rows:
-            bisect.insort(waiting, rules.Waiting._make(row[:6]), key=rules.in_queue_order)
-        shown = {ticket_id: row for ticket_id, row in before.shown.items() if ticket_id not in changed}
-        shown.update((row[0], row[6:]) for row in rows)
+        fresh = [_told(ticket_id, queued) for ticket_id, queued in told.items() if queued is not None]
+        fresh += [(rules.Waiting._make(row[:6]), row[6:]) for row in rows]
         # News of no ticket is a window signed into or out of, a rating, a case: the staffed windows again.
         windows = before.staffed_windows if all("ticket" in about for about in news) else staffed()
-        return version, QueueSnapshot(tuple(waiting), windows, shown)
+        before.shown.update((w.id, shown) for w, shown in fresh)
+        after = before.changed(told.keys() | unread, [w for w, _ in fresh], windows)
+        return (version, after) if after is not None else None
 
     usable = (lambda found: found[0] == version) if current else None
     ttl = settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS
@@ -362,15 +480,10 @@ def position(ticket: Ticket, *, just_issued: bool = False) -> Position:
         group: Group = ("window", ticket.target_window_id)
     else:
         group = ("items", reference.topology(ticket.hall_id).items_sharing_windows_with(ticket.item_id))
-    ticket_id = ticket.pk
-    ahead = current.places(group).get(ticket_id)
-    if ahead is None:  # issued or changed after the snapshot was read: placed among it
-        mine = rules.Waiting(
-            ticket_id, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
-        )
-        others = [w for w in current.competing(group) if w.id != ticket_id]
-        order = rules.call_order([*others, mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
-        ahead = next(index for index, w in enumerate(order) if w.id == ticket_id)
+    mine = rules.Waiting(
+        ticket.pk, ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, ticket.queued_at
+    )
+    ahead = current.place(group, mine, new=just_issued)
     item = reference.items_by_id()[ticket.item_id]
     windows = windows_serving(ticket.item_id, ticket.hall_id, current)
     return Position(ahead, rules.estimated_wait_minutes(ahead, item.handling_minutes, windows))
@@ -378,7 +491,7 @@ def position(ticket: Ticket, *, just_issued: bool = False) -> Position:
 
 def waiting_counts(hall: Hall, business_date: date) -> list[dict]:
     """Waiting tickets per item, with the item's category (for the display and the API)."""
-    counts = Counter(w.item_id for w in snapshot(hall.pk, business_date).waiting)
+    counts = snapshot(hall.pk, business_date).waiting_by_item()
     items = reference.items_by_id()
     rows = [
         {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from operator import attrgetter
 from typing import NamedTuple
@@ -128,6 +128,39 @@ def call_order(
 
 
 in_queue_order = attrgetter("queued_at", "id")  # a lane's order, and the snapshot's
+
+
+def place_in_call_order(
+    lane_sizes: Mapping[tuple[bool, bool], int], lane: tuple[bool, bool], index: int, max_priority_in_row: int
+) -> int:
+    """How many ``call_order`` (from a fresh start: no recent calls) puts before a ticket that is ``index``-th
+    in queue order of its ``lane`` (front, priority), given how many tickets each lane holds (its own
+    included): the same place, counted without ordering anyone, so that a phone's place in a hall of
+    hundreds costs a few bisections, not a sort of the hall."""
+    ahead, run = 0, 0
+    for front in (True, False):
+        priority, normal = lane_sizes.get((front, True), 0), lane_sizes.get((front, False), 0)
+        # Priority tickets taken before the first normal one while both lanes hold tickets; then one
+        # normal after every ``max_priority_in_row`` (none taken first when that is 0 or less).
+        first = max(max_priority_in_row - run, 0)
+        if lane[0] == front:
+            if lane[1]:  # the normal tickets taken before this priority one
+                if max_priority_in_row <= 0:
+                    others = normal
+                else:
+                    others = 0 if index < first else min(normal, 1 + (index - first) // max_priority_in_row)
+            else:  # the priority tickets taken before this normal one
+                others = min(priority, first + index * max_priority_in_row) if max_priority_in_row > 0 else 0
+            return ahead + index + others
+        ahead += priority + normal
+        if not normal:
+            run += priority
+        elif priority:  # the priority tickets after the last normal one end the phase's run
+            before_last = min(priority, first + (normal - 1) * max_priority_in_row) if max_priority_in_row > 0 else 0
+            run = priority - before_last
+        else:
+            run = 0
+    raise ValueError(f"not a lane: {lane}")
 
 
 def take_priority_next(recent_calls_priority: Sequence[bool], max_priority_in_row: int) -> bool:

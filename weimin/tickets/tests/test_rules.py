@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +14,8 @@ from weimin.tickets.rules import (
     after,
     call_order,
     estimated_wait_minutes,
+    in_queue_order,
+    place_in_call_order,
     replay,
     take_priority_next,
     ticket_number,
@@ -106,6 +109,22 @@ def test_the_call_order_is_the_windows_rule_call_by_call(tickets, limit, recent)
         for n, (priority, front, minute) in enumerate(tickets, 1)
     ][::-1]  # in no particular order
     assert call_order(waiting, limit, recent) == one_call_at_a_time(waiting, limit, recent)
+
+
+@given(
+    tickets=st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(0, 5)), min_size=1, max_size=40),
+    limit=st.integers(-1, 4),
+)
+def test_a_place_counted_from_the_lanes_sizes_is_its_place_in_the_call_order(tickets, limit):
+    start = datetime(2017, 12, 8, 18)
+    waiting = [
+        Waiting(n, 1, None, priority, front, start + timedelta(minutes=minute))
+        for n, (priority, front, minute) in enumerate(tickets, 1)
+    ]
+    sizes = Counter((w.front, w.priority) for w in waiting)
+    for place, w in enumerate(call_order(waiting, limit)):
+        lane = sorted((o for o in waiting if (o.front, o.priority) == (w.front, w.priority)), key=in_queue_order)
+        assert place_in_call_order(sizes, (w.front, w.priority), lane.index(w), limit) == place
 
 
 def test_numbers_and_estimates():
