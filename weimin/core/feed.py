@@ -185,6 +185,28 @@ class ChangeFeed:
         when it is not (-1: it saw none; past ``current``: from before a database reset)."""
         return self.events_after(key, after) if 0 <= after < current else None
 
+    def events_through(self, key: int, after: int, upto: int, timeout: float) -> list[tuple[int, dict]] | None:
+        """The events after ``after`` up to ``upto`` (a version just read), oldest first, waiting up to
+        ``timeout`` seconds for those not heard yet: the listener hears another process's change after this
+        process's own later one, a moment on. None when some are not held here and will not be: no longer
+        kept, never heard here (polling), or ``after`` not behind ``upto`` (a database reset)."""
+        if not 0 <= after < upto:
+            return None
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                recent = self._recent.get(key, ())
+                held = {version: about for version, about in recent if after < version <= upto}
+                if len(held) == upto - after:
+                    return [(version, held[version]) for version in range(after + 1, upto + 1)]
+                gone = len(recent) == RECENT_EVENTS and min(version for version, _ in recent) > after + 1
+                remaining = deadline - time.monotonic()
+                if not self._listening or gone or remaining <= 0:
+                    return None
+                if (waiters := self._waiting.get(key)) is None:
+                    waiters = self._waiting[key] = threading.Condition(self._lock)
+                waiters.wait(remaining)
+
     @property
     def epoch(self) -> int:
         return self._epoch

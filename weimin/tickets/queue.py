@@ -348,6 +348,9 @@ _STAFFED_WINDOWS = PreparedQuery(
 # second. Beyond either, the hall's waiting tickets are read again whole.
 MOST_TICKETS_TOLD = 100
 MOST_TICKETS_UPDATED = 8
+# How long a snapshot waits for news heard out of order (another process's change, heard after this
+# process's own later one) before reading the hall whole: the listener is a few milliseconds behind.
+NEWS_LATE_SECONDS = 0.05
 
 
 def entry(ticket: Ticket) -> list | None:
@@ -387,8 +390,9 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
     second by each process, cost more than their news.
 
     Only estimates and counts read it; calling, issuing and every other change read the tables.
-    Not ``current``: the one the process holds, whatever the version since (a ticket just issued is
-    placed among it, at the back of its lane: its issue need not wait for the hall's every ticket read again).
+    Not ``current``, polling for news: the one the process holds, whatever the version since (a ticket
+    just issued is placed among it, at the back of its lane: its issue need not wait for the hall's every
+    ticket read again). Hearing every change, it is brought up to date all the same: that costs no query.
     """
     version = hall_changes.version(hall_id) if settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS > 0 else 0
 
@@ -402,10 +406,10 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
 
     def update(held: tuple[int, QueueSnapshot]) -> tuple[int, QueueSnapshot] | None:
         held_version, before = held
-        events = hall_changes.events_between(hall_id, held_version, version)
+        events = hall_changes.events_through(hall_id, held_version, version, NEWS_LATE_SECONDS)
         if not events:  # not all heard here (another process's, found by polling), or a database reset
             return None
-        news = [about for number, about in events if number <= version]
+        news = [about for _, about in events]
         told: dict[int, list | None] = {}  # a ticket's place as the newest news of it tells, None: waits no more
         unread: set[int] = set()  # named by news that does not tell
         for about in news:
@@ -433,9 +437,10 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
         after = before.changed(told.keys() | unread, [w for w, _ in fresh], windows)
         return (version, after) if after is not None else None
 
-    usable = (lambda found: found[0] == version) if current else None
+    listening = hall_changes.listening
+    usable = (lambda found: found[0] == version) if current or listening else None
     ttl = settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS
-    if current and ttl > 0 and hall_changes.listening:
+    if ttl > 0 and listening:
         ttl = max(ttl, settings.WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS)
     return _snapshots.get(load, key=(hall_id, business_date), usable=usable, update=update, ttl=ttl)[1]
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection, connections
 
-from weimin.core.feed import FEEDS, ChangeFeed
+from weimin.core.feed import FEEDS, RECENT_EVENTS, ChangeFeed
 
 
 def test_news_wakes_only_the_waiters_of_its_own_hall(settings):
@@ -31,6 +31,36 @@ def test_news_wakes_only_the_waiters_of_its_own_hall(settings):
         feed._heard(1, 2, {})
         waiter.join(2)
         assert told == [2] and looks == [1, 1] and time.monotonic() - started < 0.5
+    finally:
+        FEEDS.remove(feed)
+
+
+def test_events_heard_out_of_order_are_waited_for_a_moment(settings):
+    """A process hears its own change on commit, another's from the listener a moment later: the events up
+    to its own are all there once the other's arrives; those no longer kept are not waited for."""
+    settings.WEIMIN_FEED_LISTEN = False
+    feed = ChangeFeed("test_late", lambda key: 0)
+    try:
+        feed._listening, feed._listening_since = True, 0.0
+        feed._heard(1, 1, {"n": 1})
+        feed._heard(1, 3, {"n": 3})  # this process's own: version 2, another's, not heard yet
+        threading.Timer(0.1, feed._heard, (1, 2, {"n": 2})).start()
+        started = time.monotonic()
+        assert feed.events_through(1, 1, 3, 5.0) == [(2, {"n": 2}), (3, {"n": 3})]
+        assert 0.05 < time.monotonic() - started < 2.0
+        assert feed.events_through(1, 0, 3, 5.0) == [(1, {"n": 1}), (2, {"n": 2}), (3, {"n": 3})]
+        assert feed.events_through(1, 3, 3, 5.0) is None  # not behind
+        started = time.monotonic()
+        assert feed.events_through(1, 3, 4, 0.1) is None and time.monotonic() - started >= 0.1  # never came
+        for version in range(4, 4 + RECENT_EVENTS):
+            feed._heard(1, version, {})
+        started = time.monotonic()
+        assert feed.events_through(1, 1, 4, 5.0) is None and time.monotonic() - started < 1.0  # no longer kept
+        last = 3 + RECENT_EVENTS
+        assert feed.events_through(1, last - 1, last, 5.0) == [(last, {})]
+        feed._listening = False  # polling: what is not held now will not be heard
+        started = time.monotonic()
+        assert feed.events_through(1, last - 1, last + 1, 5.0) is None and time.monotonic() - started < 1.0
     finally:
         FEEDS.remove(feed)
 
