@@ -230,13 +230,13 @@ WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS = float(os.environ.get("WEIMIN_QUEUE_SNAPSHO
 WEIMIN_FEED_LISTEN = os.environ.get("WEIMIN_FEED_LISTEN", "1") == "1"
 WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5"))
 # Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
-# threads to each worker, started as needed); visitors' phones may take half: 1200 pushes 1.5 districts'
-# peak to one box of 5 workers, however unevenly gunicorn spreads them (docs/scaling.md). A stream lasts
+# threads to each worker, started as needed); visitors' phones may take half: 3200 pushes 3 districts'
+# peak (4,500 phones) to one box of 5 workers, however unevenly gunicorn spreads them (docs/scaling.md). A stream lasts
 # WEIMIN_PUSH_STREAM_SECONDS, then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS
 # keeps proxies from closing it.
 # Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.
 WEIMIN_REQUEST_SLOTS = int(os.environ.get("WEIMIN_REQUEST_SLOTS", "0"))
-WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "1200"))
+WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "3200"))
 # A visitor's own streams a process holds for one ticket (its page open on a phone, and in another tab).
 WEIMIN_PUSH_STREAMS_PER_TICKET = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_TICKET", "3"))
 WEIMIN_PUSH_STREAM_SECONDS = float(os.environ.get("WEIMIN_PUSH_STREAM_SECONDS", "300"))

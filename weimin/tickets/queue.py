@@ -289,8 +289,8 @@ class QueueSnapshot:
             index, held = index + i, held or (i < len(lane) and lane[i] == mine)
         sizes = {fp: sum(map(len, found)) for fp, found in lanes.items()}
         if not held:
-            if not new and any(w.id == mine.id for w in self.competing(group)):  # its old entry left out
-                others = [w for w in self.competing(group) if w.id != mine.id]
+            others = [w for w in self.competing(group) if w.id != mine.id] if not new else []
+            if not new and len(others) < sum(sizes.values()):  # an older entry of it, left out
                 order = rules.call_order([*others, mine], settings.WEIMIN_MAX_PRIORITY_IN_ROW)
                 return next(place for place, w in enumerate(order) if w.id == mine.id)
             sizes[own] += 1
@@ -358,24 +358,15 @@ def entry(ticket: Ticket) -> list | None:
     the snapshot's lanes and what a console lists of it; None once it waits no more."""
     if ticket.status != Status.WAITING:
         return None
-    at = ticket.queued_at.isoformat()
-    return [
-        ticket.item_id,
-        ticket.target_window_id,
-        ticket.is_priority,
-        ticket.front,
-        at,
-        ticket.number,
-        ticket.priority,
-    ]
+    at, number = ticket.queued_at.isoformat(), ticket.number
+    return [ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, at, number, ticket.priority]
 
 
 def _told(ticket_id: int, queued: list) -> tuple[rules.Waiting, tuple[str, str]]:
+    """A ticket's lane entry and what a console lists of it, from the ``entry`` its news told."""
     item_id, target_window_id, priority, front, at, number, label = queued
-    return rules.Waiting(ticket_id, item_id, target_window_id, priority, front, datetime.fromisoformat(at)), (
-        number,
-        label,
-    )
+    waiting = rules.Waiting(ticket_id, item_id, target_window_id, priority, front, datetime.fromisoformat(at))
+    return waiting, (number, label)
 
 
 def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> QueueSnapshot:

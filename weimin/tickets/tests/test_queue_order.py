@@ -47,3 +47,26 @@ def test_the_visitors_told_ahead_are_called_before(clerk, hall, item, window, ar
         assert {pk: called.index(pk) for pk in called} == told
         transaction.set_rollback(True)
     clock.freeze(start)
+
+
+@pytest.mark.django_db(False)
+def test_a_ticket_the_snapshot_holds_older_or_not_at_all_is_placed_among_it():
+    """A ticket changed since the snapshot (sent to the front, rejoined) leaves its older entry out; one
+    issued since joins the back of its lane."""
+    from datetime import datetime
+
+    from weimin.tickets.rules import Waiting, call_order
+
+    at = datetime(2017, 12, 8, 10, 30)
+    held = [Waiting(n, 1, None, n % 3 == 0, False, at) for n in range(1, 8)]
+    current = queue.QueueSnapshot.of(held, frozenset(), {})
+    group = ("items", frozenset({1}))
+    moved = held[4]._replace(front=True)  # transferred back to the front since
+    others = [w for w in held if w.id != moved.id]
+    assert current.place(group, moved) == call_order([*others, moved], 2).index(moved) == 0
+    back = held[1]._replace(queued_at=at + timedelta(minutes=5))  # rejoined since: its older entry is ahead
+    others = [w for w in held if w.id != back.id]
+    assert current.place(group, back) == call_order([*others, back], 2).index(back) == len(others)
+    new = Waiting(8, 1, None, False, False, at)
+    assert current.place(group, new, new=True) == call_order([*held, new], 2).index(new)
+    assert [current.place(group, w) for w in held] == [call_order(held, 2).index(w) for w in held]
