@@ -257,11 +257,6 @@ class QueueSnapshot:
             {lane: held for lane, held in lanes.items() if held}, staffed_windows, self.shown, self.placed
         )
 
-    @property
-    def waiting(self) -> list[rules.Waiting]:
-        """Every waiting ticket, in queue order."""
-        return sorted((w for lane in self.lanes.values() for w in lane), key=rules.in_queue_order)
-
     def _group(self, group: Group) -> dict[tuple[bool, bool], list[tuple[rules.Waiting, ...]]]:
         """The lanes ``group`` calls from, by front and priority."""
         found = self._memo.get(group)

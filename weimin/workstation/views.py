@@ -148,18 +148,20 @@ def _signed_out_message(user, window, handover, now) -> str:
     return " ".join(parts)
 
 
-def _console(request, window: Window) -> tuple[Window, Duty | None]:
-    """A window and its open duty, if any. A window's console shows its ticket and applicant: only to the
+def _console(request, window: Window) -> Duty | None:
+    """The window's open duty, if any. A window's console shows its ticket and applicant: only to the
     person holding it and the hall's managers (docs/permissions.md); to anyone else the window does not exist."""
     holder = Duty.objects.holder_of(window)
     mine = holder is not None and holder.user_id == request.user.pk
     if not may(request.user, Action.CONSOLE_VIEW, window.hall, at_window=mine):
         raise Http404(_("No window %(id)s.") % {"id": window.pk})
-    return window, holder
+    return holder
 
 
 def _visible_window(request, window_id) -> Window:
-    return _console(request, window_or_404(window_id))[0]
+    found = window_or_404(window_id)
+    _console(request, found)
+    return found
 
 
 def _panel_context(window, user, holder: Duty | None, handovers: list[int], error=None):
@@ -210,9 +212,8 @@ NEXT_UP_SHOWN = 6
 
 @login_required
 def window(request, window_id):
-    return render(
-        request, "workstation/console.html", _console_context(request, *_console(request, window_or_404(window_id)))
-    )
+    found = window_or_404(window_id)
+    return render(request, "workstation/console.html", _console_context(request, found, _console(request, found)))
 
 
 @login_required
@@ -224,7 +225,7 @@ def panel(request, window_id):
     the panel is what the browser holds (another window's visitor served changes nothing here)."""
     window = window_or_404(window_id)
     version = changes.hall_changes.version(window.hall_id)  # before the holder and the rest: see shown_etag
-    holder = _console(request, window)[1]
+    holder = _console(request, window)
     now = clock.now()
     if holder is not None and holder.user_id == request.user.pk:
         shift_actions.touch(holder, now)
@@ -300,7 +301,8 @@ CONSOLE_ACTIONS = {
 @login_required
 @require_POST
 def act(request, window_id, action):
-    found, holder = _console(request, window_or_404(window_id))  # a console's actions change tickets, not who holds it
+    found = window_or_404(window_id)
+    holder = _console(request, found)  # a console's actions change tickets, not who holds it
     try:
         error = CONSOLE_ACTIONS[action](request.user, found, clock.now(), request.POST)
     except DomainError as exc:

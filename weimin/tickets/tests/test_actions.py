@@ -8,7 +8,7 @@ from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.halls.models import Window
 from weimin.tickets import actions, queue
 from weimin.tickets.models import Ticket, TicketEvent
-from weimin.tickets.rules import Status
+from weimin.tickets.rules import Status, in_queue_order
 
 pytestmark = pytest.mark.django_db
 
@@ -257,6 +257,11 @@ def test_queue_snapshot_is_shared_and_at_most_its_age_old(hall, window, item, cl
     assert queue.position(tickets[2]).ahead == 1  # …no older than the setting
 
 
+def waiting_in(snapshot) -> list:
+    """Every waiting ticket a snapshot holds, in queue order."""
+    return sorted((w for lane in snapshot.lanes.values() for w in lane), key=in_queue_order)
+
+
 def heard_here(capture_on_commit_callbacks, action, *args, **kwargs):
     """The action, its news heard by this process on commit, as the listener hears it."""
     with capture_on_commit_callbacks(execute=True):
@@ -290,15 +295,15 @@ def test_the_snapshot_moves_the_tickets_the_news_tells_of(
     with django_assert_num_queries(0):  # the news tells where each ticket now waits
         updated = queue.snapshot(hall.pk, today)
     queue.forget_snapshots()
-    assert updated == queue.snapshot(hall.pk, today) and len(updated.waiting) == 5
-    assert [w.id for w in updated.waiting][:4] == [t.pk for t in tickets]  # queue order kept
+    assert updated == queue.snapshot(hall.pk, today) and len(waiting_in(updated)) == 5
+    assert [w.id for w in waiting_in(updated)][:4] == [t.pk for t in tickets]  # queue order kept
     assert queue.snapshot(hall.pk, today).shown[called.pk] == (called.number, "")
 
     # News that only names a ticket (from a process of an earlier release): that ticket is read again.
     unsaid = acting(take, hall, item)
     acting(actions.announce, hall.pk, "cancelled", ticket=unsaid.pk, number=unsaid.number)
     with django_assert_max_num_queries(2) as read:
-        assert len(queue.snapshot(hall.pk, today).waiting) == 6
+        assert len(waiting_in(queue.snapshot(hall.pk, today))) == 6
     assert read.captured_queries and all('"tickets_ticket"."id" =' in q["sql"] for q in read.captured_queries)
 
     acting(sign_out, clerk, window, clock.now())  # news of no ticket: the staffed windows read again
@@ -307,7 +312,7 @@ def test_the_snapshot_moves_the_tickets_the_news_tells_of(
     for _ in range(queue.MOST_TICKETS_TOLD + 1):
         acting(take, hall, item)
     with django_assert_max_num_queries(2):  # too many: the whole read (tickets, staffed windows)
-        assert len(queue.snapshot(hall.pk, today).waiting) == 6 + queue.MOST_TICKETS_TOLD + 1
+        assert len(waiting_in(queue.snapshot(hall.pk, today))) == 6 + queue.MOST_TICKETS_TOLD + 1
 
 
 @hypothesis.settings(
@@ -386,11 +391,11 @@ def test_a_snapshot_kept_up_by_news_heard_as_made_is_read_whole_only_now_and_the
     time.sleep(1.1)  # past the second; the reads below come well within the next one
     newest = heard_here(django_capture_on_commit_callbacks, take, hall, item)
     with django_assert_max_num_queries(2) as read:
-        assert [w.id for w in queue.snapshot(hall.pk, today).waiting][-1] == newest.pk
+        assert [w.id for w in waiting_in(queue.snapshot(hall.pk, today))][-1] == newest.pk
     assert bool(read.captured_queries) is not listening  # placed as the news tells, or the whole read
     placed = heard_here(django_capture_on_commit_callbacks, take, hall, item)
     with django_assert_max_num_queries(2) as read:  # a number's placement: polling, the snapshot held
-        held = {w.id for w in queue.snapshot(hall.pk, today, current=False).waiting}
+        held = {w.id for w in waiting_in(queue.snapshot(hall.pk, today, current=False))}
     assert (placed.pk in held) is listening and not read.captured_queries  # listening: moved as the news tells
 
 
@@ -406,4 +411,4 @@ def test_the_snapshot_is_read_whole_when_a_change_between_is_not_heard_yet(
     heard_here(django_capture_on_commit_callbacks, take, hall, item)
     unheard = take(hall, item)  # committed, its news not heard here yet
     heard_here(django_capture_on_commit_callbacks, take, hall, item)
-    assert unheard.pk in {w.id for w in queue.snapshot(hall.pk, today).waiting}
+    assert unheard.pk in {w.id for w in waiting_in(queue.snapshot(hall.pk, today))}
