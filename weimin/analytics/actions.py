@@ -26,11 +26,12 @@ rebuilt whole and the mark only moves to ids read before the work.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 
 from weimin.analytics.models import RefreshMark, Rollup
 from weimin.analytics.records import days_totals
@@ -66,7 +67,7 @@ def refresh(now: datetime, *, workers: int = 1) -> RefreshSummary:
         newest, dirty = changed_days(mark, halls, LOOKBACK_IDS)
         dirty |= {(hall.pk, hall.local_date(now)) for hall in halls.values()}
         work = runs(dirty)
-        if workers > 1 and len(dirty) >= PARALLEL_FROM_DAYS:
+        if workers > 1 and len(dirty) >= PARALLEL_FROM_DAYS and _safe_to_fork():
             rows = _rebuild_in_processes(work, now, workers)
         else:
             rows = sum(rebuild_days(halls[hall_id], first, last, now) for hall_id, first, last in work)
@@ -118,6 +119,14 @@ def _rebuild_runs(work: list[tuple[int, date, date]], now: datetime) -> int:
         return sum(rebuild_days(halls[hall_id], first, last, now) for hall_id, first, last in work)
     finally:
         connections.close_all()
+
+
+def _safe_to_fork() -> bool:
+    """Whether processes forked now may open the database. Not on SQLite while another thread lives: it may
+    hold a connection to the file, whose locks SQLite keeps per process, so a child would inherit them as its
+    own and write unlocked (sqlite.org/howtocorrupt.html, 2.6). Seen: a planning run's progress watcher
+    still waiting on a busy file, and a child's rollups lost."""
+    return connection.vendor != "sqlite" or threading.active_count() == 1
 
 
 def _rebuild_in_processes(work: list[tuple[int, date, date]], now: datetime, workers: int) -> int:

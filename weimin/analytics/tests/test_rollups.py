@@ -7,9 +7,11 @@ recount of its day from the records, and nothing is missing or left over.
 """
 
 import itertools
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -137,8 +139,31 @@ def test_a_long_catch_up_shared_by_processes_writes_what_one_process_would(hall,
     alone = stored(hall)
     clear_rollups()
     monkeypatch.setattr(actions, "PARALLEL_FROM_DAYS", 1)
+    shared, in_processes = [], actions._rebuild_in_processes
+    monkeypatch.setattr(actions, "_rebuild_in_processes", lambda *args: shared.append(args) or in_processes(*args))
     assert actions.refresh(now, workers=2).days == 5
     assert stored(hall) == alone and len(alone) > 5
+    assert shared or not actions._safe_to_fork()  # a thread left by an earlier test keeps it in this process
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_a_catch_up_stays_in_this_process_while_another_thread_lives(hall, item, window, freeze, monkeypatch):
+    """Another thread may hold a connection to the file, whose locks a forked child would inherit."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's sessions are per connection: forking is safe")
+    ticket_actions.issue_ticket(hall, item, freeze("2017-12-07 09:00"))
+    now = freeze("2017-12-08 10:00")
+    monkeypatch.setattr(actions, "PARALLEL_FROM_DAYS", 1)
+    monkeypatch.setattr(actions.multiprocessing, "get_context", None)  # a fork would fail the test
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert actions.refresh(now, workers=2).days == 2
+    finally:
+        release.set()
+        other.join()
+    assert stored(hall) == recounted(hall, now)
 
 
 def clear_rollups():

@@ -8,6 +8,12 @@ from weimin.conftest import local
 from weimin.core import clock
 
 
+@pytest.fixture(autouse=True)
+def real_time():
+    """These tests are about the real clock: not the one a run at another hour starts (WEIMIN_TEST_CLOCK)."""
+    clock.reset()
+
+
 def test_real_clock_by_default():
     before = datetime.now(UTC)
     assert before - timedelta(seconds=1) <= clock.now() <= datetime.now(UTC)

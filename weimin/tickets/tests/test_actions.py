@@ -375,16 +375,19 @@ def test_a_snapshot_kept_up_by_news_heard_as_made_is_read_whole_only_now_and_the
     django_assert_max_num_queries,
     settings,
     monkeypatch,
+    freeze,
 ):
     """While the process hears every change as it is made, an aged snapshot is brought up to date from the
     news (WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS), for a number's placement too; polling for news, it is read
-    whole once it is a second old, and a placement takes the one held."""
+    whole once it is a second old, and a placement takes the one held. (Snapshots age by the monotonic
+    clock, which the frozen one does not stop.)"""
     import time
 
     from weimin.core.feed import ChangeFeed
 
     monkeypatch.setattr(ChangeFeed, "listening", property(lambda feed: listening))
     settings.WEIMIN_QUEUE_SNAPSHOT_SECONDS, settings.WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS = 1, 60
+    freeze("2017-12-08 18:30")
     today = clock.now().date()
     heard_here(django_capture_on_commit_callbacks, take, hall, item)
     queue.snapshot(hall.pk, today)  # held by the process
