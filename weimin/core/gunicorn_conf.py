@@ -14,9 +14,9 @@ worker_class = "gthread"
 # "fast", not "auto": without the package the server fails loudly, not slowly.
 http_parser = "fast"
 # Longer than the 5 s between a visitor's phone's polls (a console's 4 s, a TV's 1 s): each screen keeps its
-# connection instead of opening one per poll. An idle connection costs no thread (gthread's poller holds it).
+# connection instead of opening one per poll. An idle connection costs no thread (gthread's poller holds it;
+# `weimin serve` sets how many a process keeps).
 keepalive = 15
-worker_connections = 2000  # a process's open connections, idle ones included: a district's screens at 3×
 graceful_timeout = 10
 
 

@@ -1,11 +1,14 @@
 """`weimin serve`: the production server answers the API from several processes."""
 
+import http.client
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -26,20 +29,46 @@ def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        preexec_fn=_service_managers_file_limit,
     )
     try:
         assert json.loads(wait_for(f"http://127.0.0.1:{port}/api/halls", server)) == []
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/weimin/display.js", timeout=5) as js:
             assert js.status == 200  # static files are served by the app itself (closed networks)
+        # A polling screen keeps its connection between polls (the stream threads do not use up the
+        # process's kept-alive connections: they did, and every answer closed its connection).
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        for _ in range(3):
+            connection.request("GET", "/api/halls")
+            answer = connection.getresponse()
+            answer.read()
+            assert answer.status == 200
+            assert answer.getheader("Connection", "").lower() != "close"
+        socket = connection.sock
+        connection.request("GET", "/api/halls")
+        connection.getresponse().read()
+        assert connection.sock is socket  # not reopened
+        connection.close()
         # The first worker may answer before the second is forked (gunicorn spawns them a moment apart).
         deadline = time.monotonic() + 10
         while len(workers := subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                             text=True).stdout.split()) < 2 and time.monotonic() < deadline:  # fmt: skip
             time.sleep(0.1)
         assert len(workers) == 2
+        # Started under a soft limit of 1,024 open files, a worker may open one for each of its connections.
+        for worker in workers:
+            limits = Path(f"/proc/{worker}/limits").read_text()
+            soft = next(line.split()[3] for line in limits.splitlines() if line.startswith("Max open files"))
+            hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+            assert soft == "unlimited" or int(soft) >= min(hard, 5200)
     finally:
         server.terminate()
         server.communicate(timeout=20)
+
+
+def _service_managers_file_limit():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, soft), hard))
 
 
 @pytest.mark.parametrize(("options", "field"), [({"addr": "8000"}, "--addr"), ({"workers": 0}, "--workers")])

@@ -1,4 +1,5 @@
 import os
+import resource
 import sys
 from pathlib import Path
 
@@ -8,6 +9,22 @@ from django.core.management.base import BaseCommand, CommandError
 
 # A Unix socket's path must fit in sun_path (108 bytes on Linux, with its terminating NUL).
 MAX_SOCKET_PATH = 100
+# Idle kept-alive connections a process holds beyond those its threads work on: a district's polling
+# screens at 3×. gunicorn keeps a connection alive only while fewer than (worker connections − threads)
+# wait idle: with too few, every answer closes its connection and each poll opens a new one.
+IDLE_CONNECTIONS = 2000
+# A process's other open files: its database connections, logs, the listener, imported libraries.
+FILES_BESIDE_CONNECTIONS = 200
+
+
+def _allow_open_files(needed: int) -> None:
+    """Raise this process's soft limit of open files towards ``needed`` (each connection is one; a
+    service manager's default soft limit, 1,024, would refuse a district's streams), within the hard
+    limit; the server started from here inherits it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
 def control_socket(addr: str) -> Path | None:
@@ -45,10 +62,13 @@ class Command(BaseCommand):
         # Each server-sent event stream holds a thread for its length: the streams get threads of their
         # own, so pages and the API keep --threads however many screens follow their hall.
         streams = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS
+        connections = threads + streams + IDLE_CONNECTIONS
+        _allow_open_files(connections + FILES_BESIDE_CONNECTIONS)
         argv = [
             sys.executable, "-m", "gunicorn", "weimin.wsgi:application",
             "--config", "python:weimin.core.gunicorn_conf",
             "--bind", addr, "--workers", str(workers), "--threads", str(threads + streams),
+            "--worker-connections", str(connections),
             # No access log unless asked: gunicorn formats every request's line even for /dev/null.
             *(["--access-logfile", "-"] if options["verbosity"] > 1 else []),
             *socket_options,
