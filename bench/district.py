@@ -34,7 +34,7 @@ The server is restarted for each multiple (the phones' tickets are issued afresh
 cancelled); after a warm-up, requests/s counts the answers received in the measured seconds, and the
 latencies are those of the requests sent in them, waited for up to GRACE_S after. It prints per
 operation p50/p99, errors by kind, requests/s as a ratio to pgbench's TPS in the same run, the box's idle
-share (/proc/stat) and the CPU seconds of the server (gunicorn master and workers, PostgreSQL's
+share (/proc/stat) and the CPU seconds of the server (`weimin serve`'s processes, PostgreSQL's
 processes) and of the load generator; it stops once a p99 passes 100 ms by far (BY_FAR times).
 """
 
@@ -764,7 +764,7 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
         "server_failures": dict(failures.most_common(5)),
         "idle_share": round((idle1 - idle0) / max(1, total1 - total0), 3),
         "cpu_s": {
-            "gunicorn": round(server1 - server0, 1),
+            "app": round(server1 - server0, 1),
             "postgres": round(pg1 - pg0, 1),
             "generator": round(sum(part["cpu_s"] for part in parts), 1),
         },
@@ -788,11 +788,11 @@ def print_report(report: dict) -> None:
           f"{sum(m['arrivals_per_hour'] for m in report['model']):.0f} arrivals/h, {PHONES} phones")  # fmt: skip
     cores = os.cpu_count()
     for r in report["results"]:
-        server = r["cpu_s"]["gunicorn"] + r["cpu_s"]["postgres"]
+        server = r["cpu_s"]["app"] + r["cpu_s"]["postgres"]
         print(
             f"\n{r['multiple']:g}×: {r['phones']} phones, {r['requests_per_s']:.0f} req/s "
             f"(ratio {r['ratio_to_pgbench_tps']:.3f} to pgbench), box idle {100 * r['idle_share']:.0f} %, "
-            f"server {server / report['seconds']:.2f} of {cores} cores (gunicorn {r['cpu_s']['gunicorn']:.0f} s, "
+            f"server {server / report['seconds']:.2f} of {cores} cores (app {r['cpu_s']['app']:.0f} s, "
             f"PostgreSQL {r['cpu_s']['postgres']:.0f} s), generator {r['cpu_s']['generator'] / report['seconds']:.2f} "
             f"cores ({r['generators']} processes, loop late by p50 {r['generator_lag_ms']['p50']:.1f} / p99 "
             f"{r['generator_lag_ms']['p99']:.1f} ms); {r['streams_refused']} stream requests refused (503)"
@@ -814,7 +814,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60, help="measured seconds per multiple")
     parser.add_argument("--warmup", type=float, default=15, help="seconds per multiple before measuring")
     parser.add_argument("--multiples", default="1,2,4", help="of the district's peak, in order (0.5 allowed)")
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: weimin serve's)")
+    parser.add_argument("--workers", type=int, default=0, help="server workers (default: weimin serve's)")
     parser.add_argument("--streams", type=int, default=0, help="stream slots per process (default: the setting)")
     parser.add_argument("--generators", type=int, default=0, help="load generator processes (default: one per ×)")
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of a table")

@@ -130,7 +130,7 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# One cache every process shares (gunicorn workers, commands): the database's own table, created by
+# One cache every process shares (the server's workers, commands): the database's own table, created by
 # `weimin migrate` (core's post_migrate runs createcachetable) or `weimin createcachetable`. It counts
 # failed guesses at citizens' secrets (core/attempts.py) and the limits on abuse. MAX_ENTRIES is high:
 # culling must not let a flood of keys wipe the counters.
@@ -171,7 +171,7 @@ LOGOUT_REDIRECT_URL = "/"
 # --- HTTPS and browser-side defences (docs/security.md "Hardening: scripts, inputs, deployment") ---
 # A hall's own network often serves plain HTTP: secure cookies, HSTS and the redirect to HTTPS are on
 # only with WEIMIN_HTTPS=1 (then `weimin check --deploy` is clean). Behind a TLS proxy on this host,
-# gunicorn takes the scheme from X-Forwarded-Proto (its forwarded_allow_ips: 127.0.0.1).
+# `weimin serve` takes the scheme from X-Forwarded-Proto (FORWARDED_ALLOW_IPS: 127.0.0.1, ::1; core/serving.py).
 WEIMIN_HTTPS = env_flag("WEIMIN_HTTPS")
 if WEIMIN_HTTPS:
     SECURE_SSL_REDIRECT = True
@@ -204,7 +204,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Paths under /t/, /a/ and /cases/s/ carry visitors' secrets: core/logs.py redacts every log record
-    # (this configuration's, Django's server log and gunicorn's access log alike) when it is made.
+    # (this configuration's, Django's server log and granian's access log alike) when it is made.
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
@@ -231,7 +231,7 @@ WEIMIN_FEED_LISTEN = os.environ.get("WEIMIN_FEED_LISTEN", "1") == "1"
 WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5"))
 # Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
 # threads to each worker, started as needed); visitors' phones may take half: 3200 pushes 3 districts'
-# peak (4,500 phones) to one box of 5 workers, however unevenly gunicorn spreads them (docs/scaling.md). A stream lasts
+# peak (4,500 phones) to one box of 5 workers, however unevenly the workers take them (docs/scaling.md). A stream lasts
 # WEIMIN_PUSH_STREAM_SECONDS, then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS
 # keeps proxies from closing it.
 # Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.

@@ -4,7 +4,7 @@ An action that changes a thing bumps its version in its own transaction through 
 
 - on PostgreSQL, ``pg_notify`` in that transaction, so every app process hears it on commit and never
   before (a rolled-back change is never announced). ONE listener thread per process (``LISTEN`` on a
-  dedicated psycopg connection, started on first use after gunicorn's fork) wakes that process's
+  dedicated psycopg connection, started as a `weimin serve` worker loads, or on first use) wakes that process's
   waiting clients and keeps its cache of versions exact: while it listens, reading a version costs no
   query at all;
 - in the publishing process, at once on commit (``transaction.on_commit``), whatever the database;
@@ -56,7 +56,7 @@ def interrupt_all() -> None:
 
 
 def start_listeners() -> None:
-    """Start every feed's listener in this process now (gunicorn's ``post_fork``): a worker hears its
+    """Start every feed's listener in this process now (``core.serving.ready_worker``): a worker hears its
     halls' changes before its first client asks."""
     for feed in FEEDS:
         feed.start_listener()

@@ -3,7 +3,7 @@
 Paths under ``/t/`` (a ticket), ``/a/`` (a booking) and ``/cases/s/`` (a case) carry the secret that
 opens the record, and a query string may still carry a ``token`` from an old link. ``install()`` (run
 when the project starts, before any request) redacts every log record when it is made, whichever
-logger makes it: Django's development server, ``django.request``'s "Not Found: <path>", gunicorn's
+logger makes it: Django's development server, ``django.request``'s "Not Found: <path>", granian's
 access log (``weimin serve -v 2``) and weimin's own. An ID number that slips into a message is masked.
 
 A proxy in front of weimin keeps its own access log: it must not keep these paths either

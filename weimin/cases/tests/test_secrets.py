@@ -228,7 +228,7 @@ def test_the_link_never_reaches_the_log(client, corrected, caplog):
     with caplog.at_level(logging.INFO):
         logging.getLogger("django.server").info('"%s" %s %s', f"GET /cases/s/{token}/ HTTP/1.1", "200", "512")
         client.get(f"/cases/s/{token}/notices/999999/")  # a 404: "Not Found: <path>"
-        logging.getLogger("gunicorn.access").info("%s", f"GET /api/tickets/7?token={token} {ADULT}")
+        logging.getLogger("granian.access").info("%s", f"GET /api/tickets/7?token={token} {ADULT}")
     assert caplog.records and token not in caplog.text and ADULT not in caplog.text
     assert "/cases/s/…/" in caplog.text and "340524********001X" in caplog.text
 

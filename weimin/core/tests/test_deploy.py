@@ -1,16 +1,13 @@
 """Deployment (issue 9, item 10): `check --deploy` is clean behind HTTPS, commands run without a key until
-they serve, and two `weimin serve` on one host keep their own gunicorn control sockets."""
+they serve."""
 
 import json
 import os
 import secrets
-import stat
 import subprocess
 import sys
-import time
-import urllib.request
 
-from weimin.testing.servers import free_port, wait_for
+from weimin.testing.servers import free_port
 
 
 def weimin(*args: str, var_dir, **env: str) -> subprocess.CompletedProcess:
@@ -91,64 +88,3 @@ def test_the_wsgi_application_refuses_an_empty_key(tmp_path):
     env.update({"WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"})
     done = subprocess.run([sys.executable, "-c", "import weimin.wsgi"], env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "SECRET_KEY" in done.stderr
-
-
-def test_two_servers_on_one_host_keep_their_own_control_sockets(tmp_path):
-    """gunicorn ≥ 25 opens a control socket at one path per user by default: a second server took it
-    over and the first one's exit deleted it. Each `weimin serve` now has its own under the var dir."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "WEIMIN_CLOCK")}
-    env.update(
-        {"SECRET_KEY": strong_key(), "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"}
-    )
-    subprocess.run([sys.executable, "-m", "weimin.manage", "migrate", "-v", "0"], env=env, check=True)
-    ports = [free_port(), free_port()]
-    servers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "weimin.manage",
-                "serve",
-                "--addr",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "1",
-            ],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )  # fmt: skip
-        for port in ports
-    ]
-    try:
-        for port, server in zip(ports, servers, strict=True):
-            assert json.loads(wait_for(f"http://127.0.0.1:{port}/api/halls", server)) == []
-        sockets = [tmp_path / "run" / f"gunicorn-127.0.0.1-{port}.ctl" for port in ports]
-        # gunicorn opens it once the workers are spawned: a warm worker may answer first.
-        deadline = time.monotonic() + 10
-        while not all(path.exists() for path in sockets) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        for path in sockets:
-            assert stat.S_ISSOCK(path.stat().st_mode)
-        gunicornc = os.path.join(os.path.dirname(sys.executable), "gunicornc")
-        for path, server in zip(sockets, servers, strict=True):
-            answer = subprocess.run(
-                [gunicornc, "-s", str(path), "-c", "show workers", "-j"], capture_output=True, text=True, timeout=30
-            )
-            assert answer.returncode == 0, answer.stdout + answer.stderr
-            workers = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
-            assert {str(w["pid"]) for w in json.loads(answer.stdout)["workers"]} <= set(workers)
-        servers[0].terminate()
-        servers[0].communicate(timeout=20)
-        # The first server's exit leaves the second one's socket (and server) alone.
-        assert stat.S_ISSOCK(sockets[1].stat().st_mode)
-        with urllib.request.urlopen(f"http://127.0.0.1:{ports[1]}/api/halls", timeout=5) as response:
-            assert response.status == 200
-    finally:
-        for server in servers:
-            if server.poll() is None:
-                server.terminate()
-                server.communicate(timeout=20)

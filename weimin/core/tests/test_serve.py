@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 from weimin.testing.servers import free_port, wait_for
 
 
-def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
+def test_serve_runs_granian_workers_and_answers(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "WEIMIN_CLOCK")}
     env.update(
@@ -49,7 +49,7 @@ def test_serve_runs_gunicorn_workers_and_answers(tmp_path):
         connection.getresponse().read()
         assert connection.sock is socket  # not reopened
         connection.close()
-        # The first worker may answer before the second is forked (gunicorn spawns them a moment apart).
+        # The first worker may answer before the second is ready (each loads Django on its own).
         deadline = time.monotonic() + 10
         while len(workers := subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
                                             text=True).stdout.split()) < 2 and time.monotonic() < deadline:  # fmt: skip
@@ -77,15 +77,53 @@ def test_serve_refuses_bad_options(options, field):
         call_command("serve", **options)
 
 
-def test_the_master_loads_before_forking_what_each_worker_would_load_on_its_first_request():
+def test_a_worker_loads_before_its_first_request_what_that_request_would_load():
     from django.template import engines
     from django.template.loaders.cached import Loader
 
-    from weimin.core import gunicorn_conf
+    from weimin.core import serving
 
     loader = engines["django"].engine.template_loaders[0]
     if not isinstance(loader, Loader):
         pytest.skip("templates are not cached (DEBUG)")
     loader.reset()
-    gunicorn_conf.when_ready(None)
+    serving.warm_up()
     assert {"workstation/_panel.html", "tickets/mine.html", "base.html"} <= set(loader.get_template_cache)
+
+
+def test_a_request_sees_none_of_the_process_environment():
+    """granian's WSGI environ starts from the process's environment: the secret key and the database's
+    password would be in every request.META (and in an error report's), and an HTTP_PROXY variable would
+    pass for a request's Proxy header (httpoxy)."""
+    from weimin.core import serving
+
+    seen = {}
+
+    def django(environ, start_response):
+        seen.update(environ)
+        return [b""]
+
+    process = {"SECRET_KEY": "s3cret", "DATABASE_URL": "postgres://u:pw@db/x", "HTTP_PROXY": "evil:80", "PATH": "/bin"}
+    application = serving.wrap(django, serving.process_keys(process), serving.trusted_proxies("127.0.0.1,::1"))
+    request = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "REMOTE_ADDR": "10.0.0.9", "HTTP_HOST": "h"}
+    application(process | request | {"wsgi.url_scheme": "http"}, None)
+    assert not set(process) & set(seen)
+    assert seen["HTTP_HOST"] == "h" and seen["REQUEST_METHOD"] == "GET"
+
+
+@pytest.mark.parametrize(
+    ("remote", "proto", "scheme"),
+    [
+        ("127.0.0.1", "https", "https"),
+        ("::1", "https", "https"),
+        ("10.0.0.9", "https", "http"),
+        ("127.0.0.1", "gopher", "http"),
+    ],
+)
+def test_the_scheme_comes_from_x_forwarded_proto_only_from_a_trusted_proxy(remote, proto, scheme):
+    from weimin.core import serving
+
+    seen = {}
+    application = serving.wrap(lambda environ, _: seen.update(environ), (), serving.trusted_proxies("127.0.0.1, ::1"))
+    application({"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_PROTO": proto, "wsgi.url_scheme": "http"}, None)
+    assert seen["wsgi.url_scheme"] == scheme

@@ -28,6 +28,7 @@ from django.db import connection
 
 from weimin.accounts.actions import issue_token
 from weimin.core import clock
+from weimin.core.management.commands.serve import STOP_SECONDS
 from weimin.testing.servers import free_port, wait_for
 from weimin.tickets import actions
 
@@ -45,10 +46,8 @@ def serve(port: int, env: dict) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-@contextmanager
-def instances(tmp_path, count: int = 2) -> Iterator[list[int]]:
-    """``count`` instances on the test database (both see what the test wrote), as a deployment runs
-    them behind a proxy on their host; their ports once each answers."""
+def instance_env(tmp_path) -> dict:
+    """An instance's environment: the test database (it sees what the test wrote), as a deployment runs them."""
     database = connection.settings_dict
     user = f"{database['USER']}:{database['PASSWORD'] or ''}"
     url = f"postgres://{user}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
@@ -56,6 +55,13 @@ def instances(tmp_path, count: int = 2) -> Iterator[list[int]]:
     env.update({"DATABASE_URL": url, "SECRET_KEY": settings.SECRET_KEY, "WEIMIN_VAR_DIR": str(tmp_path),
                 "DJANGO_SETTINGS_MODULE": "weimin.settings", "WEIMIN_ALLOW_CLOCK": "1",
                 "WEIMIN_CLOCK": "2017-12-08T18:30", "CONN_MAX_AGE": "0", "WEIMIN_TRUSTED_PROXIES": "1"})  # fmt: skip
+    return env
+
+
+@contextmanager
+def instances(tmp_path, count: int = 2) -> Iterator[list[int]]:
+    """``count`` instances on the test database, behind a proxy on their host; their ports once each answers."""
+    env = instance_env(tmp_path)
     ports = [free_port() for _ in range(count)]
     servers = [serve(port, env) for port in ports]
     try:
@@ -64,16 +70,17 @@ def instances(tmp_path, count: int = 2) -> Iterator[list[int]]:
         yield ports
     finally:
         for server in servers:
-            server.terminate()  # the workers end their streams at once (gunicorn_conf.post_worker_init)
+            server.terminate()  # the workers end their streams at once (core/serving.py)
         for server in servers:
             server.communicate(timeout=20)
 
 
 def follow(url: str, frames: queue.Queue) -> None:
-    """Every line of the stream at ``url``, as it comes."""
+    """Every line of the stream at ``url``, as it comes; None when it ends."""
     with urllib.request.urlopen(url, timeout=20) as stream:
         for line in stream:
             frames.put(line.decode().rstrip("\n"))
+    frames.put(None)
 
 
 def open_stream(port: int, hall) -> queue.Queue:
@@ -85,6 +92,25 @@ def open_stream(port: int, hall) -> queue.Queue:
     while not frames.get(timeout=10).startswith("data: "):
         pass
     return frames
+
+
+def test_a_stopped_instance_ends_its_streams_at_once(hall, tmp_path):
+    """Told to stop (a restart, a deploy), a worker ends its live streams at once: their browsers reconnect
+    to another instance, and the worker exits instead of being killed STOP_SECONDS later (core/serving.py)."""
+    port = free_port()
+    server = serve(port, instance_env(tmp_path))
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/halls", server)
+        frames = open_stream(port, hall)
+        started = time.monotonic()
+        server.terminate()
+        server.communicate(timeout=30)
+        assert time.monotonic() - started < STOP_SECONDS / 2
+        while frames.get(timeout=5) is not None:  # the stream was ended, not left hanging (queue.Empty)
+            pass
+    finally:
+        if server.poll() is None:
+            server.kill()
 
 
 def calls_told(frames: queue.Queue, count: int) -> dict[str, int]:

@@ -1,17 +1,12 @@
 import os
 import resource
 import sys
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-# A Unix socket's path must fit in sun_path (108 bytes on Linux, with its terminating NUL).
-MAX_SOCKET_PATH = 100
-# Idle kept-alive connections a process holds beyond those its threads work on: a district's polling
-# screens at 3×. gunicorn keeps a connection alive only while fewer than (worker connections − threads)
-# wait idle: with too few, every answer closes its connection and each poll opens a new one.
+# Kept-alive connections a process holds beside those at work: a district's polling screens at 3×.
 IDLE_CONNECTIONS = 2000
 # A process's other open files: its database connections, logs, the listener, imported libraries.
 FILES_BESIDE_CONNECTIONS = 200
@@ -27,16 +22,12 @@ def _allow_open_files(needed: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
 
 
-def control_socket(addr: str) -> Path | None:
-    """gunicorn's control socket (``gunicornc``) for the server at ``addr``: its own file under the var
-    dir, so two servers on one host never share (gunicorn's default is one path per user, which the
-    second server takes over and the first one's exit deletes). None when the path would be too long."""
-    path = Path(settings.VAR_DIR).resolve() / "run" / f"gunicorn-{addr.replace(':', '-')}.ctl"
-    return path if len(os.fsencode(path)) <= MAX_SOCKET_PATH else None
+# A stopping worker's requests have this long to end (its streams end at once) before it is killed.
+STOP_SECONDS = 10
 
 
 class Command(BaseCommand):
-    help = "Run the production server: gunicorn, several worker processes, each with a few threads."
+    help = "Run the production server: granian, several worker processes, each with a few threads."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT")
@@ -53,25 +44,19 @@ class Command(BaseCommand):
             settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key
         except ImproperlyConfigured:
             raise CommandError("SECRET_KEY must be set to serve (or DEBUG=1 for development)") from None
-        socket = control_socket(addr)
-        if socket is not None:
-            socket.parent.mkdir(parents=True, exist_ok=True)
-            socket_options = ["--control-socket", str(socket)]
-        else:
-            socket_options = ["--no-control-socket"]
         # Each server-sent event stream holds a thread for its length: the streams get threads of their
         # own, so pages and the API keep --threads however many screens follow their hall.
         streams = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS
-        connections = threads + streams + IDLE_CONNECTIONS
-        _allow_open_files(connections + FILES_BESIDE_CONNECTIONS)
+        _allow_open_files(threads + streams + IDLE_CONNECTIONS + FILES_BESIDE_CONNECTIONS)
         argv = [
-            sys.executable, "-m", "gunicorn", "weimin.wsgi:application",
-            "--config", "python:weimin.core.gunicorn_conf",
-            "--bind", addr, "--workers", str(workers), "--threads", str(threads + streams),
-            "--worker-connections", str(connections),
-            # No access log unless asked: gunicorn formats every request's line even for /dev/null.
-            *(["--access-logfile", "-"] if options["verbosity"] > 1 else []),
-            *socket_options,
+            sys.executable, "-m", "granian", "--interface", "wsgi", "--http", "1", "--no-ws",
+            "--host", host.strip("[]"), "--port", port, "--workers", str(workers),
+            "--blocking-threads", str(threads + streams), "--backpressure", str(threads + streams),
+            "--workers-kill-timeout", str(STOP_SECONDS), "--respawn-failed-workers",
+            "--log-level", "info" if options["verbosity"] > 1 else "warning",
+            # No access log unless asked: each line costs the request's thread its formatting.
+            *(["--access-log"] if options["verbosity"] > 1 else []),
+            "weimin.worker:application",
         ]  # fmt: skip
         # A process works on --threads requests at once (RequestSlotsMiddleware); on PostgreSQL they share a
         # pool of connections with the streams: one for each request at work, two for the streams' rare reads.
