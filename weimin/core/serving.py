@@ -2,7 +2,7 @@
 
 granian (an HTTP server with a Rust core) reads and writes the sockets without Python and calls the
 application from a pool of threads; on this 2-core box it answers the queue's request mix with about a
-quarter less of a worker's CPU than gunicorn's gthread worker did (docs/benchmarks.md, twelfth session).
+fifth less of a worker's CPU than gunicorn's gthread worker did (docs/benchmarks.md, twelfth session).
 ``ready_worker()`` (called by ``weimin.worker``, the module granian loads in each worker) readies the
 worker before its first request:
 
@@ -25,6 +25,7 @@ import gc
 import os
 import signal
 import threading
+from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
 
@@ -49,7 +50,7 @@ REQUEST_KEYS = frozenset(
 DEFAULT_FORWARDED_ALLOW_IPS = "127.0.0.1,::1"
 
 
-def process_keys(environment: dict[str, str] | os._Environ) -> tuple[str, ...]:
+def process_keys(environment: Mapping[str, str]) -> tuple[str, ...]:
     """The keys of the process's environment that are not part of a request."""
     return tuple(key for key in environment if key not in REQUEST_KEYS)
 
