@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-# Kept-alive connections a process holds beside those at work: a district's polling screens at 3×.
+# Open files allowed for idle kept-alive connections (granian does not bound them; each is one file): a
+# district's polling screens at 3×.
 IDLE_CONNECTIONS = 2000
 # A process's other open files: its database connections, logs, the listener, imported libraries.
 FILES_BESIDE_CONNECTIONS = 200
