@@ -1,15 +1,25 @@
 """Signing in with a password (Django's ``ModelBackend``), the signed-in user read with a prepared query:
-every request of a signed-in page loads its user (core/prepared.py)."""
+every request of a signed-in page loads its user (core/prepared.py), and with it the user's role groups and
+halls that every page's permission asks for (a row for each pair of them)."""
 
 from django.contrib.auth import backends
 from django.contrib.auth.models import User
 
+from weimin.accounts.permissions import MEMBERSHIPS, carry_memberships
 from weimin.core.prepared import PreparedQuery
 
-_USER = PreparedQuery(lambda user_id: User.objects.filter(pk=user_id)[:1], user_id=User._meta.get_field("id"))
+_COLUMNS = [field.attname for field in User._meta.concrete_fields]
+_USER = PreparedQuery(
+    lambda user_id: User.objects.filter(pk=user_id).values_list(*_COLUMNS, *MEMBERSHIPS),
+    user_id=User._meta.get_field("id"),
+)
 
 
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
-        found = _USER.objects(user_id=user_id)
-        return found[0] if found and self.user_can_authenticate(found[0]) else None
+        found = _USER.rows(user_id=user_id)
+        if not found:
+            return None
+        user = User.from_db("default", _COLUMNS, found[0][: len(_COLUMNS)])
+        carry_memberships(user, [row[len(_COLUMNS) :] for row in found])
+        return user if self.user_can_authenticate(user) else None

@@ -129,12 +129,16 @@ MATRIX: dict[Action, frozenset[Standing]] = {
 }
 
 
+# A user's role groups and halls, as (group name, hall id) rows: read with the user where it is loaded
+# (``carry_memberships``), or on their own the first time a request asks.
+MEMBERSHIPS = ("groups__name", "staff_profile__halls__id")
+
+
 @functools.cache
 def _memberships() -> PreparedQuery:
     users = get_user_model()
     return PreparedQuery(
-        lambda user_id: users.objects.filter(pk=user_id).values_list("groups__name", "staff_profile__halls__id"),
-        user_id=users._meta.pk,
+        lambda user_id: users.objects.filter(pk=user_id).values_list(*MEMBERSHIPS), user_id=users._meta.pk
     )
 
 
@@ -146,11 +150,15 @@ _ROLE_STANDING = {
 _HALL_ROLE_STANDING = {Role.WINDOW_STAFF: S.HALL_CLERK, Role.HALL_MANAGER: S.HALL_MANAGER, Role.APPROVER: S.APPROVER}
 
 
-def _read_memberships(user) -> None:
-    """The user's role groups and halls, in one query, carried by the user object for the request."""
-    rows = _memberships().rows(user_id=user.pk)
+def carry_memberships(user, rows) -> None:
+    """The user object carries its role groups and halls for the request, from ``MEMBERSHIPS`` rows read
+    with it (a token's or a session's user: no query of their own)."""
     user._weimin_roles = frozenset(role for role, _ in rows if role is not None)
     user._weimin_hall_ids = frozenset(hall for _, hall in rows if hall is not None)
+
+
+def _read_memberships(user) -> None:
+    carry_memberships(user, _memberships().rows(user_id=user.pk))
 
 
 def roles_of(user) -> frozenset[str]:

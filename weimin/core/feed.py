@@ -29,6 +29,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection, connections, transaction
 
+from weimin.core.prepared import RowsAhead, cursor_for
+
 logger = logging.getLogger(__name__)
 
 FEEDS: list[ChangeFeed] = []  # every feed of the project, for ``start_listeners``
@@ -90,22 +92,31 @@ class ChangeFeed:
 
     # --- publishing (inside an action's transaction) ---
 
-    def advance(self, key: int, bump_sql: str, params: list, about: dict) -> int:
+    def advance(self, key: int, bump_sql: str, params: list, about: dict, ahead: RowsAhead | None = None) -> int:
         """Run ``bump_sql`` — one statement that raises the key's version and ends ``RETURNING version`` —
         and publish the new version with ``about``; on PostgreSQL the ``NOTIFY`` goes in the same
-        statement (one round trip on every change). Returns the new version."""
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # {"key": …, "version": <the new version>, …about}: the version is only known to the statement.
-                head = json.dumps({"key": key}, ensure_ascii=False)[:-1] + ', "version": '
-                tail = (", " + json.dumps(about, ensure_ascii=False)[1:]) if about else "}"
+        statement, and so do the rows ``ahead`` (the change itself): one round trip on every change.
+        Returns the new version."""
+        if connection.vendor == "postgresql":
+            # {"key": …, "version": <the new version>, …about}: the version is only known to the statement.
+            head = json.dumps({"key": key}, ensure_ascii=False)[:-1] + ', "version": '
+            tail = (", " + json.dumps(about, ensure_ascii=False)[1:]) if about else "}"
+            parts, ahead_params, returned = ahead.head() if ahead is not None else ("", [], "")
+            with cursor_for(connection) as cursor:
                 cursor.execute(
-                    f"WITH bumped AS ({bump_sql}) SELECT version, pg_notify(%s, %s || version::text || %s) FROM bumped",
-                    [*params, self.channel, head, tail],
+                    f"WITH {parts}bumped AS ({bump_sql}) "
+                    f"SELECT version{returned}, pg_notify(%s, %s || version::text || %s) FROM bumped",
+                    [*ahead_params, *params, self.channel, head, tail],
                 )
-            else:
+                version, *found = cursor.fetchone()
+            if ahead is not None:
+                ahead.written(found[:-1])
+        else:
+            if ahead is not None:
+                ahead.save_each()
+            with connection.cursor() as cursor:
                 cursor.execute(bump_sql, params)
-            version = cursor.fetchone()[0]
+                version = cursor.fetchone()[0]
         transaction.on_commit(lambda: self._heard(key, version, about))
         return version
 

@@ -13,6 +13,7 @@ On PostgreSQL the statement is also prepared on the server (``WEIMIN_PG_PREPARE_
 plans it once per connection instead of on every call, planning having cost more than running these queries.
 
 ``save_row`` is the same for a row written: a model's INSERT or UPDATE of every column, built once per process.
+``RowsAhead`` puts such writes at the head of the statement that follows them: on PostgreSQL one round trip.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class _Compiled:
         )
 
 
-def _cursor(connection):
+def cursor_for(connection):
     """Django's cursor (its query log, wrappers and errors); on PostgreSQL one that binds parameters on
     the server, so that psycopg prepares the statement once it has run ``prepare_threshold`` times on the
     connection (settings: Django's other queries keep client-side binding, never prepared)."""
@@ -110,7 +111,7 @@ class PreparedQuery:
             value if name is None else fields[name].get_db_prep_value(values[name], connection)
             for name, value in compiled.slots
         ]
-        with _cursor(connection) as cursor:
+        with cursor_for(connection) as cursor:
             cursor.execute(compiled.sql, params)
             found = cursor.fetchall()
         if compiled.converters:
@@ -133,7 +134,7 @@ class _Write:
         if pre_save.has_listeners(model) or post_save.has_listeners(model):
             raise TypeError(f"{model.__name__} has save signals: save_row would not send them")
         db, meta = connections[alias], model._meta
-        self.pk = meta.pk
+        self.pk, self.adding = meta.pk, adding
         fields = [f for f in meta.concrete_fields if f is not self.pk]
         self.plan = value_plan(fields, db)
         table, quote, pk_column = db.ops.quote_name(meta.db_table), db.ops.quote_name, db.ops.quote_name(self.pk.column)
@@ -146,29 +147,78 @@ class _Write:
         else:
             columns = ", ".join(f"{quote(f.column)} = %s" for f in fields)
             self.sql = f"UPDATE {table} SET {columns} WHERE {pk_column} = %s"
+        # As a part of a WITH: what it returns is read by the statement's select list.
+        self.returned = f"(SELECT {pk_column} FROM {{}})" if adding else "(SELECT count(*) FROM {})"
+        self.part = self.sql if adding else f"{self.sql} RETURNING {pk_column}"
+
+    def params(self, instance: models.Model, connection) -> list:
+        params = planned_values(self.plan, instance, self.adding)
+        return params if self.adding else [*params, self.pk.get_db_prep_value(instance.pk, connection)]
+
+    def found(self, cursor):
+        """What ``written`` needs, from the cursor that ran ``sql``."""
+        if not self.adding:
+            return cursor.rowcount
+        return cursor.fetchone()[0] if self.returning else cursor.lastrowid
+
+    def written(self, instance: models.Model, found, using: str) -> None:
+        """``found``: the new row's id (INSERT), or how many rows the UPDATE changed."""
+        if self.adding:
+            setattr(instance, self.pk.attname, self.pk.to_python(found))
+        elif found != 1:
+            raise DatabaseError(f"{type(instance).__name__} {instance.pk} is not in the database")
+        instance._state.adding, instance._state.db = False, using
 
 
 _writes: dict[tuple[type, str, bool], _Write] = {}
+
+
+def _write_of(instance: models.Model, using: str) -> _Write:
+    key = (type(instance), using, instance._state.adding)
+    write = _writes.get(key)
+    if write is None:
+        write = _writes[key] = _Write(type(instance), using, instance._state.adding)
+    return write
 
 
 def save_row(instance: models.Model, *, using: str = "default") -> None:
     """``instance.save()`` on the queue's hot path: a new row inserted (its id set), an existing one's every
     column updated, with SQL built once per process (and prepared on PostgreSQL's server) instead of compiled
     on each save. Sends no save signals: refused for a model that has receivers."""
-    adding = instance._state.adding
-    key = (type(instance), using, adding)
-    write = _writes.get(key)
-    if write is None:
-        write = _writes[key] = _Write(type(instance), using, adding)
-    connection = connections[using]
-    params = planned_values(write.plan, instance, adding)
-    with _cursor(connection) as cursor:
-        if adding:
-            cursor.execute(write.sql, params)
-            found = cursor.fetchone()[0] if write.returning else cursor.lastrowid
-            setattr(instance, write.pk.attname, write.pk.to_python(found))
-        else:
-            cursor.execute(write.sql, [*params, write.pk.get_db_prep_value(instance.pk, connection)])
-            if cursor.rowcount != 1:
-                raise DatabaseError(f"{type(instance).__name__} {instance.pk} is not in the database")
-    instance._state.adding, instance._state.db = False, using
+    write, connection = _write_of(instance, using), connections[using]
+    with cursor_for(connection) as cursor:
+        cursor.execute(write.sql, write.params(instance, connection))
+        found = write.found(cursor)
+    write.written(instance, found, using)
+
+
+class RowsAhead:
+    """Rows to ``save_row`` ahead of the statement that follows them in the same transaction — on PostgreSQL
+    inside it, as data-modifying ``WITH`` parts: the rows and that statement cost one round trip instead of
+    one each (a ticket's change, its event and the hall's version: issue 15). Elsewhere each row is saved
+    first, one statement each. A row may not refer to another row of the same lot that is not saved yet
+    (its id is read when the statement is built)."""
+
+    def __init__(self, *rows: models.Model, using: str = "default") -> None:
+        self.rows, self.using = rows, using
+
+    def head(self) -> tuple[str, list, str]:
+        """PostgreSQL: the ``WITH`` parts (``"ahead0 AS (…), ahead1 AS (…), "``) with their parameters, and the
+        select-list columns (``", (SELECT …), …"``) whose values go to ``written``."""
+        connection = connections[self.using]
+        parts, params, returned = [], [], []
+        for n, row in enumerate(self.rows):
+            write = _write_of(row, self.using)
+            parts.append(f"ahead{n} AS ({write.part}), ")
+            params += write.params(row, connection)
+            returned.append(", " + write.returned.format(f"ahead{n}"))
+        return "".join(parts), params, "".join(returned)
+
+    def written(self, found) -> None:
+        """The statement ran: ``found`` holds the values of ``head``'s select-list columns."""
+        for row, value in zip(self.rows, found, strict=True):
+            _write_of(row, self.using).written(row, value, self.using)
+
+    def save_each(self) -> None:
+        for row in self.rows:
+            save_row(row, using=self.using)

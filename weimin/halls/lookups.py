@@ -1,5 +1,7 @@
 """Finding a hall or an item by its public code, with a 404 that names what was not found."""
 
+import copy
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,19 @@ def window_or_404(window_id: int) -> Window:
         raise Http404(_("No window with id %(id)s.") % {"id": window_id})
     found[0].hall = hall
     return found[0]
+
+
+def known_window_or_404(window_id: int) -> Window:
+    """``window_or_404`` as the process's reference data knows the window (its number and hall, up to
+    WEIMIN_REFERENCE_CACHE_SECONDS old; one newer than that is read): no query for what a clerk repeats all
+    day — a call, the console's panel — which does not depend on the window being in service."""
+    known = reference.windows_by_id().get(window_id)
+    hall = reference.halls_by_id().get(known.hall_id) if known is not None else None
+    if hall is None:
+        return window_or_404(window_id)
+    window = copy.copy(known)  # the cached instance is shared: the copy gets its hall
+    window.hall = hall
+    return window
 
 
 def item_or_404(code: str) -> ServiceItem:

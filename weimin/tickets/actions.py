@@ -21,7 +21,7 @@ from weimin.accounts.permissions import Action, authorize, may
 from weimin.core.db import serialize_on, skip_locked
 from weimin.core.errors import InvalidInput, NotPermitted, Refused
 from weimin.core.inputs import phone_number, resident_id
-from weimin.core.prepared import PreparedQuery, save_row
+from weimin.core.prepared import PreparedQuery, RowsAhead, save_row
 from weimin.halls import reference
 from weimin.halls.hours import HallCalendar
 from weimin.halls.models import Hall, ServiceItem, Window
@@ -59,7 +59,6 @@ def _record(
             % {"number": ticket.number, "status": ticket.get_status_display(), "event": EVENT_LABELS[event]},
             field="transition",
         ) from exc
-    save_row(ticket)
     recorded = TicketEvent(
         ticket=ticket,
         hall_id=ticket.hall_id,
@@ -70,22 +69,21 @@ def _record(
         window=window,
         detail=detail,
     )
-    save_row(recorded)
     window_number = window.number if window is not None else None
-    announce(
-        ticket.hall_id, event, ticket=ticket.pk, number=ticket.number, window=window_number, queued=queue.entry(ticket)
-    )
+    about = {"ticket": ticket.pk, "number": ticket.number, "window": window_number, "queued": queue.entry(ticket)}
+    announce(ticket.hall_id, event, saving=(ticket, recorded), **about)
     return recorded
 
 
-def announce(hall_id: int, kind: str, **about) -> int:
+def announce(hall_id: int, kind: str, *, saving: tuple = (), **about) -> int:
     """Tell the hall's displays, ticket pages, consoles and pads that what they show changed (the hall
     change feed, ``tickets.changes``): every ticket change goes through ``_record``, naming the ``ticket``
     and telling its place in the queue (``queued``: each process's queue snapshot moves it without a
     query, ``queue.snapshot``); other apps' actions
     call it in their own transaction for theirs (a rating given, a window signed into or out of), which
-    change no ticket. Delivered on commit only. Returns the hall's new version."""
-    return changes.bump(hall_id, {"kind": kind, **about})
+    change no ticket. The rows ``saving`` (the ticket and its event) are saved with the hall's version: on
+    PostgreSQL in one statement. Delivered on commit only. Returns the hall's new version."""
+    return changes.bump(hall_id, {"kind": kind, **about}, RowsAhead(*saving) if saving else None)
 
 
 def _next_ticket_number(hall: Hall, business_date, prefix: str) -> int:
@@ -198,9 +196,15 @@ def issue_ticket(
         phone=phone,
         target_window=target_window,
     )
-    save_row(ticket)
-    save_row(issued_event(ticket, actor=actor))
-    announce(hall.pk, Event.ISSUED, ticket=ticket.pk, number=ticket.number, queued=queue.entry(ticket))
+    save_row(ticket)  # its id goes in the news: saved first
+    announce(
+        hall.pk,
+        Event.ISSUED,
+        saving=(issued_event(ticket, actor=actor),),
+        ticket=ticket.pk,
+        number=ticket.number,
+        queued=queue.entry(ticket),
+    )
     return IssuedTicket(ticket, token)
 
 

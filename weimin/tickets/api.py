@@ -12,7 +12,7 @@ from weimin.core.prepared import PreparedQuery
 from weimin.core.text import Day, Id, Text
 from weimin.core.visitors import visitor_token
 from weimin.halls import reference
-from weimin.halls.lookups import hall_or_404, item_or_404, window_or_404
+from weimin.halls.lookups import hall_or_404, item_or_404, known_window_or_404, window_or_404
 from weimin.shifts.models import Duty
 from weimin.tickets import actions, appointments, queue
 from weimin.tickets.limits import BookingsPerAddress, RemoteTicketsPerAddress, TicketsPerAddress
@@ -119,7 +119,7 @@ def cancel_ticket(request, ticket_id: Id(), payload: VisitorSecretIn = None):
 @router.post("/windows/{window_id}/call-next", response={200: TicketOut, 204: None}, auth=staff)
 def call_next(request, window_id: Id()):
     """叫号: the next visitor for this window, or 204 when nobody waits."""
-    ticket = actions.call_next(request.auth, window_or_404(window_id), clock.now())
+    ticket = actions.call_next(request.auth, known_window_or_404(window_id), clock.now())
     return Status(200, ticket_out(ticket)) if ticket else Status(204, None)
 
 

@@ -34,6 +34,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from weimin.core.feed import ChangeFeed, let_go_of_the_database
+from weimin.core.prepared import RowsAhead
 from weimin.halls import reference
 from weimin.tickets.models import HallVersion
 
@@ -47,15 +48,16 @@ def _load_version(hall_id: int) -> int:
 hall_changes = ChangeFeed("weimin_hall_changes", _load_version)
 
 
-def bump(hall_id: int, about: dict) -> int:
+def bump(hall_id: int, about: dict, ahead: RowsAhead | None = None) -> int:
     """The hall's next version, published with ``about`` (kind, number, window…) on commit. One atomic
-    statement on both databases, at the end of the action: the row stays locked only until commit."""
+    statement on both databases, at the end of the action: the row stays locked only until commit. The
+    rows ``ahead`` (the change announced) are saved with it: on PostgreSQL in the same statement."""
     table = connection.ops.quote_name(HallVersion._meta.db_table)
     upsert = (
         f"INSERT INTO {table} (hall_id, version) VALUES (%s, 1) "
         f"ON CONFLICT (hall_id) DO UPDATE SET version = {table}.version + 1 RETURNING version"
     )
-    return hall_changes.advance(hall_id, upsert, [hall_id], about)
+    return hall_changes.advance(hall_id, upsert, [hall_id], about, ahead)
 
 
 # --- conditional answers for what still polls ---

@@ -29,7 +29,7 @@ from weimin.cases.forms import DecisionForm, IntakeForm, add_checklist
 from weimin.core import clock
 from weimin.core.errors import DomainError, InvalidInput
 from weimin.halls import reference
-from weimin.halls.lookups import item_or_404, window_or_404
+from weimin.halls.lookups import item_or_404, known_window_or_404, window_or_404
 from weimin.halls.models import Window
 from weimin.planning import queries as planning_queries
 from weimin.shifts import actions as shift_actions
@@ -223,7 +223,7 @@ def panel(request, window_id):
     clerk, handovers waiting and minute: without reading the panel while the hall is at the same version
     (every ticket, duty and pool change moves it); once it has moved, without rendering when every part of
     the panel is what the browser holds (another window's visitor served changes nothing here)."""
-    window = window_or_404(window_id)
+    window = known_window_or_404(window_id)
     version = changes.hall_changes.version(window.hall_id)  # before the holder and the rest: see shown_etag
     holder = _console(request, window)
     now = clock.now()

@@ -166,3 +166,32 @@ def test_appointments_through_the_api(client, clerk, freeze):
         "/api/halls/longgang-district/appointment-slots", {"item": "fire-acceptance", "date": "2017-02-30"}
     )
     assert bad_date.status_code == 422 and bad_date.json()["errors"][0]["field"] == "date"
+
+
+def test_a_clerks_call_reads_its_standing_with_the_token_and_writes_the_change_in_one_statement(
+    client, clerk, window, staff_headers
+):
+    """Issue 15: the token's user comes with the clerk's groups and halls, the window from the reference data
+    (no query of their own), and on PostgreSQL the ticket's change, its event and the hall's version (with
+    its NOTIFY) are one statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    take(client)
+    with CaptureQueriesContext(connection) as queries:
+        called = client.post(f"/api/windows/{window.pk}/call-next", **staff_headers)
+    assert called.status_code == 200 and called.json()["status"] == "called"
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum("auth_group" in s for s in sql) == 1 and "accounts_apitoken" in next(s for s in sql if "auth_group" in s)
+    assert not any('FROM "halls_window"' in s for s in sql)
+    writes = [s for s in sql if s.startswith(("UPDATE", "INSERT", "WITH")) and "accounts_apitoken" not in s]
+    if connection.vendor == "postgresql":
+        (write,) = writes
+        assert all(part in write for part in ('UPDATE "tickets_ticket"', "tickets_ticketevent", "tickets_hallversion"))
+        assert "pg_notify" in write
+    else:
+        assert [s.split()[:3] for s in writes] == [
+            ["UPDATE", '"tickets_ticket"', "SET"],
+            ["INSERT", "INTO", '"tickets_ticketevent"'],
+            ["INSERT", "INTO", '"tickets_hallversion"'],
+        ]
