@@ -176,6 +176,28 @@ def freeze():
 
 
 @pytest.fixture
+def statements(db):
+    """``with statements() as sql:`` — the SQL text of every statement the default connection runs meanwhile
+    (a prepared statement's too, which Django's query log shows as None on PostgreSQL)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    @contextmanager
+    def _statements():
+        seen: list[str] = []
+
+        def record(execute, sql, params, many, context):
+            seen.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
+            yield seen
+
+    return _statements
+
+
+@pytest.fixture
 def district(db):
     from weimin.halls.models import District
 

@@ -394,7 +394,8 @@ def cancel_ticket(ticket: Ticket, now: datetime) -> Ticket:
     return ticket
 
 
-# A clerk's actions on one ticket, by the name the console's buttons and the API's paths use.
+# A clerk's actions on one ticket, by the name the console's buttons and the API's paths use. Each reads
+# the ticket it is given afresh, locked, before anything else: the API gives only its id (``Ticket(pk=…)``).
 STAFF_TICKET_ACTIONS = {
     "recall": recall,
     "serving": start_serving,

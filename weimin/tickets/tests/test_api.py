@@ -169,19 +169,17 @@ def test_appointments_through_the_api(client, clerk, freeze):
 
 
 def test_a_clerks_call_reads_its_standing_with_the_token_and_writes_the_change_in_one_statement(
-    client, clerk, window, staff_headers
+    client, clerk, window, staff_headers, statements
 ):
     """Issue 15: the token's user comes with the clerk's groups and halls, the window from the reference data
     (no query of their own), and on PostgreSQL the ticket's change, its event and the hall's version (with
     its NOTIFY) are one statement."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     take(client)
-    with CaptureQueriesContext(connection) as queries:
+    with statements() as sql:
         called = client.post(f"/api/windows/{window.pk}/call-next", **staff_headers)
     assert called.status_code == 200 and called.json()["status"] == "called"
-    sql = [query["sql"] for query in queries.captured_queries]
     assert sum("auth_group" in s for s in sql) == 1 and "accounts_apitoken" in next(s for s in sql if "auth_group" in s)
     assert not any('FROM "halls_window"' in s for s in sql)
     writes = [s for s in sql if s.startswith(("UPDATE", "INSERT", "WITH")) and "accounts_apitoken" not in s]
@@ -195,3 +193,20 @@ def test_a_clerks_call_reads_its_standing_with_the_token_and_writes_the_change_i
             ["INSERT", "INTO", '"tickets_ticketevent"'],
             ["INSERT", "INTO", '"tickets_hallversion"'],
         ]
+
+
+def test_a_clerks_key_on_a_ticket_reads_it_once_locked_and_an_unknown_one_is_404(
+    client, clerk, window, staff_headers, statements
+):
+    from django.db import connection
+
+    take(client)
+    called = client.post(f"/api/windows/{window.pk}/call-next", **staff_headers).json()
+    with statements() as sql:
+        done = client.post(f"/api/tickets/{called['id']}/complete", **staff_headers)
+    assert done.status_code == 200 and done.json()["status"] == "completed"
+    reads = [s for s in sql if s.startswith('SELECT "tickets_ticket"."id"')]
+    assert len(reads) == 1 and (connection.vendor != "postgresql" or "FOR UPDATE" in reads[0])
+    for action in ("complete", "recall", "rejoin"):
+        missing = client.post(f"/api/tickets/{called['id'] + 1000}/{action}", **staff_headers)
+        assert missing.status_code == 404 and str(called["id"] + 1000) in missing.json()["detail"]
