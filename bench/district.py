@@ -34,8 +34,9 @@ The server is restarted for each multiple (the phones' tickets are issued afresh
 cancelled); after a warm-up, requests/s counts the answers received in the measured seconds, and the
 latencies are those of the requests sent in them, waited for up to GRACE_S after. It prints per
 operation p50/p99, errors by kind, requests/s as a ratio to pgbench's TPS in the same run, the box's idle
-share (/proc/stat) and the CPU seconds of the server (`weimin serve`'s processes, PostgreSQL's
-processes) and of the load generator; it stops once a p99 passes 100 ms by far (BY_FAR times).
+share and the share the hypervisor took from it (/proc/stat "steal"), the CPU seconds of the server
+(`weimin serve`'s processes, PostgreSQL's processes) and of the load generator; it stops once a p99 passes
+100 ms by far (BY_FAR times).
 """
 
 from __future__ import annotations
@@ -679,10 +680,11 @@ def postmaster_pid(port: int) -> int:
     raise SystemExit(f"no PostgreSQL postmaster on port {port}")
 
 
-def cpu_times() -> tuple[float, float]:
-    """(idle, total) jiffies of the box (idle counts iowait)."""
+def cpu_times() -> tuple[float, float, float]:
+    """(idle, stolen, total) jiffies of the box (idle counts iowait; stolen: time the hypervisor gave this
+    virtual machine's cores to others — a run that lost much of it measured a smaller box)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return values[3] + values[4], sum(values[:8])
+    return values[3] + values[4], values[7], sum(values[:8])
 
 
 # --- one multiple ---
@@ -719,10 +721,10 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
             for worker in workers:
                 worker.start()
             time.sleep(max(0.0, measure_from - time.monotonic()))
-            idle0, total0 = cpu_times()
+            idle0, stolen0, total0 = cpu_times()
             server0, pg0 = tree_cpu([server.pid]), tree_cpu([pg_pid])
             time.sleep(max(0.0, until - time.monotonic()))
-            idle1, total1 = cpu_times()
+            idle1, stolen1, total1 = cpu_times()
             server1, pg1 = tree_cpu([server.pid]), tree_cpu([pg_pid])
             parts = [out.get(timeout=GRACE_S + 60) for _ in workers]
             for worker in workers:
@@ -763,6 +765,7 @@ def run_multiple(args, env: dict, halls: dict, model: list[HallModel], visitors:
         "error_examples": examples,
         "server_failures": dict(failures.most_common(5)),
         "idle_share": round((idle1 - idle0) / max(1, total1 - total0), 3),
+        "stolen_share": round((stolen1 - stolen0) / max(1, total1 - total0), 3),
         "cpu_s": {
             "app": round(server1 - server0, 1),
             "postgres": round(pg1 - pg0, 1),
@@ -792,6 +795,7 @@ def print_report(report: dict) -> None:
         print(
             f"\n{r['multiple']:g}×: {r['phones']} phones, {r['requests_per_s']:.0f} req/s "
             f"(ratio {r['ratio_to_pgbench_tps']:.3f} to pgbench), box idle {100 * r['idle_share']:.0f} %, "
+            f"stolen by the hypervisor {100 * r['stolen_share']:.0f} %, "
             f"server {server / report['seconds']:.2f} of {cores} cores (app {r['cpu_s']['app']:.0f} s, "
             f"PostgreSQL {r['cpu_s']['postgres']:.0f} s), generator {r['cpu_s']['generator'] / report['seconds']:.2f} "
             f"cores ({r['generators']} processes, loop late by p50 {r['generator_lag_ms']['p50']:.1f} / p99 "
