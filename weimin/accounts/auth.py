@@ -2,13 +2,12 @@
 
 from datetime import timedelta
 
-from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from weimin.accounts.backends import USER_WITH_MEMBERSHIPS, user_with_memberships
 from weimin.accounts.choices import Role
 from weimin.accounts.models import ApiToken, hash_token
-from weimin.accounts.permissions import MEMBERSHIPS, carry_memberships
 from weimin.core import clock
 from weimin.core.prepared import PreparedQuery
 from weimin.halls.models import Hall
@@ -18,10 +17,9 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 # Asked on every staff call of the API: one prepared query (core/prepared.py) for the token, its user and
 # the user's role groups and halls (a row for each pair of them; the key hash is unique).
-_USER_COLUMNS = [field.attname for field in User._meta.concrete_fields]
 _TOKEN = PreparedQuery(
     lambda key_hash: ApiToken.objects.filter(key_hash=key_hash, revoked=False, user__is_active=True).values_list(
-        "pk", "last_used_at", *(f"user__{name}" for name in (*_USER_COLUMNS, *MEMBERSHIPS))
+        "pk", "last_used_at", *(f"user__{name}" for name in USER_WITH_MEMBERSHIPS)
     ),
     key_hash=ApiToken._meta.get_field("key_hash"),
 )
@@ -32,9 +30,8 @@ class BearerToken(HttpBearer):
         found = _TOKEN.rows(key_hash=hash_token(token))
         if not found:
             return None
-        token_id, last_used_at, *user_row = found[0]
-        user = User.from_db("default", _USER_COLUMNS, user_row[: len(_USER_COLUMNS)])
-        carry_memberships(user, [row[-len(MEMBERSHIPS) :] for row in found])
+        token_id, last_used_at = found[0][:2]
+        user = user_with_memberships(found)
         now = clock.now()
         if last_used_at is None or now - last_used_at > LAST_USED_PRECISION:
             # A write on every staff call would cost more than it tells: a minute's precision will do.

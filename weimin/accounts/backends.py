@@ -9,8 +9,20 @@ from weimin.accounts.permissions import MEMBERSHIPS, carry_memberships
 from weimin.core.prepared import PreparedQuery
 
 _COLUMNS = [field.attname for field in User._meta.concrete_fields]
+# How a signed-in user is read, by its session or its bearer token (auth.py): its columns, then its role
+# groups and halls (a row for each pair of them).
+USER_WITH_MEMBERSHIPS = (*_COLUMNS, *MEMBERSHIPS)
+
+
+def user_with_memberships(rows) -> User:
+    """The user of ``rows`` that end with the values of ``USER_WITH_MEMBERSHIPS``, carrying its groups and halls."""
+    user = User.from_db("default", _COLUMNS, rows[0][-len(USER_WITH_MEMBERSHIPS) : -len(MEMBERSHIPS)])
+    carry_memberships(user, [row[-len(MEMBERSHIPS) :] for row in rows])
+    return user
+
+
 _USER = PreparedQuery(
-    lambda user_id: User.objects.filter(pk=user_id).values_list(*_COLUMNS, *MEMBERSHIPS),
+    lambda user_id: User.objects.filter(pk=user_id).values_list(*USER_WITH_MEMBERSHIPS),
     user_id=User._meta.get_field("id"),
 )
 
@@ -20,6 +32,5 @@ class ModelBackend(backends.ModelBackend):
         found = _USER.rows(user_id=user_id)
         if not found:
             return None
-        user = User.from_db("default", _COLUMNS, found[0][: len(_COLUMNS)])
-        carry_memberships(user, [row[len(_COLUMNS) :] for row in found])
+        user = user_with_memberships(found)
         return user if self.user_can_authenticate(user) else None

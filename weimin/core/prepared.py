@@ -201,14 +201,14 @@ class RowsAhead:
 
     def __init__(self, *rows: models.Model, using: str = "default") -> None:
         self.rows, self.using = rows, using
+        self.writes = [_write_of(row, using) for row in rows]  # each row's INSERT or UPDATE, as it is now
 
     def head(self) -> tuple[str, list, str]:
         """PostgreSQL: the ``WITH`` parts (``"ahead0 AS (…), ahead1 AS (…), "``) with their parameters, and the
         select-list columns (``", (SELECT …), …"``) whose values go to ``written``."""
         connection = connections[self.using]
         parts, params, returned = [], [], []
-        for n, row in enumerate(self.rows):
-            write = _write_of(row, self.using)
+        for n, (row, write) in enumerate(zip(self.rows, self.writes, strict=True)):
             parts.append(f"ahead{n} AS ({write.part}), ")
             params += write.params(row, connection)
             returned.append(", " + write.returned.format(f"ahead{n}"))
@@ -216,8 +216,8 @@ class RowsAhead:
 
     def written(self, found) -> None:
         """The statement ran: ``found`` holds the values of ``head``'s select-list columns."""
-        for row, value in zip(self.rows, found, strict=True):
-            _write_of(row, self.using).written(row, value, self.using)
+        for row, write, value in zip(self.rows, self.writes, found, strict=True):
+            write.written(row, value, self.using)
 
     def save_each(self) -> None:
         for row in self.rows:
