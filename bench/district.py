@@ -488,6 +488,11 @@ class Console(Revalidating):
     def about_me(self, data: dict) -> bool:
         return data.get("window") == self.staff["number"]
 
+    def news(self, data: dict) -> None:
+        if data.get("moved") is False and not self.about_me(data):
+            return  # another window's visitor served or completed: push.js ignores it for a console
+        super().news(data)
+
 
 class Display(Page):
     """The hall's TV (display.js): the feed after the last call it showed, revalidated with its ETag."""

@@ -8,6 +8,7 @@ Cached instances are shared: read them, never modify them.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ _halls = TimedCache()
 _items = TimedCache()
 _topology = TimedCache()
 _windows = TimedCache()
+_choices = TimedCache()
 
 
 def _by_code_and_id(rows) -> tuple[dict, dict]:
@@ -99,12 +101,36 @@ def topology(hall_id: int) -> Topology:
 
 def hall_items(hall_id: int) -> list[ServiceItem]:
     """``Hall.service_items`` from the reference data: the active items an active window of the hall
-    serves, in the same order (a page polled every few seconds: the console's transfer form)."""
-    items = items_by_id()
-    served = (items[pk] for pk in topology(hall_id).windows_of_item if pk in items)
-    return sorted((i for i in served if i.active), key=lambda i: (i.category.ticket_prefix, i.code))
+    serves, in the same order."""
+    return list(transfer_choices(hall_id).items)
+
+
+@dataclass(frozen=True)
+class TransferChoices:
+    """What a hall's console offers to transfer a visitor to (its transfer form): the hall's items as
+    ``hall_items`` orders them and its active windows by number; ``shown``, a digest of what the form shows
+    of them, for the console's tag (the console is refreshed every few seconds: built once per load)."""
+
+    items: tuple[ServiceItem, ...]
+    windows: tuple[Window, ...]
+    shown: str
+
+
+def transfer_choices(hall_id: int) -> TransferChoices:
+    def load() -> TransferChoices:
+        items = items_by_id()
+        served = (items[pk] for pk in topology(hall_id).windows_of_item if pk in items)
+        chosen = tuple(sorted((i for i in served if i.active), key=lambda i: (i.category.ticket_prefix, i.code)))
+        windows = tuple(
+            sorted((w for w in windows_by_id().values() if w.hall_id == hall_id and w.active), key=lambda w: w.number)
+        )
+        shown = [(i.code, i.name, i.category.ticket_prefix) for i in chosen]
+        shown += [(w.pk, w.number, w.label) for w in windows]
+        return TransferChoices(chosen, windows, hashlib.sha256(repr(shown).encode()).hexdigest()[:16])
+
+    return _choices.get(load, key=hall_id)
 
 
 def forget_reference_data(**kwargs) -> None:
-    for cache in (_halls, _items, _topology, _windows):
+    for cache in (_halls, _items, _topology, _windows, _choices):
         cache.clear()

@@ -51,8 +51,9 @@ class IssuedTicket:
 def _record(
     ticket: Ticket, event: Event, now: datetime, actor=None, window: Window | None = None, **detail
 ) -> TicketEvent:
+    before = Status(ticket.status)
     try:
-        ticket.status = rules.after(Status(ticket.status), event)
+        ticket.status = rules.after(before, event)
     except IllegalTransition as exc:
         raise Refused(
             _("Ticket %(number)s is %(status)s: it cannot be %(event)s.")
@@ -70,7 +71,10 @@ def _record(
         detail=detail,
     )
     window_number = window.number if window is not None else None
-    about = {"ticket": ticket.pk, "number": ticket.number, "window": window_number, "queued": queue.entry(ticket)}
+    # ``moved``: the ticket joined or left the waiting, so other windows' queues changed (a console shows them).
+    moved = Status.WAITING in (before, ticket.status)
+    about = {"ticket": ticket.pk, "number": ticket.number, "window": window_number, "moved": moved,
+             "queued": queue.entry(ticket)}  # fmt: skip
     announce(ticket.hall_id, event, saving=(ticket, recorded), **about)
     return recorded
 
@@ -203,6 +207,7 @@ def issue_ticket(
         saving=(issued_event(ticket, actor=actor),),
         ticket=ticket.pk,
         number=ticket.number,
+        moved=True,
         queued=queue.entry(ticket),
     )
     return IssuedTicket(ticket, token)

@@ -172,7 +172,8 @@ def _release(ticket_id: int | None) -> None:
 
 
 # What a client is told of a change; the rest (the ticket's id, its place in the queue) is for the processes.
-_TOLD = ("kind", "number", "window")
+# ``moved`` (ticket news only): whether the change moved anyone's place, i.e. other windows' consoles care.
+_TOLD = ("kind", "number", "window", "moved")
 
 
 def _frame(version: int, about: dict) -> str:

@@ -172,6 +172,7 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
     current = queue.ticket_at_window(window)
     outlook = queue.window_outlook(window, today, NEXT_UP_SHOWN)
     called_for = int((now - current.called_at).total_seconds()) if current and current.called_at else None
+    choices = reference.transfer_choices(window.hall_id)
     return {
         "window": window,
         "current": current,
@@ -182,15 +183,9 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
         "served": queue.served_today(holder.user_id, window.hall_id, today) if holder else 0,
         "mine": holder is not None and holder.user_id == user.pk,
         # The transfer form's choices, from the per-process reference data: the panel is polled.
-        "items": reference.hall_items(window.hall_id),
-        "windows": sorted(
-            (
-                w
-                for window_id, w in reference.windows_by_id().items()
-                if w.hall_id == window.hall_id and w.active and window_id != window.pk
-            ),
-            key=lambda w: w.number,
-        ),
+        "items": choices.items,
+        "windows": [w for w in choices.windows if w.pk != window.pk],
+        "choices": choices.shown,  # what the panel's tag knows of the two above
         "error": error,
         "transfer": TransferForm(),
         "pool": case_queries.first_in_pool(window.hall, NEXT_UP_SHOWN),
@@ -242,8 +237,9 @@ def panel(request, window_id):
 
 
 # Parts of the panel's context its tag leaves out: the seconds since the call (the minute is in the tag,
-# console.js counts on), the unbound transfer form, the handovers (their ids are in the tag).
-_NOT_IN_PANEL_TAG = frozenset({"called_for", "called_for_text", "transfer", "handovers"})
+# console.js counts on), the unbound transfer form, the handovers (their ids are in the tag), the transfer's
+# items and windows (their digest, "choices", is in it).
+_NOT_IN_PANEL_TAG = frozenset({"called_for", "called_for_text", "transfer", "handovers", "items", "windows"})
 
 
 def _panel_shown(context: dict) -> tuple:

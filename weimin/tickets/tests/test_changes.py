@@ -166,8 +166,27 @@ def test_the_stream_tells_a_call_made_in_another_thread(client, hall, item, wind
     started = time.monotonic()
     frames = read_events(response, lambda frames: any('"called"' in data for _, data in frames))
     assert time.monotonic() - started < 1.5
-    told = {"version": known + 1, "kind": "called", "number": issued.ticket.number, "window": 5}
+    told = {"version": known + 1, "kind": "called", "number": issued.ticket.number, "window": 5, "moved": True}
     assert [(version, json.loads(data)) for version, data in frames] == [(known + 1, told)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hall_stream_tells_whether_a_change_moved_anyones_place(client, hall, item, window, clerk, settings):
+    """Consoles of other windows (push.js) skip a visitor served or completed: nobody's place moved."""
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.2
+    known = hall_changes.version(hall.pk)
+    response = client.get(reverse("tickets:hall-events", args=[hall.code]), headers={"Last-Event-ID": str(known)})
+
+    def the_visit():
+        ticket = actions.issue_ticket(hall, item, clock.now()).ticket
+        actions.call_next(clerk, window, clock.now())
+        actions.start_serving(clerk, ticket, clock.now())
+        actions.complete(clerk, ticket, clock.now())
+
+    threading.Timer(0.3, the_visit).start()
+    frames = read_events(response, lambda frames: len(frames) == 4, timeout=5)
+    told = [(about["kind"], about["moved"]) for about in (json.loads(data) for _, data in frames)]
+    assert told == [("issued", True), ("called", True), ("serving", False), ("completed", False)]
 
 
 @pytest.mark.django_db(transaction=True)

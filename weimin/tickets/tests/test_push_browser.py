@@ -72,3 +72,41 @@ def test_without_a_stream_the_display_polls_as_before(new_page, live_server, fre
     actions.call_next(clerk, window, clock.now())
     display.locator("#latest[data-number=B001]").wait_for(timeout=2500)
     assert time.monotonic() - called_at < 2.5  # polled every second
+
+
+def test_a_console_refreshes_for_the_queue_not_for_another_windows_visitor(
+    new_page, live_server, freeze, hall, item, window, make_clerk
+):
+    """Window 5 serving and completing its visitor moves no one's place: window 6's console does not ask for
+    its panel again. Window 5 calling the next one does (window 6 waits for one fewer)."""
+    from weimin.halls.models import Window
+
+    freeze("2017-12-08 18:30")
+    other = Window.objects.create(hall=hall, number=6)
+    other.items.add(item)
+    clerk = make_clerk("huang", window)
+    make_clerk("li", other)
+    first = actions.issue_ticket(hall, item, clock.now()).ticket
+    actions.issue_ticket(hall, item, clock.now())
+    called = actions.call_next(clerk, window, clock.now())
+    assert called.pk == first.pk
+
+    console = new_page(viewport=CONSOLE)
+    console.goto(live_server.url + "/console/")
+    console.fill("#id_username", "li")
+    console.fill("#id_password", "x")
+    console.click("button[type=submit]")
+    console.goto(live_server.url + f"/console/{other.pk}/")
+    console.locator("#panel[data-push-state=open]").wait_for(timeout=5000)
+    console.locator("[data-testid=waiting-count]", has_text="1").wait_for(timeout=5000)
+    panels = []
+    console.on("request", lambda request: panels.append(request.url) if request.url.endswith("/panel") else None)
+
+    actions.start_serving(clerk, first, clock.now())
+    actions.complete(clerk, first, clock.now())
+    console.wait_for_timeout(4000)  # past the console's 3 s calm (and the browser's events read meanwhile)
+    assert panels == []
+
+    actions.call_next(clerk, window, clock.now())
+    console.locator("[data-testid=waiting-count]", has_text="0").wait_for(timeout=5000)
+    assert len(panels) == 1

@@ -8,7 +8,10 @@
  *        data-push-calm="3"                                   other news: at most one refresh per 3 s, at a
  *                                                             random moment of them (a hall's screens do not
  *                                                             all ask at once)…
- *        data-push-own-window="3"                             …but at once for news of this window (a console)
+ *        data-push-own-window="3"                             …but at once for news of this window (a console);
+ *                                                             another window's ticket news that moved no one's
+ *                                                             place ("moved": false: a visitor served, completed,
+ *                                                             recalled) changes nothing a console shows: none
  *        data-push-number="A012"                              …or naming this number (a visitor)
  *        data-push-window="3">                                only news of window 3 (a pad)
  *
@@ -80,6 +83,7 @@
       }
       fresh = false;
       if (windowNumber && String(news.window) !== windowNumber) return;
+      if (ownWindow && news.moved === false && String(news.window) !== ownWindow) return;
       if (!calmMs || (number && news.number === number) || (ownWindow && String(news.window) === ownWindow)) {
         return refresh();
       }
