@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum, Value
 from django.utils.translation import gettext as _
 
 from weimin.accounts.models import person_name
@@ -121,15 +121,47 @@ class HandedItem:
     windows: tuple[Window, ...] = ()  # for a ticket still open: the staffed windows serving its item
 
 
-_TO_ACKNOWLEDGE = PreparedQuery(
-    lambda user_id: Handover.objects.filter(successor_id=user_id, acknowledged_at__isnull=True).values_list("pk"),
+@dataclass(frozen=True)
+class Standing:
+    """A window's console as its reader stands there: who holds the window now, and the handovers waiting
+    for the reader's acknowledgement (their ids, newest first)."""
+
+    holder: Duty | None
+    handovers: list[int]
+
+
+# The window's open duty (one at most, by constraint) and the reader's handovers to acknowledge, in one
+# statement: each refresh of a console asks both (a row each, told apart by ``part``).
+_STANDING = PreparedQuery(
+    lambda window_id, user_id: (
+        Duty.objects.open()
+        .filter(window_id=window_id)
+        .order_by()  # no part of a UNION may be ordered on SQLite
+        .annotate(part=Value(0))
+        .values_list("part", "pk", "user_id", "started_at", "last_seen_at")
+        .union(
+            Handover.objects.filter(successor_id=user_id, acknowledged_at__isnull=True)
+            .order_by()  # newest first, sorted once read
+            .annotate(part=Value(1))
+            .values_list("part", "pk", "successor_id", "created_at", "created_at"),
+            all=True,
+        )
+    ),
+    window_id=Duty._meta.get_field("window"),
     user_id=Handover._meta.get_field("successor"),
 )
+_DUTY_COLUMNS = ["id", "window_id", "user_id", "started_at", "ended_at", "last_seen_at"]
 
 
-def handovers_to_acknowledge(user_id: int) -> list[int]:
-    """The ids of the handovers waiting for ``user_id``'s acknowledgement (the console asks on every poll)."""
-    return [pk for (pk,) in _TO_ACKNOWLEDGE.rows(user_id=user_id)]
+def console_standing(window: Window, user_id: int) -> Standing:
+    """``Standing`` at ``window`` for ``user_id``, in one prepared query."""
+    holder, handovers = None, []
+    for part, pk, person_id, at, last_seen_at in _STANDING.rows(window_id=window.pk, user_id=user_id):
+        if part == 0:
+            holder = Duty.from_db("default", _DUTY_COLUMNS, [pk, window.pk, person_id, at, None, last_seen_at])
+        else:
+            handovers.append((at, pk))
+    return Standing(holder, [pk for _, pk in sorted(handovers, reverse=True)])
 
 
 def open_hall_handovers(hall: Hall) -> list[tuple[Handover, list[HandedItem]]]:

@@ -148,14 +148,15 @@ def _signed_out_message(user, window, handover, now) -> str:
     return " ".join(parts)
 
 
-def _console(request, window: Window) -> Duty | None:
-    """The window's open duty, if any. A window's console shows its ticket and applicant: only to the
-    person holding it and the hall's managers (docs/permissions.md); to anyone else the window does not exist."""
-    holder = Duty.objects.holder_of(window)
-    mine = holder is not None and holder.user_id == request.user.pk
+def _console(request, window: Window) -> shift_queries.Standing:
+    """The window's open duty, if any, and the reader's handovers to acknowledge. A window's console shows
+    its ticket and applicant: only to the person holding it and the hall's managers (docs/permissions.md);
+    to anyone else the window does not exist."""
+    standing = shift_queries.console_standing(window, request.user.pk)
+    mine = standing.holder is not None and standing.holder.user_id == request.user.pk
     if not may(request.user, Action.CONSOLE_VIEW, window.hall, at_window=mine):
         raise Http404(_("No window %(id)s.") % {"id": window.pk})
-    return holder
+    return standing
 
 
 def _visible_window(request, window_id) -> Window:
@@ -197,8 +198,8 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
     }
 
 
-def _console_context(request, window, holder: Duty | None, error=None):
-    return _panel_context(window, request.user, holder, shift_queries.handovers_to_acknowledge(request.user.pk), error)
+def _console_context(request, window, standing: shift_queries.Standing, error=None):
+    return _panel_context(window, request.user, standing.holder, standing.handovers, error)
 
 
 # How many of the waiting (and of the hall's pool) the console lists.
@@ -220,11 +221,10 @@ def panel(request, window_id):
     the panel is what the browser holds (another window's visitor served changes nothing here)."""
     window = known_window_or_404(window_id)
     version = changes.hall_changes.version(window.hall_id)  # before the holder and the rest: see shown_etag
-    holder = _console(request, window)
-    now = clock.now()
+    standing = _console(request, window)
+    holder, handovers, now = standing.holder, standing.handovers, clock.now()
     if holder is not None and holder.user_id == request.user.pk:
         shift_actions.touch(holder, now)
-    handovers = shift_queries.handovers_to_acknowledge(request.user.pk)
     page = f"panel.{window.pk}.{request.user.pk}.{handovers}.{now:%Y-%m-%dT%H:%M}"
     if unchanged := changes.shown_unchanged(request, page):
         return unchanged
@@ -298,13 +298,13 @@ CONSOLE_ACTIONS = {
 @require_POST
 def act(request, window_id, action):
     found = window_or_404(window_id)
-    holder = _console(request, found)  # a console's actions change tickets, not who holds it
+    standing = _console(request, found)  # a console's actions change tickets, not who holds it
     try:
         error = CONSOLE_ACTIONS[action](request.user, found, clock.now(), request.POST)
     except DomainError as exc:
         error = exc.message
     if request.headers.get("HX-Request"):
-        return render(request, "workstation/_panel.html", _console_context(request, found, holder, error))
+        return render(request, "workstation/_panel.html", _console_context(request, found, standing, error))
     if error:
         messages.error(request, error)
     return HttpResponseRedirect(reverse("workstation:window", args=[found.pk]))

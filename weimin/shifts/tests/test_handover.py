@@ -244,3 +244,35 @@ def make_outsider(hall):
     user.groups.add(Group.objects.get(name="window_staff"))
     StaffProfile.objects.create(user=user).halls.add(hall)
     return user
+
+
+def test_a_consoles_standing_is_its_holder_and_the_readers_handovers_newest_first(
+    three_windows, hall, window, statements
+):
+    from datetime import timedelta
+
+    from weimin.shifts.queries import console_standing
+
+    huang, li = three_windows["huang"], three_windows["li"]
+    now = clock.now()
+    handed = [
+        Handover.objects.create(
+            hall=hall,
+            window=window,
+            from_user=huang,
+            successor=li,
+            reason="sign_out",
+            created_at=now - timedelta(minutes=minutes),
+            acknowledged_at=acknowledged,
+        )
+        for minutes, acknowledged in [(30, None), (5, None), (1, now)]
+    ]
+    with statements() as sql:
+        standing = console_standing(window, li.pk)
+    assert len(sql) == 1  # asked on every refresh of a console: one statement
+    held = Duty.objects.get(window=window, ended_at__isnull=True)
+    assert standing.holder == held and standing.holder.user_id == huang.pk
+    assert (standing.holder.started_at, standing.holder.last_seen_at) == (held.started_at, held.last_seen_at)
+    assert standing.handovers == [handed[1].pk, handed[0].pk]  # the acknowledged one is not waiting
+    nobody = console_standing(Window.objects.create(hall=hall, number=9), huang.pk)
+    assert nobody.holder is None and nobody.handovers == []

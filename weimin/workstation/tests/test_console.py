@@ -202,11 +202,12 @@ def test_a_visitor_completed_while_the_panel_is_read_is_gone_at_the_next_ask(
 
 
 def test_the_panel_lists_the_next_from_the_snapshot_and_reads_little(
-    client, clerk, window, freeze, django_capture_on_commit_callbacks, django_assert_max_num_queries
+    client, clerk, window, freeze, django_capture_on_commit_callbacks, django_assert_max_num_queries, statements
 ):
-    """Every open console polls its panel: a 304 reads who asks (session, user, roles), the window, its
-    holder and the handovers waiting; a render lists the next from the hall's queue snapshot, read once
-    per change of the hall for all its consoles (here: the two queries of the snapshot, the version)."""
+    """Every open console polls its panel: a 304 reads who asks (the session; the user with roles and halls)
+    and, in one statement, the window's holder and the handovers waiting; a render lists the next from the
+    hall's queue snapshot, read once per change of the hall for all its consoles (here: the two queries of
+    the snapshot, the version)."""
     freeze("2017-12-08 18:30")
     client.force_login(clerk)
     url = f"/console/{window.pk}/panel"
@@ -220,5 +221,6 @@ def test_the_panel_lists_the_next_from_the_snapshot_and_reads_little(
     assert "<strong>B002</strong>" in listed and "老年人（60岁以上）" in listed and "<strong>B001</strong>" in listed
     assert listed.index("B002") < listed.index("B001")  # the priority lane first, as call-next takes them
     assert "普通" not in listed  # the normal lane is not labelled
-    with django_assert_max_num_queries(7):
+    with statements() as sql:
         assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    assert len(sql) == 3 and "shifts_duty" in sql[2] and "shifts_handover" in sql[2]
