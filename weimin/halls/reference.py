@@ -99,17 +99,12 @@ def topology(hall_id: int) -> Topology:
     return _topology.get(load, key=hall_id)
 
 
-def hall_items(hall_id: int) -> list[ServiceItem]:
-    """``Hall.service_items`` from the reference data: the active items an active window of the hall
-    serves, in the same order."""
-    return list(transfer_choices(hall_id).items)
-
-
 @dataclass(frozen=True)
 class TransferChoices:
-    """What a hall's console offers to transfer a visitor to (its transfer form): the hall's items as
-    ``hall_items`` orders them and its active windows by number; ``shown``, a digest of what the form shows
-    of them, for the console's tag (the console is refreshed every few seconds: built once per load)."""
+    """What a hall's console offers to transfer a visitor to (its transfer form): ``Hall.service_items`` from
+    the reference data (the active items an active window of the hall serves, in the same order) and its
+    active windows by number; ``shown``, a digest of what the form shows of them, for the console's tag (the
+    console is refreshed every few seconds: built once per load)."""
 
     items: tuple[ServiceItem, ...]
     windows: tuple[Window, ...]

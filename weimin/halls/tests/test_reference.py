@@ -21,10 +21,10 @@ def test_a_halls_items_from_the_reference_data_are_its_service_items(hall, windo
     )
     window.items.add(retired)
     reference.forget_reference_data()
-    assert reference.hall_items(hall.pk) == list(hall.service_items())
+    assert list(reference.transfer_choices(hall.pk).items) == list(hall.service_items())
     window.active = False
     window.save()
-    assert reference.hall_items(hall.pk) == list(hall.service_items()) == []
+    assert list(reference.transfer_choices(hall.pk).items) == list(hall.service_items()) == []
 
 
 def test_a_known_window_comes_from_the_reference_data_and_a_newer_one_from_the_table(
