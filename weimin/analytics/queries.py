@@ -6,6 +6,7 @@ district's figures are its halls' rows added up, so the halls' figures add up to
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
@@ -159,6 +160,10 @@ class _KeptParts:
     def __init__(self, limit: int):
         self.limit, self.held = limit, 0
         self.parts: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._unlocked)  # a rollup's pool forks: see TimedCache._unlocked
+
+    def _unlocked(self) -> None:
         self.lock = threading.Lock()
 
     def get(self, key) -> dict | None:

@@ -9,6 +9,7 @@ wait for that load instead of repeating it (a hall's queue snapshot, read by eve
 after each call).
 """
 
+import os
 import threading
 import time
 from collections.abc import Callable, Hashable
@@ -23,6 +24,12 @@ class TimedCache:
     def __init__(self, ttl_setting: str = "WEIMIN_REFERENCE_CACHE_SECONDS") -> None:
         self.ttl_setting = ttl_setting
         self._values: dict[Hashable, tuple[float, Any]] = {}
+        self._unlocked()
+        os.register_at_fork(after_in_child=self._unlocked)
+
+    def _unlocked(self) -> None:
+        # Fresh locks: a forked child has none of its parent's threads, and a lock one held at the fork (a load
+        # under way) would stay held for ever. The entries loaded are kept.
         self._lock = threading.Lock()
         self._loaders: dict[Hashable, threading.Lock] = {}
 

@@ -68,6 +68,15 @@ class ChangeFeed:
     def __init__(self, channel: str, load_version: Callable[[int], int]) -> None:
         self.channel = channel
         self._load_version = load_version
+        self._hooks: list[Callable[[int | None], None]] = []
+        self._start_afresh()
+        # A forked child (a worker of `weimin serve`, of a pool, of a test) has none of the parent's threads:
+        # a lock one of them held at the fork would stay held for ever, and the listener did not come along.
+        os.register_at_fork(after_in_child=self._start_afresh)
+        FEEDS.append(self)
+
+    def _start_afresh(self) -> None:
+        """The state of a feed that has heard nothing yet in this process (its hooks are kept)."""
         # One lock for the feed's state; a condition per key on it, so an event wakes only the clients of
         # its key (a hall's screens), not every stream thread of the process.
         self._lock = threading.RLock()
@@ -84,11 +93,7 @@ class ChangeFeed:
         self._listener: threading.Thread | None = None
         self._stop = threading.Event()
         self._ready = threading.Event()  # set once the listener first listened, or failed to
-        self._pid = os.getpid()
         self._ended = False  # ``stop``: no listener again in this process
-        self._hooks: list[Callable[[int | None], None]] = getattr(self, "_hooks", [])  # kept by a forked worker
-        if self not in FEEDS:
-            FEEDS.append(self)
 
     # --- publishing (inside an action's transaction) ---
 
@@ -259,13 +264,11 @@ class ChangeFeed:
     # --- the listener (PostgreSQL) ---
 
     def _ensure_listener(self) -> None:
-        if (self._listener is None and not self._ended) or self._pid != os.getpid():
+        if self._listener is None and not self._ended:
             self.start_listener()
 
     def start_listener(self) -> None:
         """Start the listener thread (PostgreSQL only) and wait a moment for its first ``LISTEN``."""
-        if self._pid != os.getpid():  # a forked worker: the master's thread and state did not come along
-            self.__init__(self.channel, self._load_version)
         if connection.vendor != "postgresql" or not settings.WEIMIN_FEED_LISTEN:
             return
         with self._lock:

@@ -18,6 +18,7 @@ plans it once per connection instead of on every call, planning having cost more
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -90,6 +91,10 @@ class PreparedQuery:
     def __init__(self, build: Callable[..., models.QuerySet], **fields: models.Field):
         self.build, self.fields = build, fields
         self._compiled: dict[tuple, _Compiled] = {}
+        self._lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._unlocked)  # see TimedCache._unlocked
+
+    def _unlocked(self) -> None:
         self._lock = threading.Lock()
 
     def _get(self, using: str, shape: dict) -> _Compiled:

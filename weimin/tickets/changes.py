@@ -139,11 +139,16 @@ class Telling(enum.Enum):
 # Given the events heard since the client's last (version, about): what they change of what it shows.
 Judge = Callable[[list[tuple[int, dict]]], Telling]
 
-_open_streams = 0
-_open_lock = threading.Lock()
+
+def _no_streams_open() -> None:
+    """This process's count of its open streams, from none (a forked child holds none of its parent's)."""
+    global _open_streams, _open_lock, _open_for_ticket
+    _open_streams, _open_lock = 0, threading.Lock()
+    _open_for_ticket = Counter()  # a visitor's own streams open in this process, by ticket
 
 
-_open_for_ticket: Counter[int] = Counter()  # a visitor's own streams open in this process, by ticket
+_no_streams_open()
+os.register_at_fork(after_in_child=_no_streams_open)
 
 
 def _admit(reserve: int, ticket_id: int | None) -> bool:
@@ -259,6 +264,11 @@ class _VisitorNews:
     screens' streams (one lock and one GIL), and their refreshes would all come at once too."""
 
     def __init__(self) -> None:
+        self._start_afresh()
+        hall_changes.on_news(self._heard)
+        os.register_at_fork(after_in_child=self._start_afresh)  # a forked child: no thread came along
+
+    def _start_afresh(self) -> None:
         self._lock = threading.Lock()
         self._news = threading.Condition(self._lock)
         self._watches: dict[int, set[_Watch]] = {}
@@ -266,14 +276,12 @@ class _VisitorNews:
         self._due: list[tuple[float, int, _Watch]] = []  # a heap of the news held back
         self._order = itertools.count()
         self._again: float | None = None  # polling: when the halls are judged again for news not heard yet
-        self._pid: int | None = None
-        hall_changes.on_news(self._heard)
+        self._judging = False  # the process's thread started (on first use)
 
     def watch(self, watch: _Watch) -> None:
         with self._lock:
-            if self._pid != os.getpid():  # first use in this process (a forked worker: no thread came along)
-                self._pid = os.getpid()
-                self._watches, self._halls, self._due = {}, set(), []
+            if not self._judging:
+                self._judging = True
                 threading.Thread(target=self._judge_forever, name="visitor-news", daemon=True).start()
             self._watches.setdefault(watch.hall_id, set()).add(watch)
             self._halls.add(watch.hall_id)  # judged at once: a client behind is told what it missed

@@ -72,8 +72,7 @@ def test_the_news_hooks_hear_every_key_and_outlive_a_fork(settings):
         heard = []
         feed.on_news(heard.append)
         feed._heard(3, 1, {})
-        feed._pid = -1  # as in a worker forked after the hook was set: the feed starts afresh there
-        feed.start_listener()
+        feed._start_afresh()  # as in a worker forked after the hook was set (os.register_at_fork)
         feed._heard(4, 1, {})
         feed.interrupt()
         assert heard == [3, 4, None]

@@ -57,23 +57,30 @@ def twenty_windows(hall, item, make_clerk, freeze):
 
 
 def run_parallel(target, argument_lists, use_processes: bool) -> list:
+    # Daemons, and a process still running at the end is killed: one stuck worker fails its test, and must
+    # not hold the whole run at its exit (which joins every worker that is not a daemon).
     if use_processes:
         context = multiprocessing.get_context("fork")
         start, results = context.Barrier(len(argument_lists)), context.Queue()
-        workers = [context.Process(target=target, args=(*args, start, results)) for args in argument_lists]
+        workers = [context.Process(target=target, args=(*args, start, results), daemon=True) for args in argument_lists]
     else:
         import queue
 
         start, results = threading.Barrier(len(argument_lists)), queue.Queue()
-        workers = [threading.Thread(target=target, args=(*args, start, results)) for args in argument_lists]
+        workers = [
+            threading.Thread(target=target, args=(*args, start, results), daemon=True) for args in argument_lists
+        ]
     connections.close_all()
     for worker in workers:
         worker.start()  # each connects, then waits at the barrier until all are ready
     deadline = time.monotonic() + 120
-    collected = [results.get(timeout=max(1, deadline - time.monotonic())) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=30)
-    return collected
+    try:
+        return [results.get(timeout=max(1, deadline - time.monotonic())) for _ in workers]
+    finally:
+        for worker in workers:
+            worker.join(timeout=max(1, deadline - time.monotonic()))
+            if use_processes and worker.is_alive():
+                worker.kill()
 
 
 @pytest.mark.parametrize("use_processes", [True, False], ids=["processes", "threads"])
