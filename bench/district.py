@@ -378,6 +378,13 @@ class Page:
         self.calm = None
         self.wake.set()
 
+    def shown(self) -> None:
+        """The page part came with the news: a refresh it held back is not needed."""
+        if self.calm is not None:
+            self.calm.cancel()
+            self.calm = None
+        self.last_refresh = time.monotonic()
+
     async def follow(self, first_delay: float) -> None:
         await asyncio.sleep(first_delay)
         while not self.done and not self.hall.rec.over():
@@ -391,6 +398,9 @@ class Page:
                     if event == "change":
                         if not (fresh and data.get("kind") == "resync"):
                             self.news(data)
+                        fresh = False
+                    elif event == "page":  # the part itself, sent by the server: no refresh (push.js)
+                        self.shown()
                         fresh = False
                     if self.done:
                         break

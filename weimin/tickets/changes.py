@@ -138,6 +138,8 @@ class Telling(enum.Enum):
 
 # Given the events heard since the client's last (version, about): what they change of what it shows.
 Judge = Callable[[list[tuple[int, dict]]], Telling]
+# What the page shows as its judge last found it, rendered (None: the page asks for it itself).
+Show = Callable[[], str | None]
 
 
 def _no_streams_open() -> None:
@@ -184,6 +186,11 @@ _TOLD = ("kind", "number", "window", "moved")
 def _frame(version: int, about: dict) -> str:
     told = {"version": version, **{name: about[name] for name in _TOLD if name in about}}
     return f"id: {version}\nevent: change\ndata: {json.dumps(told, ensure_ascii=False)}\n\n"
+
+
+def _page_frame(version: int, page: str) -> str:
+    """A visitor's page part as of ``version``, sent instead of the news that moved it: the page need not ask."""
+    return f"id: {version}\nevent: page\ndata: {json.dumps({'version': version, 'html': page}, ensure_ascii=False)}\n\n"
 
 
 def _told(current: int, events: list[tuple[int, dict]] | None) -> str:
@@ -245,8 +252,9 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
 class _Watch:
     """A visitor's stream waiting in this process: what it was last told, and what it is told next."""
 
-    def __init__(self, hall_id: int, after: int, judge: Judge) -> None:
-        self.hall_id, self.after, self.judge = hall_id, after, judge
+    def __init__(self, hall_id: int, after: int, judge: Judge, show: Show | None = None) -> None:
+        self.hall_id, self.after, self.judge, self.show = hall_id, after, judge, show
+        self.judged = after  # the version its judge last saw: what ``show`` renders is as of then
         self.due: float | None = None  # while news is held back: when it is told
         self.gap_since: float | None = None  # polling: since when its news is not all heard here (``_unheard``)
         self.frames: list[str] = []  # to send; under the judge's lock
@@ -331,7 +339,7 @@ class _VisitorNews:
                     self._judge(hall_id, watches)
                 for watch in due:
                     if watch.due is not None:  # not told since (its number named meanwhile)
-                        self._tell(watch, hall_changes.version(watch.hall_id), time.monotonic())
+                        self._tell(watch, hall_changes.version(watch.hall_id), time.monotonic(), in_place=True)
             except Exception:  # the database away: the streams beat on, and the next news is judged again
                 logger.exception("visitor news: the hall's news could not be judged")
             finally:
@@ -361,6 +369,7 @@ class _VisitorNews:
                 if events is not None:
                     watch.gap_since = None
                 telling = Telling.NOW if events is None else watch.judge(events)
+                watch.judged = current
             except Exception:  # one visitor's page must not stop the others': it is told the news, and asks again
                 logger.exception("visitor news: a stream's news could not be judged")
                 telling = Telling.NOW
@@ -391,27 +400,43 @@ class _VisitorNews:
         with self._lock:
             heapq.heappush(self._due, (due, next(self._order), watch))
 
-    def _tell(self, watch: _Watch, current: int, now: float) -> None:
-        events = hall_changes.events_between(watch.hall_id, watch.after, current)
-        if events is None and self._unheard(watch, current, now):
-            self._hold(watch, watch.gap_since + _UNHEARD_GRACE)  # told then, or with the hall's news
-            return
-        frames = _told(current, events) if current != watch.after else ""
+    def _tell(self, watch: _Watch, current: int, now: float, in_place: bool = False) -> None:
+        """Send the watch the news up to ``current``; ``in_place`` (news that only moved the page, held back
+        till now): the page as judged last, when the watch can show it — the news judged since the judge
+        last ran (if any) is judged and told as usual."""
+        if in_place and (page := self._rendered(watch)) is not None:
+            frames, current = _page_frame(watch.judged, page), watch.judged
+        else:
+            events = hall_changes.events_between(watch.hall_id, watch.after, current)
+            if events is None and self._unheard(watch, current, now):
+                self._hold(watch, watch.gap_since + _UNHEARD_GRACE)  # told then, or with the hall's news
+                return
+            frames = _told(current, events) if current != watch.after else ""
         watch.after, watch.due, watch.gap_since = current, None, None
         with self._lock:
             watch.frames.append(frames)
             watch.told.set()
 
+    @staticmethod
+    def _rendered(watch: _Watch) -> str | None:
+        if watch.show is None or not watch.after < watch.judged:
+            return None
+        try:
+            return watch.show()
+        except Exception:  # the page asks for itself instead
+            logger.exception("visitor news: a page could not be rendered")
+            return None
+
 
 visitor_news = _VisitorNews()
 
 
-def _watched(hall_id: int, after: int, seconds: float, judge: Judge) -> Iterator[str]:
+def _watched(hall_id: int, after: int, seconds: float, judge: Judge, show: Show | None) -> Iterator[str]:
     """A visitor's own stream: what ``judge`` finds in the hall's news for its page (``_VisitorNews``)."""
     hall_changes.version(hall_id)  # first: it starts this process's listener if need be
     yield _opening()
     deadline, epoch = time.monotonic() + seconds, hall_changes.epoch
-    watch = _Watch(hall_id, after, judge)
+    watch = _Watch(hall_id, after, judge, show)
     visitor_news.watch(watch)
     try:
         while (remaining := deadline - time.monotonic()) > 0:
@@ -424,13 +449,17 @@ def _watched(hall_id: int, after: int, seconds: float, judge: Judge) -> Iterator
         visitor_news.unwatch(watch)
 
 
-def stream(request, hall_id: int, *, judge: Judge | None = None, ticket_id: int | None = None) -> HttpResponse:
+def stream(
+    request, hall_id: int, *, judge: Judge | None = None, show: Show | None = None, ticket_id: int | None = None
+) -> HttpResponse:
     """The hall's events as ``text/event-stream`` for ``WEIMIN_PUSH_STREAM_SECONDS``, then the browser
     reconnects (``Last-Event-ID``), so a load balancer spreads streams again. When the process holds
     its most streams it answers 503 and the page keeps polling; visitors' phones may take only half
     the slots, so TVs, consoles and pads come first. With ``judge``, the own stream of ``ticket_id``'s
     visitor: only the news that changes their page (``_VisitorNews``), and at most
-    WEIMIN_PUSH_STREAMS_PER_TICKET of them (one ticket's token must not hold the phones' every slot)."""
+    WEIMIN_PUSH_STREAMS_PER_TICKET of them (one ticket's token must not hold the phones' every slot); with
+    ``show`` too, news that only moved their place comes as the page part itself (``event: page``), so
+    the phone does not ask for it — after every call, every phone of the hall would."""
     visitor = judge is not None or request.GET.get("for") == "visitor"
     reserve = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS // 2 if visitor else 0
     if not _admit(reserve, ticket_id):
@@ -443,7 +472,8 @@ def stream(request, hall_id: int, *, judge: Judge | None = None, ticket_id: int 
         after = -1
     seconds = settings.WEIMIN_PUSH_STREAM_SECONDS
     events = _Stream(
-        _events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge), ticket_id
+        _events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge, show),
+        ticket_id,
     )
     response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"

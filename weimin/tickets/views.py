@@ -9,9 +9,11 @@ from datetime import date, datetime
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -176,22 +178,38 @@ def my_ticket_events(request, token):
     """The visitor's own stream: the hall's news, told only when it changes this page — the number
     named at once; the place, the wait or the window moved within a second (``changes._VisitorNews``),
     from the hall's queue snapshot in memory: no query for news about others —, so a phone asks again
-    when it has something new to show, not after every change in the hall."""
+    when it has something new to show, not after every change in the hall. A place or wait that moved
+    while the visitor still waits comes as the status part itself, rendered by the stream: the phone need
+    not ask at all."""
     ticket = ticket_by_token(token)
-    shown = _shown(ticket, queue.position(ticket))
+    where = queue.position(ticket)
+    shown = _shown(ticket, where)
+    # The stream's part is rendered by the process's news thread, outside this request: its language, link
+    # prefix and form token are this request's (the token now, so the stream's answer sets its cookie).
+    language, prefix, csrf_token = translation.get_language(), get_script_prefix(), get_token(request)
 
     def judge(events: list[tuple[int, dict]]) -> changes.Telling:
-        nonlocal ticket, shown
+        nonlocal ticket, where, shown
         if any(about.get("number") == ticket.number for _, about in events):
             ticket = ticket_by_token(token)
-            shown = _shown(ticket, queue.position(ticket))
+            where = queue.position(ticket)
+            shown = _shown(ticket, where)
             return changes.Telling.NOW
         if ticket.status != TicketStatus.WAITING:
             return changes.Telling.NOTHING
-        before, shown = shown, _shown(ticket, queue.position(ticket))
+        where = queue.position(ticket)
+        before, shown = shown, _shown(ticket, where)
         return changes.Telling.SOON if shown != before else changes.Telling.NOTHING
 
-    return changes.stream(request, ticket.hall_id, judge=judge, ticket_id=ticket.pk)
+    def show() -> str | None:
+        if ticket.status != TicketStatus.WAITING:
+            return None
+        set_script_prefix(prefix)
+        with translation.override(language):
+            context = {"ticket": ticket, "where": where, "token": token, "csrf_token": csrf_token}
+            return render_to_string("tickets/_mine_status.html", context)
+
+    return changes.stream(request, ticket.hall_id, judge=judge, show=show, ticket_id=ticket.pk)
 
 
 @require_POST

@@ -2,11 +2,13 @@
 only; streams follow it; what still polls is answered 304 without a query when nothing changed."""
 
 import json
+import re
 import threading
 import time
 
 import pytest
 from django.db import connection, transaction
+from django.test import Client
 from django.urls import reverse
 
 from weimin.core import clock
@@ -209,8 +211,9 @@ def test_a_visitors_stream_tells_only_what_changes_their_page(client, hall, item
 
     threading.Thread(target=the_evening).start()
     frames = read_events(response, lambda frames: len(frames) == 2, timeout=5)
-    told = [(about["kind"], about["number"]) for about in (json.loads(data) for _, data in frames)]
-    assert told == [("called", ahead.number), ("called", mine.ticket.number)]
+    page, called = (json.loads(data) for _, data in frames)
+    assert 'data-testid="next-up"' in page["html"]  # the place moved: the page part itself, no news to ask on
+    assert (called["kind"], called["number"]) == ("called", mine.ticket.number)  # named: the page asks
     assert [version for version, _ in frames] == [known + 2, known + 4]
 
 
@@ -241,11 +244,43 @@ def test_a_visitors_stream_tells_their_call_at_once_and_a_moved_place_spread(
     started = time.monotonic()
     threading.Thread(target=the_evening).start()
     heard_at = []
-    frames = read_events(response, lambda frames: len(frames) == 3, heard_at=heard_at)
-    told = [(about["kind"], about["number"]) for about in (json.loads(data) for _, data in frames)]
-    assert told == [("called", ahead.number), ("completed", ahead.number), ("called", mine.ticket.number)]
+    frames = read_events(response, lambda frames: len(frames) == 2, heard_at=heard_at)
+    page, called = (json.loads(data) for _, data in frames)
+    assert 'data-testid="next-up"' in page["html"] and (called["kind"], called["number"]) == (
+        "called",
+        mine.ticket.number,
+    )
+    assert [version for version, _ in frames] == [known + 2, known + 3]  # the completion came with the page
     assert 0.5 <= heard_at[0] - acted[0] < 0.9  # the place moved: within the spread
-    assert heard_at[2] - acted[2] < 0.3  # named: at once
+    assert heard_at[1] - acted[2] < 0.3  # named: at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moved_place_comes_as_the_status_part_in_the_visitors_language_with_a_form_that_works(
+    hall, item, window, clerk, settings
+):
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.2
+    for _ in range(2):
+        actions.issue_ticket(hall, item, clock.now())
+    mine = actions.issue_ticket(hall, item, clock.now())
+    visitor = Client(enforce_csrf_checks=True)
+    visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    visitor.get(reverse("tickets:mine", args=[mine.token]))
+    known = hall_changes.version(hall.pk)
+    response = visitor.get(reverse("tickets:mine-events", args=[mine.token]), headers={"Last-Event-ID": str(known)})
+    threading.Timer(0.3, lambda: actions.call_next(clerk, window, clock.now())).start()
+    frames = read_events(response, lambda frames: len(frames) == 1)
+    assert [version for version, _ in frames] == [known + 1]
+    page = json.loads(frames[0][1])["html"]
+    assert "1 person ahead of you" in page  # rendered by the process's news thread, in the visitor's language
+    status = visitor.get(reverse("tickets:mine-status", args=[mine.token])).content.decode()
+    unmasked = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert unmasked.sub("", page) == unmasked.sub("", status)  # what the page would have asked for
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    cancelled = visitor.post(reverse("tickets:mine-cancel", args=[mine.token]), {"csrfmiddlewaretoken": token})
+    assert cancelled.status_code == 302  # the part's form is the page's: its token passes the CSRF check
+    mine.ticket.refresh_from_db()
+    assert mine.ticket.status == "cancelled"
 
 
 @pytest.mark.django_db(transaction=True)

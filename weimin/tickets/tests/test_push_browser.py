@@ -110,3 +110,29 @@ def test_a_console_refreshes_for_the_queue_not_for_another_windows_visitor(
     actions.call_next(clerk, window, clock.now())
     console.locator("[data-testid=waiting-count]", has_text="0").wait_for(timeout=5000)
     assert len(panels) == 1
+
+
+def test_a_phone_shows_its_moved_place_without_asking_for_it(new_page, live_server, freeze, hall, item, window,
+                                                             make_clerk, screenshots):  # fmt: skip
+    """After a call every phone in the hall has a new place to show: its stream sends the status part itself
+    (``event: page``), so the hall's phones do not all ask for theirs at once."""
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    for _ in range(2):
+        actions.issue_ticket(hall, item, clock.now())
+    mine = actions.issue_ticket(hall, item, clock.now())
+    phone = new_page(viewport=PHONE)
+    phone.goto(live_server.url + f"/t/{mine.token}/")
+    phone.locator("#mine[data-push-state=open]").wait_for(timeout=5000)
+    phone.locator("#mine .big", has_text="前面还有2人").wait_for(timeout=5000)
+    asked = []
+    phone.on("request", lambda request: asked.append(request.url) if "/status" in request.url else None)
+
+    actions.call_next(clerk, window, clock.now())
+    phone.locator("#mine .big", has_text="前面还有1人").wait_for(timeout=5000)
+    phone.wait_for_timeout(3500)  # past the page's 3 s calm: a refresh the news had set off would have gone
+    assert asked == []
+    phone.screenshot(path=screenshots / "push-ticket-moved-phone.png", full_page=True)
+
+    phone.click("text=我不再需要这个号码")  # the part's form, sent with the part's CSRF token
+    phone.locator("#mine", has_text="已取消").wait_for(timeout=5000)

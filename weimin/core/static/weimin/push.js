@@ -13,6 +13,8 @@
  *                                                             place ("moved": false: a visitor served, completed,
  *                                                             recalled) changes nothing a console shows: none
  *        data-push-number="A012"                              …or naming this number (a visitor)
+ *                                                             (a visitor's stream also sends the page part
+ *                                                             itself, "page", when only their place moved)
  *        data-push-window="3">                                only news of window 3 (a pad)
  *
  * A refused stream (the server holds its most, 503) or a browser without EventSource keeps polling;
@@ -88,6 +90,15 @@
         return refresh();
       }
       if (!pending) pending = setTimeout(refresh, Math.max(Math.random() * calmMs, last + calmMs - Date.now()));
+    });
+    // What a refresh would fetch, sent by the server: shown as htmx would swap it, and no refresh needed.
+    source.addEventListener("page", function (event) {
+      alive();
+      fresh = false;
+      clearTimeout(pending);
+      pending = null;
+      last = Date.now();
+      htmx.swap(element, JSON.parse(event.data).html, {swapStyle: "innerHTML"});
     });
     source.addEventListener("error", function () {
       polls();
