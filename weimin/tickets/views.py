@@ -195,8 +195,8 @@ def my_ticket_events(request, token):
             where = queue.position(ticket)
             shown = _shown(ticket, where)
             return changes.Telling.NOW
-        if ticket.status != TicketStatus.WAITING:
-            return changes.Telling.NOTHING
+        if ticket.status != TicketStatus.WAITING or all(about.get("moved") is False for _, about in events):
+            return changes.Telling.NOTHING  # a visitor served or completed at a window moves no one's place
         where = queue.position(ticket)
         before, shown = shown, _shown(ticket, where)
         return changes.Telling.SOON if shown != before else changes.Telling.NOTHING

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from weimin.core import clock
 from weimin.core.errors import Refused
-from weimin.tickets import actions, changes, views
+from weimin.tickets import actions, changes, queue, views
 from weimin.tickets.changes import hall_changes
 from weimin.tickets.models import HallVersion
 
@@ -253,6 +253,30 @@ def test_a_visitors_stream_tells_their_call_at_once_and_a_moved_place_spread(
     assert [version for version, _ in frames] == [known + 2, known + 3]  # the completion came with the page
     assert 0.5 <= heard_at[0] - acted[0] < 0.9  # the place moved: within the spread
     assert heard_at[1] - acted[2] < 0.3  # named: at once
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visitors_judge_reads_no_place_for_news_that_moved_no_one(client, hall, item, window, clerk, settings,
+                                                                    monkeypatch):  # fmt: skip
+    # Every phone of the hall is judged on every change: a visitor served or completed costs them nothing.
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.2
+    ahead = actions.issue_ticket(hall, item, clock.now()).ticket
+    mine = actions.issue_ticket(hall, item, clock.now())
+    actions.call_next(clerk, window, clock.now())
+    known = hall_changes.version(hall.pk)
+    response = client.get(reverse("tickets:mine-events", args=[mine.token]), headers={"Last-Event-ID": str(known)})
+    placed, position = [], queue.position
+    monkeypatch.setattr(queue, "position", lambda ticket, **kw: placed.append(ticket.pk) or position(ticket, **kw))
+
+    def the_visit():
+        actions.start_serving(clerk, ahead, clock.now())
+        actions.complete(clerk, ahead, clock.now())
+        time.sleep(0.5)
+        actions.issue_ticket(hall, item, clock.now())  # behind mine: judged, and nothing to tell
+
+    threading.Timer(0.2, the_visit).start()
+    assert read_events(response, lambda frames: False, timeout=1.5) == []
+    assert placed == [mine.ticket.pk]  # for the issue only
 
 
 @pytest.mark.django_db(transaction=True)
