@@ -331,6 +331,33 @@ def test_visitors_news_wakes_only_the_streams_it_concerns_and_survives_a_broken_
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_moved_place_is_told_as_news_when_its_page_part_cannot_be_rendered(hall, item, window, freeze):
+    freeze("2017-12-08 10:30")
+
+    def broken():
+        raise RuntimeError("a page's part failed")
+
+    after = hall_changes.version(hall.pk)
+    watches = {
+        "shown": changes._Watch(hall.pk, after, lambda events: changes.Telling.SOON, lambda: "<p>moved</p>"),
+        "broken": changes._Watch(hall.pk, after, lambda events: changes.Telling.SOON, broken),
+    }
+    for watch in watches.values():
+        changes.visitor_news.watch(watch)
+    try:
+        actions.issue_ticket(hall, item, clock.now())
+        told = {name: watch.told.wait(2) and changes.visitor_news.take(watch) for name, watch in watches.items()}
+        assert (
+            told["shown"]
+            == f'id: {after + 1}\nevent: page\ndata: {{"version": {after + 1}, "html": "<p>moved</p>"}}\n\n'
+        )
+        assert "event: change" in told["broken"] and '"issued"' in told["broken"]  # the page asks, as before
+    finally:
+        for watch in watches.values():
+            changes.visitor_news.unwatch(watch)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_polling_holds_back_a_change_not_heard_yet_and_then_tells_it_as_a_gap(hall, settings):
     # Polling reads the counter: it can find this process's commit before the commit's hook tells the feed.
     if connection.vendor == "postgresql":
