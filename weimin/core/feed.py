@@ -18,6 +18,7 @@ being read.
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -131,8 +132,16 @@ class ChangeFeed:
             if known is None or version > known[0]:
                 self._versions[key] = (version, time.monotonic())
             recent = self._recent.setdefault(key, deque(maxlen=RECENT_EVENTS))
-            if not any(seen == version for seen, _ in recent):
+            # Kept in order of version. Heard in order, almost always; one heard out of order (another process's,
+            # or its own a second time: on commit, then from the listener) is looked for among those kept.
+            if not recent or recent[-1][0] < version:
                 recent.append((version, about))
+            elif not any(seen == version for seen, _ in recent) and (
+                len(recent) < RECENT_EVENTS or version > recent[0][0]  # full: older than all kept, not kept
+            ):
+                if len(recent) == RECENT_EVENTS:
+                    recent.popleft()
+                recent.insert(bisect.bisect(recent, version, key=lambda event: event[0]), (version, about))
             self._wake(key)
 
     def on_news(self, hook: Callable[[int | None], None]) -> None:

@@ -35,6 +35,22 @@ def test_news_wakes_only_the_waiters_of_its_own_hall(settings):
         FEEDS.remove(feed)
 
 
+def test_an_event_heard_twice_is_held_once():
+    # The publishing process hears its own change on commit, and again from the listener.
+    feed = ChangeFeed("test_twice", lambda key: 0)
+    try:
+        for version in (2, 2, 3, 4, 3, 4, 6, 5, 5, 6, 1):
+            feed._heard(1, version, {"v": version})
+        assert list(feed._recent[1]) == [(v, {"v": v}) for v in (1, 2, 3, 4, 5, 6)]
+        for version in range(7, 7 + RECENT_EVENTS):
+            feed._heard(1, version, {"v": version})
+        feed._heard(1, 8, {"v": 8})
+        feed._heard(1, 3, {"v": 3})  # older than every event kept, all of them newer: not kept
+        assert [v for v, _ in feed._recent[1]] == list(range(7, 7 + RECENT_EVENTS))
+    finally:
+        FEEDS.remove(feed)
+
+
 def test_events_heard_out_of_order_are_waited_for_a_moment(settings):
     """A process hears its own change on commit, another's from the listener a moment later: the events up
     to its own are all there once the other's arrives; those no longer kept are not waited for."""
