@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Model
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -173,6 +174,8 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
     current = queue.ticket_at_window(window)
     outlook = queue.window_outlook(window, today, NEXT_UP_SHOWN)
     called_for = int((now - current.called_at).total_seconds()) if current and current.called_at else None
+    if current is not None:
+        queue.with_reference(current)  # its item and windows from the reference data, not a query each
     choices = reference.transfer_choices(window.hall_id)
     return {
         "window": window,
@@ -183,12 +186,9 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
         "next_up": outlook.next_up,
         "served": queue.served_today(holder.user_id, window.hall_id, today) if holder else 0,
         "mine": holder is not None and holder.user_id == user.pk,
-        # The transfer form's choices, from the per-process reference data: the panel is polled.
-        "items": choices.items,
-        "windows": [w for w in choices.windows if w.pk != window.pk],
-        "choices": choices.shown,  # what the panel's tag knows of the two above
+        "transfer_choices": _transfer_choices(window, choices) if current is not None else "",
+        "choices": choices.shown,  # what the panel's tag knows of the transfer's choices
         "error": error,
-        "transfer": TransferForm(),
         "pool": case_queries.first_in_pool(window.hall, NEXT_UP_SHOWN),
         "handovers": Handover.objects.filter(pk__in=handovers)
         .select_related("from_user__staff_profile")
@@ -196,6 +196,23 @@ def _panel_context(window, user, holder: Duty | None, handovers: list[int], erro
         if handovers
         else [],
     }
+
+
+# (window id, language) → (the choices' digest, their part of the transfer form rendered): dozens of options,
+# most of a full panel's rendering, the same on every refresh until the hall's catalogue or windows change.
+_rendered_choices: dict[tuple[int, str], tuple[str, str]] = {}
+
+
+def _transfer_choices(window, choices: reference.TransferChoices) -> str:
+    """The transfer form's item and window choices (the window's own left out), rendered once per process,
+    window, language and set of choices."""
+    key = (window.pk, translation.get_language())
+    held = _rendered_choices.get(key)
+    if held is None or held[0] != choices.shown:
+        others = [w for w in choices.windows if w.pk != window.pk]
+        context = {"items": choices.items, "windows": others}
+        held = _rendered_choices[key] = (choices.shown, render_to_string("workstation/_transfer_choices.html", context))
+    return held[1]
 
 
 def _console_context(request, window, standing: shift_queries.Standing, error=None):
@@ -237,9 +254,9 @@ def panel(request, window_id):
 
 
 # Parts of the panel's context its tag leaves out: the seconds since the call (the minute is in the tag,
-# console.js counts on), the unbound transfer form, the handovers (their ids are in the tag), the transfer's
-# items and windows (their digest, "choices", is in it).
-_NOT_IN_PANEL_TAG = frozenset({"called_for", "called_for_text", "transfer", "handovers", "items", "windows"})
+# console.js counts on), the handovers (their ids are in the tag), the transfer's choices (their digest,
+# "choices", is in it).
+_NOT_IN_PANEL_TAG = frozenset({"called_for", "called_for_text", "handovers", "transfer_choices"})
 
 
 def _panel_shown(context: dict) -> tuple:

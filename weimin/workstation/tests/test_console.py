@@ -224,3 +224,27 @@ def test_the_panel_lists_the_next_from_the_snapshot_and_reads_little(
     with statements() as sql:
         assert client.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
     assert len(sql) == 3 and "shifts_duty" in sql[2] and "shifts_handover" in sql[2]
+
+
+def test_the_transfer_form_offers_the_halls_items_and_other_windows_as_they_are_now(
+    client, clerk, window, hall, item, at_window, settings
+):
+    """Its choices are rendered once per window, language and set of choices: a window added shows at once
+    (its save clears the process's reference data), and each language has its own."""
+    from weimin.halls.models import Window
+
+    Window.objects.create(hall=hall, number=6)
+    client.force_login(clerk)
+    url = f"/console/{window.pk}/panel"
+
+    def offered() -> tuple[list[str], list[str]]:
+        page = client.get(url).content.decode()
+        return re.findall(r'<option value="([\w-]+)">', page), re.findall(r"转到事项|To item", page)
+
+    windows_by_number = {w.number: str(w.pk) for w in Window.objects.filter(hall=hall)}
+    assert offered() == ([item.code, windows_by_number[6]], ["转到事项"])  # not window 5: it is this one
+    Window.objects.create(hall=hall, number=7)
+    windows_by_number = {w.number: str(w.pk) for w in Window.objects.filter(hall=hall)}
+    assert offered() == ([item.code, windows_by_number[6], windows_by_number[7]], ["转到事项"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert offered()[1] == ["To item"]
