@@ -82,7 +82,8 @@ WSGI_APPLICATION = "weimin.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "weimin.core.templates_backend.Templates",  # Django's, each page's context let go of
+        "NAME": "django",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {

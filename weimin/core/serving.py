@@ -10,6 +10,8 @@ worker before its first request:
   planner's solver, the analyses' tables), the translations, the templates. Nothing here reads the database.
 - each feed's listener (PostgreSQL ``LISTEN``): the worker hears every hall's changes from the start.
 - the garbage collector leaves what was imported alone: shorter, rarer pauses while requests are served.
+- each request lets go of what it holds once its response is closed (``LettingGoRequest``): freed at once
+  by reference counting, not left to the garbage collector's pauses.
 - told to stop (a restart, a deploy), the worker ends its live streams at once: their browsers reconnect
   to another worker instead of holding this one until it is killed.
 
@@ -28,6 +30,8 @@ import threading
 from collections.abc import Mapping
 from contextlib import suppress
 from pathlib import Path
+
+from django.core.handlers.wsgi import WSGIRequest
 
 # Request keys granian sets itself (PEP 3333): never dropped, even if the environment has one of them.
 REQUEST_KEYS = frozenset(
@@ -122,6 +126,18 @@ def end_streams_when_told_to_stop() -> None:
     _signals.set_sync_signals = set_sync_signals
 
 
+class LettingGoRequest(WSGIRequest):
+    """A request that empties itself when its response is closed (the last thing done with it). Django's
+    lazy user and messages hold a closure over their request, so every request and all it holds (its
+    headers, session, user, URL match with every pattern tried) would be cyclic garbage, freed only by the
+    garbage collector: at the district's peak a worker's every young-generation collection found about
+    7,000 such objects and held the GIL 10–45 ms for them (docs/benchmarks.md, sixteenth session)."""
+
+    def close(self) -> None:
+        super().close()
+        self.__dict__.clear()
+
+
 def ready_worker(django_application):
     """This worker readied as the module's docstring says; the application it serves."""
     from weimin.core.feed import start_listeners
@@ -131,5 +147,6 @@ def ready_worker(django_application):
     end_streams_when_told_to_stop()
     gc.freeze()
     gc.set_threshold(7000, 20, 20)
+    django_application.request_class = LettingGoRequest
     proxies = trusted_proxies(os.environ.get("FORWARDED_ALLOW_IPS", DEFAULT_FORWARDED_ALLOW_IPS))
     return wrap(django_application, process_keys(os.environ), proxies)

@@ -1,13 +1,16 @@
 """`weimin serve`: the production server answers the API from several processes."""
 
+import gc
 import http.client
 import json
+import logging
 import os
 import resource
 import subprocess
 import sys
 import time
 import urllib.request
+import weakref
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,63 @@ def test_the_scheme_comes_from_x_forwarded_proto_only_from_a_trusted_proxy(remot
     application = serving.wrap(lambda environ, _: seen.update(environ), (), serving.trusted_proxies("127.0.0.1, ::1"))
     application({"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_PROTO": proto, "wsgi.url_scheme": "http"}, None)
     assert seen["wsgi.url_scheme"] == scheme
+
+
+@pytest.mark.django_db
+def test_a_request_is_let_go_when_its_response_is_closed_without_the_garbage_collector(
+    client, clerk, window, item, at_window
+):
+    """Django's lazy user and messages hold closures over their request, and a page's context over itself:
+    a worker's every request would be cyclic garbage, found only by the collector's pauses at the peak
+    (serving.LettingGoRequest, templates_backend.LettingGoTemplate)."""
+    from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+    from django.test import RequestFactory
+
+    from weimin.core import clock, serving
+    from weimin.tickets import actions
+
+    waiting = actions.issue_ticket(window.hall, item, clock.now())
+    client.force_login(clerk)
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    paths = [
+        f"/console/{window.pk}/panel",  # the clerk's: the user and the messages read, a template rendered
+        f"/t/{waiting.token}/status",
+        f"/halls/{window.hall.code}/display/feed",
+        "/no-such-page/",  # every URL pattern tried
+    ]
+
+    def served(request_class) -> list[weakref.ref]:
+        requests = []
+
+        class Watched(request_class):
+            def __init__(self, environ):
+                super().__init__(environ)
+                requests.append(weakref.ref(self))
+
+        handler, statuses = WSGIHandler(), []
+        handler.request_class = Watched
+        for path in paths:
+            environ = RequestFactory()._base_environ(PATH_INFO=path, REQUEST_METHOD="GET", HTTP_COOKIE=cookie)
+            response = handler(environ, lambda status, headers: statuses.append(status[:3]))
+            assert b"".join(response)
+            response.close()
+        assert statuses == ["200", "200", "200", "404"]
+        return requests
+
+    gc.collect()
+    gc.disable()
+    logging.disable(logging.WARNING)  # the test's log capture would keep the 404's record, and its request
+    # As Django's test client does: the test's transaction stays open across the requests.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        kept = served(WSGIRequest)
+        assert all(request() is not None for request in kept)  # Django's own: left to the collector
+        assert all(request() is None for request in served(serving.LettingGoRequest))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        logging.disable(logging.NOTSET)
+        gc.enable()
