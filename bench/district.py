@@ -499,8 +499,11 @@ class Console(Revalidating):
         return data.get("window") == self.staff["number"]
 
     def news(self, data: dict) -> None:
-        if data.get("moved") is False and not self.about_me(data):
-            return  # another window's visitor served or completed: push.js ignores it for a console
+        if not self.about_me(data):  # push.js leaves alone another window's news that changes nothing here:
+            if data.get("moved") is False:  # a visitor served or completed
+                return
+            if data.get("windows") is not None and self.staff["number"] not in data["windows"]:
+                return  # a ticket this window does not list
         super().news(data)
 
 

@@ -49,8 +49,16 @@ class IssuedTicket:
 
 
 def _record(
-    ticket: Ticket, event: Event, now: datetime, actor=None, window: Window | None = None, **detail
+    ticket: Ticket,
+    event: Event,
+    now: datetime,
+    actor=None,
+    window: Window | None = None,
+    listed_before: tuple[int, int | None] | None = None,
+    **detail,
 ) -> TicketEvent:
+    """The ticket's ``event``, recorded and announced. ``listed_before``: the (item, window) the ticket
+    waited for before this change, when the change moved it from one to another (a transfer)."""
     before = Status(ticket.status)
     try:
         ticket.status = rules.after(before, event)
@@ -71,12 +79,25 @@ def _record(
         detail=detail,
     )
     window_number = window.number if window is not None else None
-    # ``moved``: the ticket joined or left the waiting, so other windows' queues changed (a console shows them).
+    # ``moved``: the ticket joined or left the waiting, so other windows' queues changed (a console shows them);
+    # ``windows``: whose (the other consoles leave the news alone).
     moved = Status.WAITING in (before, ticket.status)
     about = {"ticket": ticket.pk, "number": ticket.number, "window": window_number, "moved": moved,
              "queued": queue.entry(ticket)}  # fmt: skip
+    if moved:
+        about["windows"] = _listing(ticket.hall_id, (ticket.item_id, ticket.target_window_id), listed_before)
     announce(ticket.hall_id, event, saving=(ticket, recorded), **about)
     return recorded
+
+
+def _listing(hall_id: int, *waited_for: tuple[int, int | None] | None) -> list[int] | None:
+    """The windows whose consoles list a ticket that waits, or waited, for these (item, window)s."""
+    numbers = set()
+    for item_id, window_id in filter(None, waited_for):
+        if (listing := queue.windows_listing(hall_id, item_id, window_id)) is None:
+            return None
+        numbers.update(listing)
+    return sorted(numbers)
 
 
 def announce(hall_id: int, kind: str, *, saving: tuple = (), **about) -> int:
@@ -208,6 +229,7 @@ def issue_ticket(
         ticket=ticket.pk,
         number=ticket.number,
         moved=True,
+        windows=_listing(hall.pk, (ticket.item_id, ticket.target_window_id)),
         queued=queue.entry(ticket),
     )
     return IssuedTicket(ticket, token)
@@ -386,8 +408,9 @@ def transfer(
         "to_window": window.number if window else None,
     }
     from_window = ticket.window
+    waited_for = (ticket.item_id, ticket.target_window_id) if ticket.status == Status.WAITING else None
     ticket.item, ticket.target_window, ticket.front, ticket.window = target_item, window, True, None
-    _record(ticket, Event.TRANSFERRED, now, actor=user, window=from_window, **detail)
+    _record(ticket, Event.TRANSFERRED, now, actor=user, window=from_window, listed_before=waited_for, **detail)
     return ticket
 
 

@@ -179,8 +179,9 @@ def _release(ticket_id: int | None) -> None:
 
 
 # What a client is told of a change; the rest (the ticket's id, its place in the queue) is for the processes.
-# ``moved`` (ticket news only): whether the change moved anyone's place, i.e. other windows' consoles care.
-_TOLD = ("kind", "number", "window", "moved")
+# ``moved`` (ticket news only): whether the change moved anyone's place, i.e. other windows' consoles care;
+# ``windows`` (with ``moved``): the numbers of the windows whose consoles list the ticket, the others need not ask.
+_TOLD = ("kind", "number", "window", "moved", "windows")
 
 
 def _frame(version: int, about: dict) -> str:

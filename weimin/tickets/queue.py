@@ -357,6 +357,17 @@ def entry(ticket: Ticket) -> list | None:
     return [ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, at, number, ticket.priority]
 
 
+def windows_listing(hall_id: int, item_id: int, target_window_id: int | None) -> list[int] | None:
+    """The numbers of the windows whose console lists a waiting ticket of ``item_id`` (sent to
+    ``target_window_id``, if any: that window alone), from the reference data; None when one of them is not
+    known there yet (every console then takes the news as its own)."""
+    ids = (target_window_id,) if target_window_id else reference.topology(hall_id).windows_of_item.get(item_id, ())
+    numbers = reference.window_numbers()
+    if any(window_id not in numbers for window_id in ids):
+        return None
+    return sorted(numbers[window_id] for window_id in ids)
+
+
 def _told(ticket_id: int, queued: list) -> tuple[rules.Waiting, tuple[str, str]]:
     """A ticket's lane entry and what a console lists of it, from the ``entry`` its news told."""
     item_id, target_window_id, priority, front, at, number, label = queued

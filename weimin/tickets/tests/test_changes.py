@@ -168,7 +168,8 @@ def test_the_stream_tells_a_call_made_in_another_thread(client, hall, item, wind
     started = time.monotonic()
     frames = read_events(response, lambda frames: any('"called"' in data for _, data in frames))
     assert time.monotonic() - started < 1.5
-    told = {"version": known + 1, "kind": "called", "number": issued.ticket.number, "window": 5, "moved": True}
+    told = {"version": known + 1, "kind": "called", "number": issued.ticket.number, "window": 5, "moved": True,
+            "windows": [5]}  # fmt: skip
     assert [(version, json.loads(data)) for version, data in frames] == [(known + 1, told)]
 
 
@@ -189,6 +190,45 @@ def test_the_hall_stream_tells_whether_a_change_moved_anyones_place(client, hall
     frames = read_events(response, lambda frames: len(frames) == 4, timeout=5)
     told = [(about["kind"], about["moved"]) for about in (json.loads(data) for _, data in frames)]
     assert told == [("issued", True), ("called", True), ("serving", False), ("completed", False)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hall_stream_names_the_windows_whose_consoles_list_the_ticket(
+    client, hall, item, window, clerk, manager, settings
+):
+    """A console (push.js) leaves alone the news of a ticket it does not list: only the windows serving its
+    item — or the one window it was sent to — list it; a transfer, those it left and those it joined."""
+    from weimin.halls.models import ServiceItem, Window
+
+    settings.WEIMIN_PUSH_HEARTBEAT_SECONDS = 0.2
+    other = ServiceItem.objects.create(
+        code="x", name="另一事项", department=item.department, category=item.category, handling_minutes=5,
+        promised_days=1, statutory_days=1,
+    )  # fmt: skip
+    Window.objects.create(hall=hall, number=7).items.add(other)
+    Window.objects.create(hall=hall, number=8).items.add(item, other)
+    known = hall_changes.version(hall.pk)
+    response = client.get(reverse("tickets:hall-events", args=[hall.code]), headers={"Last-Event-ID": str(known)})
+
+    def the_changes():
+        first = actions.issue_ticket(hall, item, clock.now()).ticket
+        second = actions.issue_ticket(hall, other, clock.now()).ticket
+        actions.issue_ticket(hall, item, clock.now())
+        actions.call_next(clerk, window, clock.now())  # the first, at window 5
+        actions.transfer(manager, second, clock.now(), item=item)
+        actions.complete(clerk, first, clock.now())
+
+    threading.Timer(0.3, the_changes).start()
+    frames = read_events(response, lambda frames: len(frames) == 6, timeout=5)
+    told = [(about["kind"], about.get("window"), about.get("windows")) for about in (json.loads(d) for _, d in frames)]
+    assert told == [
+        ("issued", None, [5, 8]),
+        ("issued", None, [7, 8]),
+        ("issued", None, [5, 8]),
+        ("called", 5, [5, 8]),
+        ("transferred", None, [5, 7, 8]),
+        ("completed", 5, None),  # no one's place moved: no console but window 5's asks
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

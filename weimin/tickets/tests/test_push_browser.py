@@ -77,13 +77,19 @@ def test_without_a_stream_the_display_polls_as_before(new_page, live_server, fre
 def test_a_console_refreshes_for_the_queue_not_for_another_windows_visitor(
     new_page, live_server, freeze, hall, item, window, make_clerk
 ):
-    """Window 5 serving and completing its visitor moves no one's place: window 6's console does not ask for
-    its panel again. Window 5 calling the next one does (window 6 waits for one fewer)."""
-    from weimin.halls.models import Window
+    """Window 5 serving and completing its visitor moves no one's place, and a visitor for an item only window
+    7 serves is not in its list: window 6's console does not ask for its panel again. Window 5 calling the
+    next one does (window 6 waits for one fewer)."""
+    from weimin.halls.models import ServiceItem, Window
 
     freeze("2017-12-08 18:30")
     other = Window.objects.create(hall=hall, number=6)
     other.items.add(item)
+    elsewhere = ServiceItem.objects.create(
+        code="x", name="另一事项", department=item.department, category=item.category, handling_minutes=5,
+        promised_days=1, statutory_days=1,
+    )  # fmt: skip
+    Window.objects.create(hall=hall, number=7).items.add(elsewhere)
     clerk = make_clerk("huang", window)
     make_clerk("li", other)
     first = actions.issue_ticket(hall, item, clock.now()).ticket
@@ -104,6 +110,7 @@ def test_a_console_refreshes_for_the_queue_not_for_another_windows_visitor(
 
     actions.start_serving(clerk, first, clock.now())
     actions.complete(clerk, first, clock.now())
+    actions.issue_ticket(hall, elsewhere, clock.now())
     console.wait_for_timeout(4000)  # past the console's 3 s calm (and the browser's events read meanwhile)
     assert panels == []
 

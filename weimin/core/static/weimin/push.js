@@ -11,7 +11,9 @@
  *        data-push-own-window="3"                             …but at once for news of this window (a console);
  *                                                             another window's ticket news that moved no one's
  *                                                             place ("moved": false: a visitor served, completed,
- *                                                             recalled) changes nothing a console shows: none
+ *                                                             recalled) changes nothing a console shows: none;
+ *                                                             nor ticket news whose "windows" (those listing the
+ *                                                             ticket) leave this one out
  *        data-push-number="A012"                              …or naming this number (a visitor)
  *                                                             (a visitor's stream also sends the page part
  *                                                             itself, "page", when only their place moved)
@@ -85,7 +87,10 @@
       }
       fresh = false;
       if (windowNumber && String(news.window) !== windowNumber) return;
-      if (ownWindow && news.moved === false && String(news.window) !== ownWindow) return;
+      if (ownWindow && String(news.window) !== ownWindow) {
+        if (news.moved === false) return;
+        if (news.windows && news.windows.indexOf(Number(ownWindow)) < 0) return;
+      }
       if (!calmMs || (number && news.number === number) || (ownWindow && String(news.window) === ownWindow)) {
         return refresh();
       }
