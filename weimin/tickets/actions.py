@@ -85,19 +85,11 @@ def _record(
     about = {"ticket": ticket.pk, "number": ticket.number, "window": window_number, "moved": moved,
              "queued": queue.entry(ticket)}  # fmt: skip
     if moved:
-        about["windows"] = _listing(ticket.hall_id, (ticket.item_id, ticket.target_window_id), listed_before)
+        about["windows"] = queue.windows_listing(
+            ticket.hall_id, (ticket.item_id, ticket.target_window_id), listed_before
+        )
     announce(ticket.hall_id, event, saving=(ticket, recorded), **about)
     return recorded
-
-
-def _listing(hall_id: int, *waited_for: tuple[int, int | None] | None) -> list[int] | None:
-    """The windows whose consoles list a ticket that waits, or waited, for these (item, window)s."""
-    numbers = set()
-    for item_id, window_id in filter(None, waited_for):
-        if (listing := queue.windows_listing(hall_id, item_id, window_id)) is None:
-            return None
-        numbers.update(listing)
-    return sorted(numbers)
 
 
 def announce(hall_id: int, kind: str, *, saving: tuple = (), **about) -> int:
@@ -229,7 +221,7 @@ def issue_ticket(
         ticket=ticket.pk,
         number=ticket.number,
         moved=True,
-        windows=_listing(hall.pk, (ticket.item_id, ticket.target_window_id)),
+        windows=queue.windows_listing(hall.pk, (ticket.item_id, ticket.target_window_id)),
         queued=queue.entry(ticket),
     )
     return IssuedTicket(ticket, token)

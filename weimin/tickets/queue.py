@@ -357,12 +357,15 @@ def entry(ticket: Ticket) -> list | None:
     return [ticket.item_id, ticket.target_window_id, ticket.is_priority, ticket.front, at, number, ticket.priority]
 
 
-def windows_listing(hall_id: int, item_id: int, target_window_id: int | None) -> list[int] | None:
-    """The numbers of the windows whose console lists a waiting ticket of ``item_id`` (sent to
-    ``target_window_id``, if any: that window alone), from the reference data; None when one of them is not
-    known there yet (every console then takes the news as its own)."""
-    ids = (target_window_id,) if target_window_id else reference.topology(hall_id).windows_of_item.get(item_id, ())
-    numbers = reference.window_numbers()
+def windows_listing(hall_id: int, *waited_for: tuple[int, int | None] | None) -> list[int] | None:
+    """The numbers of the windows whose console lists a ticket that waits, or waited, for these (item, window)s
+    (None: not waiting): a ticket sent to a window, that window alone; otherwise those serving its item. From
+    the reference data; None when one of them is not known there yet (every console then takes the news as its
+    own)."""
+    topology, numbers = reference.topology(hall_id), reference.window_numbers()
+    ids = set()
+    for item_id, target_window_id in filter(None, waited_for):
+        ids.update((target_window_id,) if target_window_id else topology.windows_of_item.get(item_id, ()))
     if any(window_id not in numbers for window_id in ids):
         return None
     return sorted(numbers[window_id] for window_id in ids)
