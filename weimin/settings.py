@@ -233,15 +233,17 @@ WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5
 # Server-sent event streams a process holds at once (each holds a thread: `weimin serve` adds this many
 # threads to each worker, started as needed); visitors' phones may take half: 3200 pushes 3 districts'
 # peak (4,500 phones) to one box of 5 workers, however unevenly the workers take them (docs/scaling.md). A stream lasts
-# WEIMIN_PUSH_STREAM_SECONDS, then the browser reconnects; a comment every WEIMIN_PUSH_HEARTBEAT_SECONDS
-# keeps proxies from closing it.
+# WEIMIN_PUSH_STREAM_SECONDS, then the browser reconnects; a `beat` every WEIMIN_PUSH_HEARTBEAT_SECONDS of
+# silence keeps proxies from closing it and tells the page it is alive (push.js and display.js start again
+# after 45 s without one: socket.io's 25 s + 20 s). Each beat wakes its stream's thread: at a district's
+# peak, 4,600 streams beating every 15 s were a third of the app's CPU (docs/benchmarks.md, seventeenth session).
 # Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.
 WEIMIN_REQUEST_SLOTS = int(os.environ.get("WEIMIN_REQUEST_SLOTS", "0"))
 WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "3200"))
 # A visitor's own streams a process holds for one ticket (its page open on a phone, and in another tab).
 WEIMIN_PUSH_STREAMS_PER_TICKET = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_TICKET", "3"))
 WEIMIN_PUSH_STREAM_SECONDS = float(os.environ.get("WEIMIN_PUSH_STREAM_SECONDS", "300"))
-WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECONDS", "15"))
+WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECONDS", "25"))
 WEIMIN_PUSH_RETRY_MS = 2000
 # A visitor's phone hears news that does not name its number within this many seconds, at a random moment:
 # a call moves the place of every phone in the hall, and their streams' work is spread instead of all at once.

@@ -5,6 +5,7 @@ import json
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -447,6 +448,16 @@ def test_a_new_client_is_told_the_version_and_a_stream_ends_in_time(client, hall
     resync = '{"version": 0, "kind": "resync"}'
     assert body.startswith(f": {mode}\nretry: 2000\n\nid: 0\nevent: change\ndata: {resync}\n\n")
     assert "event: beat\ndata: {}\n\n" in body  # the line is alive
+
+
+def test_the_pages_wait_for_a_missed_beat_before_they_give_up_a_line():
+    # A page drops a silent line and starts again (push.js, display.js): never while the next beat is due.
+    from django.conf import settings as defaults
+
+    static = Path(__file__).resolve().parents[2] / "core" / "static" / "weimin"
+    for script in ("push.js", "display.js"):
+        silent_ms = int(re.search(r"SILENT_STREAM_MS = (\d+)", (static / script).read_text()).group(1))
+        assert silent_ms / 1000 >= defaults.WEIMIN_PUSH_HEARTBEAT_SECONDS + 15, script
 
 
 @pytest.mark.django_db(transaction=True)

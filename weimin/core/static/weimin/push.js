@@ -24,7 +24,7 @@
 (function () {
   "use strict";
   if (!window.EventSource) return;
-  var RETRY_MS = 60000, SILENT_STREAM_MS = 45000; // the server beats every 15 s
+  var RETRY_MS = 60000, SILENT_STREAM_MS = 45000; // the server beats after 25 s of silence
   var stops = new Map(); // each followed element's way to stop its stream
 
   // Leaving the page (a form sent, a link followed): no news may reload it under the navigation — the reload
