@@ -227,9 +227,13 @@ def issue_ticket(
     return IssuedTicket(ticket, token)
 
 
+def _not_held(window: Window) -> Refused:
+    return Refused(_("Sign in to window %(n)s first.") % {"n": window.number}, field="window")
+
+
 def _holding(user, window: Window) -> None:
     if not Duty.objects.holds(user, window):
-        raise Refused(_("Sign in to window %(n)s first.") % {"n": window.number}, field="window")
+        raise _not_held(window)
 
 
 _LOCKED = PreparedQuery(
@@ -286,18 +290,17 @@ def call_next(user, window: Window, now: datetime) -> Ticket | None:
     alternation; in each, the earliest queued. PostgreSQL: rows locked with SKIP LOCKED, so a
     ticket another window is taking is passed over; SQLite: the transaction is BEGIN IMMEDIATE.
     """
-    _holding(user, window)
+    standing = queue.calling_standing(user, window, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
+    if not standing.held:
+        raise _not_held(window)
     authorize(user, Action.TICKET_CALL, window.hall, at_window=True)
-    current = queue.ticket_at_window(window)
-    if current is not None:
+    if standing.number_at_window is not None:
         raise Refused(
             _("Window %(n)s still has %(number)s: complete it, mark it no-show or transfer it first.")
-            % {"n": window.number, "number": current.number},
+            % {"n": window.number, "number": standing.number_at_window},
             field="window",
         )
-    prefer_priority = rules.take_priority_next(
-        queue.recent_priority_calls(window, settings.WEIMIN_MAX_PRIORITY_IN_ROW), settings.WEIMIN_MAX_PRIORITY_IN_ROW
-    )
+    prefer_priority = rules.take_priority_next(standing.recent_priorities, settings.WEIMIN_MAX_PRIORITY_IN_ROW)
     found = _NEXT_FOR_WINDOW.objects(
         hall_id=window.hall_id,
         window_id=window.pk,

@@ -172,7 +172,8 @@ def test_a_clerks_call_reads_its_standing_with_the_token_and_writes_the_change_i
     client, clerk, window, staff_headers, statements
 ):
     """Issue 15: the token's user comes with the clerk's groups and halls, the window from the reference data
-    (no query of their own), and on PostgreSQL the ticket's change, its event and the hall's version (with
+    (no query of their own), the clerk's standing there (duty, ticket at the window, last calls) in one
+    statement, then the next ticket; on PostgreSQL the ticket's change, its event and the hall's version (with
     its NOTIFY) are one statement."""
     from django.db import connection
 
@@ -181,7 +182,9 @@ def test_a_clerks_call_reads_its_standing_with_the_token_and_writes_the_change_i
         called = client.post(f"/api/windows/{window.pk}/call-next", **staff_headers)
     assert called.status_code == 200 and called.json()["status"] == "called"
     assert sum("auth_group" in s for s in sql) == 1 and "accounts_apitoken" in next(s for s in sql if "auth_group" in s)
-    assert not any('FROM "halls_window"' in s for s in sql)
+    assert not any('"halls_window"."number"' in s for s in sql)
+    reads = [s for s in sql if s.startswith("SELECT") and "accounts_apitoken" not in s]
+    assert len(reads) == 2 and all(table in reads[0] for table in ('"shifts_duty"', '"tickets_ticketevent"'))
     writes = [s for s in sql if s.startswith(("UPDATE", "INSERT", "WITH")) and "accounts_apitoken" not in s]
     if connection.vendor == "postgresql":
         (write,) = writes
