@@ -176,7 +176,7 @@ def _shown(ticket, where: queue.Position) -> tuple:
 
 def my_ticket_events(request, token):
     """The visitor's own stream: the hall's news, told only when it changes this page — the number
-    named at once; the place, the wait or the window moved within a second (``changes._VisitorNews``),
+    named at once; the place, the wait or the window moved within seconds (``changes._VisitorNews``),
     from the hall's queue snapshot in memory: no query for news about others —, so a phone asks again
     when it has something new to show, not after every change in the hall. A place or wait that moved
     while the visitor still waits comes as the status part itself, rendered by the stream: the phone need
