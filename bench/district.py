@@ -21,11 +21,11 @@ WEIMIN_PUSH_STREAMS_PER_PROCESS threads for streams, phones take at most half), 
 interval with ``If-None-Match`` and asks for the stream again a minute later; with the stream it
 refreshes on news as the page does (a phone: its number named at once, its place moved at a random
 moment of the next 3 s, and every 60 s anyway; a console: on its own window's news at once, other news
-at most once per 3 s at a random moment of them, and every 20 s; a TV: the feed on every change
-and every 5 s). The push delay is counted from the clerk's key (the call-next request sent) to the
-frame naming the number on one of the hall's screens' streams (TV, console); "phone called", to the frame
-on the visitor's own stream (other visitors' phones hear of the call with the news that moves their place,
-spread over WEIMIN_PUSH_VISITOR_SPREAD_SECONDS: not counted).
+at most once per 3 s at a random moment of them, and every 20 s; a TV: the feed on every change but a
+visitor served, completed or not come, and every 5 s). The push delay is counted from the clerk's key
+(the call-next request sent) to the frame naming the number on one of the hall's screens' streams (TV,
+console); "phone called", to the frame on the visitor's own stream (other visitors' phones hear of the
+call with the news that moves their place, spread over WEIMIN_PUSH_VISITOR_SPREAD_SECONDS: not counted).
 
 k× is k times every hall's phones, TVs, consoles and arrivals, and clerks k times as quick (the windows
 of k districts call k times as often): one district's queues carry k districts' visitors. A fraction
@@ -515,6 +515,11 @@ class Display(Page):
     def __init__(self, hall: Hall):
         super().__init__(hall, f"/halls/{hall.code}/events?for=display", TV)
         self.client, self.etag, self.after = Client(hall.port), None, 0
+
+    def news(self, data: dict) -> None:
+        if data.get("moved") is False and data.get("kind") != "recalled":
+            return  # display.js: a visitor served, completed or a no-show changes nothing on the screen
+        super().news(data)
 
     async def refresh(self) -> None:
         headers = {"If-None-Match": self.etag} if self.etag else {}

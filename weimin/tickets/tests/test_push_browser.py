@@ -74,6 +74,30 @@ def test_without_a_stream_the_display_polls_as_before(new_page, live_server, fre
     assert time.monotonic() - called_at < 2.5  # polled every second
 
 
+def test_the_tv_reads_its_feed_for_a_call_or_a_recall_not_for_a_visitor_served(
+    new_page, live_server, freeze, hall, item, window, make_clerk
+):
+    """The TV shows calls and the waiting: a visitor served and completed changes neither, and the TV does
+    not ask (display.js); a recall is shown again, and it does."""
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    for _ in range(2):
+        actions.issue_ticket(hall, item, clock.now())
+    display = new_page(viewport=TV)
+    display.goto(live_server.url + f"/halls/{hall.code}/display/")
+    display.wait_for_function("() => window.weiminDisplay.push === 'open' && window.weiminDisplay.polls > 0")
+    called = actions.call_next(clerk, window, clock.now())
+    display.locator("#latest[data-number=B001]").wait_for(timeout=2000)
+    polls = display.evaluate("window.weiminDisplay.polls")
+    actions.recall(clerk, called, clock.now())
+    display.wait_for_function(f"() => window.weiminDisplay.polls > {polls}", timeout=2000)
+    polls = display.evaluate("window.weiminDisplay.polls")
+    actions.start_serving(clerk, called, clock.now())
+    actions.complete(clerk, called, clock.now())
+    display.wait_for_timeout(1500)  # told of both at once; within the 5 s between the pushed screen's reads
+    assert display.evaluate("window.weiminDisplay.polls") == polls
+
+
 def test_a_console_refreshes_for_the_queue_not_for_another_windows_visitor(
     new_page, live_server, freeze, hall, item, window, make_clerk
 ):

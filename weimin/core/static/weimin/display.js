@@ -2,7 +2,9 @@
  * Mandarin, never stops.
  *
  * - Push, not poll: the page follows the hall's server-sent events (tickets/changes.py) and reads the
- *   feed the moment a change is announced — a call shows well within 1 s of the clerk's key. While the
+ *   feed the moment a change is announced — a call shows well within 1 s of the clerk's key —, except ticket
+ *   news that moved no one's place and named no call ("moved": false: a visitor served, completed, a
+ *   no-show): the screen shows calls and the waiting, which such news leaves as they were. While the
  *   stream is open the feed is read every 5 s anyway (it also finds a dropped network); without it (refused, a buffering proxy, an old
  *   browser) every second, as before. The browser revalidates the feed (ETag): unchanged costs a 304.
  * - Announcements are queued: a new call waits until the one being spoken has finished.
@@ -156,7 +158,12 @@
     }
     source.addEventListener("open", function () { pushed = true; state.push = "open"; alive(); });
     source.addEventListener("beat", alive);
-    source.addEventListener("change", function () { alive(); poll(); });
+    source.addEventListener("change", function (event) {
+      alive();
+      var news = JSON.parse(event.data);
+      if (news.moved === false && news.kind !== "recalled") return;
+      poll();
+    });
     source.addEventListener("error", function () {
       clearTimeout(watchdog);
       lost();
