@@ -235,8 +235,8 @@ WEIMIN_FEED_POLL_SECONDS = float(os.environ.get("WEIMIN_FEED_POLL_SECONDS", "0.5
 # peak (4,500 phones) to one box of 5 workers, however unevenly the workers take them (docs/scaling.md). A stream lasts
 # WEIMIN_PUSH_STREAM_SECONDS, then the browser reconnects; a `beat` every WEIMIN_PUSH_HEARTBEAT_SECONDS of
 # silence keeps proxies from closing it and tells the page it is alive (push.js and display.js start again
-# after 45 s without one: socket.io's 25 s + 20 s). Each beat wakes its stream's thread: at a district's
-# peak, 4,600 streams beating every 15 s were a third of the app's CPU (docs/benchmarks.md, seventeenth session).
+# after 45 s without one: socket.io's 25 s + 20 s). Each beat wakes its stream's thread: at 3 districts'
+# peak the streams' wakes, most of them beats, took half the workers' CPU (docs/benchmarks.md, seventeenth session).
 # Requests a process works on at once (`weimin serve` sets its --threads; 0: no limit), see RequestSlotsMiddleware.
 WEIMIN_REQUEST_SLOTS = int(os.environ.get("WEIMIN_REQUEST_SLOTS", "0"))
 WEIMIN_PUSH_STREAMS_PER_PROCESS = int(os.environ.get("WEIMIN_PUSH_STREAMS_PER_PROCESS", "3200"))
@@ -247,7 +247,8 @@ WEIMIN_PUSH_HEARTBEAT_SECONDS = float(os.environ.get("WEIMIN_PUSH_HEARTBEAT_SECO
 WEIMIN_PUSH_RETRY_MS = 2000
 # A visitor's phone hears news that does not name its number within this many seconds, at a random moment:
 # a call moves the place of every phone in the hall, and their streams' work is spread instead of all at once
-# (3 s, not 1: at a district's 3x peak the hall's other requests then wait less behind it, docs/benchmarks.md).
+# (3 s, not 1: the page parts a call sends a hall's phones are spread thinner; a place told 2 s later costs
+# the visitor nothing).
 WEIMIN_PUSH_VISITOR_SPREAD_SECONDS = float(os.environ.get("WEIMIN_PUSH_VISITOR_SPREAD_SECONDS", "3"))
 # From this day of the year (MM-DD) the office, managers and `weimin check` are warned while next
 # year's national holidays are not known (the State Council's notice usually comes in November).

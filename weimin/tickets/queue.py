@@ -221,7 +221,7 @@ _CALLING_STANDING = PreparedQuery(_calling_standing, window_id=Window._meta.pk, 
 
 def calling_standing(user, window: Window, limit: int) -> CallingStanding:
     """``CallingStanding`` of ``user`` at ``window`` with its last ``limit`` calls, in one prepared query:
-    a clerk's call makes three fewer round trips, each a wait for the GIL in a busy worker (issue 15)."""
+    a clerk's call makes two fewer round trips, each a wait for the GIL in a busy worker (issue 15)."""
     found = _CALLING_STANDING.rows(window_id=window.pk, user_id=user.pk, shape={"limit": limit})
     if not found:
         raise Window.DoesNotExist(f"window {window.pk}")
