@@ -368,7 +368,7 @@ class Page:
         return False
 
     def news(self, data: dict) -> None:
-        if not self.calm_s or self.about_me(data):
+        if not self.calm_s or self.about_me(data) or data.get("kind") == "resync":
             self.wake.set()
         elif self.calm is None:
             delay = max(self.hall.rng.uniform(0, self.calm_s), self.last_refresh + self.calm_s - time.monotonic())
@@ -392,16 +392,13 @@ class Page:
             if reader is None:
                 await asyncio.sleep(STREAM_RETRY_S)
                 continue
-            self.pushed, fresh = True, True
+            self.pushed = True
             try:
                 async for event, data in self.stream.frames(reader):
-                    if event == "change":
-                        if not (fresh and data.get("kind") == "resync"):
-                            self.news(data)
-                        fresh = False
+                    if event == "change":  # a resync too, the stream's first word included (push.js)
+                        self.news(data)
                     elif event == "page":  # the part itself, sent by the server: no refresh (push.js)
                         self.shown()
-                        fresh = False
                     if self.done:
                         break
             except (ConnectionError, OSError, asyncio.IncompleteReadError, ValueError):

@@ -74,6 +74,26 @@ def test_without_a_stream_the_display_polls_as_before(new_page, live_server, fre
     assert time.monotonic() - called_at < 2.5  # polled every second
 
 
+def test_a_call_made_while_the_phone_page_loads_reaches_it(new_page, live_server, freeze, hall, item, window,
+                                                            make_clerk):  # fmt: skip
+    """The number is called after the page was rendered and before its stream started: no event the stream
+    sends names it, and the page, pushed, asks for itself only every 300 s. The stream's first word (a
+    resync) makes it ask at once."""
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    issued = actions.issue_ticket(hall, item, clock.now())
+    phone = new_page(viewport=PHONE)
+
+    def call_then_connect(route):
+        actions.call_next(clerk, window, clock.now())
+        route.continue_()
+
+    phone.route("**/events", call_then_connect, times=1)
+    phone.goto(live_server.url + f"/t/{issued.token}/")
+    phone.locator(".go-to").wait_for(timeout=5000)
+    assert phone.inner_text(".go-to") == "请到5号窗口"
+
+
 def test_the_tv_reads_its_feed_for_a_call_or_a_recall_not_for_a_visitor_served(
     new_page, live_server, freeze, hall, item, window, make_clerk
 ):

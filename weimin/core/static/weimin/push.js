@@ -34,11 +34,11 @@
     stops.forEach(function (stop, element) {
       stop();
       htmx.trigger(element, "htmx:abort");
-      setTimeout(function () { follow(element, false); }, 3000);
+      setTimeout(function () { follow(element); }, 3000);
     });
   });
 
-  function follow(element, fresh) {
+  function follow(element) {
     var polling = element.getAttribute("hx-trigger"), pushed = element.dataset.pushTrigger || polling;
     var number = element.dataset.pushNumber, windowNumber = element.dataset.pushWindow;
     var ownWindow = element.dataset.pushOwnWindow;
@@ -69,7 +69,7 @@
     // A line cut without a word stays "open": with no beat for 45 s, poll and start again.
     function alive() {
       clearTimeout(watchdog);
-      watchdog = setTimeout(function () { source.close(); polls(); follow(element, false); }, SILENT_STREAM_MS);
+      watchdog = setTimeout(function () { source.close(); polls(); follow(element); }, SILENT_STREAM_MS);
     }
     source.addEventListener("open", function () {
       triggers(pushed);
@@ -80,12 +80,9 @@
     source.addEventListener("change", function (event) {
       alive();
       var news = JSON.parse(event.data);
-      if (news.kind === "resync") {
-        if (!fresh) refresh(); // the page was just loaded: it is the news
-        fresh = false;
-        return;
-      }
-      fresh = false;
+      // News missed, or the stream's first word: a call made between the page's rendering and the stream's
+      // start is in no event the stream sends, only in the part a refresh fetches.
+      if (news.kind === "resync") return refresh();
       if (windowNumber && String(news.window) !== windowNumber) return;
       if (ownWindow && String(news.window) !== ownWindow) {
         if (news.moved === false) return;
@@ -99,7 +96,6 @@
     // What a refresh would fetch, sent by the server: shown as htmx would swap it, and no refresh needed.
     source.addEventListener("page", function (event) {
       alive();
-      fresh = false;
       clearTimeout(pending);
       pending = null;
       last = Date.now();
@@ -108,14 +104,14 @@
     source.addEventListener("error", function () {
       polls();
       if (source.readyState === EventSource.CLOSED) {
-        setTimeout(function () { if (document.body.contains(element)) follow(element, false); }, RETRY_MS);
+        setTimeout(function () { if (document.body.contains(element)) follow(element); }, RETRY_MS);
       }
     });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("[data-push]"), function (element) {
-      follow(element, true);
+      follow(element);
     });
   });
 })();
