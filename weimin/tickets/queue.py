@@ -180,10 +180,12 @@ def sent_to(window: Window) -> list[Ticket]:
     return list(Ticket.objects.filter(target_window=window, status=Status.WAITING).select_related("item"))
 
 
-_AT_WINDOW = PreparedQuery(
-    lambda window_id: Ticket.objects.filter(window_id=window_id, status__in=AT_WINDOW_STATUSES).order_by("pk")[:1],
-    window_id=Ticket._meta.get_field("window"),
-)
+def _at_window(window_id) -> QuerySet[Ticket]:
+    """The ticket at the window (an id, or ``OuterRef`` in a query of windows): called or being served."""
+    return Ticket.objects.filter(window_id=window_id, status__in=AT_WINDOW_STATUSES).order_by("pk")
+
+
+_AT_WINDOW = PreparedQuery(lambda window_id: _at_window(window_id)[:1], window_id=Ticket._meta.get_field("window"))
 
 
 def ticket_at_window(window: Window) -> Ticket | None:
@@ -203,15 +205,14 @@ def _calling_standing(window_id, user_id, limit: int):
     """One row: whether the clerk holds the window, the number at it, and the priority of each of its last
     ``limit`` calls (NULL beyond the calls it has made), as ``holds``, ``ticket_at_window`` and
     ``recent_priority_calls`` read them."""
-    at_window = Ticket.objects.filter(window_id=OuterRef("pk"), status__in=AT_WINDOW_STATUSES).order_by("pk")
-    calls = TicketEvent.objects.filter(window_id=OuterRef("pk"), kind=Event.CALLED).order_by("-at", "-id")
+    window = OuterRef("pk")
     return (
         Window.objects.filter(pk=window_id)
         .order_by()  # one row: not the model's ordering, which joins the hall
         .values_list(
-            Exists(Duty.objects.open().filter(user_id=user_id, window_id=OuterRef("pk"))),
-            Subquery(at_window.values("number")[:1]),
-            *(Subquery(calls.values("ticket__priority")[i : i + 1]) for i in range(limit)),
+            Exists(Duty.objects.held_by(user_id).filter(window_id=window)),
+            Subquery(_at_window(window).values("number")[:1]),
+            *(Subquery(_calls_at(window).values("ticket__priority")[i : i + 1]) for i in range(limit)),
         )
     )
 
@@ -597,12 +598,13 @@ def recent_calls(hall: Hall, business_date: date, after_id: int = 0, limit: int 
     return [Call(i, number, numbers.get(w), kind == Event.RECALLED, at) for i, number, w, kind, at in reversed(rows)]
 
 
+def _calls_at(window_id) -> QuerySet[TicketEvent]:
+    """The window's calls (an id, or ``OuterRef`` in a query of windows), newest first."""
+    return TicketEvent.objects.filter(window_id=window_id, kind=Event.CALLED).order_by("-at", "-id")
+
+
 _RECENT_PRIORITIES = PreparedQuery(
-    lambda window_id, limit: (
-        TicketEvent.objects.filter(window_id=window_id, kind=Event.CALLED)
-        .order_by("-at", "-id")
-        .values_list("ticket__priority")[:limit]
-    ),
+    lambda window_id, limit: _calls_at(window_id).values_list("ticket__priority")[:limit],
     window_id=TicketEvent._meta.get_field("window"),
 )
 
