@@ -267,7 +267,7 @@ _HOLDER_OF = PreparedQuery(
     window_id=Duty._meta.get_field("window"),
 )
 _HOLDS = PreparedQuery(
-    lambda user_id, window_id: Duty.objects.open().filter(user_id=user_id, window_id=window_id).values_list("pk")[:1],
+    lambda user_id, window_id: Duty.objects.held_by(user_id).filter(window_id=window_id).values_list("pk")[:1],
     user_id=Duty._meta.get_field("user"),
     window_id=Duty._meta.get_field("window"),
 )
