@@ -18,6 +18,7 @@ being read.
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import json
 import logging
@@ -25,10 +26,11 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 from django.conf import settings
 from django.db import connection, connections, transaction
+from django.http import StreamingHttpResponse
 
 from weimin.core.prepared import RowsAhead, cursor_for
 
@@ -65,6 +67,168 @@ def start_listeners() -> None:
         feed.start_listener()
 
 
+# --- waiting on a worker's event loop (`weimin serve`) ---
+
+
+def wake_from_any_thread(futures) -> None:
+    """Resolve the futures of streams waiting on an event loop, from any thread (the listener's, a request's
+    commit, the visitors' news): one call into each loop for them all."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = {}
+    for future in futures:
+        by_loop.setdefault(future.get_loop(), []).append(future)
+    for loop, woken in by_loop.items():
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(_resolve, woken)
+
+
+def _resolve(futures) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)
+
+
+async def woken_or_timed_out(woken: asyncio.Future, timeout: float) -> None:
+    timer = woken.get_loop().call_later(max(0.0, timeout), _resolve, (woken,))
+    try:
+        await woken
+    finally:
+        timer.cancel()
+
+
+class Signal:
+    """A flag set from any thread, waited for by a thread (``wait``) or on an event loop (``wait_async``)."""
+
+    def __init__(self) -> None:
+        self._set = threading.Event()
+        self._woken: asyncio.Future | None = None
+
+    def set(self) -> None:
+        self._set.set()
+        if (woken := self._woken) is not None:
+            wake_from_any_thread((woken,))
+
+    def clear(self) -> None:
+        self._set.clear()
+
+    def wait(self, timeout: float) -> bool:
+        return self._set.wait(timeout)
+
+    async def wait_async(self, timeout: float) -> bool:
+        # Set between the check and the future's publication: the second check sees it.
+        if not self._set.is_set():
+            self._woken = asyncio.get_running_loop().create_future()
+            try:
+                if not self._set.is_set():
+                    await woken_or_timed_out(self._woken, timeout)
+            finally:
+                self._woken = None
+        return self._set.is_set()
+
+
+class Wait:
+    """What a stream waits for between two of its frames: ``block`` waits in the stream's thread (any WSGI
+    server), ``wait_async`` on the worker's event loop (`weimin serve`); both return what the stream's steps
+    are sent back."""
+
+    def block(self):
+        raise NotImplementedError
+
+    async def wait_async(self):
+        raise NotImplementedError
+
+
+class FeedWait(Wait):
+    """Until ``key``'s version passes ``after``, or ``timeout`` seconds: the version then (``ChangeFeed.wait``)."""
+
+    def __init__(self, feed: ChangeFeed, key: int, after: int, timeout: float) -> None:
+        self.feed, self.key, self.after, self.timeout = feed, key, after, timeout
+
+    def block(self) -> int:
+        return self.feed.wait(self.key, self.after, self.timeout)
+
+    async def wait_async(self) -> int:
+        return await self.feed.wait_async(self.key, self.after, self.timeout)
+
+
+class SignalWait(Wait):
+    """Until ``signal`` is set, or ``timeout`` seconds: whether it was."""
+
+    def __init__(self, signal: Signal, timeout: float) -> None:
+        self.signal, self.timeout = signal, timeout
+
+    def block(self) -> bool:
+        return self.signal.wait(self.timeout)
+
+    async def wait_async(self) -> bool:
+        return await self.signal.wait_async(self.timeout)
+
+
+# A stream's steps: its frames, and the waits between them, each sent back what it returned.
+Steps = Generator["str | Wait", object, None]
+
+
+class _Frames:
+    """The frames of ``steps`` for a WSGI server: a thread waits out each wait (the database let go meanwhile)."""
+
+    def __init__(self, opening: str, steps: Steps, closing: Callable[[], None]) -> None:
+        self.opening, self.steps, self.closing, self._open = opening, steps, closing, True
+
+    def __iter__(self):
+        yield self.opening
+        reply = None
+        while True:
+            try:
+                step = self.steps.send(reply)
+            except StopIteration:
+                return
+            if isinstance(step, Wait):
+                let_go_of_the_database()
+                reply = step.block()
+            else:
+                reply = None
+                yield step
+
+    async def send_async(self, send: Callable[[str], object]) -> None:
+        """The frames sent with ``send`` (a coroutine function), the waits awaited on this event loop."""
+        await send(self.opening)
+        reply = None
+        while True:
+            try:
+                step = self.steps.send(reply)
+            except StopIteration:
+                return
+            if isinstance(step, Wait):
+                reply = await step.wait_async()
+            else:
+                reply = None
+                await send(step)
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            self.steps.close()
+            self.closing()
+
+
+class EventStream(StreamingHttpResponse):
+    """``text/event-stream`` from ``steps``, a generator of frames (str) and of the ``Wait``s between them.
+    Its first step runs here, in the view's thread: only it may read the database (the ones after run on
+    the worker's event loop in `weimin serve`, ``core.serving``: a district's thousands of screens hold no
+    thread each). Under any other server a thread waits for each wait. ``closing`` runs once, when the
+    response is closed — at its end, or when its client is gone."""
+
+    def __init__(self, steps: Steps, closing: Callable[[], None]) -> None:
+        try:
+            opening = next(steps)
+        except BaseException:
+            closing()
+            raise
+        self.frames = _Frames(opening, steps, closing)
+        super().__init__(self.frames, content_type="text/event-stream")
+        self["Cache-Control"] = "no-cache"
+        self["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+
+
 class ChangeFeed:
     def __init__(self, channel: str, load_version: Callable[[int], int]) -> None:
         self.channel = channel
@@ -82,6 +246,8 @@ class ChangeFeed:
         # its key (a hall's screens), not every stream thread of the process.
         self._lock = threading.RLock()
         self._waiting: dict[int, threading.Condition] = {}
+        # The streams waiting on the worker's event loop (``wait_async``), by key: futures of that loop.
+        self._awaiting: dict[int, set[asyncio.Future]] = {}
         # Bumped on every event heard, per key, and for all keys at once (a reset, an interrupt): a waiter
         # never sleeps through one.
         self._generations: dict[int, int] = {}
@@ -158,10 +324,15 @@ class ChangeFeed:
             self._generation += 1
             for waiters in self._waiting.values():
                 waiters.notify_all()
+            awaiting = [future for futures in self._awaiting.values() for future in futures]
+            self._awaiting.clear()
         else:
             self._generations[key] = self._generations.get(key, 0) + 1
             if (waiters := self._waiting.get(key)) is not None:
                 waiters.notify_all()
+            awaiting = self._awaiting.pop(key, ())
+        if awaiting:
+            wake_from_any_thread(awaiting)
 
     def _seen(self, key: int) -> tuple[int, int]:
         return self._generation, self._generations.get(key, 0)
@@ -176,13 +347,9 @@ class ChangeFeed:
         """The key's version: from memory while the listener hears every change (no query), else read
         again once the stored one is older than WEIMIN_FEED_POLL_SECONDS."""
         self._ensure_listener()
-        known = self._versions.get(key)
         started = time.monotonic()
-        if known is not None:
-            if self._listening and known[1] >= self._listening_since:
-                return known[0]
-            if started - known[1] < settings.WEIMIN_FEED_POLL_SECONDS:
-                return known[0]
+        if (held := self._held(key, started)) is not None:
+            return held
         loaded = self._load_version(key)
         with self._lock:
             known = self._versions.get(key)
@@ -191,24 +358,35 @@ class ChangeFeed:
             self._versions[key] = (loaded, started)  # the database's word (lower after a database reset)
             return loaded
 
+    def _held(self, key: int, now: float) -> int | None:
+        """The key's version when memory alone tells it: heard by the listener, or read less than
+        WEIMIN_FEED_POLL_SECONDS ago; None when it must be read."""
+        known = self._versions.get(key)
+        if known is None:
+            return None
+        if (self._listening and known[1] >= self._listening_since) or now - known[
+            1
+        ] < settings.WEIMIN_FEED_POLL_SECONDS:
+            return known[0]
+        return None
+
     def events_after(self, key: int, version: int) -> list[tuple[int, dict]] | None:
         """Every event after ``version`` up to the current one, oldest first; None when some of them are
         not held here: no longer kept, never heard here (another process's change found by polling), or
         not heard yet (another process's change is heard after this process's next one)."""
-        recent = list(self._recent.get(key, ()))
-        newer = sorted(((v, about) for v, about in recent if v > version), key=lambda event: event[0])
         current = self.version(key)
-        # Versions are held once each: as many as the versions between, from the next to the current, is all.
-        if current > version and (
-            len(newer) != current - version or newer[0][0] != version + 1 or newer[-1][0] != current
-        ):
-            return None
-        return newer
+        return self._held_between(key, version, current) if current > version else []
 
     def events_between(self, key: int, after: int, current: int) -> list[tuple[int, dict]] | None:
-        """``events_after`` for a client at ``after`` that is behind ``current`` (a version just read); None
-        when it is not (-1: it saw none; past ``current``: from before a database reset)."""
-        return self.events_after(key, after) if 0 <= after < current else None
+        """``events_after`` up to ``current`` (a version just read; no query) for a client at ``after`` that is
+        behind it; None when it is not (-1: it saw none; past ``current``: from before a database reset)."""
+        return self._held_between(key, after, current) if 0 <= after < current else None
+
+    def _held_between(self, key: int, after: int, current: int) -> list[tuple[int, dict]] | None:
+        events = sorted((event for event in list(self._recent.get(key, ())) if after < event[0] <= current),
+                        key=lambda event: event[0])  # fmt: skip
+        # Versions are held once each: as many as the versions between, from the next to the current, is all.
+        return events if len(events) == current - after else None
 
     def events_through(self, key: int, after: int, upto: int, timeout: float) -> list[tuple[int, dict]] | None:
         """The events after ``after`` up to ``upto`` (a version just read), oldest first, waiting up to
@@ -256,6 +434,42 @@ class ChangeFeed:
                     if (waiters := self._waiting.get(key)) is None:
                         waiters = self._waiting[key] = threading.Condition(self._lock)
                     waiters.wait(slice_)
+
+    async def wait_async(self, key: int, after: int, timeout: float) -> int:
+        """``wait`` on the worker's event loop, holding no thread: a stream of `weimin serve`. It reads the
+        version from memory while the feed listens; when it polls, in the loop's executor (the loop's thread
+        must not wait on the database)."""
+        loop = asyncio.get_running_loop()
+        deadline, epoch = time.monotonic() + timeout, self._epoch
+        while True:
+            with self._lock:
+                seen = self._seen(key)
+            if self._epoch != epoch:
+                return after
+            current = self._held(key, time.monotonic())
+            if current is None:
+                current = await loop.run_in_executor(None, self._polled, key)
+            remaining = deadline - time.monotonic()
+            if current > after or remaining <= 0:
+                return current
+            woken = loop.create_future()
+            with self._lock:
+                if self._seen(key) != seen:
+                    continue
+                self._awaiting.setdefault(key, set()).add(woken)
+            try:
+                slice_ = remaining if self._listening else min(remaining, settings.WEIMIN_FEED_POLL_SECONDS)
+                await woken_or_timed_out(woken, slice_)
+            finally:
+                with self._lock:
+                    if (awaiting := self._awaiting.get(key)) is not None:
+                        awaiting.discard(woken)
+
+    def _polled(self, key: int) -> int:
+        try:
+            return self.version(key)
+        finally:
+            let_go_of_the_database()
 
     def interrupt(self) -> None:
         """End every wait — and so every stream — of this process now; their clients reconnect (tests,

@@ -26,14 +26,14 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from weimin.core.feed import ChangeFeed, let_go_of_the_database
+from weimin.core.feed import ChangeFeed, EventStream, FeedWait, Signal, SignalWait, Steps, let_go_of_the_database
 from weimin.core.prepared import RowsAhead
 from weimin.halls import reference
 from weimin.tickets.models import HallVersion
@@ -132,14 +132,17 @@ class Telling(enum.Enum):
     """What a visitor's page makes of the hall's news (``Judge``)."""
 
     NOTHING = "nothing"  # nothing it shows changed: no word (the heartbeat says the line is alive)
-    SOON = "soon"  # its place, wait or window moved: told within WEIMIN_PUSH_VISITOR_SPREAD_SECONDS
+    SOON = "soon"  # its place, wait or window may have moved: looked at within WEIMIN_PUSH_VISITOR_SPREAD_SECONDS
     NOW = "now"  # its number named
 
 
 # Given the events heard since the client's last (version, about): what they change of what it shows.
 Judge = Callable[[list[tuple[int, dict]]], Telling]
-# What the page shows as its judge last found it, rendered (None: the page asks for it itself).
-Show = Callable[[], str | None]
+# The page part as of now, rendered, when news judged SOON is due (None: the page asks for it itself;
+# Telling.NOTHING: nothing it shows moved, no word). Its place is worked out then, not when the news is
+# judged: a call moves every phone of the hall, and their places, worked out at once, held up the
+# process's requests for tens of milliseconds.
+Show = Callable[[], "str | Telling | None"]
 
 
 def _no_streams_open() -> None:
@@ -204,28 +207,12 @@ def _told(current: int, events: list[tuple[int, dict]] | None) -> str:
 _BEAT = "event: beat\ndata: {}\n\n"
 
 
-class _Stream:
-    """The events of one client; its slot is given back when the response is closed, even unread."""
-
-    def __init__(self, events: Iterator[str], ticket_id: int | None) -> None:
-        self._events, self._open, self._ticket_id = events, True, ticket_id
-
-    def __iter__(self) -> Iterator[str]:
-        return self._events
-
-    def close(self) -> None:
-        if self._open:
-            self._open = False
-            self._events.close()
-            _release(self._ticket_id)
-
-
 def _opening() -> str:
     """How this process hears other processes' changes, as a comment: the notices, or the counter polled."""
     return f": {'listening' if hall_changes.listening else 'polling'}\nretry: {settings.WEIMIN_PUSH_RETRY_MS}\n\n"
 
 
-def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
+def _events(hall_id: int, after: int, seconds: float) -> Steps:
     """The hall's every event, for its screens. ``after`` is the version the client last saw (-1: none, it
     is told the current one at once)."""
     current = hall_changes.version(hall_id)  # first: it starts this process's listener if need be
@@ -241,8 +228,7 @@ def _events(hall_id: int, after: int, seconds: float) -> Iterator[str]:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return
-        let_go_of_the_database()
-        current = hall_changes.wait(hall_id, after, min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
+        current = yield FeedWait(hall_changes, hall_id, after, min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
         if hall_changes.epoch != epoch:
             return
 
@@ -259,7 +245,7 @@ class _Watch:
         self.due: float | None = None  # while news is held back: when it is told
         self.gap_since: float | None = None  # polling: since when its news is not all heard here (``_unheard``)
         self.frames: list[str] = []  # to send; under the judge's lock
-        self.told = threading.Event()
+        self.told = Signal()
 
 
 _UNHEARD_GRACE = 0.25  # seconds; a commit's hook runs at once after it, but its thread may wait for the GIL
@@ -406,7 +392,8 @@ class _VisitorNews:
         till now): the page as judged last, when the watch can show it — the news judged since the judge
         last ran (if any) is judged and told as usual."""
         if in_place and (page := self._rendered(watch)) is not None:
-            frames, current = _page_frame(watch.judged, page), watch.judged
+            current = watch.judged
+            frames = "" if page is Telling.NOTHING else _page_frame(current, page)
         else:
             events = hall_changes.events_between(watch.hall_id, watch.after, current)
             if events is None and self._unheard(watch, current, now):
@@ -414,12 +401,13 @@ class _VisitorNews:
                 return
             frames = _told(current, events) if current != watch.after else ""
         watch.after, watch.due, watch.gap_since = current, None, None
-        with self._lock:
-            watch.frames.append(frames)
-            watch.told.set()
+        if frames:
+            with self._lock:
+                watch.frames.append(frames)
+                watch.told.set()
 
     @staticmethod
-    def _rendered(watch: _Watch) -> str | None:
+    def _rendered(watch: _Watch) -> str | Telling | None:
         if watch.show is None or not watch.after < watch.judged:
             return None
         try:
@@ -432,7 +420,7 @@ class _VisitorNews:
 visitor_news = _VisitorNews()
 
 
-def _watched(hall_id: int, after: int, seconds: float, judge: Judge, show: Show | None) -> Iterator[str]:
+def _watched(hall_id: int, after: int, seconds: float, judge: Judge, show: Show | None) -> Steps:
     """A visitor's own stream: what ``judge`` finds in the hall's news for its page (``_VisitorNews``)."""
     hall_changes.version(hall_id)  # first: it starts this process's listener if need be
     yield _opening()
@@ -441,8 +429,7 @@ def _watched(hall_id: int, after: int, seconds: float, judge: Judge, show: Show 
     visitor_news.watch(watch)
     try:
         while (remaining := deadline - time.monotonic()) > 0:
-            let_go_of_the_database()
-            watch.told.wait(min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
+            yield SignalWait(watch.told, min(remaining, settings.WEIMIN_PUSH_HEARTBEAT_SECONDS))
             if hall_changes.epoch != epoch:
                 return
             yield visitor_news.take(watch) or _BEAT
@@ -472,11 +459,5 @@ def stream(
     except ValueError:
         after = -1
     seconds = settings.WEIMIN_PUSH_STREAM_SECONDS
-    events = _Stream(
-        _events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge, show),
-        ticket_id,
-    )
-    response = StreamingHttpResponse(events, content_type="text/event-stream")
-    response["Cache-Control"] = "no-cache"
-    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
-    return response
+    steps = _events(hall_id, after, seconds) if judge is None else _watched(hall_id, after, seconds, judge, show)
+    return EventStream(steps, closing=lambda: _release(ticket_id))  # its slot given back, even unread

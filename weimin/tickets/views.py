@@ -197,13 +197,16 @@ def my_ticket_events(request, token):
             return changes.Telling.NOW
         if ticket.status != TicketStatus.WAITING or all(about.get("moved") is False for _, about in events):
             return changes.Telling.NOTHING  # a visitor served or completed at a window moves no one's place
-        where = queue.position(ticket)
-        before, shown = shown, _shown(ticket, where)
-        return changes.Telling.SOON if shown != before else changes.Telling.NOTHING
+        return changes.Telling.SOON  # its place worked out when due (``show``)
 
-    def show() -> str | None:
+    def show() -> str | changes.Telling | None:
+        nonlocal where, shown
         if ticket.status != TicketStatus.WAITING:
             return None
+        where = queue.position(ticket)
+        before, shown = shown, _shown(ticket, where)
+        if shown == before:
+            return changes.Telling.NOTHING
         set_script_prefix(prefix)
         with translation.override(language):
             context = {"ticket": ticket, "where": where, "token": token, "csrf_token": csrf_token}

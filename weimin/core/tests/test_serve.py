@@ -94,41 +94,54 @@ def test_a_worker_loads_before_its_first_request_what_that_request_would_load():
     assert {"workstation/_panel.html", "tickets/mine.html", "base.html"} <= set(loader.get_template_cache)
 
 
-def test_a_request_sees_none_of_the_process_environment():
-    """granian's WSGI environ starts from the process's environment: the secret key and the database's
-    password would be in every request.META (and in an error report's), and an HTTP_PROXY variable would
-    pass for a request's Proxy header (httpoxy)."""
+class Scope:
+    """An RSGI request's scope as granian gives it (its path percent-decoded)."""
+
+    def __init__(self, client="10.0.0.9:5123", headers=(), path="/t/抽/", method="GET"):
+        self.proto, self.http_version, self.scheme, self.method = "http", "1.1", "http", method
+        self.server, self.client, self.path, self.query_string = "127.0.0.1:8000", client, path, "a=%20b"
+        self.headers = Headers(headers)
+
+
+class Headers:
+    def __init__(self, items):
+        self._items = list(items)
+
+    def items(self):
+        return self._items
+
+
+def test_a_request_sees_none_of_the_process_environment(monkeypatch):
+    """A request's environ is the request's alone: the secret key and the database's password would be in
+    every request.META (and in an error report's), and an HTTP_PROXY variable would pass for a request's
+    Proxy header (httpoxy)."""
     from weimin.core import serving
 
-    seen = {}
-
-    def django(environ, start_response):
-        seen.update(environ)
-        return [b""]
-
-    process = {"SECRET_KEY": "s3cret", "DATABASE_URL": "postgres://u:pw@db/x", "HTTP_PROXY": "evil:80", "PATH": "/bin"}
-    application = serving.wrap(django, serving.process_keys(process), serving.trusted_proxies("127.0.0.1,::1"))
-    request = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "REMOTE_ADDR": "10.0.0.9", "HTTP_HOST": "h"}
-    application(process | request | {"wsgi.url_scheme": "http"}, None)
-    assert not set(process) & set(seen)
-    assert seen["HTTP_HOST"] == "h" and seen["REQUEST_METHOD"] == "GET"
+    for key, value in {"SECRET_KEY": "s3cret", "DATABASE_URL": "postgres://u:pw@db/x", "HTTP_PROXY": "evil"}.items():
+        monkeypatch.setenv(key, value)
+    seen = serving.environ(Scope(headers=[("host", "h"), ("x-a", "1"), ("x-a", "2"), ("content-length", "3")]),
+                           b"abc", serving.trusted_proxies("127.0.0.1,::1"))  # fmt: skip
+    assert not {"SECRET_KEY", "DATABASE_URL", "HTTP_PROXY", "PATH"} & set(seen)
+    assert seen["HTTP_HOST"] == "h" and seen["REQUEST_METHOD"] == "GET" and seen["HTTP_X_A"] == "1,2"
+    assert seen["CONTENT_LENGTH"] == "3" and seen["wsgi.input"].read() == b"abc"
+    assert seen["PATH_INFO"] == "/t/抽/".encode().decode("latin-1") and seen["QUERY_STRING"] == "a=%20b"
+    assert (seen["REMOTE_ADDR"], seen["SERVER_NAME"], seen["SERVER_PORT"]) == ("10.0.0.9", "127.0.0.1", "8000")
 
 
 @pytest.mark.parametrize(
     ("remote", "proto", "scheme"),
     [
-        ("127.0.0.1", "https", "https"),
-        ("::1", "https", "https"),
-        ("10.0.0.9", "https", "http"),
-        ("127.0.0.1", "gopher", "http"),
+        ("127.0.0.1:4000", "https", "https"),
+        ("[::1]:4000", "https", "https"),
+        ("10.0.0.9:4000", "https", "http"),
+        ("127.0.0.1:4000", "gopher", "http"),
     ],
 )
 def test_the_scheme_comes_from_x_forwarded_proto_only_from_a_trusted_proxy(remote, proto, scheme):
     from weimin.core import serving
 
-    seen = {}
-    application = serving.wrap(lambda environ, _: seen.update(environ), (), serving.trusted_proxies("127.0.0.1, ::1"))
-    application({"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_PROTO": proto, "wsgi.url_scheme": "http"}, None)
+    seen = serving.environ(Scope(client=remote, headers=[("x-forwarded-proto", proto)]), b"",
+                           serving.trusted_proxies("127.0.0.1, ::1"))  # fmt: skip
     assert seen["wsgi.url_scheme"] == scheme
 
 

@@ -113,6 +113,41 @@ def test_a_stopped_instance_ends_its_streams_at_once(hall, tmp_path):
             server.kill()
 
 
+def test_a_workers_streams_wait_on_its_event_loop_not_on_a_thread_each(hall, item, window, clerk, tmp_path):
+    """`weimin serve` sends its streams from each worker's event loop (core/serving.py): 120 screens hold no
+    thread of the worker, and a call reaches every one of them."""
+    actions.issue_ticket(hall, item, clock.now())
+    token = issue_token(clerk)
+    port = free_port()
+    server = serve(port, instance_env(tmp_path))
+    lines = []
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/halls", server)
+        (worker,) = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
+        threads_before = len(os.listdir(f"/proc/{worker}/task"))
+        for _ in range(120):
+            line = socket.create_connection(("127.0.0.1", port), timeout=10)
+            line.sendall(
+                f"GET /halls/{hall.code}/events?for=display HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+            )
+            lines.append(line.makefile("rb"))
+        for stream in lines:
+            while not stream.readline().startswith(b"data: "):  # the version it knows: the stream is open
+                pass
+        threads = len(os.listdir(f"/proc/{worker}/task"))
+        assert threads <= threads_before + 2, (threads_before, threads)
+        called = post(port, f"/api/windows/{window.pk}/call-next", token)
+        for stream in lines:
+            while not (line := stream.readline()).startswith(b"data: ") or b'"called"' not in line:
+                pass
+            assert json.loads(line.removeprefix(b"data: "))["number"] == called["number"]
+    finally:
+        for stream in lines:
+            stream.close()
+        server.terminate()
+        server.communicate(timeout=30)
+
+
 def calls_told(frames: queue.Queue, count: int) -> dict[str, int]:
     """Ticket number → window of the next ``count`` calls the stream tells."""
     told = {}

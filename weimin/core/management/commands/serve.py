@@ -28,7 +28,7 @@ STOP_SECONDS = 10
 
 
 class Command(BaseCommand):
-    help = "Run the production server: granian, several worker processes, each with a few threads."
+    help = "Run the production server: granian, several worker processes, each with a few threads for requests."
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default="127.0.0.1:8000", help="HOST:PORT")
@@ -45,14 +45,14 @@ class Command(BaseCommand):
             settings.SECRET_KEY  # noqa: B018 — Django refuses an empty key
         except ImproperlyConfigured:
             raise CommandError("SECRET_KEY must be set to serve (or DEBUG=1 for development)") from None
-        # Each server-sent event stream holds a thread for its length: the streams get threads of their
-        # own, so pages and the API keep --threads however many screens follow their hall.
+        # RSGI: each worker's event loop carries its server-sent event streams, which hold no thread, and
+        # hands requests to --threads threads (core.serving); the loop is granian's one "blocking" thread.
         streams = settings.WEIMIN_PUSH_STREAMS_PER_PROCESS
         _allow_open_files(threads + streams + IDLE_CONNECTIONS + FILES_BESIDE_CONNECTIONS)
         argv = [
-            sys.executable, "-m", "granian", "--interface", "wsgi", "--http", "1", "--no-ws",
+            sys.executable, "-m", "granian", "--interface", "rsgi", "--http", "1", "--no-ws",
             "--host", host.strip("[]"), "--port", port, "--workers", str(workers),
-            "--blocking-threads", str(threads + streams), "--backpressure", str(threads + streams),
+            "--blocking-threads", "1", "--backpressure", str(threads + streams),
             "--workers-kill-timeout", str(STOP_SECONDS), "--respawn-failed-workers",
             "--log-level", "info" if options["verbosity"] > 1 else "warning",
             # No access log unless asked: each line costs the request's thread its formatting.
@@ -64,7 +64,8 @@ class Command(BaseCommand):
         os.environ["WEIMIN_REQUEST_SLOTS"] = str(threads)
         os.environ.setdefault("WEIMIN_PG_POOL_SIZE", str(threads + 2))
         self.stdout.write(
-            f"weimin serving on http://{addr} with {workers} workers × {threads} threads (+ {streams} for live streams)"
+            f"weimin serving on http://{addr} with {workers} workers × {threads} threads (and up to {streams} live "
+            "streams each)"
         )
         sys.stdout.flush()
         os.execv(sys.executable, argv)
