@@ -173,35 +173,34 @@ class _Frames:
     def __init__(self, opening: str, steps: Steps, closing: Callable[[], None]) -> None:
         self.opening, self.steps, self.closing, self._open = opening, steps, closing, True
 
+    def _step(self, reply: object) -> str | Wait | None:
+        """The next frame or wait, sent what the last wait returned; None once the stream has ended."""
+        try:
+            return self.steps.send(reply)
+        except StopIteration:
+            return None
+
     def __iter__(self):
         yield self.opening
-        reply = None
-        while True:
-            try:
-                step = self.steps.send(reply)
-            except StopIteration:
-                return
+        step = self._step(None)
+        while step is not None:
             if isinstance(step, Wait):
                 let_go_of_the_database()
-                reply = step.block()
+                step = self._step(step.block())
             else:
-                reply = None
                 yield step
+                step = self._step(None)
 
     async def send_async(self, send: Callable[[str], object]) -> None:
         """The frames sent with ``send`` (a coroutine function), the waits awaited on this event loop."""
         await send(self.opening)
-        reply = None
-        while True:
-            try:
-                step = self.steps.send(reply)
-            except StopIteration:
-                return
+        step = self._step(None)
+        while step is not None:
             if isinstance(step, Wait):
-                reply = await step.wait_async()
+                step = self._step(await step.wait_async())
             else:
-                reply = None
                 await send(step)
+                step = self._step(None)
 
     def close(self) -> None:
         if self._open:
