@@ -65,7 +65,9 @@ def trusted_proxies(value: str) -> frozenset[str]:
 
 def environ(scope, body: bytes, proxies: frozenset[str]) -> dict:
     """The WSGI environ (PEP 3333) of an RSGI request: its path percent-decoded (granian decodes it) and
-    carried as latin-1, as WSGI servers do; a header sent twice, its values joined by commas."""
+    carried as latin-1, as WSGI servers do; a header sent twice, its values joined by commas; a header whose
+    name has an underscore dropped, as Django's own server does (``X_Forwarded_For`` would pass for the
+    ``X-Forwarded-For`` a proxy sets)."""
     server, _, server_port = scope.server.rpartition(":")
     client, _, client_port = scope.client.rpartition(":")
     client = client.strip("[]")
@@ -88,6 +90,8 @@ def environ(scope, body: bytes, proxies: frozenset[str]) -> dict:
         "wsgi.run_once": False,
     }
     for name, value in scope.headers.items():
+        if "_" in name:
+            continue
         key = name.upper().replace("-", "_")
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
             key = "HTTP_" + key

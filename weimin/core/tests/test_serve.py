@@ -52,6 +52,13 @@ def test_serve_runs_granian_workers_and_answers(tmp_path):
         connection.getresponse().read()
         assert connection.sock is socket  # not reopened
         connection.close()
+        # A body beyond what any form sends is refused before Django reads it, and not kept in memory.
+        from weimin.core.serving import REQUEST_BODY_MAX_BYTES
+
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+        connection.request("POST", "/api/halls", body=b"x" * (REQUEST_BODY_MAX_BYTES + 1))
+        assert connection.getresponse().status == 413
+        connection.close()
         # The first worker may answer before the second is ready (each loads Django on its own).
         deadline = time.monotonic() + 10
         while len(workers := subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True,
@@ -119,13 +126,14 @@ def test_a_request_sees_none_of_the_process_environment(monkeypatch):
 
     for key, value in {"SECRET_KEY": "s3cret", "DATABASE_URL": "postgres://u:pw@db/x", "HTTP_PROXY": "evil"}.items():
         monkeypatch.setenv(key, value)
-    seen = serving.environ(Scope(headers=[("host", "h"), ("x-a", "1"), ("x-a", "2"), ("content-length", "3")]),
-                           b"abc", serving.trusted_proxies("127.0.0.1,::1"))  # fmt: skip
+    headers = [("host", "h"), ("x-a", "1"), ("x-a", "2"), ("content-length", "3"), ("x_forwarded_for", "1.2.3.4")]
+    seen = serving.environ(Scope(headers=headers), b"abc", serving.trusted_proxies("127.0.0.1,::1"))
     assert not {"SECRET_KEY", "DATABASE_URL", "HTTP_PROXY", "PATH"} & set(seen)
     assert seen["HTTP_HOST"] == "h" and seen["REQUEST_METHOD"] == "GET" and seen["HTTP_X_A"] == "1,2"
     assert seen["CONTENT_LENGTH"] == "3" and seen["wsgi.input"].read() == b"abc"
     assert seen["PATH_INFO"] == "/t/抽/".encode().decode("latin-1") and seen["QUERY_STRING"] == "a=%20b"
     assert (seen["REMOTE_ADDR"], seen["SERVER_NAME"], seen["SERVER_PORT"]) == ("10.0.0.9", "127.0.0.1", "8000")
+    assert "HTTP_X_FORWARDED_FOR" not in seen  # an underscore's header never passes for a proxy's
 
 
 @pytest.mark.parametrize(
