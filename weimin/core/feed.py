@@ -27,6 +27,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Generator
+from contextlib import suppress
 
 from django.conf import settings
 from django.db import connection, connections, transaction
@@ -70,14 +71,14 @@ def start_listeners() -> None:
 # --- waiting on a worker's event loop (`weimin serve`) ---
 
 
-def wake_from_any_thread(futures) -> None:
+def _wake_from_any_thread(futures) -> None:
     """Resolve the futures of streams waiting on an event loop, from any thread (the listener's, a request's
     commit, the visitors' news): one call into each loop for them all."""
     by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future]] = {}
     for future in futures:
         by_loop.setdefault(future.get_loop(), []).append(future)
     for loop, woken in by_loop.items():
-        if not loop.is_closed():
+        with suppress(RuntimeError):  # the loop closed (its worker stopping): nobody waits on it any more
             loop.call_soon_threadsafe(_resolve, woken)
 
 
@@ -87,7 +88,7 @@ def _resolve(futures) -> None:
             future.set_result(None)
 
 
-async def woken_or_timed_out(woken: asyncio.Future, timeout: float) -> None:
+async def _woken_or_timed_out(woken: asyncio.Future, timeout: float) -> None:
     timer = woken.get_loop().call_later(max(0.0, timeout), _resolve, (woken,))
     try:
         await woken
@@ -96,7 +97,8 @@ async def woken_or_timed_out(woken: asyncio.Future, timeout: float) -> None:
 
 
 class Signal:
-    """A flag set from any thread, waited for by a thread (``wait``) or on an event loop (``wait_async``)."""
+    """A flag set from any thread, waited for by one waiter at a time: a thread (``wait``) or a task on an event
+    loop (``wait_async``)."""
 
     def __init__(self) -> None:
         self._set = threading.Event()
@@ -105,7 +107,7 @@ class Signal:
     def set(self) -> None:
         self._set.set()
         if (woken := self._woken) is not None:
-            wake_from_any_thread((woken,))
+            _wake_from_any_thread((woken,))
 
     def clear(self) -> None:
         self._set.clear()
@@ -119,7 +121,7 @@ class Signal:
             self._woken = asyncio.get_running_loop().create_future()
             try:
                 if not self._set.is_set():
-                    await woken_or_timed_out(self._woken, timeout)
+                    await _woken_or_timed_out(self._woken, timeout)
             finally:
                 self._woken = None
         return self._set.is_set()
@@ -331,7 +333,7 @@ class ChangeFeed:
                 waiters.notify_all()
             awaiting = self._awaiting.pop(key, ())
         if awaiting:
-            wake_from_any_thread(awaiting)
+            _wake_from_any_thread(awaiting)
 
     def _seen(self, key: int) -> tuple[int, int]:
         return self._generation, self._generations.get(key, 0)
@@ -458,7 +460,7 @@ class ChangeFeed:
                 self._awaiting.setdefault(key, set()).add(woken)
             try:
                 slice_ = remaining if self._listening else min(remaining, settings.WEIMIN_FEED_POLL_SECONDS)
-                await woken_or_timed_out(woken, slice_)
+                await _woken_or_timed_out(woken, slice_)
             finally:
                 with self._lock:
                     if (awaiting := self._awaiting.get(key)) is not None:

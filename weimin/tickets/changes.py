@@ -388,9 +388,9 @@ class _VisitorNews:
             heapq.heappush(self._due, (due, next(self._order), watch))
 
     def _tell(self, watch: _Watch, current: int, now: float, in_place: bool = False) -> None:
-        """Send the watch the news up to ``current``; ``in_place`` (news that only moved the page, held back
-        till now): the page as judged last, when the watch can show it — the news judged since the judge
-        last ran (if any) is judged and told as usual."""
+        """Send the watch the news up to ``current``; ``in_place`` (news that may have moved its place, held
+        back till now): the page part as of now when the watch can show it, nothing when its place did not
+        move — the news judged since the judge last ran (if any) is judged and told as usual."""
         if in_place and (page := self._rendered(watch)) is not None:
             current = watch.judged
             frames = "" if page is Telling.NOTHING else _page_frame(current, page)
