@@ -76,6 +76,53 @@ def test_serve_runs_granian_workers_and_answers(tmp_path):
         server.communicate(timeout=20)
 
 
+def test_a_served_stream_on_sqlite_hears_another_processs_change(tmp_path):
+    """Without PostgreSQL's notices, a worker's streams find another process's change by reading the hall's
+    counter: the stream waits on the worker's event loop, and the read runs on its helper threads (the loop
+    must not wait on the database; core.feed.ChangeFeed.wait_async)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "WEIMIN_CLOCK")}
+    env.update(
+        {"SECRET_KEY": "serve-test", "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"}
+    )
+
+    def shell(code: str) -> None:
+        subprocess.run([sys.executable, "-m", "weimin.manage", "shell", "-c", code], env=env, check=True)
+
+    subprocess.run([sys.executable, "-m", "weimin.manage", "migrate", "-v", "0"], env=env, check=True)
+    shell("from weimin.halls.models import District, Hall; district = District.objects.create(code='d', name='区')\n"
+          "Hall.objects.create(district=district, code='h', name='大厅')")  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "weimin.manage", "serve", "--addr", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/halls", server)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/halls/h/events?for=display", timeout=10) as stream:
+            assert stream.readline() == b": polling\n"
+            assert next_data(stream)  # the version it knows
+            shell("from django.db import transaction; from weimin.halls.models import Hall; "
+                  "from weimin.tickets.actions import announce\n"
+                  "with transaction.atomic(): announce(Hall.objects.get(code='h').pk, 'signed_in')")  # fmt: skip
+            started = time.monotonic()
+            assert next_data(stream)["kind"] == "resync"  # not heard here: read again
+            assert time.monotonic() - started < 3
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+
+
+def next_data(stream) -> dict | None:
+    """The next event's data; None when the stream ended."""
+    while line := stream.readline():
+        if line.startswith(b"data: "):
+            return json.loads(line.removeprefix(b"data: "))
+    return None
+
+
 def _service_managers_file_limit():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(1024, soft), hard))
