@@ -45,6 +45,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from django.core.handlers.wsgi import WSGIRequest
+from granian.rsgi import ProtocolClosed
 
 from weimin.core.feed import EventStream
 
@@ -154,9 +155,10 @@ class Application:
             return
         try:
             await answer.frames.send_async(protocol.response_stream(status, headers).send_str)
-        except Exception as error:  # the client gone (granian's ProtocolClosed), or a stream's step failed
-            if type(error).__name__ != "RSGIProtocolClosed":
-                logger.exception("a stream ended on an error")
+        except ProtocolClosed:  # the client is gone: found at the next frame or beat
+            pass
+        except Exception:
+            logger.exception("a stream ended on an error")
         finally:
             await loop.run_in_executor(None, answer.close)
 
