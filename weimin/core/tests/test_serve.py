@@ -19,21 +19,24 @@ from django.core.management import CommandError, call_command
 from weimin.testing.servers import free_port, wait_for
 
 
-def test_serve_runs_granian_workers_and_answers(tmp_path):
-    port = free_port()
+def sqlite_env(tmp_path) -> dict:
+    """A served instance's environment: a SQLite database of its own in ``tmp_path``, migrated."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "WEIMIN_CLOCK")}
     env.update(
         {"SECRET_KEY": "serve-test", "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"}
     )
     subprocess.run([sys.executable, "-m", "weimin.manage", "migrate", "-v", "0"], env=env, check=True)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "weimin.manage", "serve", "--addr", f"127.0.0.1:{port}", "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        preexec_fn=_service_managers_file_limit,
-    )
+    return env
+
+
+def served(port: int, workers: int, env: dict, **options) -> subprocess.Popen:
+    command = [sys.executable, "-m", "weimin.manage", "serve", "--addr", f"127.0.0.1:{port}", "--workers", str(workers)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **options)
+
+
+def test_serve_runs_granian_workers_and_answers(tmp_path):
+    port = free_port()
+    server = served(port, 2, sqlite_env(tmp_path), preexec_fn=_service_managers_file_limit)
     try:
         assert json.loads(wait_for(f"http://127.0.0.1:{port}/api/halls", server)) == []
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/weimin/display.js", timeout=5) as js:
@@ -80,25 +83,14 @@ def test_a_served_stream_on_sqlite_hears_another_processs_change(tmp_path):
     """Without PostgreSQL's notices, a worker's streams find another process's change by reading the hall's
     counter: the stream waits on the worker's event loop, and the read runs on its helper threads (the loop
     must not wait on the database; core.feed.ChangeFeed.wait_async)."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DEBUG", "WEIMIN_CLOCK")}
-    env.update(
-        {"SECRET_KEY": "serve-test", "WEIMIN_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "weimin.settings"}
-    )
+    port, env = free_port(), sqlite_env(tmp_path)
 
     def shell(code: str) -> None:
         subprocess.run([sys.executable, "-m", "weimin.manage", "shell", "-c", code], env=env, check=True)
 
-    subprocess.run([sys.executable, "-m", "weimin.manage", "migrate", "-v", "0"], env=env, check=True)
     shell("from weimin.halls.models import District, Hall; district = District.objects.create(code='d', name='区')\n"
           "Hall.objects.create(district=district, code='h', name='大厅')")  # fmt: skip
-    server = subprocess.Popen(
-        [sys.executable, "-m", "weimin.manage", "serve", "--addr", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = served(port, 1, env)
     try:
         wait_for(f"http://127.0.0.1:{port}/api/halls", server)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/halls/h/events?for=display", timeout=10) as stream:
