@@ -365,11 +365,8 @@ class ChangeFeed:
         known = self._versions.get(key)
         if known is None:
             return None
-        if (self._listening and known[1] >= self._listening_since) or now - known[
-            1
-        ] < settings.WEIMIN_FEED_POLL_SECONDS:
-            return known[0]
-        return None
+        heard = self._listening and known[1] >= self._listening_since
+        return known[0] if heard or now - known[1] < settings.WEIMIN_FEED_POLL_SECONDS else None
 
     def events_after(self, key: int, version: int) -> list[tuple[int, dict]] | None:
         """Every event after ``version`` up to the current one, oldest first; None when some of them are

@@ -44,6 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
+from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from granian.rsgi import ProtocolClosed
 
@@ -167,7 +168,6 @@ def warm_up() -> None:
     """Load what each worker's first requests would load on their own (1.5 s): a restart at the evening
     peak does not stall the first requests behind it (issue 15). Reads no database."""
     from django.apps import apps
-    from django.conf import settings
     from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
     from django.urls import get_resolver
     from django.utils import translation
@@ -226,8 +226,6 @@ class LettingGoRequest(WSGIRequest):
 
 def ready_worker(django_application) -> Application:
     """This worker readied as the module's docstring says; the application it serves."""
-    from django.conf import settings
-
     from weimin.core.feed import start_listeners
 
     warm_up()
