@@ -182,25 +182,26 @@ def my_ticket_events(request, token):
     while the visitor still waits comes as the status part itself, rendered by the stream: the phone need
     not ask at all."""
     ticket = ticket_by_token(token)
-    where = queue.position(ticket)
-    shown = _shown(ticket, where)
+    # What the page shows: as of now on a first stream, whose first word makes the page read its part again;
+    # unknown on a stream taken up again (Last-Event-ID), so its first place worked out is sent whatever it
+    # is — news missed while the line was down may have moved it.
+    shown = None if request.headers.get("Last-Event-ID") else _shown(ticket, queue.position(ticket))
     # The stream's part is rendered by the process's news thread, outside this request: its language, link
     # prefix and form token are this request's (the token now, so the stream's answer sets its cookie).
     language, prefix, csrf_token = translation.get_language(), get_script_prefix(), get_token(request)
 
     def judge(events: list[tuple[int, dict]]) -> changes.Telling:
-        nonlocal ticket, where, shown
+        nonlocal ticket, shown
         if any(about.get("number") == ticket.number for _, about in events):
             ticket = ticket_by_token(token)
-            where = queue.position(ticket)
-            shown = _shown(ticket, where)
+            shown = _shown(ticket, queue.position(ticket))
             return changes.Telling.NOW
         if ticket.status != TicketStatus.WAITING or all(about.get("moved") is False for _, about in events):
             return changes.Telling.NOTHING  # a visitor served or completed at a window moves no one's place
         return changes.Telling.SOON  # its place worked out when due (``show``)
 
     def show() -> str | changes.Telling | None:
-        nonlocal where, shown
+        nonlocal shown
         if ticket.status != TicketStatus.WAITING:
             return None
         where = queue.position(ticket)

@@ -172,9 +172,7 @@ def test_a_phone_shows_its_moved_place_without_asking_for_it(new_page, live_serv
     for _ in range(2):
         actions.issue_ticket(hall, item, clock.now())
     mine = actions.issue_ticket(hall, item, clock.now())
-    phone = new_page(viewport=PHONE)
-    phone.goto(live_server.url + f"/t/{mine.token}/")
-    phone.locator("#mine[data-push-state=open]").wait_for(timeout=5000)
+    phone = opened_phone(new_page, live_server.url, mine.token)
     phone.locator("#mine .big", has_text="前面还有2人").wait_for(timeout=5000)
     asked = []
     phone.on("request", lambda request: asked.append(request.url) if "/status" in request.url else None)
@@ -187,3 +185,38 @@ def test_a_phone_shows_its_moved_place_without_asking_for_it(new_page, live_serv
 
     phone.click("text=我不再需要这个号码")  # the part's form, sent with the part's CSRF token
     phone.locator("#mine", has_text="已取消").wait_for(timeout=5000)
+
+
+def test_a_refresh_answered_after_a_newer_pushed_part_does_not_put_the_old_place_back(
+    new_page, live_server, freeze, hall, item, window, make_clerk
+):
+    """A refresh asked before a call and answered after the stream sent the moved place (a slow line, a busy
+    worker): its answer, as of an older version of the hall, is not shown over the newer part."""
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    for _ in range(2):
+        actions.issue_ticket(hall, item, clock.now())
+    mine = actions.issue_ticket(hall, item, clock.now())
+    phone = opened_phone(new_page, live_server.url, mine.token)
+    held = []
+    phone.route("**/status", lambda route: held.append(route))  # the next refresh's answer is held back
+    phone.evaluate("htmx.trigger('#mine', 'weimin-change')")
+    while not held:
+        phone.wait_for_timeout(50)
+    old = held[0].fetch()  # answered now, before the call: two ahead
+    assert "前面还有2人" in old.text()
+
+    actions.call_next(clerk, window, clock.now())
+    phone.locator("#mine .big", has_text="前面还有1人").wait_for(timeout=5000)  # the stream's part
+    held[0].fulfill(response=old)  # the old answer arrives last
+    phone.wait_for_timeout(500)
+    assert "前面还有1人" in phone.inner_text("#mine .big")
+
+
+def opened_phone(new_page, base: str, token: str):
+    """A visitor's page with its stream open and the part its first word made it read again shown."""
+    phone = new_page(viewport=PHONE)
+    with phone.expect_response(lambda response: response.url.endswith("/status")):
+        phone.goto(base + f"/t/{token}/")
+    phone.locator("#mine[data-push-state=open]").wait_for(timeout=5000)
+    return phone

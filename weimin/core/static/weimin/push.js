@@ -20,12 +20,21 @@
  *        data-push-window="3">                                only news of window 3 (a pad)
  *
  * A refused stream (the server holds its most, 503) or a browser without EventSource keeps polling;
- * the stream is tried again a minute later. */
+ * the stream is tried again a minute later. A refresh answered as of a hall version older than the page
+ * part the stream last sent (the version in its ETag, read before the part was) is not shown: it was asked
+ * before that part was sent, and would put back what the part replaced. */
 (function () {
   "use strict";
   if (!window.EventSource) return;
   var RETRY_MS = 60000, SILENT_STREAM_MS = 45000; // the server beats after 25 s of silence
   var stops = new Map(); // each followed element's way to stop its stream
+  var TAG_VERSION = /\.v(\d+)\./; // the hall's version in a part's ETag (tickets/changes.py shown_etag)
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var pushed = event.detail.target.dataset.pushShown, xhr = event.detail.xhr;
+    var tag = pushed && TAG_VERSION.exec(xhr.getResponseHeader("ETag") || "");
+    if (tag && Number(tag[1]) < Number(pushed)) event.detail.shouldSwap = false;
+  });
 
   // Leaving the page (a form sent, a link followed): no news may reload it under the navigation — the reload
   // would win and the answer's message (评价已收到) would never show. Still here 3 s later (a download):
@@ -99,7 +108,9 @@
       clearTimeout(pending);
       pending = null;
       last = Date.now();
-      htmx.swap(element, JSON.parse(event.data).html, {swapStyle: "innerHTML"});
+      var part = JSON.parse(event.data);
+      element.dataset.pushShown = String(part.version);
+      htmx.swap(element, part.html, {swapStyle: "innerHTML"});
     });
     source.addEventListener("error", function () {
       polls();
