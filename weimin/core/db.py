@@ -170,7 +170,12 @@ def load_timestamps_fast(sender, connection, **kwargs) -> None:
     about 0.3 µs a value instead of 12, the largest single cost of reading events in bulk (a rollup
     catch-up spent a third of its time there). The values are the same instants in the same zone."""
     if connection.vendor == "postgresql":
-        connection.connection.adapters.register_loader("timestamptz", _fast_tz_loader(connection.timezone))
+        from psycopg.pq import Format
+
+        loader, adapters = _fast_tz_loader(connection.timezone), connection.connection.adapters
+        # A pooled connection is "created" again at each checkout: once registered, it stays.
+        if adapters.get_loader(adapters.types["timestamptz"].oid, Format.TEXT) is not loader:
+            adapters.register_loader("timestamptz", loader)
 
 
 @functools.cache

@@ -109,23 +109,12 @@ def served_today(user_id: int, hall_id: int, business_date: date) -> int:
     return found[0][0] if found else 0
 
 
-_SENT_TO_WINDOWS = PreparedQuery(
-    lambda hall_id, business_date: (
-        Ticket.objects.filter(
-            hall_id=hall_id, business_date=business_date, status=Status.WAITING, target_window__isnull=False
-        )
-        .order_by("queued_at", "id")
-        .values_list("number", "target_window__number")
-    ),
-    hall_id=Ticket._meta.get_field("hall"),
-    business_date=Ticket._meta.get_field("business_date"),
-)
-
-
-def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int]]:
-    """Waiting tickets sent to a window by name (a handover, a transfer, the fast lane), with the
-    window's number: the display tells these visitors where to go."""
-    return _SENT_TO_WINDOWS.rows(hall_id=hall.pk, business_date=business_date)
+def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int | None]]:
+    """Waiting tickets sent to a window by name (a handover, a transfer, the fast lane), oldest first, with
+    the window's number: the display tells these visitors where to go. From the hall's queue snapshot, as
+    the waiting counts beside them (every TV of the hall reads its feed after each call)."""
+    current, numbers = snapshot(hall.pk, business_date), reference.window_numbers()
+    return [(current.shown[w.id][0], numbers.get(w.target_window_id)) for w in current.sent_to_windows()]
 
 
 _BY_TOKEN = PreparedQuery(
@@ -307,6 +296,14 @@ class QueueSnapshot:
             found = self._memo[group] = {
                 fp: [lane for key in keys if (lane := self.lanes.get((*key, *fp)))] for fp in _FRONT_PRIORITY
             }
+        return found
+
+    def sent_to_windows(self) -> list[rules.Waiting]:
+        """The waiting tickets sent to a window by name, in the order they joined the queue."""
+        found = self._memo.get("sent")
+        if found is None:
+            sent = (w for lane, held in self.lanes.items() if lane[0] == "window" for w in held)
+            found = self._memo["sent"] = sorted(sent, key=lambda w: (w.queued_at, w.id))
         return found
 
     def competing(self, group: Group) -> list[rules.Waiting]:
