@@ -109,12 +109,16 @@ def served_today(user_id: int, hall_id: int, business_date: date) -> int:
     return found[0][0] if found else 0
 
 
-def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int | None]]:
+def sent_to_windows(hall: Hall, business_date: date) -> list[tuple[str, int]]:
     """Waiting tickets sent to a window by name (a handover, a transfer, the fast lane), oldest first, with
     the window's number: the display tells these visitors where to go. From the hall's queue snapshot, as
     the waiting counts beside them (every TV of the hall reads its feed after each call)."""
     current, numbers = snapshot(hall.pk, business_date), reference.window_numbers()
-    return [(current.shown[w.id][0], numbers.get(w.target_window_id)) for w in current.sent_to_windows()]
+    sent = current.sent_to_windows()
+    if missing := {w.target_window_id for w in sent} - numbers.keys():
+        # A window added within the reference data's lifetime, in another process: read here.
+        numbers = {**numbers, **dict(Window.objects.filter(pk__in=missing).values_list("pk", "number"))}
+    return [(current.shown[w.id][0], numbers[w.target_window_id]) for w in sent]
 
 
 _BY_TOKEN = PreparedQuery(

@@ -68,6 +68,21 @@ def test_display_feed(client, clerk, window):
     assert "display.js" in client.get("/halls/longgang-district/display/").content.decode()
 
 
+def test_the_display_tells_a_visitor_sent_to_a_window_the_reference_data_does_not_know_yet(
+    client, window, freeze, monkeypatch
+):
+    from weimin.halls import reference
+    from weimin.halls.models import Window
+
+    freeze("2017-12-08 10:30")
+    desk = Window.objects.create(hall=window.hall, number=9)
+    issued = actions.issue_ticket(window.hall, window.items.get(), clock.now(), target_window=desk)
+    known = {pk: number for pk, number in reference.window_numbers().items() if pk != desk.pk}
+    monkeypatch.setattr(reference, "window_numbers", lambda: known)  # as another process holds them, for a minute
+    feed = client.get("/halls/longgang-district/display/feed").json()
+    assert feed["sent"] == [{"number": issued.ticket.number, "window": 9}]
+
+
 def test_integrity_command(clerk, window, capsys, freeze):
     actions.issue_ticket(window.hall, window.items.get(), clock.now())
     actions.call_next(clerk, window, clock.now())
