@@ -167,12 +167,7 @@ def test_a_phone_shows_its_moved_place_without_asking_for_it(new_page, live_serv
                                                              make_clerk, screenshots):  # fmt: skip
     """After a call every phone in the hall has a new place to show: its stream sends the status part itself
     (``event: page``), so the hall's phones do not all ask for theirs at once."""
-    freeze("2017-12-08 18:30")
-    clerk = make_clerk("huang", window)
-    for _ in range(2):
-        actions.issue_ticket(hall, item, clock.now())
-    mine = actions.issue_ticket(hall, item, clock.now())
-    phone = opened_phone(new_page, live_server.url, mine.token)
+    clerk, phone = third_in_line(new_page, live_server, freeze, hall, item, window, make_clerk)
     phone.locator("#mine .big", has_text="前面还有2人").wait_for(timeout=5000)
     asked = []
     phone.on("request", lambda request: asked.append(request.url) if "/status" in request.url else None)
@@ -192,12 +187,7 @@ def test_a_refresh_answered_after_a_newer_pushed_part_does_not_put_the_old_place
 ):
     """A refresh asked before a call and answered after the stream sent the moved place (a slow line, a busy
     worker): its answer, as of an older version of the hall, is not shown over the newer part."""
-    freeze("2017-12-08 18:30")
-    clerk = make_clerk("huang", window)
-    for _ in range(2):
-        actions.issue_ticket(hall, item, clock.now())
-    mine = actions.issue_ticket(hall, item, clock.now())
-    phone = opened_phone(new_page, live_server.url, mine.token)
+    clerk, phone = third_in_line(new_page, live_server, freeze, hall, item, window, make_clerk)
     held = []
     phone.route("**/status", lambda route: held.append(route))  # the next refresh's answer is held back
     phone.evaluate("htmx.trigger('#mine', 'weimin-change')")
@@ -213,10 +203,16 @@ def test_a_refresh_answered_after_a_newer_pushed_part_does_not_put_the_old_place
     assert "前面还有1人" in phone.inner_text("#mine .big")
 
 
-def opened_phone(new_page, base: str, token: str):
-    """A visitor's page with its stream open and the part its first word made it read again shown."""
+def third_in_line(new_page, live_server, freeze, hall, item, window, make_clerk):
+    """A clerk at the window, and the phone of the third visitor waiting: its stream open, and the part its
+    first word made it read again shown."""
+    freeze("2017-12-08 18:30")
+    clerk = make_clerk("huang", window)
+    for _ in range(2):
+        actions.issue_ticket(hall, item, clock.now())
+    mine = actions.issue_ticket(hall, item, clock.now())
     phone = new_page(viewport=PHONE)
     with phone.expect_response(lambda response: response.url.endswith("/status")):
-        phone.goto(base + f"/t/{token}/")
+        phone.goto(live_server.url + f"/t/{mine.token}/")
     phone.locator("#mine[data-push-state=open]").wait_for(timeout=5000)
-    return phone
+    return clerk, phone
