@@ -203,6 +203,31 @@ def test_a_refresh_answered_after_a_newer_pushed_part_does_not_put_the_old_place
     assert "前面还有1人" in phone.inner_text("#mine .big")
 
 
+def test_the_visitors_call_is_shown_even_from_a_process_a_moment_behind(
+    new_page, live_server, freeze, hall, item, window, make_clerk
+):
+    """Named by a call after a part the stream sent, the phone asks for its status. The process that answers
+    may not have heard the last change yet (its ETag's version below the part's): asked after the part, the
+    answer is shown all the same."""
+    import re
+
+    clerk, phone = third_in_line(new_page, live_server, freeze, hall, item, window, make_clerk)
+    first = actions.call_next(clerk, window, clock.now())
+    phone.locator("#mine .big", has_text="前面还有1人").wait_for(timeout=5000)  # the stream's part
+    pushed = int(phone.get_attribute("#mine", "data-push-shown"))
+
+    def from_behind(route):
+        answer = route.fetch()
+        headers = {**answer.headers, "etag": re.sub(r"\.v\d+\.", f".v{pushed - 1}.", answer.headers["etag"])}
+        route.fulfill(response=answer, headers=headers)
+
+    phone.route("**/status", from_behind)
+    actions.complete(clerk, first, clock.now())
+    actions.complete(clerk, actions.call_next(clerk, window, clock.now()), clock.now())  # the one ahead
+    actions.call_next(clerk, window, clock.now())  # mine
+    phone.locator(".go-to", has_text="请到5号窗口").wait_for(timeout=5000)
+
+
 def third_in_line(new_page, live_server, freeze, hall, item, window, make_clerk):
     """A clerk at the window, and the phone of the third visitor waiting: its stream open, and the part its
     first word made it read again shown."""

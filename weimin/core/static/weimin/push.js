@@ -20,9 +20,10 @@
  *        data-push-window="3">                                only news of window 3 (a pad)
  *
  * A refused stream (the server holds its most, 503) or a browser without EventSource keeps polling;
- * the stream is tried again a minute later. A refresh answered as of a hall version older than the page
- * part the stream last sent (the version in its ETag, read before the part was) is not shown: it was asked
- * before that part was sent, and would put back what the part replaced. */
+ * the stream is tried again a minute later. A refresh on its way when the stream sent a page part, and
+ * answered as of an older hall version than the part (the version in its ETag, read before the part was),
+ * is not shown: it would put back what the part replaced. One asked after the part is always shown: it was
+ * worked out after it (another process may read an older version a moment longer). */
 (function () {
   "use strict";
   if (!window.EventSource) return;
@@ -30,9 +31,13 @@
   var stops = new Map(); // each followed element's way to stop its stream
   var TAG_VERSION = /\.v(\d+)\./; // the hall's version in a part's ETag (tickets/changes.py shown_etag)
 
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    event.detail.xhr.weiminPushShown = event.detail.target.dataset.pushShown;
+  });
   document.addEventListener("htmx:beforeSwap", function (event) {
     var pushed = event.detail.target.dataset.pushShown, xhr = event.detail.xhr;
-    var tag = pushed && TAG_VERSION.exec(xhr.getResponseHeader("ETag") || "");
+    if (!pushed || xhr.weiminPushShown === pushed) return; // no part came while it was on its way
+    var tag = TAG_VERSION.exec(xhr.getResponseHeader("ETag") || "");
     if (tag && Number(tag[1]) < Number(pushed)) event.detail.shouldSwap = false;
   });
 
