@@ -431,7 +431,8 @@ def snapshot(hall_id: int, business_date: date, *, current: bool = True) -> Queu
     once it is WEIMIN_QUEUE_SNAPSHOT_HEARD_SECONDS old: a district's dozen halls, each read whole every
     second by each process, cost more than their news.
 
-    Only estimates and counts read it; calling, issuing and every other change read the tables.
+    Only what screens show reads it (estimates, counts, the display's visitors sent to a window); calling, issuing
+    and every other change read the tables.
     Not ``current``, polling for news: the one the process holds, whatever the version since (a ticket
     just issued is placed among it, at the back of its lane: its issue need not wait for the hall's every
     ticket read again). Hearing every change, it is brought up to date all the same: that costs no query.
