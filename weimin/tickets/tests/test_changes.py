@@ -316,8 +316,8 @@ def test_a_visitors_judge_reads_no_place_for_news_that_moved_no_one(client, hall
         time.sleep(0.5)
         actions.issue_ticket(hall, item, clock.now())  # behind mine: judged, and nothing to tell
 
-    threading.Timer(0.2, the_visit).start()
-    frames = read_events(response, lambda frames: False, timeout=1.5)
+    threading.Timer(0.5, the_visit).start()  # after the stream's first word (its resync), read at once
+    frames = read_events(response, lambda frames: False, timeout=2.0)
     assert [(version, json.loads(data)["kind"]) for version, data in frames] == [(known, "resync")]  # only
     assert placed == [mine.ticket.pk]  # for the issue only
 
